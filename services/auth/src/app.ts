@@ -1,0 +1,74 @@
+// Builds the auth service: credentials, sessions, signing keys and service clients.
+import cookie from '@fastify/cookie'
+import formbody from '@fastify/formbody'
+import type { FastifyInstance } from 'fastify'
+import type { Config } from '@portcullis/shared/config'
+import type { DatabaseHandle } from '@portcullis/shared/db/connect'
+import { createServiceApp } from '@portcullis/shared/service-app'
+import { createKeyRing } from './keys/ring.ts'
+import { createPasswordHasher, type PasswordHasher } from './passwords/hash.ts'
+import { authContextPlugin } from './plugins/context.ts'
+import { housekeepingPlugin } from './plugins/housekeeping.ts'
+import { tokensPlugin } from './plugins/tokens.ts'
+import { revocationFeedRoute } from './routes/internal/revocations.ts'
+import { internalRevokeRoutes } from './routes/internal/revoke.ts'
+import { serviceTokenRoute } from './routes/internal/token.ts'
+import { jwksRoute } from './routes/jwks.ts'
+import { loginRoute } from './routes/login.ts'
+import { logoutAllRoute } from './routes/logout-all.ts'
+import { logoutRoute } from './routes/logout.ts'
+import { passwordRoute } from './routes/password.ts'
+import { refreshRoute } from './routes/refresh.ts'
+import { signupRoute } from './routes/signup.ts'
+
+export interface AuthAppOptions {
+  config: Config
+  database: DatabaseHandle
+  /** The clock for sessions and throttling; tests move it. */
+  now?: () => number
+  passwords?: PasswordHasher
+}
+
+export function argon2Parameters(config: Config) {
+  return { memoryCost: config.argon2MemoryKib, timeCost: config.argon2TimeCost, parallelism: config.argon2Parallelism }
+}
+
+export async function buildAuthApp(options: AuthAppOptions): Promise<FastifyInstance> {
+  const { config, database } = options
+  const now = options.now ?? Date.now
+  const keyRing = createKeyRing(database.db, { algorithm: config.signingAlgorithm, accessTokenTtl: config.accessTokenTtl, now })
+  await keyRing.start()
+  const passwords = options.passwords ?? (await createPasswordHasher(argon2Parameters(config)))
+
+  const app = await createServiceApp({
+    config,
+    service: 'auth',
+    readiness: {
+      database: () => database.ping(),
+      keys: async () => {
+        if (!keyRing.isLoaded()) throw new Error('no signing keys')
+      },
+    },
+  })
+  app.addHook('onClose', async () => keyRing.stop())
+  await app.register(cookie)
+  await app.register(authContextPlugin, { config, database, now, passwords, keyRing })
+  await app.register(tokensPlugin)
+  await app.register(housekeepingPlugin)
+
+  await app.register(signupRoute)
+  await app.register(loginRoute)
+  await app.register(refreshRoute)
+  await app.register(logoutRoute)
+  await app.register(logoutAllRoute)
+  await app.register(passwordRoute)
+  await app.register(jwksRoute)
+  // Form bodies are accepted only where OAuth2 expects them, so no other route can be posted to by a cross-site form.
+  await app.register(async (oauth) => {
+    await oauth.register(formbody, { bodyLimit: config.bodyLimit })
+    await oauth.register(serviceTokenRoute)
+  })
+  await app.register(internalRevokeRoutes)
+  await app.register(revocationFeedRoute)
+  return app
+}

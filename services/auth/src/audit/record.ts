@@ -1,0 +1,46 @@
+// Writes one security event to the audit table.
+import type { Kysely } from 'kysely'
+import type { Database } from '@portcullis/shared/db/schema'
+import { newId } from '@portcullis/shared/ids'
+
+export type AuditEventType =
+  | 'signup'
+  | 'login_succeeded'
+  | 'login_failed'
+  | 'login_throttled'
+  | 'refresh_reuse_detected'
+  | 'logout'
+  | 'logout_all'
+  | 'password_changed'
+  | 'sessions_revoked'
+  | 'session_revoked'
+  | 'access_tokens_revoked'
+  | 'admin_created'
+  | 'admin_promoted'
+  | 'signing_key_rotated'
+  | 'service_client_created'
+
+export interface AuditEntry {
+  type: AuditEventType
+  userId?: string | null
+  actorId?: string | null
+  ip?: string | null
+  userAgent?: string | null
+  detail?: Record<string, unknown>
+}
+
+export async function recordAuditEvent(db: Kysely<Database>, entry: AuditEntry, now: number): Promise<void> {
+  await db
+    .insertInto('audit_events')
+    .values({
+      id: newId(),
+      at: now,
+      type: entry.type,
+      user_id: entry.userId ?? null,
+      actor_id: entry.actorId ?? null,
+      ip: entry.ip?.slice(0, 64) ?? null,
+      user_agent: entry.userAgent?.slice(0, 512) ?? null,
+      detail: entry.detail ? JSON.stringify(entry.detail) : null,
+    })
+    .execute()
+}

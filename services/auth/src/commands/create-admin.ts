@@ -1,0 +1,26 @@
+// pnpm create-admin --username NAME [--password PW] [--email E]: creates an admin, or promotes an existing user.
+import { migrateToLatest } from '@portcullis/shared/db/migrate'
+import { argon2Parameters } from '../app.ts'
+import { createPasswordHasher } from '../passwords/hash.ts'
+import { ensureAdmin } from '../users/ensure-admin.ts'
+import { runCommand, UsageError } from './run-command.ts'
+
+const usage = 'usage: pnpm create-admin --username NAME [--password PASSWORD] [--email EMAIL]\n  (falls back to ADMIN_USERNAME and ADMIN_PASSWORD; an existing user is promoted)'
+
+await runCommand(
+  'create-admin',
+  usage,
+  { username: { type: 'string' }, password: { type: 'string' }, email: { type: 'string' } },
+  async (args, { config, database }) => {
+    const username = (args.username as string | undefined) ?? config.adminUsername
+    const password = (args.password as string | undefined) ?? config.adminPassword
+    const email = args.email as string | undefined
+    if (!username) throw new UsageError('--username (or ADMIN_USERNAME) is required')
+    if (email !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new UsageError(`--email "${email}" is not an email address`)
+    await migrateToLatest(database.db)
+    const passwords = await createPasswordHasher(argon2Parameters(config))
+    const outcome = await ensureAdmin(database.db, passwords, { username, password, email }, config.passwordMinLength, Date.now())
+    const messages = { created: `created admin "${username}"`, promoted: `promoted "${username}" to admin`, already_admin: `"${username}" is already an admin` }
+    console.log(`create-admin: ${messages[outcome]}`)
+  },
+)

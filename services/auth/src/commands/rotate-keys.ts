@@ -1,0 +1,13 @@
+// pnpm rotate-keys: adds a new signing key; old keys stay published until the tokens they signed have expired.
+import { migrateToLatest } from '@portcullis/shared/db/migrate'
+import { recordAuditEvent } from '../audit/record.ts'
+import { rotateSigningKeys } from '../keys/store.ts'
+import { runCommand } from './run-command.ts'
+
+await runCommand('rotate-keys', 'usage: pnpm rotate-keys', {}, async (_args, { config, database }) => {
+  await migrateToLatest(database.db)
+  const now = Date.now()
+  const { kid, retired } = await rotateSigningKeys(database.db, config.signingAlgorithm, now)
+  await recordAuditEvent(database.db, { type: 'signing_key_rotated', actorId: 'cli', detail: { kid, retired } }, now)
+  console.log(`rotate-keys: now signing with ${kid} (${config.signingAlgorithm}); retired ${retired.length > 0 ? retired.join(', ') : 'none'}, still published for ${config.accessTokenTtl + 60} s`)
+})

@@ -1,0 +1,101 @@
+// The key set one auth instance signs with and publishes, reloaded from the database so rotation needs no restart.
+import { createPublicKey } from 'node:crypto'
+import type { Kysely } from 'kysely'
+import type { SigningAlgorithm } from '@portcullis/shared/config'
+import type { Database, SigningKeyRow } from '@portcullis/shared/db/schema'
+import { ensureActiveKey, loadPublishedKeys } from './store.ts'
+
+export interface SigningKey {
+  kid: string
+  alg: SigningAlgorithm
+  privatePem: string
+}
+
+export interface PublicJwk {
+  kid: string
+  alg: string
+  kty: string
+  use: string
+  crv?: string
+  x?: string
+  y?: string
+}
+
+export interface KeyRing {
+  /** Loads the keys, creating the first one if the database has none. */
+  start(): Promise<void>
+  stop(): void
+  reload(): Promise<void>
+  signingKey(): SigningKey
+  /** The PEM public key for a kid, reloading once when the kid is unknown (another instance may have rotated). */
+  publicKeyPem(kid: string): Promise<string | undefined>
+  jwks(): { keys: PublicJwk[] }
+  isLoaded(): boolean
+}
+
+export interface KeyRingOptions {
+  algorithm: SigningAlgorithm
+  accessTokenTtl: number
+  now: () => number
+  reloadIntervalMs?: number
+}
+
+const UNKNOWN_KID_RELOAD_MS = 2000
+
+export function createKeyRing(db: Kysely<Database>, options: KeyRingOptions): KeyRing {
+  let rows: SigningKeyRow[] = []
+  let publicPems = new Map<string, string>()
+  let jwks: PublicJwk[] = []
+  let timer: NodeJS.Timeout | undefined
+  let lastReload = 0
+  let reloading: Promise<void> | undefined
+
+  async function reload(): Promise<void> {
+    reloading ??= (async () => {
+      try {
+        const loaded = await loadPublishedKeys(db, options.now(), options.accessTokenTtl)
+        rows = loaded
+        publicPems = new Map(
+          loaded.map((row) => [row.kid, createPublicKey({ key: JSON.parse(row.public_jwk), format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString()]),
+        )
+        jwks = loaded.map((row) => JSON.parse(row.public_jwk) as PublicJwk)
+        lastReload = Date.now()
+      } finally {
+        reloading = undefined
+      }
+    })()
+    return reloading
+  }
+
+  return {
+    async start() {
+      await ensureActiveKey(db, options.algorithm, options.now())
+      await reload()
+      timer = setInterval(() => {
+        reload().catch(() => {})
+      }, options.reloadIntervalMs ?? 30_000)
+      timer.unref()
+    },
+    stop() {
+      clearInterval(timer)
+    },
+    reload,
+    signingKey() {
+      const active = rows.find((row) => row.retired_at === null) ?? rows[0]
+      if (!active) throw new Error('no signing key is loaded')
+      return { kid: active.kid, alg: active.alg as SigningAlgorithm, privatePem: active.private_pem }
+    },
+    async publicKeyPem(kid) {
+      const known = publicPems.get(kid)
+      if (known || Date.now() - lastReload < UNKNOWN_KID_RELOAD_MS) return known
+      await reload()
+      return publicPems.get(kid)
+    },
+    jwks() {
+      return { keys: jwks }
+    },
+    isLoaded() {
+      return rows.length > 0
+    },
+  }
+}

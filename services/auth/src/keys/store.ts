@@ -1,0 +1,55 @@
+// Signing keys in the shared database, so that every auth instance signs with the same set.
+import type { Kysely } from 'kysely'
+import type { SigningAlgorithm } from '@portcullis/shared/config'
+import type { Database, SigningKeyRow } from '@portcullis/shared/db/schema'
+import { generateSigningKey } from './generate.ts'
+
+/** Keys still worth publishing: active ones, and retired ones whose last tokens may not have expired yet. */
+export async function loadPublishedKeys(db: Kysely<Database>, now: number, accessTokenTtl: number): Promise<SigningKeyRow[]> {
+  const oldestUseful = now - (accessTokenTtl + 60) * 1000
+  return db
+    .selectFrom('signing_keys')
+    .selectAll()
+    .where((eb) => eb.or([eb('retired_at', 'is', null), eb('retired_at', '>', oldestUseful)]))
+    .orderBy('created_at', 'desc')
+    .orderBy('kid', 'desc')
+    .execute()
+}
+
+export async function insertSigningKey(db: Kysely<Database>, alg: SigningAlgorithm, now: number): Promise<string> {
+  const key = generateSigningKey(alg)
+  await db
+    .insertInto('signing_keys')
+    .values({
+      kid: key.kid,
+      alg: key.alg,
+      public_jwk: JSON.stringify(key.publicJwk),
+      private_pem: key.privatePem,
+      created_at: now,
+      retired_at: null,
+    })
+    .execute()
+  return key.kid
+}
+
+/** Creates the first key when none is active. Two instances racing here both succeed: both keys are published. */
+export async function ensureActiveKey(db: Kysely<Database>, alg: SigningAlgorithm, now: number): Promise<void> {
+  const active = await db.selectFrom('signing_keys').select('kid').where('retired_at', 'is', null).executeTakeFirst()
+  if (!active) await insertSigningKey(db, alg, now)
+}
+
+/** Adds a new signing key and retires the others; retired keys stay published until their tokens have expired. */
+export async function rotateSigningKeys(db: Kysely<Database>, alg: SigningAlgorithm, now: number): Promise<{ kid: string; retired: string[] }> {
+  return db.transaction().execute(async (trx) => {
+    const previous = await trx.selectFrom('signing_keys').select('kid').where('retired_at', 'is', null).execute()
+    const kid = await insertSigningKey(trx, alg, now)
+    if (previous.length > 0) {
+      await trx
+        .updateTable('signing_keys')
+        .set({ retired_at: now })
+        .where('kid', 'in', previous.map((row) => row.kid))
+        .execute()
+    }
+    return { kid, retired: previous.map((row) => row.kid) }
+  })
+}

@@ -1,0 +1,46 @@
+// Checks a login and password under the brute-force rules; unknown users and wrong passwords look and take the same.
+import type { FastifyInstance } from 'fastify'
+import type { User } from '@portcullis/shared/db/schema'
+import { AccountDisabled, InvalidCredentials, tooManyAttempts } from '@portcullis/shared/errors'
+import { recordAuditEvent } from '../audit/record.ts'
+import { clearAccountFailures, recordLoginFailure, secondsUntilAllowed, throttleKeys } from '../throttle/login-throttle.ts'
+import { findUserByLogin, setPasswordHash } from '../users/queries.ts'
+
+export interface Origin {
+  ip: string
+  userAgent: string | null
+}
+
+export async function authenticatePassword(app: FastifyInstance, login: string, password: string, origin: Origin): Promise<User> {
+  const { db, passwords } = app
+  const now = app.now()
+  const keys = throttleKeys(login, origin.ip)
+  const wait = await secondsUntilAllowed(db, keys, now)
+  if (wait > 0) {
+    await recordAuditEvent(db, { type: 'login_throttled', ip: origin.ip, userAgent: origin.userAgent, detail: { retry_after: wait } }, now)
+    throw tooManyAttempts(wait)
+  }
+
+  const user = await findUserByLogin(db, login)
+  const valid = user ? await passwords.verify(user.password_hash, password) : await passwords.verifyDecoy(password)
+  if (!user || !valid) {
+    await recordLoginFailure(db, keys, app.throttleRules, now)
+    await recordAuditEvent(
+      db,
+      { type: 'login_failed', userId: user?.id ?? null, ip: origin.ip, userAgent: origin.userAgent, detail: { reason: user ? 'wrong_password' : 'unknown_user' } },
+      now,
+    )
+    throw new InvalidCredentials()
+  }
+  await clearAccountFailures(db, keys)
+  if (user.status !== 'active') {
+    await recordAuditEvent(db, { type: 'login_failed', userId: user.id, ip: origin.ip, userAgent: origin.userAgent, detail: { reason: 'disabled' } }, now)
+    throw new AccountDisabled()
+  }
+  if (passwords.needsRehash(user.password_hash)) {
+    const rehashed = await passwords.hash(password)
+    await setPasswordHash(db, user.id, rehashed, now, false)
+    user.password_hash = rehashed
+  }
+  return user
+}

@@ -1,0 +1,55 @@
+// POST /auth/logout: ends the session named by a refresh token or by an access token, and clears the cookie.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { FastifyInstance } from 'fastify'
+import { RefreshRequest } from '@portcullis/shared/api/auth'
+import { ProblemSchema } from '@portcullis/shared/api/common'
+import { Unauthenticated } from '@portcullis/shared/errors'
+import { recordAuditEvent } from '../audit/record.ts'
+import { hashRefreshToken, looksLikeRefreshToken } from '../sessions/refresh-token.ts'
+import { revokeSession } from '../sessions/revoke.ts'
+import { acceptEmptyBody, clearRefreshCookie, presentedRefreshToken } from './refresh-cookie.ts'
+import { requestOrigin } from './request-origin.ts'
+
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/
+
+export async function logoutRoute(app: FastifyInstance): Promise<void> {
+  app.withTypeProvider<TypeBoxTypeProvider>().post(
+    '/auth/logout',
+    {
+      preValidation: acceptEmptyBody,
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign out of this session',
+        body: RefreshRequest,
+        response: { 204: { type: 'null' }, 401: ProblemSchema, 403: ProblemSchema },
+      },
+    },
+    async (request, reply) => {
+      const presented = presentedRefreshToken(request, request.body)
+      if (!presented) throw new Unauthenticated()
+      let sessionId: string | undefined
+      let userId: string | undefined
+      if (presented.via === 'header' && JWT_SHAPE.test(presented.token)) {
+        await app.requireUser.call(app, request, reply)
+        sessionId = request.principal?.sessionId
+        userId = request.principal?.userId
+      } else if (looksLikeRefreshToken(presented.token)) {
+        const row = await app.db
+          .selectFrom('refresh_tokens as t')
+          .innerJoin('sessions as s', 's.id', 't.session_id')
+          .select(['s.id', 's.user_id'])
+          .where('t.token_hash', '=', hashRefreshToken(presented.token))
+          .executeTakeFirst()
+        sessionId = row?.id
+        userId = row?.user_id
+      }
+      const now = app.now()
+      if (sessionId && (await revokeSession(app.db, sessionId, 'logout', now, app.config.accessTokenTtl))) {
+        const origin = requestOrigin(request)
+        await recordAuditEvent(app.db, { type: 'logout', userId, actorId: userId, ip: origin.ip, userAgent: origin.userAgent, detail: { session_id: sessionId } }, now)
+      }
+      clearRefreshCookie(reply, app.config.cookieSecure)
+      return reply.code(204).send(null)
+    },
+  )
+}

@@ -1,0 +1,37 @@
+// The browser's refresh-token cookie (HttpOnly, Secure, SameSite=Strict, Path=/auth) and the CSRF rule for using it.
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { CsrfRejected } from '@portcullis/shared/errors'
+
+export const REFRESH_COOKIE = 'portcullis_refresh'
+export const CSRF_HEADER = 'x-csrf-protection'
+
+export function setRefreshCookie(reply: FastifyReply, token: string, maxAgeSeconds: number, secure: boolean): void {
+  reply.setCookie(REFRESH_COOKIE, token, { httpOnly: true, secure, sameSite: 'strict', path: '/auth', maxAge: maxAgeSeconds })
+}
+
+export function clearRefreshCookie(reply: FastifyReply, secure: boolean): void {
+  reply.clearCookie(REFRESH_COOKIE, { httpOnly: true, secure, sameSite: 'strict', path: '/auth' })
+}
+
+export type Presented = { token: string; via: 'cookie' | 'body' | 'header' }
+
+/**
+ * The refresh token a request presents: JSON body, then `Authorization: Bearer` (the seed's clients), then the cookie.
+ * A cookie is sent by the browser on its own, so using it requires a custom header that a cross-site form cannot add.
+ */
+export function presentedRefreshToken(request: FastifyRequest, body: { refresh_token?: string | undefined } | undefined): Presented | null {
+  if (body?.refresh_token) return { token: body.refresh_token, via: 'body' }
+  const authorization = request.headers.authorization
+  if (authorization?.startsWith('Bearer ')) return { token: authorization.slice(7).trim(), via: 'header' }
+  const cookie = request.cookies[REFRESH_COOKIE]
+  if (cookie) {
+    if (!request.headers[CSRF_HEADER]) throw new CsrfRejected()
+    return { token: cookie, via: 'cookie' }
+  }
+  return null
+}
+
+/** preValidation: refresh and logout may come with no body at all (cookie or Bearer header), which counts as `{}`. */
+export async function acceptEmptyBody(request: FastifyRequest): Promise<void> {
+  request.body ??= {}
+}

@@ -1,0 +1,66 @@
+// POST /auth/refresh: trades a refresh token (cookie, JSON or Bearer header) for a new access token and a rotated refresh token.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { FastifyInstance } from 'fastify'
+import { RefreshRequest, TokenResponse } from '@portcullis/shared/api/auth'
+import { ProblemSchema } from '@portcullis/shared/api/common'
+import { AccountDisabled, InvalidRefreshToken, RefreshTokenReused, SessionExpired, SessionRevoked, Unauthenticated } from '@portcullis/shared/errors'
+import { recordAuditEvent } from '../audit/record.ts'
+import { looksLikeRefreshToken } from '../sessions/refresh-token.ts'
+import { revokeSession } from '../sessions/revoke.ts'
+import { rotateRefreshToken } from '../sessions/rotate.ts'
+import { findUserById } from '../users/queries.ts'
+import { acceptEmptyBody, clearRefreshCookie, presentedRefreshToken } from './refresh-cookie.ts'
+import { requestOrigin } from './request-origin.ts'
+import { tokenResponse } from './token-response.ts'
+
+export async function refreshRoute(app: FastifyInstance): Promise<void> {
+  app.withTypeProvider<TypeBoxTypeProvider>().post(
+    '/auth/refresh',
+    {
+      preValidation: acceptEmptyBody,
+      schema: {
+        tags: ['auth'],
+        summary: 'Rotate the refresh token and get a new access token',
+        body: RefreshRequest,
+        response: { 200: TokenResponse, 401: ProblemSchema, 403: ProblemSchema },
+      },
+    },
+    async (request, reply) => {
+      const presented = presentedRefreshToken(request, request.body)
+      if (!presented) throw new Unauthenticated()
+      const failed = (error: Error) => {
+        if (presented.via === 'cookie') clearRefreshCookie(reply, app.config.cookieSecure)
+        return error
+      }
+      if (!looksLikeRefreshToken(presented.token)) throw failed(new InvalidRefreshToken())
+
+      const now = app.now()
+      const result = await rotateRefreshToken(app.db, presented.token, app.sessionPolicy, now)
+      const origin = requestOrigin(request)
+      switch (result.kind) {
+        case 'unknown':
+          throw failed(new InvalidRefreshToken())
+        case 'revoked':
+          throw failed(new SessionRevoked())
+        case 'expired':
+          throw failed(new SessionExpired())
+        case 'reused':
+          await recordAuditEvent(
+            app.db,
+            { type: 'refresh_reuse_detected', userId: result.userId, ip: origin.ip, userAgent: origin.userAgent, detail: { session_id: result.sessionId } },
+            now,
+          )
+          throw failed(new RefreshTokenReused())
+        case 'rotated': {
+          const user = await findUserById(app.db, result.userId)
+          if (user?.status !== 'active') {
+            await revokeSession(app.db, result.sessionId, 'disabled', now, app.config.accessTokenTtl)
+            throw failed(new AccountDisabled())
+          }
+          const mode = presented.via === 'cookie' ? 'cookie' : 'token'
+          return tokenResponse(app, reply, user, { sessionId: result.sessionId, refreshToken: result.refreshToken }, mode)
+        }
+      }
+    },
+  )
+}

@@ -1,0 +1,43 @@
+// POST /auth/signup: a new account with the user role.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { FastifyInstance } from 'fastify'
+import { SignupRequest, SignupResponse } from '@portcullis/shared/api/auth'
+import { ProblemSchema } from '@portcullis/shared/api/common'
+import { type FieldError, validationFailed } from '@portcullis/shared/errors'
+import { recordAuditEvent } from '../audit/record.ts'
+import { passwordProblems } from '../passwords/policy.ts'
+import { insertUser, toPublicUser } from '../users/queries.ts'
+import { requestOrigin } from './request-origin.ts'
+
+export async function signupRoute(app: FastifyInstance): Promise<void> {
+  app.withTypeProvider<TypeBoxTypeProvider>().post(
+    '/auth/signup',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Create an account',
+        body: SignupRequest,
+        response: { 201: SignupResponse, 409: ProblemSchema, 422: ProblemSchema },
+      },
+    },
+    async (request, reply) => {
+      const { username, password, confirm_password, email } = request.body
+      const problems: FieldError[] = passwordProblems('password', password, {
+        minLength: app.config.passwordMinLength,
+        username,
+        email,
+      })
+      if (confirm_password !== undefined && confirm_password !== password) {
+        problems.push({ field: 'confirm_password', message: 'does not match the password' })
+      }
+      if (problems.length > 0) throw validationFailed(problems)
+
+      const now = app.now()
+      const passwordHash = await app.passwords.hash(password)
+      const user = await insertUser(app.db, { username, email: email ?? null, passwordHash, role: 'user' }, now)
+      const origin = requestOrigin(request)
+      await recordAuditEvent(app.db, { type: 'signup', userId: user.id, actorId: user.id, ip: origin.ip, userAgent: origin.userAgent }, now)
+      return reply.code(201).send({ user: toPublicUser(user) })
+    },
+  )
+}

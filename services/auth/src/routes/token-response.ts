@@ -1,0 +1,28 @@
+// The answer of login and refresh: an access token, the user, and the refresh token in the body or the cookie.
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { SessionMode, User } from '@portcullis/shared/db/schema'
+import type { TokenResponse } from '@portcullis/shared/api/auth'
+import { toPublicUser } from '../users/queries.ts'
+import { setRefreshCookie } from './refresh-cookie.ts'
+
+export function tokenResponse(
+  app: FastifyInstance,
+  reply: FastifyReply,
+  user: User,
+  session: { sessionId: string; refreshToken: string },
+  mode: SessionMode,
+): TokenResponse {
+  const response: TokenResponse = {
+    access_token: app.issueAccessToken(user, session.sessionId),
+    token_type: 'Bearer',
+    expires_in: app.config.accessTokenTtl,
+    user: toPublicUser(user),
+  }
+  if (mode === 'cookie') {
+    setRefreshCookie(reply, session.refreshToken, app.config.refreshAbsoluteTtl, app.config.cookieSecure)
+  } else {
+    response.refresh_token = session.refreshToken
+  }
+  reply.header('cache-control', 'no-store')
+  return response
+}

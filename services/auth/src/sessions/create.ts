@@ -1,0 +1,50 @@
+// One session per login, with its first refresh token.
+import type { Kysely } from 'kysely'
+import type { Database, SessionMode } from '@portcullis/shared/db/schema'
+import { newId } from '@portcullis/shared/ids'
+import type { SessionPolicy } from './policy.ts'
+import { generateRefreshToken, hashRefreshToken } from './refresh-token.ts'
+
+export interface SessionOrigin {
+  ip: string | null
+  userAgent: string | null
+}
+
+export interface CreatedSession {
+  sessionId: string
+  refreshToken: string
+}
+
+export async function createSession(
+  db: Kysely<Database>,
+  userId: string,
+  mode: SessionMode,
+  origin: SessionOrigin,
+  policy: SessionPolicy,
+  now: number,
+): Promise<CreatedSession> {
+  const sessionId = newId()
+  const refreshToken = generateRefreshToken()
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('sessions')
+      .values({
+        id: sessionId,
+        user_id: userId,
+        mode,
+        created_at: now,
+        last_used_at: now,
+        expires_at: now + policy.absoluteMs,
+        revoked_at: null,
+        revoked_reason: null,
+        user_agent: origin.userAgent?.slice(0, 512) ?? null,
+        ip: origin.ip?.slice(0, 64) ?? null,
+      })
+      .execute()
+    await trx
+      .insertInto('refresh_tokens')
+      .values({ id: newId(), session_id: sessionId, token_hash: hashRefreshToken(refreshToken), created_at: now, rotated_at: null })
+      .execute()
+  })
+  return { sessionId, refreshToken }
+}

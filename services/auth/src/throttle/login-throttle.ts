@@ -1,0 +1,86 @@
+// Brute-force protection for login: growing back-off per (account, IP) pair and per IP.
+// The account key is paired with the IP so that failures from one place can never lock the owner out from everywhere.
+import { createHash } from 'node:crypto'
+import type { Kysely } from 'kysely'
+import type { Database } from '@portcullis/shared/db/schema'
+import { isUniqueViolation } from '@portcullis/shared/db/connect'
+
+export interface ThrottleRules {
+  accountFreeFailures: number
+  ipFreeFailures: number
+  maxBackoffSeconds: number
+}
+
+/** Failures older than this are forgotten. */
+const FAILURE_MEMORY_MS = 15 * 60 * 1000
+
+export interface ThrottleKeys {
+  accountAtIp: string
+  ip: string
+}
+
+export function throttleKeys(login: string, ip: string): ThrottleKeys {
+  const account = createHash('sha256').update(login.trim().toLowerCase()).digest('hex')
+  return { accountAtIp: `acct:${account}:${ip}`.slice(0, 320), ip: `ip:${ip}`.slice(0, 320) }
+}
+
+/** Seconds until another attempt is allowed, or 0 when one is allowed now. */
+export async function secondsUntilAllowed(db: Kysely<Database>, keys: ThrottleKeys, now: number): Promise<number> {
+  const rows = await db
+    .selectFrom('login_throttle')
+    .select('blocked_until')
+    .where('key', 'in', [keys.accountAtIp, keys.ip])
+    .execute()
+  const until = Math.max(0, ...rows.map((row) => Number(row.blocked_until)))
+  return until > now ? Math.ceil((until - now) / 1000) : 0
+}
+
+export async function recordLoginFailure(db: Kysely<Database>, keys: ThrottleKeys, rules: ThrottleRules, now: number): Promise<void> {
+  await bump(db, keys.accountAtIp, rules.accountFreeFailures, rules.maxBackoffSeconds, now)
+  await bump(db, keys.ip, rules.ipFreeFailures, rules.maxBackoffSeconds, now)
+}
+
+export async function clearAccountFailures(db: Kysely<Database>, keys: ThrottleKeys): Promise<void> {
+  await db.deleteFrom('login_throttle').where('key', '=', keys.accountAtIp).execute()
+}
+
+/** The first `free` failures cost nothing; then each one doubles the wait, up to the cap. */
+export function backoffUntil(failures: number, free: number, maxBackoffSeconds: number, now: number): number {
+  if (failures < free) return 0
+  const seconds = Math.min(maxBackoffSeconds, 2 ** Math.min(failures - free, 30))
+  return now + seconds * 1000
+}
+
+async function bump(db: Kysely<Database>, key: string, free: number, maxBackoffSeconds: number, now: number): Promise<void> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const row = await db.selectFrom('login_throttle').selectAll().where('key', '=', key).executeTakeFirst()
+    if (!row) {
+      try {
+        await db
+          .insertInto('login_throttle')
+          .values({ key, failures: 1, last_failure_at: now, blocked_until: backoffUntil(1, free, maxBackoffSeconds, now) })
+          .execute()
+        return
+      } catch (error) {
+        if (isUniqueViolation(error)) continue
+        throw error
+      }
+    }
+    const failures = now - Number(row.last_failure_at) > FAILURE_MEMORY_MS ? 1 : Number(row.failures) + 1
+    const result = await db
+      .updateTable('login_throttle')
+      .set({ failures, last_failure_at: now, blocked_until: backoffUntil(failures, free, maxBackoffSeconds, now) })
+      .where('key', '=', key)
+      .where('failures', '=', row.failures)
+      .executeTakeFirst()
+    if (Number(result.numUpdatedRows) > 0) return
+  }
+}
+
+export async function pruneThrottle(db: Kysely<Database>, now: number): Promise<void> {
+  await db
+    .deleteFrom('login_throttle')
+    .where('last_failure_at', '<', now - FAILURE_MEMORY_MS)
+    .where('blocked_until', '<', now)
+    .execute()
+}

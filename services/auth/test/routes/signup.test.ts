@@ -1,0 +1,90 @@
+import t from 'tap'
+import { testDatabaseKinds } from '@portcullis/shared/testing/databases'
+import { STRONG_PASSWORD, signup, startTestAuth } from '../helpers/auth-app.ts'
+
+for (const kind of testDatabaseKinds()) {
+  t.test(`signup on ${kind}`, async (t) => {
+    const { app, database } = await startTestAuth(t, kind)
+
+    t.test('creates a user with the user role and no password in the answer', async (t) => {
+      const res = await signup(app, 'Alice', { email: 'Alice@Example.com', confirm_password: STRONG_PASSWORD })
+      t.equal(res.statusCode, 201)
+      const { user } = res.json()
+      t.match(user, { username: 'alice', email: 'alice@example.com', role: 'user', status: 'active', display_name: null, last_login_at: null })
+      t.notOk('password_hash' in user)
+      const row = await database.handle.db.selectFrom('users').select('password_hash').where('id', '=', user.id).executeTakeFirstOrThrow()
+      t.match(row.password_hash, /^\$argon2id\$/)
+      const events = await database.handle.db.selectFrom('audit_events').select('type').where('user_id', '=', user.id).execute()
+      t.same(events.map((e) => e.type), ['signup'])
+    })
+
+    t.test('409 for a taken username or email, whatever the case', async (t) => {
+      const again = await signup(app, 'ALICE')
+      t.equal(again.statusCode, 409)
+      t.equal(again.json().code, 'username_taken')
+      t.match(again.headers['content-type'], /application\/problem\+json/)
+      const email = await signup(app, 'alice2', { email: 'ALICE@example.com' })
+      t.equal(email.statusCode, 409)
+      t.equal(email.json().code, 'email_taken')
+    })
+
+    t.test('422 when confirm_password differs, with the field named, and nothing created', async (t) => {
+      const res = await signup(app, 'bob', { confirm_password: 'something else entirely' })
+      t.equal(res.statusCode, 422)
+      t.equal(res.json().code, 'validation_failed')
+      t.same(res.json().errors, [{ field: 'confirm_password', message: 'does not match the password' }])
+      const row = await database.handle.db.selectFrom('users').select('id').where('username', '=', 'bob').executeTakeFirst()
+      t.equal(row, undefined)
+    })
+
+    t.test('422 for short, common or username-like passwords', async (t) => {
+      for (const [password, message] of [
+        ['short', /at least 8 characters/],
+        ['password123', /too common/],
+        ['qwertyuiop', /too common/],
+        ['carolcarol', /too common|same as the username/],
+      ] as const) {
+        const res = await app.inject({ method: 'POST', url: '/auth/signup', payload: { username: 'carolcarol', password } })
+        t.equal(res.statusCode, 422, password)
+        t.match(res.json().errors[0], { field: 'password', message }, password)
+      }
+    })
+
+    t.test('bad input is refused with a clear 4xx and never a 5xx', async (t) => {
+      const cases: Array<{ name: string; payload: string; type?: string; status: number; code: string }> = [
+        { name: 'malformed JSON', payload: '{"username": "dave",', status: 400, code: 'malformed_body' },
+        { name: 'wrong types', payload: JSON.stringify({ username: 42, password: ['x'] }), status: 422, code: 'validation_failed' },
+        { name: 'unknown field', payload: JSON.stringify({ username: 'dave', password: STRONG_PASSWORD, role: 'admin' }), status: 422, code: 'validation_failed' },
+        { name: 'missing field', payload: JSON.stringify({ username: 'dave' }), status: 422, code: 'validation_failed' },
+        { name: 'NUL in username', payload: JSON.stringify({ username: 'da\u0000ve', password: STRONG_PASSWORD }), status: 422, code: 'validation_failed' },
+        { name: 'NUL in password', payload: JSON.stringify({ username: 'dave', password: 'abc\u0000defghijk' }), status: 422, code: 'validation_failed' },
+        { name: 'SQL in username', payload: JSON.stringify({ username: "x' OR '1'='1", password: STRONG_PASSWORD }), status: 422, code: 'validation_failed' },
+        { name: 'huge body', payload: JSON.stringify({ username: 'dave', password: 'x'.repeat(100_000) }), status: 413, code: 'payload_too_large' },
+        { name: 'form body', payload: 'username=dave&password=x', type: 'text/plain', status: 415, code: 'unsupported_media_type' },
+        { name: 'JSON array', payload: '[]', status: 422, code: 'validation_failed' },
+        { name: 'JSON null', payload: 'null', status: 422, code: 'validation_failed' },
+      ]
+      for (const c of cases) {
+        const res = await app.inject({ method: 'POST', url: '/auth/signup', payload: c.payload, headers: { 'content-type': c.type ?? 'application/json' } })
+        t.equal(res.statusCode, c.status, c.name)
+        const body = res.json()
+        t.equal(body.code, c.code, c.name)
+        t.notMatch(res.body, /at \S+\.(ts|js):\d+|SELECT|INSERT|sqlite|mysql/i, `${c.name} leaks nothing`)
+      }
+      t.match(
+        (await app.inject({ method: 'POST', url: '/auth/signup', payload: { username: 'dave', password: STRONG_PASSWORD, role: 'admin' } })).json().errors,
+        [{ field: 'role', message: 'is not a known field' }],
+      )
+      const rows = await database.handle.db.selectFrom('users').select('id').where('username', '=', 'dave').execute()
+      t.equal(rows.length, 0, 'none of them created a user')
+    })
+
+    t.test('a password that looks like SQL is just a password', async (t) => {
+      const password = "'; DROP TABLE users; --"
+      const res = await app.inject({ method: 'POST', url: '/auth/signup', payload: { username: 'erin', password } })
+      t.equal(res.statusCode, 201)
+      const login = await app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'erin', password } })
+      t.equal(login.statusCode, 200)
+    })
+  })
+}

@@ -1,0 +1,109 @@
+// Request and response schemas of the auth service's public and internal routes, shared with the web client.
+import { type Static, Type } from 'typebox'
+import { NO_NUL, UserSchema } from './common.ts'
+
+export const USERNAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{2,31}$'
+
+export const Username = Type.String({ pattern: USERNAME_PATTERN, description: '3 to 32 letters, digits, dots, dashes or underscores' })
+export const Email = Type.String({ format: 'email', maxLength: 254 })
+/** Any password the server can hash: the length and block-list rules are applied by the service, with field messages. */
+export const Password = Type.String({ minLength: 1, maxLength: 1024, pattern: NO_NUL })
+
+export const SignupRequest = Type.Object(
+  {
+    username: Username,
+    password: Password,
+    confirm_password: Type.Optional(Password),
+    email: Type.Optional(Type.Union([Email, Type.Null()])),
+  },
+  { additionalProperties: false },
+)
+export type SignupRequest = Static<typeof SignupRequest>
+
+export const SignupResponse = Type.Object({ user: UserSchema })
+
+export const SessionModeSchema = Type.Union([Type.Literal('cookie'), Type.Literal('token')])
+
+export const LoginRequest = Type.Object(
+  {
+    username: Type.String({ minLength: 1, maxLength: 254, pattern: NO_NUL, description: 'username or email' }),
+    password: Password,
+    session: Type.Optional(SessionModeSchema),
+  },
+  { additionalProperties: false },
+)
+export type LoginRequest = Static<typeof LoginRequest>
+
+export const TokenResponse = Type.Object({
+  access_token: Type.String(),
+  token_type: Type.Literal('Bearer'),
+  expires_in: Type.Integer(),
+  refresh_token: Type.Optional(Type.String()),
+  user: UserSchema,
+})
+export type TokenResponse = Static<typeof TokenResponse>
+
+export const RefreshRequest = Type.Object(
+  { refresh_token: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })) },
+  { additionalProperties: false },
+)
+export type RefreshRequest = Static<typeof RefreshRequest>
+
+export const PasswordChangeRequest = Type.Object(
+  { current_password: Password, new_password: Password },
+  { additionalProperties: false },
+)
+export type PasswordChangeRequest = Static<typeof PasswordChangeRequest>
+
+export const JwksResponse = Type.Object({
+  keys: Type.Array(
+    Type.Object({
+      kid: Type.String(),
+      alg: Type.String(),
+      kty: Type.String(),
+      use: Type.String(),
+      crv: Type.Optional(Type.String()),
+      x: Type.Optional(Type.String()),
+      y: Type.Optional(Type.String()),
+    }),
+  ),
+})
+
+export const ClientCredentialsRequest = Type.Object(
+  {
+    grant_type: Type.String({ maxLength: 64 }),
+    client_id: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    client_secret: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+    scope: Type.Optional(Type.String({ maxLength: 512 })),
+  },
+  { additionalProperties: false },
+)
+export type ClientCredentialsRequest = Static<typeof ClientCredentialsRequest>
+
+export const ServiceTokenResponse = Type.Object({
+  access_token: Type.String(),
+  token_type: Type.Literal('Bearer'),
+  expires_in: Type.Integer(),
+  scope: Type.String(),
+})
+
+export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9-]+$' }) })
+
+export const RevocationsQuery = Type.Object(
+  { since: Type.Optional(Type.Integer({ minimum: 0 })) },
+  { additionalProperties: false },
+)
+
+export const RevocationsResponse = Type.Object({
+  now: Type.Integer(),
+  revocations: Type.Array(
+    Type.Object({
+      kind: Type.Union([Type.Literal('session'), Type.Literal('user')]),
+      subject: Type.String(),
+      at: Type.Integer(),
+    }),
+  ),
+})
+export type RevocationsResponse = Static<typeof RevocationsResponse>
+
+export const RevokedCountResponse = Type.Object({ revoked: Type.Integer() })

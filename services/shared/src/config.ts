@@ -1,0 +1,141 @@
+// Every setting of every Portcullis process, read once from the environment and validated.
+import path from 'node:path'
+
+export type SigningAlgorithm = 'EdDSA' | 'ES256'
+
+export interface Config {
+  port: number
+  host: string
+  databaseUrl: string | undefined
+  dataDir: string
+  dbPoolSize: number
+  adminUsername: string | undefined
+  adminPassword: string | undefined
+  accessTokenTtl: number
+  refreshIdleTtl: number
+  refreshAbsoluteTtl: number
+  refreshReuseGrace: number
+  logLevel: string
+  rateLimitPerIp: number
+  loginLimitPerIp: number
+  redisUrl: string | undefined
+  tokenIssuer: string
+  tokenAudience: string
+  signingAlgorithm: SigningAlgorithm
+  argon2MemoryKib: number
+  argon2TimeCost: number
+  argon2Parallelism: number
+  passwordMinLength: number
+  loginAccountFreeFailures: number
+  loginIpFreeFailures: number
+  loginMaxBackoff: number
+  cookieSecure: boolean
+  trustProxy: string | boolean
+  bodyLimit: number
+  authUrl: string
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+type Env = Record<string, string | undefined>
+
+function read(env: Env, name: string): string | undefined {
+  const value = env[name]
+  return value === undefined || value.trim() === '' ? undefined : value.trim()
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = read(env, name)
+  if (raw === undefined) return fallback
+  if (!/^-?\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number, got "${raw}"`)
+  const value = Number(raw)
+  if (value < min || value > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`)
+  return value
+}
+
+function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: readonly T[]): T {
+  const raw = read(env, name)
+  if (raw === undefined) return fallback
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`)
+  }
+  return raw as T
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = read(env, name)
+  if (raw === undefined) return fallback
+  if (/^(1|true|yes|on)$/i.test(raw)) return true
+  if (/^(0|false|no|off)$/i.test(raw)) return false
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`)
+}
+
+function url(env: Env, name: string, protocols: readonly string[]): string | undefined {
+  const raw = read(env, name)
+  if (raw === undefined) return undefined
+  let parsed: URL
+  try {
+    parsed = new URL(raw)
+  } catch {
+    throw new ConfigError(`${name} must be a URL, got "${redactUrl(raw)}"`)
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(`${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')}, got "${redactUrl(raw)}"`)
+  }
+  return raw
+}
+
+function redactUrl(raw: string): string {
+  return raw.replace(/\/\/([^:@/]*):([^@/]*)@/, '//$1:***@')
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+
+export function loadConfig(env: Env = process.env): Config {
+  const accessTokenTtl = integer(env, 'ACCESS_TOKEN_TTL', 600, 30, 86_400)
+  const refreshIdleTtl = integer(env, 'REFRESH_IDLE_TTL', 604_800, 60, 31_536_000)
+  const refreshAbsoluteTtl = integer(env, 'REFRESH_ABSOLUTE_TTL', 2_592_000, 60, 31_536_000)
+  if (refreshAbsoluteTtl < refreshIdleTtl) {
+    throw new ConfigError(`REFRESH_ABSOLUTE_TTL (${refreshAbsoluteTtl}) must not be shorter than REFRESH_IDLE_TTL (${refreshIdleTtl})`)
+  }
+  const adminPassword = read(env, 'ADMIN_PASSWORD')
+  const passwordMinLength = integer(env, 'PASSWORD_MIN_LENGTH', 8, 8, 128)
+  if (adminPassword !== undefined && adminPassword.length < passwordMinLength) {
+    throw new ConfigError(`ADMIN_PASSWORD must be at least ${passwordMinLength} characters long`)
+  }
+  const trustProxyRaw = read(env, 'TRUST_PROXY')
+  const port = integer(env, 'PORT', 8080, 0, 65_535)
+  return {
+    port,
+    host: read(env, 'HOST') ?? '127.0.0.1',
+    databaseUrl: url(env, 'DATABASE_URL', ['mysql:', 'mariadb:']),
+    dataDir: path.resolve(read(env, 'DATA_DIR') ?? '.data'),
+    dbPoolSize: integer(env, 'DB_POOL_SIZE', 10, 1, 500),
+    adminUsername: read(env, 'ADMIN_USERNAME'),
+    adminPassword,
+    accessTokenTtl,
+    refreshIdleTtl,
+    refreshAbsoluteTtl,
+    refreshReuseGrace: integer(env, 'REFRESH_REUSE_GRACE', 10, 0, 300),
+    logLevel: oneOf(env, 'LOG_LEVEL', 'info', LOG_LEVELS),
+    rateLimitPerIp: integer(env, 'RATE_LIMIT_PER_IP', 1200, 0, 10_000_000),
+    loginLimitPerIp: integer(env, 'LOGIN_LIMIT_PER_IP', 30, 0, 10_000_000),
+    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    tokenIssuer: read(env, 'TOKEN_ISSUER') ?? 'portcullis',
+    tokenAudience: read(env, 'TOKEN_AUDIENCE') ?? 'portcullis',
+    signingAlgorithm: oneOf(env, 'SIGNING_ALG', 'EdDSA', ['EdDSA', 'ES256'] as const),
+    argon2MemoryKib: integer(env, 'ARGON2_MEMORY_KIB', 19_456, 1024, 4_194_304),
+    argon2TimeCost: integer(env, 'ARGON2_TIME_COST', 2, 1, 20),
+    argon2Parallelism: integer(env, 'ARGON2_PARALLELISM', 1, 1, 16),
+    passwordMinLength,
+    loginAccountFreeFailures: integer(env, 'LOGIN_ACCOUNT_FREE_FAILURES', 5, 1, 1000),
+    loginIpFreeFailures: integer(env, 'LOGIN_IP_FREE_FAILURES', 50, 1, 100_000),
+    loginMaxBackoff: integer(env, 'LOGIN_MAX_BACKOFF', 900, 1, 86_400),
+    cookieSecure: boolean(env, 'COOKIE_SECURE', true),
+    trustProxy: trustProxyRaw === undefined ? false : /^true$/i.test(trustProxyRaw) ? true : trustProxyRaw,
+    bodyLimit: integer(env, 'BODY_LIMIT', 16_384, 1024, 10_485_760),
+    authUrl: url(env, 'AUTH_URL', ['http:', 'https:']) ?? `http://127.0.0.1:${port}`,
+  }
+}

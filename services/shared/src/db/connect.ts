@@ -1,0 +1,80 @@
+// Opens the one database: a mysql2 pool when DATABASE_URL is set, else the embedded SQLite file in DATA_DIR.
+import { mkdirSync } from 'node:fs'
+import path from 'node:path'
+import SQLite from 'better-sqlite3'
+import { Kysely, MysqlDialect, SqliteDialect, sql } from 'kysely'
+import { createPool } from 'mysql2'
+import type { Database } from './schema.ts'
+
+export type DatabaseKind = 'mysql' | 'sqlite'
+
+export interface DatabaseHandle {
+  db: Kysely<Database>
+  kind: DatabaseKind
+  /** Throws when the database cannot answer a trivial query. */
+  ping(): Promise<void>
+  close(): Promise<void>
+}
+
+export interface DatabaseSettings {
+  databaseUrl: string | undefined
+  dataDir: string
+  dbPoolSize: number
+}
+
+export function sqliteFile(dataDir: string): string {
+  return path.join(dataDir, 'portcullis.db')
+}
+
+export function connectDatabase(settings: DatabaseSettings): DatabaseHandle {
+  const db = settings.databaseUrl ? openMysql(settings.databaseUrl, settings.dbPoolSize) : openSqlite(settings.dataDir)
+  const kind: DatabaseKind = settings.databaseUrl ? 'mysql' : 'sqlite'
+  return {
+    db,
+    kind,
+    async ping() {
+      await sql`select 1`.execute(db)
+    },
+    async close() {
+      await db.destroy()
+    },
+  }
+}
+
+function openMysql(databaseUrl: string, poolSize: number): Kysely<Database> {
+  const url = new URL(databaseUrl.replace(/^mariadb:/, 'mysql:'))
+  const pool = createPool({
+    host: url.hostname,
+    port: url.port ? Number(url.port) : 3306,
+    user: decodeURIComponent(url.username),
+    password: decodeURIComponent(url.password),
+    database: url.pathname.replace(/^\//, ''),
+    connectionLimit: poolSize,
+    maxIdle: poolSize,
+    enableKeepAlive: true,
+    connectTimeout: 5000,
+    supportBigNumbers: true,
+    bigNumberStrings: false,
+    decimalNumbers: true,
+    timezone: 'Z',
+    charset: 'utf8mb4_unicode_ci',
+  })
+  return new Kysely<Database>({ dialect: new MysqlDialect({ pool }) })
+}
+
+function openSqlite(dataDir: string): Kysely<Database> {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 })
+  const file = new SQLite(sqliteFile(dataDir))
+  file.pragma('journal_mode = WAL')
+  file.pragma('synchronous = NORMAL')
+  file.pragma('busy_timeout = 5000')
+  file.pragma('foreign_keys = ON')
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) })
+}
+
+/** True when the error is a unique-key violation on either database. */
+export function isUniqueViolation(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false
+  const code = (error as { code?: unknown }).code
+  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
+}

@@ -1,0 +1,35 @@
+// Forward-only migrations, run by the migrate command and at start-up of the local stack.
+import type { Kysely } from 'kysely'
+import { type Migration, type MigrationResult, Migrator } from 'kysely/migration'
+import * as initial from './migrations/0001_initial.ts'
+import type { Database } from './schema.ts'
+
+const migrations: Record<string, Migration> = {
+  '0001_initial': initial,
+}
+
+export class MigrationFailed extends Error {
+  override name = 'MigrationFailed'
+}
+
+export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationResult[]> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    migrationTableName: 'schema_migrations',
+    migrationLockTableName: 'schema_migrations_lock',
+  })
+  const { error, results } = await migrator.migrateToLatest()
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')
+    throw new MigrationFailed(
+      `migration ${failed?.migrationName ?? '(unknown)'} failed: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    )
+  }
+  return results ?? []
+}
+
+export function latestMigrationName(): string {
+  return Object.keys(migrations).sort().at(-1) ?? ''
+}

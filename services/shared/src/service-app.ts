@@ -1,0 +1,43 @@
+// The Fastify instance every Portcullis service starts from: logging, request ids, limits, validation, errors, health.
+import helmet from '@fastify/helmet'
+import Fastify, { type FastifyInstance } from 'fastify'
+import type { Config } from './config.ts'
+import { type ReadinessCheck, health } from './health.ts'
+import { newId } from './ids.ts'
+import { loggerOptions } from './logger.ts'
+import { problemDetails } from './problem.ts'
+import { validatorCompiler } from './validation.ts'
+
+export interface ServiceAppOptions {
+  config: Pick<Config, 'logLevel' | 'bodyLimit' | 'trustProxy'>
+  service: string
+  readiness: Record<string, ReadinessCheck>
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
+
+export async function createServiceApp(options: ServiceAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: loggerOptions(options.config.logLevel, options.service),
+    bodyLimit: options.config.bodyLimit,
+    trustProxy: options.config.trustProxy,
+    requestIdHeader: false,
+    genReqId: (request) => {
+      const sent = request.headers['x-request-id']
+      return typeof sent === 'string' && REQUEST_ID.test(sent) ? sent : newId()
+    },
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    routerOptions: { maxParamLength: 200 },
+  })
+  app.setValidatorCompiler(validatorCompiler)
+  // The API speaks JSON only; other bodies get 415.
+  app.removeContentTypeParser('text/plain')
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', String(request.id))
+  })
+  await app.register(problemDetails)
+  await app.register(helmet, { global: true })
+  await app.register(health, { service: options.service, checks: options.readiness })
+  return app
+}

@@ -1,0 +1,58 @@
+// Test databases: a fresh SQLite file or a fresh MariaDB database per test, dropped when the test ends.
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { randomBytes } from 'node:crypto'
+import { createConnection } from 'mysql2/promise'
+import { connectDatabase, type DatabaseHandle, type DatabaseKind } from '../db/connect.ts'
+import { migrateToLatest } from '../db/migrate.ts'
+
+export interface TestDatabase {
+  kind: DatabaseKind
+  /** Environment that points a process at this database. */
+  env: { DATABASE_URL?: string; DATA_DIR: string }
+  handle: DatabaseHandle
+  drop(): Promise<void>
+}
+
+/** The kinds to run suites on: TEST_DATABASES=sqlite,mysql (default both). */
+export function testDatabaseKinds(): DatabaseKind[] {
+  const wanted = (process.env.TEST_DATABASES ?? 'sqlite,mysql').split(',').map((s) => s.trim())
+  return (['sqlite', 'mysql'] as const).filter((kind) => wanted.includes(kind))
+}
+
+export function testMysqlServerUrl(): string {
+  return process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306'
+}
+
+export async function createTestDatabase(kind: DatabaseKind, options: { migrate?: boolean } = {}): Promise<TestDatabase> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'portcullis-test-'))
+  let databaseUrl: string | undefined
+  let dropMysql: (() => Promise<void>) | undefined
+  if (kind === 'mysql') {
+    const server = testMysqlServerUrl()
+    const name = `pc_test_${randomBytes(6).toString('hex')}`
+    const admin = await createConnection({ uri: server })
+    await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`)
+    await admin.end()
+    databaseUrl = `${server.replace(/\/$/, '')}/${name}`
+    dropMysql = async () => {
+      const conn = await createConnection({ uri: server })
+      await conn.query(`DROP DATABASE IF EXISTS \`${name}\``)
+      await conn.end()
+    }
+  }
+  const handle = connectDatabase({ databaseUrl, dataDir, dbPoolSize: 5 })
+  if (options.migrate !== false) await migrateToLatest(handle.db)
+  const env: TestDatabase['env'] = databaseUrl ? { DATABASE_URL: databaseUrl, DATA_DIR: dataDir } : { DATA_DIR: dataDir }
+  return {
+    kind,
+    env,
+    handle,
+    async drop() {
+      await handle.close().catch(() => {})
+      await dropMysql?.()
+      await rm(dataDir, { recursive: true, force: true })
+    },
+  }
+}
