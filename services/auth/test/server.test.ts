@@ -1,0 +1,87 @@
+// The auth service as a real process over real HTTP: health, readiness, metrics, logs, and a graceful stop.
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import t from 'tap'
+import { createTestDatabase, testDatabaseKinds } from '@portcullis/shared/testing/databases'
+import { startService } from '@portcullis/shared/testing/processes'
+import { TEST_ENV } from './helpers/auth-app.ts'
+
+const server = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../src/server.ts')
+const json = { 'content-type': 'application/json' }
+
+for (const kind of testDatabaseKinds()) {
+  t.test(`auth process on ${kind}`, async (t) => {
+    const database = await createTestDatabase(kind)
+    t.teardown(() => database.drop())
+    const auth = await startService(server, { ...TEST_ENV, LOG_LEVEL: 'info', ...database.env })
+    t.teardown(() => auth.stop('SIGKILL'))
+
+    t.test('health, readiness and metrics answer', async (t) => {
+      const healthz = await fetch(`${auth.url}/healthz`)
+      t.equal(healthz.status, 200)
+      t.match(await healthz.json(), { status: 'ok', service: 'auth' })
+      const readyz = await fetch(`${auth.url}/readyz`)
+      t.same(await readyz.json(), { status: 'ready', service: 'auth', checks: { database: 'ok', keys: 'ok' } })
+      await fetch(`${auth.url}/auth/.well-known/jwks.json`)
+      const metrics = await (await fetch(`${auth.url}/metrics`)).text()
+      t.match(metrics, /http_request_duration_seconds_bucket\{.*route="\/auth\/\.well-known\/jwks\.json"/)
+      t.match(metrics, /process_resident_memory_bytes/)
+    })
+
+    t.test('signup, login, refresh and logout over HTTP, with the seed bodies', async (t) => {
+      const password = 'a long and unusual passphrase'
+      const signup = await fetch(`${auth.url}/auth/signup`, {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ username: 'httpuser', password, confirm_password: password, email: 'http@example.com' }),
+      })
+      t.equal(signup.status, 201)
+      const login = await fetch(`${auth.url}/auth/login`, { method: 'POST', headers: json, body: JSON.stringify({ username: 'http@example.com', password }) })
+      t.equal(login.status, 200)
+      const tokens = (await login.json()) as { access_token: string; refresh_token: string }
+      const refresh = await fetch(`${auth.url}/auth/refresh`, { method: 'POST', headers: { authorization: `Bearer ${tokens.refresh_token}` } })
+      t.equal(refresh.status, 200)
+      const rotated = (await refresh.json()) as { refresh_token: string }
+      t.not(rotated.refresh_token, tokens.refresh_token)
+      const logout = await fetch(`${auth.url}/auth/logout`, { method: 'POST', headers: json, body: JSON.stringify({ refresh_token: rotated.refresh_token }) })
+      t.equal(logout.status, 204)
+      const after = await fetch(`${auth.url}/auth/refresh`, { method: 'POST', headers: json, body: JSON.stringify({ refresh_token: rotated.refresh_token }) })
+      t.equal(after.status, 401)
+      t.equal(after.headers.get('www-authenticate'), 'Bearer')
+      t.match(after.headers.get('content-type'), /application\/problem\+json/)
+    })
+
+    t.test('every answer carries a request id, and a sane one sent in is kept', async (t) => {
+      const res = await fetch(`${auth.url}/auth/.well-known/jwks.json`, { headers: { 'x-request-id': 'trace-123' } })
+      t.equal(res.headers.get('x-request-id'), 'trace-123')
+      const bad = await fetch(`${auth.url}/auth/.well-known/jwks.json`, { headers: { 'x-request-id': 'bad id with spaces' } })
+      t.not(bad.headers.get('x-request-id'), 'bad id with spaces')
+      t.ok(bad.headers.get('x-request-id'))
+      t.match(auth.output(), /"reqId":"trace-123"/, 'the request id is in the log')
+    })
+
+    t.test('security headers, and 404s as problem+json', async (t) => {
+      const res = await fetch(`${auth.url}/nope`)
+      t.equal(res.status, 404)
+      t.match(res.headers.get('content-type'), /application\/problem\+json/)
+      t.equal(res.headers.get('x-content-type-options'), 'nosniff')
+      t.match(await res.json(), { code: 'not_found', status: 404 })
+    })
+
+    t.test('logs never carry passwords or tokens', async (t) => {
+      await fetch(`${auth.url}/auth/login`, { method: 'POST', headers: { ...json, cookie: 'portcullis_refresh=secretcookie' }, body: '{"username":"x","password":"hunter2-in-logs'.padEnd(40, 'x') })
+      t.notMatch(auth.output(), /hunter2-in-logs|secretcookie|a long and unusual passphrase/)
+    })
+
+    t.test('SIGTERM drains and exits 0', async (t) => {
+      const code = await auth.stop('SIGTERM')
+      t.equal(code, 0)
+    })
+  })
+}
+
+t.test('a bad setting stops the process with a message naming the variable', async (t) => {
+  const database = await createTestDatabase('sqlite', { migrate: false })
+  t.teardown(() => database.drop())
+  await t.rejects(startService(server, { ...TEST_ENV, ...database.env, ACCESS_TOKEN_TTL: 'ten minutes' }, { timeoutMs: 5000 }), /ACCESS_TOKEN_TTL must be a whole number/)
+})

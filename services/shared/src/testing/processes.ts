@@ -1,0 +1,67 @@
+// Real processes for tests: free ports on 127.0.0.1, a child started with its own environment, ready when /readyz says so.
+import { type ChildProcess, spawn } from 'node:child_process'
+import { createServer } from 'node:net'
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.unref()
+    server.on('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      const port = typeof address === 'object' && address ? address.port : 0
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+export interface RunningProcess {
+  url: string
+  child: ChildProcess
+  output(): string
+  stop(signal?: NodeJS.Signals): Promise<number | null>
+}
+
+export async function startService(script: string, env: Record<string, string>, options: { readyPath?: string; timeoutMs?: number } = {}): Promise<RunningProcess> {
+  const port = env.PORT ? Number(env.PORT) : await freePort()
+  const child = spawn(process.execPath, [script], {
+    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', ...env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString()
+  })
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString()
+  })
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  const url = `http://127.0.0.1:${port}`
+  const deadline = Date.now() + (options.timeoutMs ?? 20_000)
+  let ready = false
+  while (!ready && Date.now() < deadline && child.exitCode === null) {
+    try {
+      ready = (await fetch(`${url}${options.readyPath ?? '/readyz'}`)).ok
+    } catch {
+      // not listening yet
+    }
+    if (!ready) await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  const running: RunningProcess = {
+    url,
+    child,
+    output: () => output,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal)
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
+      const code = await exited
+      clearTimeout(timer)
+      return code
+    },
+  }
+  if (!ready) {
+    await running.stop('SIGKILL')
+    throw new Error(`${script} did not become ready on ${url}:\n${output.slice(-2000)}`)
+  }
+  return running
+}
