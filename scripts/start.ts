@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   const children: ChildProcess[] = []
   const auth = spawn(process.execPath, [path.join(root, 'services/auth/src/server.ts')], {
     env: { ...process.env, PORT: String(config.port), DATA_DIR: config.dataDir },
-    stdio: 'inherit',
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
   children.push(auth)
   let stopping = false

@@ -18,6 +18,8 @@ async function main(): Promise<void> {
   }
   process.once('SIGTERM', () => void stop('SIGTERM'))
   process.once('SIGINT', () => void stop('SIGINT'))
+  // Started by `pnpm start` with an IPC channel: when that supervisor dies, even by SIGKILL, stop too.
+  process.once('disconnect', () => void stop('supervisor gone'))
   await app.listen({ port: config.port, host: config.host })
 }
 

@@ -56,6 +56,8 @@ export async function startService(script: string, env: Record<string, string>, 
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
       const code = await exited
       clearTimeout(timer)
+      child.stdout?.destroy()
+      child.stderr?.destroy()
       return code
     },
   }
