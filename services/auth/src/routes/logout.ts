@@ -7,10 +7,8 @@ import { Unauthenticated } from '@portcullis/shared/errors'
 import { recordAuditEvent } from '../audit/record.ts'
 import { hashRefreshToken, looksLikeRefreshToken } from '../sessions/refresh-token.ts'
 import { revokeSession } from '../sessions/revoke.ts'
-import { acceptEmptyBody, clearRefreshCookie, presentedRefreshToken } from './refresh-cookie.ts'
+import { acceptEmptyBody, bearerAccessToken, clearRefreshCookie, presentedRefreshToken } from './refresh-cookie.ts'
 import { requestOrigin } from './request-origin.ts'
-
-const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/
 
 export async function logoutRoute(app: FastifyInstance): Promise<void> {
   app.withTypeProvider<TypeBoxTypeProvider>().post(
@@ -26,10 +24,10 @@ export async function logoutRoute(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const presented = presentedRefreshToken(request, request.body)
-      if (!presented) throw new Unauthenticated()
       let sessionId: string | undefined
       let userId: string | undefined
-      if (presented.via === 'header' && JWT_SHAPE.test(presented.token)) {
+      if (!presented) {
+        if (!bearerAccessToken(request)) throw new Unauthenticated()
         await app.requireUser.call(app, request, reply)
         sessionId = request.principal?.sessionId
         userId = request.principal?.userId

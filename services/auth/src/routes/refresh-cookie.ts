@@ -15,14 +15,24 @@ export function clearRefreshCookie(reply: FastifyReply, secure: boolean): void {
 
 export type Presented = { token: string; via: 'cookie' | 'body' | 'header' }
 
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/
+
+/** An access token (a JWT) in the Authorization header, as opposed to a refresh token sent there the seed's way. */
+export function bearerAccessToken(request: FastifyRequest): string | undefined {
+  const authorization = request.headers.authorization
+  const token = authorization?.startsWith('Bearer ') ? authorization.slice(7).trim() : undefined
+  return token && JWT_SHAPE.test(token) ? token : undefined
+}
+
 /**
- * The refresh token a request presents: JSON body, then `Authorization: Bearer` (the seed's clients), then the cookie.
+ * The refresh token a request presents: JSON body, then a non-JWT `Authorization: Bearer` (the seed's clients), then the cookie.
  * A cookie is sent by the browser on its own, so using it requires a custom header that a cross-site form cannot add.
  */
 export function presentedRefreshToken(request: FastifyRequest, body: { refresh_token?: string | undefined } | undefined): Presented | null {
   if (body?.refresh_token) return { token: body.refresh_token, via: 'body' }
   const authorization = request.headers.authorization
-  if (authorization?.startsWith('Bearer ')) return { token: authorization.slice(7).trim(), via: 'header' }
+  // A web app may send its access token on every call, refresh included: that is not a refresh token, so look further.
+  if (authorization?.startsWith('Bearer ') && !bearerAccessToken(request)) return { token: authorization.slice(7).trim(), via: 'header' }
   const cookie = request.cookies[REFRESH_COOKIE]
   if (cookie) {
     if (!request.headers[CSRF_HEADER]) throw new CsrfRejected()

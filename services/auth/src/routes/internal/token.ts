@@ -12,13 +12,23 @@ function basicCredentials(request: FastifyRequest): { id: string; secret: string
   const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8')
   const colon = decoded.indexOf(':')
   if (colon < 1) return undefined
-  return { id: decodeURIComponent(decoded.slice(0, colon)), secret: decodeURIComponent(decoded.slice(colon + 1)) }
+  try {
+    return { id: decodeURIComponent(decoded.slice(0, colon)), secret: decodeURIComponent(decoded.slice(colon + 1)) }
+  } catch {
+    // Malformed percent-encoding (URIError) is a client that failed to authenticate, not a server error.
+    throw new InvalidClient()
+  }
 }
 
 export async function serviceTokenRoute(app: FastifyInstance): Promise<void> {
   app.withTypeProvider<TypeBoxTypeProvider>().post(
     '/internal/oauth/token',
     {
+      // Another grant carries its own fields (username, password, code...): name the grant as the problem, not those fields.
+      preValidation: async (request) => {
+        const grantType = (request.body as { grant_type?: unknown } | null | undefined)?.grant_type
+        if (typeof grantType === 'string' && grantType !== 'client_credentials') throw new UnsupportedGrantType()
+      },
       schema: {
         tags: ['internal'],
         summary: 'Client-credentials grant for service clients',
