@@ -33,6 +33,14 @@ export interface Config {
   trustProxy: string | boolean
   bodyLimit: number
   authUrl: string
+  jwksUrl: string
+  serviceClientId: string | undefined
+  serviceClientSecret: string | undefined
+  authUpstreams: string[]
+  userUpstreams: string[]
+  adminUpstreams: string[]
+  revocationPollMs: number
+  upstreamTimeoutMs: number
 }
 
 export class ConfigError extends Error {
@@ -87,6 +95,15 @@ function url(env: Env, name: string, protocols: readonly string[]): string | und
   return raw
 }
 
+function urlList(env: Env, name: string, fallback: string[]): string[] {
+  const raw = read(env, name)
+  if (raw === undefined) return fallback
+  const urls = raw.split(',').map((item) => item.trim()).filter(Boolean)
+  if (urls.length === 0) throw new ConfigError(`${name} must list at least one http:// URL`)
+  for (const item of urls) url({ [name]: item }, name, ['http:', 'https:'])
+  return urls.map((item) => item.replace(/\/$/, ''))
+}
+
 function redactUrl(raw: string): string {
   return raw.replace(/\/\/([^:@/]*):([^@/]*)@/, '//$1:***@')
 }
@@ -107,6 +124,7 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const trustProxyRaw = read(env, 'TRUST_PROXY')
   const port = integer(env, 'PORT', 8080, 0, 65_535)
+  const authUrl = (url(env, 'AUTH_URL', ['http:', 'https:']) ?? 'http://127.0.0.1:8081').replace(/\/$/, '')
   return {
     port,
     host: read(env, 'HOST') ?? '127.0.0.1',
@@ -136,6 +154,14 @@ export function loadConfig(env: Env = process.env): Config {
     cookieSecure: boolean(env, 'COOKIE_SECURE', true),
     trustProxy: trustProxyRaw === undefined ? false : /^true$/i.test(trustProxyRaw) ? true : trustProxyRaw,
     bodyLimit: integer(env, 'BODY_LIMIT', 16_384, 1024, 10_485_760),
-    authUrl: url(env, 'AUTH_URL', ['http:', 'https:']) ?? `http://127.0.0.1:${port}`,
+    authUrl,
+    jwksUrl: url(env, 'JWKS_URL', ['http:', 'https:']) ?? `${authUrl}/auth/.well-known/jwks.json`,
+    serviceClientId: read(env, 'SERVICE_CLIENT_ID'),
+    serviceClientSecret: read(env, 'SERVICE_CLIENT_SECRET'),
+    authUpstreams: urlList(env, 'AUTH_UPSTREAMS', [authUrl]),
+    userUpstreams: urlList(env, 'USER_UPSTREAMS', ['http://127.0.0.1:8082']),
+    adminUpstreams: urlList(env, 'ADMIN_UPSTREAMS', ['http://127.0.0.1:8083']),
+    revocationPollMs: integer(env, 'REVOCATION_POLL_MS', 1000, 100, 5000),
+    upstreamTimeoutMs: integer(env, 'UPSTREAM_TIMEOUT_MS', 10_000, 100, 120_000),
   }
 }

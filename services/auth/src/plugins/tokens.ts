@@ -5,6 +5,7 @@ import fp from 'fastify-plugin'
 import type { Role, User } from '@portcullis/shared/db/schema'
 import { Forbidden, InvalidToken, TokenExpired, Unauthenticated } from '@portcullis/shared/errors'
 import { newId } from '@portcullis/shared/ids'
+import { issuedAtMs } from '@portcullis/shared/tokens/principal'
 
 export interface AccessClaims {
   iss: string
@@ -28,12 +29,6 @@ export interface ServiceClaims {
   exp: number
 }
 
-export interface Principal {
-  userId: string
-  role: Role
-  sessionId: string
-}
-
 export interface ServicePrincipal {
   clientId: string
   scopes: string[]
@@ -49,7 +44,6 @@ declare module 'fastify' {
     requireService(scope: string): preHandlerAsyncHookHandler
   }
   interface FastifyRequest {
-    principal: Principal | null
     service: ServicePrincipal | null
   }
 }
@@ -131,7 +125,7 @@ async function tokens(app: FastifyInstance): Promise<void> {
     if (!live || live.revoked_at !== null || live.status !== 'active') {
       throw Object.assign(new InvalidToken(), { wwwAuthenticate: BEARER_ERROR })
     }
-    request.principal = { userId: claims.sub, role: live.role, sessionId: claims.sid }
+    request.principal = { userId: claims.sub, role: live.role, sessionId: claims.sid, issuedAt: issuedAtMs(claims) }
   })
 
   app.decorate('requireService', (scope: string) => {

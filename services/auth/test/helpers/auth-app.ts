@@ -49,7 +49,7 @@ export async function signup(app: FastifyInstance, username: string, extra: Reco
 export interface LoginResult {
   access_token: string
   refresh_token: string
-  user: { id: string; role: string; username: string }
+  user: { id: string; role: string; username: string; email: string | null }
 }
 
 export async function signupAndLogin(app: FastifyInstance, username: string, ip = '127.0.0.1'): Promise<LoginResult> {

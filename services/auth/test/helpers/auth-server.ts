@@ -1,0 +1,37 @@
+// A real auth service on a free 127.0.0.1 port, for the tests of services that verify its tokens and call its internal API.
+import type { DatabaseKind } from '@portcullis/shared/db/connect'
+import { createServiceClient, INTERNAL_SCOPES } from '../../src/clients/service-clients.ts'
+import { type LoginResult, STRONG_PASSWORD, startTestAuth, type TestAuth } from './auth-app.ts'
+
+export interface TestAuthServer extends TestAuth {
+  url: string
+  /** A fresh service client with every internal scope. */
+  serviceClient(name: string): Promise<{ clientId: string; clientSecret: string }>
+  /** Signs up (optionally with a role set straight in the database) and logs in. */
+  userSession(username: string, role?: 'user' | 'admin'): Promise<LoginResult>
+}
+
+interface Teardown {
+  teardown(fn: () => unknown): void
+}
+
+export async function startTestAuthServer(t: Teardown, kind: DatabaseKind, env: Record<string, string> = {}): Promise<TestAuthServer> {
+  const auth = await startTestAuth(t, kind, env)
+  const url = await auth.app.listen({ port: 0, host: '127.0.0.1' })
+  const db = auth.database.handle.db
+  return {
+    ...auth,
+    url,
+    async serviceClient(name) {
+      return createServiceClient(db, `${name}-${Math.random().toString(36).slice(2, 8)}`, INTERNAL_SCOPES, Date.now())
+    },
+    async userSession(username, role = 'user') {
+      const signup = await auth.app.inject({ method: 'POST', url: '/auth/signup', payload: { username, password: STRONG_PASSWORD, email: `${username}@example.com` } })
+      if (signup.statusCode !== 201) throw new Error(`signup failed: ${signup.body}`)
+      if (role !== 'user') await db.updateTable('users').set({ role }).where('username', '=', username.toLowerCase()).execute()
+      const login = await auth.app.inject({ method: 'POST', url: '/auth/login', payload: { username, password: STRONG_PASSWORD } })
+      if (login.statusCode !== 200) throw new Error(`login failed: ${login.body}`)
+      return login.json<LoginResult>()
+    },
+  }
+}

@@ -1,0 +1,103 @@
+// How other services talk to auth's internal API: a cached service token from the client-credentials grant, then plain HTTP.
+import { ServiceUnavailable } from '../errors.ts'
+
+export interface AuthClientOptions {
+  authUrl: string
+  clientId: string
+  clientSecret: string
+  timeoutMs?: number
+}
+
+export interface Revocation {
+  kind: 'session' | 'user'
+  subject: string
+  at: number
+}
+
+export interface AuthClient {
+  revokeUserSessions(userId: string): Promise<number>
+  revokeUserTokens(userId: string): Promise<void>
+  revokeSession(sessionId: string): Promise<void>
+  revocationsSince(since: number): Promise<{ now: number; revocations: Revocation[] }>
+}
+
+export class AuthCallFailed extends Error {
+  override name = 'AuthCallFailed'
+  readonly status: number
+  constructor(message: string, status: number) {
+    super(message)
+    this.status = status
+  }
+}
+
+export function createAuthClient(options: AuthClientOptions): AuthClient {
+  const base = options.authUrl.replace(/\/$/, '')
+  const timeout = options.timeoutMs ?? 5000
+  let cached: { token: string; expiresAt: number } | undefined
+  let pending: Promise<string> | undefined
+
+  async function serviceToken(): Promise<string> {
+    if (cached && cached.expiresAt - 30_000 > Date.now()) return cached.token
+    pending ??= (async () => {
+      try {
+        const res = await fetch(`${base}/internal/oauth/token`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            authorization: `Basic ${Buffer.from(`${encodeURIComponent(options.clientId)}:${encodeURIComponent(options.clientSecret)}`).toString('base64')}`,
+          },
+          body: 'grant_type=client_credentials',
+          signal: AbortSignal.timeout(timeout),
+        })
+        if (!res.ok) throw new AuthCallFailed(`the token endpoint answered ${res.status}`, res.status)
+        const body = (await res.json()) as { access_token: string; expires_in: number }
+        cached = { token: body.access_token, expiresAt: Date.now() + body.expires_in * 1000 }
+        return body.access_token
+      } finally {
+        pending = undefined
+      }
+    })()
+    return pending
+  }
+
+  async function call(method: string, path: string): Promise<Response> {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      let res: Response
+      try {
+        res = await fetch(`${base}${path}`, {
+          method,
+          headers: { authorization: `Bearer ${await serviceToken()}` },
+          signal: AbortSignal.timeout(timeout),
+        })
+      } catch (error) {
+        throw new ServiceUnavailable(undefined, { cause: error })
+      }
+      // A token that expired or was signed by a key retired since: get a fresh one once.
+      if (res.status === 401 && attempt === 0) {
+        cached = undefined
+        continue
+      }
+      if (res.status >= 500) throw new ServiceUnavailable()
+      if (!res.ok) throw new AuthCallFailed(`${method} ${path} answered ${res.status}`, res.status)
+      return res
+    }
+    throw new AuthCallFailed(`${method} ${path} was refused`, 401)
+  }
+
+  return {
+    async revokeUserSessions(userId) {
+      const res = await call('POST', `/internal/users/${encodeURIComponent(userId)}/revoke-sessions`)
+      return ((await res.json()) as { revoked: number }).revoked
+    },
+    async revokeUserTokens(userId) {
+      await call('POST', `/internal/users/${encodeURIComponent(userId)}/revoke-tokens`)
+    },
+    async revokeSession(sessionId) {
+      await call('POST', `/internal/sessions/${encodeURIComponent(sessionId)}/revoke`)
+    },
+    async revocationsSince(since) {
+      const res = await call('GET', `/internal/revocations?since=${since}`)
+      return (await res.json()) as { now: number; revocations: Revocation[] }
+    },
+  }
+}

@@ -1,0 +1,90 @@
+// Verifies access tokens against auth's JWKS and guards routes by role: `preHandler: app.requireRole('admin')`.
+import jwt from '@fastify/jwt'
+import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify'
+import fp from 'fastify-plugin'
+import type { Role } from '../db/schema.ts'
+import { Forbidden, InvalidToken, TokenExpired, Unauthenticated } from '../errors.ts'
+import type { JwksKeySource } from './jwks-keys.ts'
+import { hasRole, issuedAtMs, type Principal } from './principal.ts'
+
+export interface AccessTokenOptions {
+  keys: JwksKeySource
+  issuer: string
+  audience: string
+  /** Extra refusal after the signature checks out, e.g. the gateway's revocation list. */
+  isRevoked?: (principal: Principal) => boolean
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** preHandler: any valid access token. */
+    authenticate: preHandlerAsyncHookHandler
+    /** preHandler factory: a valid access token whose role is at least `role`. */
+    requireRole(role: Role): preHandlerAsyncHookHandler
+    /** Verifies the request's bearer token and returns its principal, or throws a 401 problem. */
+    verifyAccessToken(request: FastifyRequest): Promise<Principal>
+  }
+}
+
+const BEARER_ERROR = 'Bearer error="invalid_token"'
+
+function invalid(): Error {
+  return Object.assign(new InvalidToken(), { wwwAuthenticate: BEARER_ERROR })
+}
+
+function translate(error: unknown): Error {
+  const code = (error as { code?: string }).code
+  if (code === 'FST_JWT_AUTHORIZATION_TOKEN_EXPIRED') return Object.assign(new TokenExpired(), { wwwAuthenticate: `${BEARER_ERROR}, error_description="expired"` })
+  if (code === 'FST_JWT_NO_AUTHORIZATION_IN_HEADER') return new Unauthenticated()
+  if (code === 'INVALID_TOKEN') return error as Error
+  return invalid()
+}
+
+async function accessTokens(app: FastifyInstance, options: AccessTokenOptions): Promise<void> {
+  await app.register(jwt, {
+    secret: {
+      // This process only verifies; signing is auth's job.
+      private: async () => {
+        throw new Error('this service does not sign tokens')
+      },
+      public: async (_request: FastifyRequest, token: unknown) => {
+        const kid = (token as { header?: { kid?: unknown } }).header?.kid
+        const pem = typeof kid === 'string' ? await options.keys.publicKeyPem(kid) : undefined
+        if (!pem) throw invalid()
+        return pem
+      },
+    },
+    decode: { complete: true },
+    verify: { algorithms: ['EdDSA', 'ES256'], allowedIss: options.issuer, allowedAud: options.audience },
+  })
+
+  if (!app.hasRequestDecorator('principal')) app.decorateRequest('principal', null)
+
+  async function verifyAccessToken(request: FastifyRequest): Promise<Principal> {
+    let claims: Record<string, unknown>
+    try {
+      claims = await request.jwtVerify<Record<string, unknown>>()
+    } catch (error) {
+      throw translate(error)
+    }
+    const { sub, sid, role } = claims
+    if (typeof sub !== 'string' || typeof sid !== 'string' || (role !== 'user' && role !== 'admin')) throw invalid()
+    const principal: Principal = { userId: sub, sessionId: sid, role, issuedAt: issuedAtMs(claims) }
+    if (options.isRevoked?.(principal)) throw invalid()
+    request.principal = principal
+    return principal
+  }
+
+  app.decorate('verifyAccessToken', verifyAccessToken)
+  app.decorate('authenticate', async function authenticate(request: FastifyRequest) {
+    await verifyAccessToken(request)
+  })
+  app.decorate('requireRole', (role: Role) => {
+    return async function requireRole(request: FastifyRequest) {
+      const principal = await verifyAccessToken(request)
+      if (!hasRole(principal, role)) throw new Forbidden()
+    }
+  })
+}
+
+export const accessTokenVerifier = fp(accessTokens, { name: 'portcullis-access-tokens', fastify: '5.x' })
