@@ -1,5 +1,6 @@
 // The Fastify instance every Portcullis service starts from: logging, request ids, limits, validation, errors, health.
 import helmet from '@fastify/helmet'
+import swagger from '@fastify/swagger'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Config } from './config.ts'
 import { type ReadinessCheck, health } from './health.ts'
@@ -39,5 +40,14 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Fast
   await app.register(problemDetails)
   await app.register(helmet, { global: true })
   await app.register(health, { service: options.service, checks: options.readiness })
+  // The OpenAPI document of this service, built from its route schemas; the gateway merges them all at /docs.
+  await app.register(swagger, {
+    openapi: {
+      info: { title: `Portcullis ${options.service}`, version: '0.1.0' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    },
+    hideUntagged: true,
+  })
+  app.get('/openapi.json', { schema: { hide: true }, logLevel: 'warn' }, async () => app.swagger())
   return app
 }
