@@ -1,0 +1,48 @@
+// Routes /auth, /user and /admin to their services by prefix, after the access policy has let the request through.
+import httpProxy from '@fastify/http-proxy'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { BadRequest, Forbidden } from '@portcullis/shared/errors'
+import { hasRole } from '@portcullis/shared/tokens/principal'
+import { accessFor, hasDotSegment } from '../routes/access-policy.ts'
+import { forwardWithFailover } from '../upstreams/failover.ts'
+import { forwardedHeaders } from '../upstreams/forward-headers.ts'
+import type { UpstreamPool } from '../upstreams/pool.ts'
+
+export interface ProxyOptions {
+  routes: Array<{ prefix: '/auth' | '/user' | '/admin'; pool: UpstreamPool }>
+  upstreamTimeoutMs: number
+}
+
+async function enforceAccess(app: FastifyInstance, request: FastifyRequest): Promise<void> {
+  const path = request.url.split('?', 1)[0] ?? '/'
+  if (hasDotSegment(path)) throw new BadRequest()
+  const access = accessFor(path)
+  if (access === undefined || access === 'public') return
+  const principal = await app.verifyAccessToken(request)
+  if (!hasRole(principal, access)) throw new Forbidden()
+}
+
+async function proxy(app: FastifyInstance, options: ProxyOptions): Promise<void> {
+  for (const { prefix, pool } of options.routes) {
+    const forward = forwardWithFailover(pool, options.upstreamTimeoutMs)
+    await app.register(httpProxy, {
+      upstream: '',
+      prefix,
+      rewritePrefix: prefix,
+      undici: { connections: 128, pipelining: 1, keepAliveTimeout: 30_000 },
+      preHandler: (request, _reply, done) => {
+        enforceAccess(app, request).then(() => done(), done)
+      },
+      replyOptions: {
+        // Required by http-proxy when upstream is ''; the failover handler below picks the instance itself.
+        getUpstream: () => pool.all()[0] ?? '',
+        rewriteRequestHeaders: (request, headers) => forwardedHeaders(request as unknown as FastifyRequest, headers) as typeof headers,
+      },
+      handler: (request: FastifyRequest, reply: FastifyReply, dest: string, handlerOptions: Parameters<FastifyReply['from']>[1]) =>
+        forward(request, reply, dest, handlerOptions),
+    })
+  }
+}
+
+export const proxyPlugin = fp(proxy, { name: 'gateway-proxy', fastify: '5.x', dependencies: ['portcullis-access-tokens'] })

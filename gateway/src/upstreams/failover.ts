@@ -1,0 +1,66 @@
+// Sends a request to one instance of a service and, when that instance is gone, to another: any request the instance never
+// received (connection refused), and idempotent requests that broke on the way or met a draining instance (503).
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { sendProblem } from '@portcullis/shared/problem'
+import type { UpstreamPool } from './pool.ts'
+
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'])
+const NOT_DELIVERED = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'ECONNABORTED'])
+const BROKEN_ON_THE_WAY = new Set(['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE', 'UND_ERR_CLOSED'])
+const TIMEOUTS = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'FST_REPLY_FROM_GATEWAY_TIMEOUT'])
+
+interface ErrorWithCause {
+  code?: string
+  cause?: { code?: string }
+}
+
+function errorCode(error: ErrorWithCause): string | undefined {
+  return error.cause?.code ?? error.code
+}
+
+type ReplyFromOptions = Parameters<FastifyReply['from']>[1]
+
+export function forwardWithFailover(pool: UpstreamPool, timeoutMs: number) {
+  return function forward(request: FastifyRequest, reply: FastifyReply, dest: string, options: ReplyFromOptions, tried = new Set<string>()): FastifyReply {
+    const upstream = pool.pick(tried)
+    if (!upstream) return sendProblem(request, reply, 502, 'upstream_unavailable', `No instance of the ${pool.name} service can answer`)
+    tried.add(upstream)
+    const idempotent = IDEMPOTENT.has(request.method)
+    return reply.from(dest, {
+      ...options,
+      timeout: timeoutMs,
+      getUpstream: () => upstream,
+      onError(rawReply, { error }) {
+        const reply = rawReply as unknown as FastifyReply
+        const code = errorCode(error as ErrorWithCause)
+        const notDelivered = code !== undefined && NOT_DELIVERED.has(code)
+        const broken = code !== undefined && BROKEN_ON_THE_WAY.has(code)
+        if (notDelivered || broken) pool.markDown(upstream)
+        if (!reply.sent && (notDelivered || (broken && idempotent)) && pool.pick(tried)) {
+          request.log.warn({ upstream, code }, 'upstream failed; trying another instance')
+          forward(request, reply, dest, options, tried)
+          return
+        }
+        request.log.warn({ upstream, code }, 'upstream failed')
+        if (code !== undefined && TIMEOUTS.has(code)) {
+          sendProblem(request, reply, 504, 'upstream_timeout', `The ${pool.name} service took too long to answer`)
+          return
+        }
+        sendProblem(request, reply, 502, 'upstream_unavailable', `The ${pool.name} service cannot answer right now`)
+      },
+      onResponse(_request, rawReply, res) {
+        const reply = rawReply as unknown as FastifyReply
+        const response = res as unknown as { statusCode: number; headers: Record<string, unknown>; stream: NodeJS.ReadableStream & { destroy(): void } }
+        if (response.statusCode === 503 && idempotent && pool.pick(tried)) {
+          // A draining instance: forget what it said and ask another one.
+          response.stream.destroy()
+          for (const name of Object.keys(response.headers)) reply.removeHeader(name)
+          pool.markDown(upstream)
+          forward(request, reply, dest, options, tried)
+          return
+        }
+        reply.send(response.stream)
+      },
+    })
+  }
+}
