@@ -1,0 +1,54 @@
+// Request and response schemas of the user service's routes, shared with the web client.
+import { type Static, Type } from 'typebox'
+import { Email, IdParams, SessionModeSchema } from './auth.ts'
+import { NO_NUL, UserSchema } from './common.ts'
+
+/** The signed-in user's own profile: the same shape as every other user view. */
+export const ProfileResponse = UserSchema
+export type ProfileResponse = Static<typeof ProfileResponse>
+
+export const DisplayName = Type.String({ minLength: 1, maxLength: 100, pattern: NO_NUL })
+
+/** Each field is optional; null clears it. */
+export const ProfileUpdateRequest = Type.Object(
+  {
+    display_name: Type.Optional(Type.Union([DisplayName, Type.Null()])),
+    email: Type.Optional(Type.Union([Email, Type.Null()])),
+  },
+  { additionalProperties: false },
+)
+export type ProfileUpdateRequest = Static<typeof ProfileUpdateRequest>
+
+export const AccountSessionSchema = Type.Object({
+  id: Type.String(),
+  created_at: Type.String({ format: 'date-time' }),
+  last_used_at: Type.String({ format: 'date-time' }),
+  expires_at: Type.String({ format: 'date-time' }),
+  ip: Type.Union([Type.String(), Type.Null()]),
+  user_agent: Type.Union([Type.String(), Type.Null()]),
+  mode: SessionModeSchema,
+  /** True for the session of the access token that asked. */
+  current: Type.Boolean(),
+})
+export type AccountSession = Static<typeof AccountSessionSchema>
+
+export const SessionsResponse = Type.Object({ sessions: Type.Array(AccountSessionSchema) })
+export type SessionsResponse = Static<typeof SessionsResponse>
+
+export const SessionParams = IdParams
+
+export const AccountEventSchema = Type.Object({
+  id: Type.String(),
+  type: Type.String(),
+  at: Type.String({ format: 'date-time' }),
+  ip: Type.Union([Type.String(), Type.Null()]),
+  user_agent: Type.Union([Type.String(), Type.Null()]),
+})
+export type AccountEvent = Static<typeof AccountEventSchema>
+
+export const DashboardResponse = Type.Object({
+  profile: UserSchema,
+  sessions: Type.Array(AccountSessionSchema),
+  recent_events: Type.Array(AccountEventSchema),
+})
+export type DashboardResponse = Static<typeof DashboardResponse>

@@ -1,0 +1,76 @@
+// Builds the user service: a user's own profile and view of their account.
+import type { FastifyInstance } from 'fastify'
+import { type Config, ConfigError } from '@portcullis/shared/config'
+import type { DatabaseHandle } from '@portcullis/shared/db/connect'
+import { type AuthClient, createAuthClient } from '@portcullis/shared/internal/auth-client'
+import { createServiceApp } from '@portcullis/shared/service-app'
+import { createJwksKeySource, type JwksKeySource } from '@portcullis/shared/tokens/jwks-keys'
+import { accessTokenVerifier } from '@portcullis/shared/tokens/verify'
+import { accountPlugin } from './plugins/account.ts'
+import { userContextPlugin } from './plugins/context.ts'
+import { dashboardRoute } from './routes/dashboard.ts'
+import { profileRoutes } from './routes/profile.ts'
+import { sessionsRoutes } from './routes/sessions.ts'
+
+export interface UserAppOptions {
+  config: Config
+  database: DatabaseHandle
+  /** Auth's public keys; by default fetched from JWKS_URL. */
+  keys?: JwksKeySource
+  /** Auth's internal API; by default called at AUTH_URL with SERVICE_CLIENT_ID and SERVICE_CLIENT_SECRET. */
+  authClient?: AuthClient
+  now?: () => number
+}
+
+class KeysNotLoaded extends Error {
+  override name = 'KeysNotLoaded'
+}
+
+/** The service's own client credentials for auth's internal API, or a ConfigError naming what is missing. */
+function serviceCredentials(config: Config): { clientId: string; clientSecret: string } {
+  const missing = [
+    config.serviceClientId === undefined ? 'SERVICE_CLIENT_ID' : undefined,
+    config.serviceClientSecret === undefined ? 'SERVICE_CLIENT_SECRET' : undefined,
+  ].filter((name) => name !== undefined)
+  if (config.serviceClientId === undefined || config.serviceClientSecret === undefined) {
+    throw new ConfigError(
+      `${missing.join(' and ')} must be set: the user service calls auth's internal API with them (create a client with \`pnpm create-client --name user\`)`,
+    )
+  }
+  return { clientId: config.serviceClientId, clientSecret: config.serviceClientSecret }
+}
+
+export async function buildUserApp(options: UserAppOptions): Promise<FastifyInstance> {
+  const { config, database } = options
+  const credentials = serviceCredentials(config)
+  const authClient = options.authClient ?? createAuthClient({ authUrl: config.authUrl, ...credentials })
+  const keys = options.keys ?? createJwksKeySource({ url: config.jwksUrl })
+
+  const app = await createServiceApp({
+    config,
+    service: 'user',
+    readiness: {
+      database: () => database.ping(),
+      // Auth may have come up after us: try again rather than stay unready.
+      keys: async () => {
+        if (!keys.isLoaded()) await keys.refresh().catch(() => {})
+        if (!keys.isLoaded()) throw new KeysNotLoaded()
+      },
+    },
+  })
+  if (!options.keys) app.addHook('onClose', async () => keys.stop())
+  try {
+    await keys.refresh()
+  } catch (error) {
+    app.log.warn({ err: error, url: config.jwksUrl }, 'auth keys not loaded yet; /readyz will retry')
+  }
+
+  await app.register(accessTokenVerifier, { keys, issuer: config.tokenIssuer, audience: config.tokenAudience })
+  await app.register(userContextPlugin, { config, database, authClient, now: options.now ?? Date.now })
+  await app.register(accountPlugin)
+
+  await app.register(profileRoutes)
+  await app.register(sessionsRoutes)
+  await app.register(dashboardRoute)
+  return app
+}

@@ -1,0 +1,18 @@
+// The latest security events about one user, as their dashboard shows them.
+import type { Kysely } from 'kysely'
+import type { AccountEvent } from '@portcullis/shared/api/user'
+import type { Database } from '@portcullis/shared/db/schema'
+
+export const RECENT_EVENTS_LIMIT = 20
+
+export async function recentAccountEvents(db: Kysely<Database>, userId: string, limit = RECENT_EVENTS_LIMIT): Promise<AccountEvent[]> {
+  const rows = await db
+    .selectFrom('audit_events')
+    .select(['id', 'type', 'at', 'ip', 'user_agent'])
+    .where('user_id', '=', userId)
+    .orderBy('at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute()
+  return rows.map((row) => ({ id: row.id, type: row.type, at: new Date(Number(row.at)).toISOString(), ip: row.ip, user_agent: row.user_agent }))
+}

@@ -1,0 +1,44 @@
+// Changing one's own display name and email: only real changes are written, each with an audit event naming the fields.
+import type { Kysely } from 'kysely'
+import { isUniqueViolation } from '@portcullis/shared/db/connect'
+import type { Database, User } from '@portcullis/shared/db/schema'
+import { EmailTaken } from '@portcullis/shared/errors'
+import { type RequestOrigin, recordAuditEvent } from '../audit/record.ts'
+
+export interface ProfileChanges {
+  display_name?: string | null
+  email?: string | null
+}
+
+type ProfileField = keyof ProfileChanges
+
+/** Emails are compared case-insensitively, so they are stored lower-cased (as auth stores them at signup). */
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase()
+}
+
+/** Applies the changes and returns the updated user; throws EmailTaken when another user has the email. */
+export async function updateProfile(db: Kysely<Database>, user: User, changes: ProfileChanges, origin: RequestOrigin, now: number): Promise<User> {
+  const wanted: ProfileChanges = {}
+  if (changes.display_name !== undefined) wanted.display_name = changes.display_name
+  if (changes.email !== undefined) wanted.email = changes.email === null ? null : normalizeEmail(changes.email)
+  const changed = (Object.keys(wanted) as ProfileField[]).filter((field) => wanted[field] !== user[field]).sort()
+  if (changed.length === 0) return user
+
+  const values: ProfileChanges = {}
+  for (const field of changed) values[field] = wanted[field]
+  try {
+    await db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('users')
+        .set({ ...values, updated_at: now })
+        .where('id', '=', user.id)
+        .execute()
+      await recordAuditEvent(trx, { type: 'profile_updated', userId: user.id, actorId: user.id, origin, detail: { changed } }, now)
+    })
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new EmailTaken()
+    throw error
+  }
+  return { ...user, ...values, updated_at: now }
+}

@@ -1,0 +1,34 @@
+// GET /user/dashboard: the signed-in user's profile, live sessions and recent security events in one answer.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { FastifyInstance } from 'fastify'
+import { ProblemSchema } from '@portcullis/shared/api/common'
+import { DashboardResponse } from '@portcullis/shared/api/user'
+import { recentAccountEvents } from '../audit/recent-events.ts'
+import { signedIn } from '../plugins/account.ts'
+import { toProfile } from '../profile/view.ts'
+import { listLiveSessions } from '../sessions/queries.ts'
+import { toAccountSession } from '../sessions/view.ts'
+
+export async function dashboardRoute(app: FastifyInstance): Promise<void> {
+  app.withTypeProvider<TypeBoxTypeProvider>().get(
+    '/user/dashboard',
+    {
+      preHandler: [app.requireRole('user'), app.requireAccount],
+      schema: {
+        tags: ['user'],
+        summary: 'Your profile, live sessions and recent security events',
+        security: [{ bearer: [] }],
+        response: { 200: DashboardResponse, 401: ProblemSchema, 403: ProblemSchema },
+      },
+    },
+    async (request) => {
+      const { user, principal } = signedIn(request)
+      const [sessions, events] = await Promise.all([listLiveSessions(app.db, user.id, app.sessionLiveness()), recentAccountEvents(app.db, user.id)])
+      return {
+        profile: toProfile(user),
+        sessions: sessions.map((session) => toAccountSession(session, principal.sessionId)),
+        recent_events: events,
+      }
+    },
+  )
+}

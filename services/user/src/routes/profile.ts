@@ -1,0 +1,47 @@
+// GET and PATCH /user/profile: the signed-in user's own profile, and changing its display name or email.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { FastifyInstance } from 'fastify'
+import { ProblemSchema } from '@portcullis/shared/api/common'
+import { ProfileResponse, ProfileUpdateRequest } from '@portcullis/shared/api/user'
+import { signedIn } from '../plugins/account.ts'
+import { updateProfile } from '../profile/update.ts'
+import { toProfile } from '../profile/view.ts'
+import { requestOrigin } from './request-origin.ts'
+
+export async function profileRoutes(app: FastifyInstance): Promise<void> {
+  const routes = app.withTypeProvider<TypeBoxTypeProvider>()
+  const preHandler = [app.requireRole('user'), app.requireAccount]
+
+  routes.get(
+    '/user/profile',
+    {
+      preHandler,
+      schema: {
+        tags: ['user'],
+        summary: 'Your profile',
+        security: [{ bearer: [] }],
+        response: { 200: ProfileResponse, 401: ProblemSchema, 403: ProblemSchema },
+      },
+    },
+    async (request) => toProfile(signedIn(request).user),
+  )
+
+  routes.patch(
+    '/user/profile',
+    {
+      preHandler,
+      schema: {
+        tags: ['user'],
+        summary: 'Change your display name or email',
+        security: [{ bearer: [] }],
+        body: ProfileUpdateRequest,
+        response: { 200: ProfileResponse, 401: ProblemSchema, 403: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema },
+      },
+    },
+    async (request) => {
+      const { user } = signedIn(request)
+      const updated = await updateProfile(app.db, user, request.body, requestOrigin(request), app.now())
+      return toProfile(updated)
+    },
+  )
+}

@@ -1,0 +1,51 @@
+// GET /user/sessions and DELETE /user/sessions/:id: the signed-in user's live sessions, and ending one of them.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { FastifyInstance } from 'fastify'
+import { ProblemSchema } from '@portcullis/shared/api/common'
+import { SessionParams, SessionsResponse } from '@portcullis/shared/api/user'
+import { signedIn } from '../plugins/account.ts'
+import { listLiveSessions } from '../sessions/queries.ts'
+import { revokeOwnSession } from '../sessions/revoke.ts'
+import { toAccountSession } from '../sessions/view.ts'
+
+export async function sessionsRoutes(app: FastifyInstance): Promise<void> {
+  const routes = app.withTypeProvider<TypeBoxTypeProvider>()
+  const preHandler = [app.requireRole('user'), app.requireAccount]
+
+  routes.get(
+    '/user/sessions',
+    {
+      preHandler,
+      schema: {
+        tags: ['user'],
+        summary: 'Your live sessions, newest first',
+        security: [{ bearer: [] }],
+        response: { 200: SessionsResponse, 401: ProblemSchema, 403: ProblemSchema },
+      },
+    },
+    async (request) => {
+      const { user, principal } = signedIn(request)
+      const sessions = await listLiveSessions(app.db, user.id, app.sessionLiveness())
+      return { sessions: sessions.map((session) => toAccountSession(session, principal.sessionId)) }
+    },
+  )
+
+  routes.delete(
+    '/user/sessions/:id',
+    {
+      preHandler,
+      schema: {
+        tags: ['user'],
+        summary: 'End one of your sessions',
+        security: [{ bearer: [] }],
+        params: SessionParams,
+        response: { 204: { type: 'null' }, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 422: ProblemSchema, 503: ProblemSchema },
+      },
+    },
+    async (request, reply) => {
+      const { user } = signedIn(request)
+      await revokeOwnSession(app.db, app.authClient, user.id, request.params.id, app.sessionLiveness())
+      return reply.code(204).send(null)
+    },
+  )
+}

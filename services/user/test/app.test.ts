@@ -1,0 +1,71 @@
+import { createServer } from 'node:http'
+import t from 'tap'
+import { TEST_ENV } from '@portcullis/auth/test/helpers/auth-app'
+import { startTestAuthServer } from '@portcullis/auth/test/helpers/auth-server'
+import { ConfigError, loadConfig } from '@portcullis/shared/config'
+import { testDatabaseKinds } from '@portcullis/shared/testing/databases'
+import { freePort } from '@portcullis/shared/testing/processes'
+import { buildUserApp } from '../src/app.ts'
+import { bearer } from './helpers/user-app.ts'
+
+for (const kind of testDatabaseKinds()) {
+  t.test(`building the user app on ${kind}`, async (t) => {
+    const auth = await startTestAuthServer(t, kind)
+    const client = await auth.serviceClient('user')
+    const env = { ...TEST_ENV, ...auth.database.env, AUTH_URL: auth.url, SERVICE_CLIENT_ID: client.clientId, SERVICE_CLIENT_SECRET: client.clientSecret }
+    const database = auth.database.handle
+
+    t.test('missing service client settings are a ConfigError naming the variables', async (t) => {
+      const cases: Array<[Record<string, string>, RegExp]> = [
+        [{ SERVICE_CLIENT_ID: '' }, /^SERVICE_CLIENT_ID must be set/],
+        [{ SERVICE_CLIENT_SECRET: '' }, /^SERVICE_CLIENT_SECRET must be set/],
+        [{ SERVICE_CLIENT_ID: '', SERVICE_CLIENT_SECRET: ' ' }, /^SERVICE_CLIENT_ID and SERVICE_CLIENT_SECRET must be set/],
+      ]
+      for (const [unset, message] of cases) {
+        const error = await buildUserApp({ config: loadConfig({ ...env, ...unset }), database }).catch((e: unknown) => e)
+        t.type(error, ConfigError)
+        t.match((error as Error).message, message)
+      }
+    })
+
+    t.test('ready when the database answers and auth keys are loaded', async (t) => {
+      const app = await buildUserApp({ config: loadConfig(env), database })
+      t.teardown(() => app.close())
+      const ready = await app.inject({ method: 'GET', url: '/readyz' })
+      t.equal(ready.statusCode, 200)
+      t.same(ready.json(), { status: 'ready', service: 'user', checks: { database: 'ok', keys: 'ok' } })
+      t.match((await app.inject({ method: 'GET', url: '/healthz' })).json(), { status: 'ok', service: 'user' })
+      t.match((await app.inject({ method: 'GET', url: '/metrics' })).body, /process_resident_memory_bytes/)
+    })
+
+    t.test('starts while auth is unreachable, unready until its keys can be fetched, then ready and serving', async (t) => {
+      const port = await freePort()
+      const app = await buildUserApp({ config: loadConfig({ ...env, JWKS_URL: `http://127.0.0.1:${port}/jwks.json` }), database })
+      t.teardown(() => app.close())
+      const unready = await app.inject({ method: 'GET', url: '/readyz' })
+      t.equal(unready.statusCode, 503)
+      t.match(unready.json(), { code: 'not_ready', detail: /keys/ })
+      t.notMatch(unready.json().detail, /database/)
+
+      const jwks = await (await fetch(`${auth.url}/auth/.well-known/jwks.json`)).text()
+      const late = createServer((_request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end(jwks))
+      await new Promise<void>((resolve) => late.listen(port, '127.0.0.1', resolve))
+      t.teardown(() => new Promise((resolve) => late.close(resolve)))
+      const ready = await app.inject({ method: 'GET', url: '/readyz' })
+      t.equal(ready.statusCode, 200)
+      const alice = await auth.userSession('alice')
+      const profile = await app.inject({ method: 'GET', url: '/user/profile', headers: bearer(alice.access_token) })
+      t.equal(profile.statusCode, 200)
+    })
+
+    t.test('every answer carries a request id and security headers', async (t) => {
+      const app = await buildUserApp({ config: loadConfig(env), database })
+      t.teardown(() => app.close())
+      const res = await app.inject({ method: 'GET', url: '/user/nope', headers: { 'x-request-id': 'trace-42' } })
+      t.equal(res.statusCode, 404)
+      t.equal(res.headers['x-request-id'], 'trace-42')
+      t.equal(res.headers['x-content-type-options'], 'nosniff')
+      t.match(res.json(), { code: 'not_found', request_id: 'trace-42' })
+    })
+  })
+}

@@ -1,0 +1,53 @@
+// Builds a user app in-process against a real auth server over HTTP, sharing its test database, and cleans up with the test.
+import type { FastifyInstance } from 'fastify'
+import type { Kysely } from 'kysely'
+import { startTestAuthServer, type TestAuthServer } from '@portcullis/auth/test/helpers/auth-server'
+import { TEST_ENV } from '@portcullis/auth/test/helpers/auth-app'
+import { type Config, loadConfig } from '@portcullis/shared/config'
+import type { DatabaseKind } from '@portcullis/shared/db/connect'
+import type { Database } from '@portcullis/shared/db/schema'
+import { buildUserApp, type UserAppOptions } from '../../src/app.ts'
+
+export interface TestUserService {
+  app: FastifyInstance
+  auth: TestAuthServer
+  db: Kysely<Database>
+  config: Config
+  /** Another user app on the same database and auth, with settings or parts swapped. */
+  another(env: Record<string, string>, options?: Pick<UserAppOptions, 'authClient' | 'keys'>): Promise<FastifyInstance>
+}
+
+interface Teardown {
+  teardown(fn: () => unknown): void
+}
+
+export async function startTestUserService(t: Teardown, kind: DatabaseKind): Promise<TestUserService> {
+  const auth = await startTestAuthServer(t, kind)
+  const client = await auth.serviceClient('user')
+  const baseEnv = { ...TEST_ENV, ...auth.database.env, AUTH_URL: auth.url, SERVICE_CLIENT_ID: client.clientId, SERVICE_CLIENT_SECRET: client.clientSecret }
+  async function build(env: Record<string, string>, options: Pick<UserAppOptions, 'authClient' | 'keys'> = {}) {
+    const config = loadConfig({ ...baseEnv, ...env })
+    const app = await buildUserApp({ config, database: auth.database.handle, ...options })
+    t.teardown(() => app.close())
+    return { app, config }
+  }
+  const { app, config } = await build({})
+  return { app, auth, db: auth.database.handle.db, config, another: async (env, options) => (await build(env, options)).app }
+}
+
+export function bearer(token: string): { authorization: string } {
+  return { authorization: `Bearer ${token}` }
+}
+
+/** The claims of a JWT, read without verifying it. */
+export function claimsOf(token: string): Record<string, unknown> {
+  const payload = token.split('.')[1]
+  if (payload === undefined) throw new Error(`not a JWT: ${token}`)
+  return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'))
+}
+
+export function sessionIdOf(token: string): string {
+  const sid = claimsOf(token).sid
+  if (typeof sid !== 'string') throw new Error('the token has no sid')
+  return sid
+}

@@ -1,0 +1,53 @@
+// The user service as a real process over real HTTP, next to a real auth service.
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import t from 'tap'
+import { TEST_ENV } from '@portcullis/auth/test/helpers/auth-app'
+import { startTestAuthServer } from '@portcullis/auth/test/helpers/auth-server'
+import { testDatabaseKinds } from '@portcullis/shared/testing/databases'
+import { startService } from '@portcullis/shared/testing/processes'
+import { sessionIdOf } from './helpers/user-app.ts'
+
+const server = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../src/server.ts')
+
+for (const kind of testDatabaseKinds()) {
+  t.test(`user process on ${kind}`, async (t) => {
+    const auth = await startTestAuthServer(t, kind)
+    const client = await auth.serviceClient('user')
+    const env = { ...TEST_ENV, ...auth.database.env, AUTH_URL: auth.url }
+
+    t.test('ready, serving over HTTP, and draining on SIGTERM', async (t) => {
+      const user = await startService(server, { ...env, LOG_LEVEL: 'info', SERVICE_CLIENT_ID: client.clientId, SERVICE_CLIENT_SECRET: client.clientSecret })
+      t.teardown(() => user.stop('SIGKILL'))
+      const readyz = await fetch(`${user.url}/readyz`)
+      t.equal(readyz.status, 200)
+      t.same(await readyz.json(), { status: 'ready', service: 'user', checks: { database: 'ok', keys: 'ok' } })
+
+      const alice = await auth.userSession('alice')
+      const headers = { authorization: `Bearer ${alice.access_token}`, 'x-request-id': 'user-proc-1' }
+      const profile = await fetch(`${user.url}/user/profile`, { headers })
+      t.equal(profile.status, 200)
+      t.match(await profile.json(), { id: alice.user.id, username: 'alice' })
+      t.equal(profile.headers.get('x-request-id'), 'user-proc-1')
+
+      const second = await auth.userSession('alice2')
+      const other = await fetch(`${user.url}/user/sessions/${sessionIdOf(second.access_token)}`, { method: 'DELETE', headers })
+      t.equal(other.status, 404, "another user's session is not yours to end")
+
+      const unauthenticated = await fetch(`${user.url}/user/profile`)
+      t.equal(unauthenticated.status, 401)
+      t.equal(unauthenticated.headers.get('www-authenticate'), 'Bearer')
+      t.match(user.output(), /"reqId":"user-proc-1"/, 'the request id is in the log')
+      t.notMatch(user.output(), new RegExp(alice.access_token.split('.')[2] ?? 'no-token'), 'the token is not')
+
+      t.equal(await user.stop('SIGTERM'), 0)
+    })
+
+    t.test('missing SERVICE_CLIENT_ID stops the process with a message naming it', async (t) => {
+      await t.rejects(
+        startService(server, { ...env, SERVICE_CLIENT_SECRET: client.clientSecret }, { timeoutMs: 5000 }),
+        /user: configuration error: SERVICE_CLIENT_ID must be set/,
+      )
+    })
+  })
+}
