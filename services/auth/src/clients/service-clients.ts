@@ -47,3 +47,21 @@ export async function authenticateServiceClient(
   if (!client || !matches || client.disabled_at !== null) return undefined
   return client
 }
+
+/** The stack's own clients: created on first start, given a fresh secret on every start after (only the hash is kept). */
+export async function provisionServiceClient(
+  db: Kysely<Database>,
+  name: string,
+  scopes: readonly string[],
+  now: number,
+): Promise<{ clientId: string; clientSecret: string }> {
+  const existing = await db.selectFrom('service_clients').select('id').where('name', '=', name).executeTakeFirst()
+  if (!existing) return createServiceClient(db, name, scopes, now)
+  const clientSecret = randomBytes(32).toString('base64url')
+  await db
+    .updateTable('service_clients')
+    .set({ secret_hash: hashSecret(clientSecret), scopes: scopes.join(' '), disabled_at: null })
+    .where('id', '=', existing.id)
+    .execute()
+  return { clientId: existing.id, clientSecret }
+}

@@ -2,10 +2,12 @@
 import type { Kysely } from 'kysely'
 import { type Migration, type MigrationResult, Migrator } from 'kysely/migration'
 import * as initial from './migrations/0001_initial.ts'
+import * as adminIndexes from './migrations/0002_admin_indexes.ts'
 import type { Database } from './schema.ts'
 
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
+  '0002_admin_indexes': adminIndexes,
 }
 
 export class MigrationFailed extends Error {

@@ -1,0 +1,74 @@
+// Builds the admin service: user management for admins (the users table, roles, status, sessions, the audit log).
+import type { FastifyInstance } from 'fastify'
+import { type Config, ConfigError } from '@portcullis/shared/config'
+import type { DatabaseHandle } from '@portcullis/shared/db/connect'
+import { type AuthClient, createAuthClient } from '@portcullis/shared/internal/auth-client'
+import { createServiceApp } from '@portcullis/shared/service-app'
+import { createJwksKeySource, type JwksKeySource } from '@portcullis/shared/tokens/jwks-keys'
+import { accessTokenVerifier } from '@portcullis/shared/tokens/verify'
+import { activeAdminPlugin } from './plugins/active-admin.ts'
+import { adminContextPlugin } from './plugins/context.ts'
+import { auditEventsRoute } from './routes/audit-events.ts'
+import { dashboardRoute } from './routes/dashboard.ts'
+import { getAllUsersRoute } from './routes/get-all-users.ts'
+import { patchUserRoute } from './routes/patch-user.ts'
+import { revokeSessionsRoute } from './routes/revoke-sessions.ts'
+
+export interface AdminAppOptions {
+  config: Config
+  database: DatabaseHandle
+  /** auth's public keys; by default fetched from config.jwksUrl. */
+  keys?: JwksKeySource
+  /** auth's internal API; by default reached at config.authUrl with the service client of the config. */
+  authClient?: AuthClient
+  /** The clock for the dashboard's windows and the audit log; tests move it. */
+  now?: () => number
+}
+
+function serviceCredentials(config: Config): { clientId: string; clientSecret: string } {
+  const missing = [
+    config.serviceClientId === undefined ? 'SERVICE_CLIENT_ID' : undefined,
+    config.serviceClientSecret === undefined ? 'SERVICE_CLIENT_SECRET' : undefined,
+  ].filter((name) => name !== undefined)
+  if (config.serviceClientId === undefined || config.serviceClientSecret === undefined) {
+    throw new ConfigError(
+      `${missing.join(' and ')} must be set: the admin service asks auth to revoke sessions with a service client (pnpm create-client --name admin-service)`,
+    )
+  }
+  return { clientId: config.serviceClientId, clientSecret: config.serviceClientSecret }
+}
+
+export async function buildAdminApp(options: AdminAppOptions): Promise<FastifyInstance> {
+  const { config, database } = options
+  const credentials = serviceCredentials(config)
+  const authClient = options.authClient ?? createAuthClient({ authUrl: config.authUrl, ...credentials })
+  const keys = options.keys ?? createJwksKeySource({ url: config.jwksUrl })
+
+  const app = await createServiceApp({
+    config,
+    service: 'admin',
+    readiness: {
+      database: () => database.ping(),
+      // auth may have started after us: keep asking until its keys are here.
+      keys: async () => {
+        if (!keys.isLoaded()) await keys.refresh()
+        if (!keys.isLoaded()) throw new Error('auth publishes no keys')
+      },
+    },
+  })
+  if (!options.keys) app.addHook('onClose', async () => keys.stop())
+  await keys.refresh().catch((error: unknown) => {
+    app.log.warn({ err: error, jwksUrl: config.jwksUrl }, 'cannot load the JWKS yet; not ready until it can')
+  })
+
+  await app.register(adminContextPlugin, { config, database, now: options.now ?? Date.now, authClient })
+  await app.register(accessTokenVerifier, { keys, issuer: config.tokenIssuer, audience: config.tokenAudience })
+  await app.register(activeAdminPlugin)
+
+  await app.register(dashboardRoute)
+  await app.register(getAllUsersRoute)
+  await app.register(patchUserRoute)
+  await app.register(revokeSessionsRoute)
+  await app.register(auditEventsRoute)
+  return app
+}

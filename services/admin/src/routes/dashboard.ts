@@ -1,0 +1,33 @@
+// GET /admin/dashboard: counts of users, sign-ups, live sessions and failed logins, and the latest audit events.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { FastifyInstance } from 'fastify'
+import { AdminDashboardResponse } from '@portcullis/shared/api/admin'
+import { dashboardSummary } from '../dashboard/summary.ts'
+import { ADMIN_REFUSALS, ADMIN_ROUTE, adminOnly } from './admin-access.ts'
+import { toAuditEventBody } from './audit-event-body.ts'
+
+export async function dashboardRoute(app: FastifyInstance): Promise<void> {
+  app.withTypeProvider<TypeBoxTypeProvider>().get(
+    '/admin/dashboard',
+    {
+      preHandler: adminOnly(app),
+      schema: {
+        ...ADMIN_ROUTE,
+        summary: 'Counts of users, sessions and failed logins, and the latest audit events',
+        response: { 200: AdminDashboardResponse, ...ADMIN_REFUSALS },
+      },
+    },
+    async () => {
+      const summary = await dashboardSummary(app.database, app.now(), { idleMs: app.config.refreshIdleTtl * 1000 })
+      return {
+        counts: {
+          users: { total: summary.users.total, by_role: summary.users.byRole, by_status: summary.users.byStatus },
+          new_users: { last_24h: summary.newUsers.last24h, last_7d: summary.newUsers.last7d },
+          active_sessions: summary.activeSessions,
+          failed_logins_24h: summary.failedLogins24h,
+        },
+        recent_events: summary.recentEvents.map(toAuditEventBody),
+      }
+    },
+  )
+}

@@ -1,0 +1,28 @@
+// GET /admin/get-all-users: the users table for admins, filtered, searched and paged (the seed's path, kept).
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { FastifyInstance } from 'fastify'
+import { PAGE_LIMIT_DEFAULT, UserListQuery, UserListResponse } from '@portcullis/shared/api/admin'
+import { ProblemSchema } from '@portcullis/shared/api/common'
+import { listUsers } from '../users/list-users.ts'
+import { ADMIN_REFUSALS, ADMIN_ROUTE, adminOnly } from './admin-access.ts'
+import { toUserBody } from './user-body.ts'
+
+export async function getAllUsersRoute(app: FastifyInstance): Promise<void> {
+  app.withTypeProvider<TypeBoxTypeProvider>().get(
+    '/admin/get-all-users',
+    {
+      preHandler: adminOnly(app),
+      schema: {
+        ...ADMIN_ROUTE,
+        summary: 'List users: filter by role and status, search by username or email prefix, page with next_cursor',
+        querystring: UserListQuery,
+        response: { 200: UserListResponse, ...ADMIN_REFUSALS, 422: ProblemSchema },
+      },
+    },
+    async (request) => {
+      const { limit, cursor, q, role, status, sort } = request.query
+      const page = await listUsers(app.database, { limit: limit ?? PAGE_LIMIT_DEFAULT, cursor, q, role, status, sort: sort ?? '-created_at' })
+      return { users: page.users.map(toUserBody), total: page.total, next_cursor: page.nextCursor }
+    },
+  )
+}

@@ -1,0 +1,29 @@
+// PATCH /admin/users/:id: change a user's role or status; the last active admin cannot be demoted or disabled.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { FastifyInstance } from 'fastify'
+import { UserChangeRequest, UserIdParams } from '@portcullis/shared/api/admin'
+import { ProblemSchema, UserSchema } from '@portcullis/shared/api/common'
+import { changeUser } from '../users/change-user.ts'
+import { requestActor } from './actor.ts'
+import { ADMIN_REFUSALS, ADMIN_ROUTE, adminOnly } from './admin-access.ts'
+import { toUserBody } from './user-body.ts'
+
+export async function patchUserRoute(app: FastifyInstance): Promise<void> {
+  app.withTypeProvider<TypeBoxTypeProvider>().patch(
+    '/admin/users/:id',
+    {
+      preHandler: adminOnly(app),
+      schema: {
+        ...ADMIN_ROUTE,
+        summary: "Change a user's role or status",
+        params: UserIdParams,
+        body: UserChangeRequest,
+        response: { 200: UserSchema, ...ADMIN_REFUSALS, 404: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema, 503: ProblemSchema },
+      },
+    },
+    async (request) => {
+      const user = await changeUser({ database: app.database, authClient: app.authClient }, request.params.id, request.body, requestActor(request), app.now())
+      return toUserBody(user)
+    },
+  )
+}

@@ -1,0 +1,27 @@
+// POST /admin/users/:id/revoke-sessions: sign a user out everywhere.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { FastifyInstance } from 'fastify'
+import { UserIdParams } from '@portcullis/shared/api/admin'
+import { ProblemSchema } from '@portcullis/shared/api/common'
+import { revokeUserSessions } from '../users/revoke-sessions.ts'
+import { requestActor } from './actor.ts'
+import { ADMIN_REFUSALS, ADMIN_ROUTE, adminOnly } from './admin-access.ts'
+
+export async function revokeSessionsRoute(app: FastifyInstance): Promise<void> {
+  app.withTypeProvider<TypeBoxTypeProvider>().post(
+    '/admin/users/:id/revoke-sessions',
+    {
+      preHandler: adminOnly(app),
+      schema: {
+        ...ADMIN_ROUTE,
+        summary: 'End every session of a user and void their access tokens',
+        params: UserIdParams,
+        response: { 204: { type: 'null', description: 'revoked' }, ...ADMIN_REFUSALS, 404: ProblemSchema, 422: ProblemSchema, 503: ProblemSchema },
+      },
+    },
+    async (request, reply) => {
+      await revokeUserSessions({ db: app.db, authClient: app.authClient }, request.params.id, requestActor(request), app.now())
+      return reply.code(204).send(null)
+    },
+  )
+}

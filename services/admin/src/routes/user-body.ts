@@ -1,0 +1,16 @@
+// A users row as the API shows it: ISO times, and nothing of the credentials.
+import type { UserBody } from '@portcullis/shared/api/common'
+import type { User } from '@portcullis/shared/db/schema'
+
+export function toUserBody(user: User): UserBody {
+  return {
+    id: user.id,
+    username: user.username,
+    email: user.email,
+    display_name: user.display_name,
+    role: user.role,
+    status: user.status,
+    created_at: new Date(Number(user.created_at)).toISOString(),
+    last_login_at: user.last_login_at === null ? null : new Date(Number(user.last_login_at)).toISOString(),
+  }
+}

@@ -1,0 +1,88 @@
+// An admin app wired to a real auth service over HTTP, on that service's test database, with a signed-in admin.
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
+import type { Kysely } from 'kysely'
+import { type LoginResult, TEST_ENV } from '@portcullis/auth/test/helpers/auth-app'
+import { startTestAuthServer, type TestAuthServer } from '@portcullis/auth/test/helpers/auth-server'
+import { type Config, loadConfig } from '@portcullis/shared/config'
+import { connectDatabase, type DatabaseHandle, type DatabaseKind } from '@portcullis/shared/db/connect'
+import type { Database } from '@portcullis/shared/db/schema'
+import type { AuthClient } from '@portcullis/shared/internal/auth-client'
+import { buildAdminApp } from '../../src/app.ts'
+
+export interface TestAdmin {
+  auth: TestAuthServer
+  app: FastifyInstance
+  db: Kysely<Database>
+  config: Config
+  /** A signed-in admin named "root". */
+  root: LoginResult
+  /** Builds another admin app on the same auth and database, e.g. with a failing auth client. */
+  buildApp(options?: AppOverrides): Promise<FastifyInstance>
+  /** Another admin instance with its own database connections, as a second process would have. */
+  secondInstance(): Promise<FastifyInstance>
+}
+
+interface AppOverrides {
+  authClient?: AuthClient
+  now?: () => number
+  database?: DatabaseHandle
+}
+
+interface Teardown {
+  teardown(fn: () => unknown): void
+}
+
+export async function adminConfig(auth: TestAuthServer, extra: Record<string, string> = {}): Promise<Config> {
+  const client = await auth.serviceClient('admin-service')
+  return loadConfig({
+    ...TEST_ENV,
+    ...auth.database.env,
+    AUTH_URL: auth.url,
+    SERVICE_CLIENT_ID: client.clientId,
+    SERVICE_CLIENT_SECRET: client.clientSecret,
+    ...extra,
+  })
+}
+
+export async function startTestAdmin(t: Teardown, kind: DatabaseKind, options: { now?: () => number } = {}): Promise<TestAdmin> {
+  const auth = await startTestAuthServer(t, kind)
+  const config = await adminConfig(auth)
+  const buildApp = async (extra: AppOverrides = {}) => {
+    const app = await buildAdminApp({ config, database: auth.database.handle, ...options, ...extra })
+    t.teardown(() => app.close())
+    return app
+  }
+  const secondInstance = async () => {
+    const database = connectDatabase(config)
+    t.teardown(() => database.close())
+    return buildApp({ database })
+  }
+  const app = await buildApp()
+  const root = await auth.userSession('root', 'admin')
+  return { auth, app, db: auth.database.handle.db, config, root, buildApp, secondInstance }
+}
+
+export function bearer(token: string): { authorization: string } {
+  return { authorization: `Bearer ${token}` }
+}
+
+/** app.inject as the holder of this access token. */
+export function injectAs(app: FastifyInstance, token: string, request: InjectOptions): Promise<LightMyRequestResponse> {
+  return app.inject({ ...request, headers: { ...request.headers, ...bearer(token) } })
+}
+
+/** POST /auth/refresh on the real auth service, as a token-mode client. */
+export async function refreshOverHttp(auth: TestAuthServer, refreshToken: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(`${auth.url}/auth/refresh`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ refresh_token: refreshToken }),
+  })
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> }
+}
+
+export function claimsOf(token: string): Record<string, unknown> {
+  const payload = token.split('.')[1]
+  if (payload === undefined) throw new Error(`not a JWT: ${token}`)
+  return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'))
+}
