@@ -1,10 +1,10 @@
 // The admin behind a request, as the audit log records them.
 import type { FastifyRequest } from 'fastify'
 import { Unauthenticated } from '@portcullis/shared/errors'
-import type { Actor } from '../audit/record.ts'
+import { requestOrigin } from '@portcullis/shared/request-origin'
+import type { Actor } from '../users/actor.ts'
 
 export function requestActor(request: FastifyRequest): Actor {
   if (!request.principal) throw new Unauthenticated()
-  const agent = request.headers['user-agent']
-  return { userId: request.principal.userId, ip: request.ip, userAgent: typeof agent === 'string' ? agent : null }
+  return { userId: request.principal.userId, ...requestOrigin(request) }
 }

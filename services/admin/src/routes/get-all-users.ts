@@ -3,9 +3,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { PAGE_LIMIT_DEFAULT, UserListQuery, UserListResponse } from '@portcullis/shared/api/admin'
 import { ProblemSchema } from '@portcullis/shared/api/common'
+import { toPublicUser } from '@portcullis/shared/users/public-user'
 import { listUsers } from '../users/list-users.ts'
 import { ADMIN_REFUSALS, ADMIN_ROUTE, adminOnly } from './admin-access.ts'
-import { toUserBody } from './user-body.ts'
 
 export async function getAllUsersRoute(app: FastifyInstance): Promise<void> {
   app.withTypeProvider<TypeBoxTypeProvider>().get(
@@ -22,7 +22,7 @@ export async function getAllUsersRoute(app: FastifyInstance): Promise<void> {
     async (request) => {
       const { limit, cursor, q, role, status, sort } = request.query
       const page = await listUsers(app.database, { limit: limit ?? PAGE_LIMIT_DEFAULT, cursor, q, role, status, sort: sort ?? '-created_at' })
-      return { users: page.users.map(toUserBody), total: page.total, next_cursor: page.nextCursor }
+      return { users: page.users.map(toPublicUser), total: page.total, next_cursor: page.nextCursor }
     },
   )
 }

@@ -3,10 +3,10 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { UserChangeRequest, UserIdParams } from '@portcullis/shared/api/admin'
 import { ProblemSchema, UserSchema } from '@portcullis/shared/api/common'
+import { toPublicUser } from '@portcullis/shared/users/public-user'
 import { changeUser } from '../users/change-user.ts'
 import { requestActor } from './actor.ts'
 import { ADMIN_REFUSALS, ADMIN_ROUTE, adminOnly } from './admin-access.ts'
-import { toUserBody } from './user-body.ts'
 
 export async function patchUserRoute(app: FastifyInstance): Promise<void> {
   app.withTypeProvider<TypeBoxTypeProvider>().patch(
@@ -23,7 +23,7 @@ export async function patchUserRoute(app: FastifyInstance): Promise<void> {
     },
     async (request) => {
       const user = await changeUser({ database: app.database, authClient: app.authClient }, request.params.id, request.body, requestActor(request), app.now())
-      return toUserBody(user)
+      return toPublicUser(user)
     },
   )
 }

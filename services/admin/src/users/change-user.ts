@@ -4,8 +4,9 @@ import type { DatabaseHandle } from '@portcullis/shared/db/connect'
 import type { Database, Role, User, UserStatus } from '@portcullis/shared/db/schema'
 import { Forbidden, LastAdmin, NotFound, ServiceUnavailable } from '@portcullis/shared/errors'
 import type { AuthClient } from '@portcullis/shared/internal/auth-client'
-import { type Actor, recordAdminEvent } from '../audit/record.ts'
+import { recordAuditEvent } from '@portcullis/shared/audit/record'
 import { writeTransaction } from '../db/write-transaction.ts'
+import type { Actor } from './actor.ts'
 
 export interface UserChange {
   role?: Role
@@ -55,10 +56,31 @@ async function applyChange(
     after.updated_at = now
     await trx.updateTable('users').set({ role: after.role, status: after.status, updated_at: now }).where('id', '=', targetId).execute()
     if (after.role !== before.role) {
-      await recordAdminEvent(trx, { type: 'role_changed', userId: targetId, actor, detail: { from: before.role, to: after.role } }, now)
+      await recordAuditEvent(
+        trx,
+        {
+          type: 'role_changed',
+          userId: targetId,
+          actorId: actor.userId,
+          ip: actor.ip,
+          userAgent: actor.userAgent,
+          detail: { from: before.role, to: after.role },
+        },
+        now,
+      )
     }
     if (after.status !== before.status) {
-      await recordAdminEvent(trx, { type: after.status === 'disabled' ? 'user_disabled' : 'user_enabled', userId: targetId, actor }, now)
+      await recordAuditEvent(
+        trx,
+        {
+          type: after.status === 'disabled' ? 'user_disabled' : 'user_enabled',
+          userId: targetId,
+          actorId: actor.userId,
+          ip: actor.ip,
+          userAgent: actor.userAgent,
+        },
+        now,
+      )
     }
     return { before, after }
   })

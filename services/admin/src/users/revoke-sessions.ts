@@ -3,7 +3,8 @@ import type { Kysely } from 'kysely'
 import type { Database } from '@portcullis/shared/db/schema'
 import { NotFound } from '@portcullis/shared/errors'
 import type { AuthClient } from '@portcullis/shared/internal/auth-client'
-import { type Actor, recordAdminEvent } from '../audit/record.ts'
+import { recordAuditEvent } from '@portcullis/shared/audit/record'
+import type { Actor } from './actor.ts'
 
 export interface SessionRevocationDependencies {
   db: Kysely<Database>
@@ -15,6 +16,10 @@ export async function revokeUserSessions(deps: SessionRevocationDependencies, us
   const user = await deps.db.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst()
   if (!user) throw new NotFound()
   const revoked = await deps.authClient.revokeUserSessions(user.id)
-  await recordAdminEvent(deps.db, { type: 'sessions_revoked', userId: user.id, actor, detail: { sessions: revoked } }, now)
+  await recordAuditEvent(
+    deps.db,
+    { type: 'sessions_revoked', userId: user.id, actorId: actor.userId, ip: actor.ip, userAgent: actor.userAgent, detail: { sessions: revoked } },
+    now,
+  )
   return revoked
 }

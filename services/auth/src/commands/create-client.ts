@@ -1,6 +1,6 @@
 // pnpm create-client --name NAME [--scopes "a b"]: registers a service client and prints its secret once.
 import { migrateToLatest } from '@portcullis/shared/db/migrate'
-import { recordAuditEvent } from '../audit/record.ts'
+import { recordAuditEvent } from '@portcullis/shared/audit/record'
 import { createServiceClient, INTERNAL_SCOPES } from '../clients/service-clients.ts'
 import { runCommand, UsageError } from './run-command.ts'
 

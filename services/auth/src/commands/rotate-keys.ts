@@ -1,6 +1,6 @@
 // pnpm rotate-keys: adds a new signing key; old keys stay published until the tokens they signed have expired.
 import { migrateToLatest } from '@portcullis/shared/db/migrate'
-import { recordAuditEvent } from '../audit/record.ts'
+import { recordAuditEvent } from '@portcullis/shared/audit/record'
 import { rotateSigningKeys } from '../keys/store.ts'
 import { runCommand } from './run-command.ts'
 

@@ -2,16 +2,12 @@
 import type { FastifyInstance } from 'fastify'
 import type { User } from '@portcullis/shared/db/schema'
 import { AccountDisabled, InvalidCredentials, tooManyAttempts } from '@portcullis/shared/errors'
-import { recordAuditEvent } from '../audit/record.ts'
+import { recordAuditEvent } from '@portcullis/shared/audit/record'
+import type { RequestOrigin } from '@portcullis/shared/request-origin'
 import { clearAccountFailures, recordLoginFailure, secondsUntilAllowed, throttleKeys } from '../throttle/login-throttle.ts'
 import { findUserByLogin, setPasswordHash } from '../users/queries.ts'
 
-export interface Origin {
-  ip: string
-  userAgent: string | null
-}
-
-export async function authenticatePassword(app: FastifyInstance, login: string, password: string, origin: Origin): Promise<User> {
+export async function authenticatePassword(app: FastifyInstance, login: string, password: string, origin: RequestOrigin): Promise<User> {
   const { db, passwords } = app
   const now = app.now()
   const keys = throttleKeys(login, origin.ip)

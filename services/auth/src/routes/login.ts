@@ -3,11 +3,11 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { LoginRequest, TokenResponse } from '@portcullis/shared/api/auth'
 import { ProblemSchema } from '@portcullis/shared/api/common'
-import { recordAuditEvent } from '../audit/record.ts'
+import { recordAuditEvent } from '@portcullis/shared/audit/record'
+import { requestOrigin } from '@portcullis/shared/request-origin'
 import { authenticatePassword } from '../passwords/authenticate.ts'
 import { createSession } from '../sessions/create.ts'
 import { recordLogin } from '../users/queries.ts'
-import { requestOrigin } from './request-origin.ts'
 import { tokenResponse } from './token-response.ts'
 
 export async function loginRoute(app: FastifyInstance): Promise<void> {

@@ -1,10 +1,10 @@
 // POST /auth/logout-all: ends every session of the signed-in user and voids their access tokens.
 import type { FastifyInstance } from 'fastify'
 import { ProblemSchema } from '@portcullis/shared/api/common'
-import { recordAuditEvent } from '../audit/record.ts'
+import { recordAuditEvent } from '@portcullis/shared/audit/record'
+import { requestOrigin } from '@portcullis/shared/request-origin'
 import { revokeUserAccessTokens, revokeUserSessions } from '../sessions/revoke.ts'
 import { clearRefreshCookie } from './refresh-cookie.ts'
-import { requestOrigin } from './request-origin.ts'
 
 export async function logoutAllRoute(app: FastifyInstance): Promise<void> {
   app.post(

@@ -4,11 +4,11 @@ import type { FastifyInstance } from 'fastify'
 import { RefreshRequest } from '@portcullis/shared/api/auth'
 import { ProblemSchema } from '@portcullis/shared/api/common'
 import { Unauthenticated } from '@portcullis/shared/errors'
-import { recordAuditEvent } from '../audit/record.ts'
+import { recordAuditEvent } from '@portcullis/shared/audit/record'
+import { requestOrigin } from '@portcullis/shared/request-origin'
 import { hashRefreshToken, looksLikeRefreshToken } from '../sessions/refresh-token.ts'
 import { revokeSession } from '../sessions/revoke.ts'
 import { acceptEmptyBody, bearerAccessToken, clearRefreshCookie, presentedRefreshToken } from './refresh-cookie.ts'
-import { requestOrigin } from './request-origin.ts'
 
 export async function logoutRoute(app: FastifyInstance): Promise<void> {
   app.withTypeProvider<TypeBoxTypeProvider>().post(

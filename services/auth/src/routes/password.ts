@@ -4,13 +4,13 @@ import type { FastifyInstance } from 'fastify'
 import { PasswordChangeRequest } from '@portcullis/shared/api/auth'
 import { ProblemSchema } from '@portcullis/shared/api/common'
 import { validationFailed } from '@portcullis/shared/errors'
-import { recordAuditEvent } from '../audit/record.ts'
+import { recordAuditEvent } from '@portcullis/shared/audit/record'
+import { requestOrigin } from '@portcullis/shared/request-origin'
 import { passwordProblems } from '../passwords/policy.ts'
 import { revokeUserSessions } from '../sessions/revoke.ts'
 import { recordLoginFailure, secondsUntilAllowed, throttleKeys } from '../throttle/login-throttle.ts'
 import { tooManyAttempts } from '@portcullis/shared/errors'
 import { findUserById, setPasswordHash } from '../users/queries.ts'
-import { requestOrigin } from './request-origin.ts'
 
 export async function passwordRoute(app: FastifyInstance): Promise<void> {
   app.withTypeProvider<TypeBoxTypeProvider>().post(

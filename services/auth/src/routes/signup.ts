@@ -4,10 +4,11 @@ import type { FastifyInstance } from 'fastify'
 import { SignupRequest, SignupResponse } from '@portcullis/shared/api/auth'
 import { ProblemSchema } from '@portcullis/shared/api/common'
 import { type FieldError, validationFailed } from '@portcullis/shared/errors'
-import { recordAuditEvent } from '../audit/record.ts'
+import { recordAuditEvent } from '@portcullis/shared/audit/record'
+import { requestOrigin } from '@portcullis/shared/request-origin'
+import { toPublicUser } from '@portcullis/shared/users/public-user'
 import { passwordProblems } from '../passwords/policy.ts'
-import { insertUser, toPublicUser } from '../users/queries.ts'
-import { requestOrigin } from './request-origin.ts'
+import { insertUser } from '../users/queries.ts'
 
 export async function signupRoute(app: FastifyInstance): Promise<void> {
   app.withTypeProvider<TypeBoxTypeProvider>().post(

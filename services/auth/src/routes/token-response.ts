@@ -2,7 +2,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { SessionMode, User } from '@portcullis/shared/db/schema'
 import type { TokenResponse } from '@portcullis/shared/api/auth'
-import { toPublicUser } from '../users/queries.ts'
+import { toPublicUser } from '@portcullis/shared/users/public-user'
 import { setRefreshCookie } from './refresh-cookie.ts'
 
 export function tokenResponse(

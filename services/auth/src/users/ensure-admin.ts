@@ -1,7 +1,7 @@
 // Makes sure an admin exists: creates the account, or promotes an existing one.
 import type { Kysely } from 'kysely'
 import type { Database } from '@portcullis/shared/db/schema'
-import { recordAuditEvent } from '../audit/record.ts'
+import { recordAuditEvent } from '@portcullis/shared/audit/record'
 import type { PasswordHasher } from '../passwords/hash.ts'
 import { passwordProblems } from '../passwords/policy.ts'
 import { insertUser, normalizeLogin } from './queries.ts'

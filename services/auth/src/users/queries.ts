@@ -5,30 +5,6 @@ import { isUniqueViolation } from '@portcullis/shared/db/connect'
 import { EmailTaken, UsernameTaken } from '@portcullis/shared/errors'
 import { newId } from '@portcullis/shared/ids'
 
-export interface PublicUser {
-  id: string
-  username: string
-  email: string | null
-  display_name: string | null
-  role: Role
-  status: User['status']
-  created_at: string
-  last_login_at: string | null
-}
-
-export function toPublicUser(user: User): PublicUser {
-  return {
-    id: user.id,
-    username: user.username,
-    email: user.email,
-    display_name: user.display_name,
-    role: user.role,
-    status: user.status,
-    created_at: new Date(Number(user.created_at)).toISOString(),
-    last_login_at: user.last_login_at === null ? null : new Date(Number(user.last_login_at)).toISOString(),
-  }
-}
-
 /** Usernames and emails are compared case-insensitively, so they are stored lower-cased. */
 export function normalizeLogin(value: string): string {
   return value.trim().toLowerCase()

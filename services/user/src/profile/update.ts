@@ -3,7 +3,8 @@ import type { Kysely } from 'kysely'
 import { isUniqueViolation } from '@portcullis/shared/db/connect'
 import type { Database, User } from '@portcullis/shared/db/schema'
 import { EmailTaken } from '@portcullis/shared/errors'
-import { type RequestOrigin, recordAuditEvent } from '../audit/record.ts'
+import { recordAuditEvent } from '@portcullis/shared/audit/record'
+import type { RequestOrigin } from '@portcullis/shared/request-origin'
 
 export interface ProfileChanges {
   display_name?: string | null
@@ -34,7 +35,11 @@ export async function updateProfile(db: Kysely<Database>, user: User, changes: P
         .set({ ...values, updated_at: now })
         .where('id', '=', user.id)
         .execute()
-      await recordAuditEvent(trx, { type: 'profile_updated', userId: user.id, actorId: user.id, origin, detail: { changed } }, now)
+      await recordAuditEvent(
+        trx,
+        { type: 'profile_updated', userId: user.id, actorId: user.id, ip: origin.ip, userAgent: origin.userAgent, detail: { changed } },
+        now,
+      )
     })
   } catch (error) {
     if (isUniqueViolation(error)) throw new EmailTaken()

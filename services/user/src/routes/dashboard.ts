@@ -3,9 +3,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { ProblemSchema } from '@portcullis/shared/api/common'
 import { DashboardResponse } from '@portcullis/shared/api/user'
+import { toPublicUser } from '@portcullis/shared/users/public-user'
 import { recentAccountEvents } from '../audit/recent-events.ts'
 import { signedIn } from '../plugins/account.ts'
-import { toProfile } from '../profile/view.ts'
 import { listLiveSessions } from '../sessions/queries.ts'
 import { toAccountSession } from '../sessions/view.ts'
 
@@ -25,7 +25,7 @@ export async function dashboardRoute(app: FastifyInstance): Promise<void> {
       const { user, principal } = signedIn(request)
       const [sessions, events] = await Promise.all([listLiveSessions(app.db, user.id, app.sessionLiveness()), recentAccountEvents(app.db, user.id)])
       return {
-        profile: toProfile(user),
+        profile: toPublicUser(user),
         sessions: sessions.map((session) => toAccountSession(session, principal.sessionId)),
         recent_events: events,
       }

@@ -3,10 +3,10 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { ProblemSchema } from '@portcullis/shared/api/common'
 import { ProfileResponse, ProfileUpdateRequest } from '@portcullis/shared/api/user'
+import { requestOrigin } from '@portcullis/shared/request-origin'
+import { toPublicUser } from '@portcullis/shared/users/public-user'
 import { signedIn } from '../plugins/account.ts'
 import { updateProfile } from '../profile/update.ts'
-import { toProfile } from '../profile/view.ts'
-import { requestOrigin } from './request-origin.ts'
 
 export async function profileRoutes(app: FastifyInstance): Promise<void> {
   const routes = app.withTypeProvider<TypeBoxTypeProvider>()
@@ -23,7 +23,7 @@ export async function profileRoutes(app: FastifyInstance): Promise<void> {
         response: { 200: ProfileResponse, 401: ProblemSchema, 403: ProblemSchema },
       },
     },
-    async (request) => toProfile(signedIn(request).user),
+    async (request) => toPublicUser(signedIn(request).user),
   )
 
   routes.patch(
@@ -41,7 +41,7 @@ export async function profileRoutes(app: FastifyInstance): Promise<void> {
     async (request) => {
       const { user } = signedIn(request)
       const updated = await updateProfile(app.db, user, request.body, requestOrigin(request), app.now())
-      return toProfile(updated)
+      return toPublicUser(updated)
     },
   )
 }

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify'
 import { IdParams, RevokedCountResponse } from '@portcullis/shared/api/auth'
 import { ProblemSchema } from '@portcullis/shared/api/common'
 import { NotFound } from '@portcullis/shared/errors'
-import { recordAuditEvent } from '../../audit/record.ts'
+import { recordAuditEvent } from '@portcullis/shared/audit/record'
 import { revokeSession, revokeUserAccessTokens, revokeUserSessions } from '../../sessions/revoke.ts'
 import { findUserById } from '../../users/queries.ts'
 

@@ -1,7 +1,7 @@
-// Writes one security event to the audit table.
+// Writes one security event to the audit table, for every service that records one.
 import type { Kysely } from 'kysely'
-import type { Database } from '@portcullis/shared/db/schema'
-import { newId } from '@portcullis/shared/ids'
+import type { Database } from '../db/schema.ts'
+import { newId } from '../ids.ts'
 
 export type AuditEventType =
   | 'signup'
@@ -19,6 +19,10 @@ export type AuditEventType =
   | 'admin_promoted'
   | 'signing_key_rotated'
   | 'service_client_created'
+  | 'profile_updated'
+  | 'role_changed'
+  | 'user_disabled'
+  | 'user_enabled'
 
 export interface AuditEntry {
   type: AuditEventType

@@ -1,8 +1,8 @@
 // A users row as the API shows it: ISO times, and nothing of the credentials.
-import type { UserBody } from '@portcullis/shared/api/common'
-import type { User } from '@portcullis/shared/db/schema'
+import type { UserBody } from '../api/common.ts'
+import type { User } from '../db/schema.ts'
 
-export function toUserBody(user: User): UserBody {
+export function toPublicUser(user: User): UserBody {
   return {
     id: user.id,
     username: user.username,

@@ -1,6 +1,10 @@
-// Where a request came from, as audit events record it.
+// Where a request came from, as sessions and audit events record it.
 import type { FastifyRequest } from 'fastify'
-import type { RequestOrigin } from '../audit/record.ts'
+
+export interface RequestOrigin {
+  ip: string
+  userAgent: string | null
+}
 
 export function requestOrigin(request: FastifyRequest): RequestOrigin {
   const agent = request.headers['user-agent']

@@ -1,0 +1,39 @@
+// The main of every service process: load the config, start, listen, and drain on SIGTERM, SIGINT or when the supervisor goes.
+import type { FastifyInstance } from 'fastify'
+import { type Config, ConfigError, loadConfig } from './config.ts'
+
+export interface StartedService {
+  app: FastifyInstance
+  /** Releases what the app was built on (the database, Redis) once the app has closed. */
+  close?: () => Promise<void>
+}
+
+export function runService(name: string, start: (config: Config) => Promise<StartedService>): void {
+  const main = async (): Promise<void> => {
+    const config = loadConfig()
+    const { app, close } = await start(config)
+    let closing = false
+    const stop = async (signal: string) => {
+      if (closing) return
+      closing = true
+      app.log.info({ signal }, 'draining')
+      await app.close()
+      await close?.()
+      process.exit(0)
+    }
+    process.once('SIGTERM', () => void stop('SIGTERM'))
+    process.once('SIGINT', () => void stop('SIGINT'))
+    // Started by `pnpm start` with an IPC channel: when that supervisor dies, even by SIGKILL, stop too.
+    process.once('disconnect', () => void stop('supervisor gone'))
+    await app.listen({ port: config.port, host: config.host })
+  }
+
+  main().catch((error: unknown) => {
+    if (error instanceof ConfigError) {
+      console.error(`${name}: configuration error: ${error.message}`)
+      process.exit(2)
+    }
+    console.error(`${name}: failed to start:`, error)
+    process.exit(1)
+  })
+}
