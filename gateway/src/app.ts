@@ -9,6 +9,7 @@ import { accessTokenVerifier } from '@portcullis/shared/tokens/verify'
 import { docsPlugin } from './plugins/docs.ts'
 import { proxyPlugin } from './plugins/proxy.ts'
 import { rateLimitPlugin } from './plugins/rate-limit.ts'
+import { webAppPlugin } from './plugins/web-app.ts'
 import { createRevocationList } from './revocation/revocation-list.ts'
 import { createUpstreamPool } from './upstreams/pool.ts'
 
@@ -73,6 +74,7 @@ export async function buildGatewayApp(options: GatewayAppOptions): Promise<Fasti
     isRevoked: (principal) => revocations.isRevoked(principal),
   })
   await app.register(docsPlugin, { pools: Object.values(pools) })
+  if (config.webDir) await app.register(webAppPlugin, { root: config.webDir })
   await app.register(proxyPlugin, {
     routes: [
       { prefix: '/auth', pool: pools.auth },

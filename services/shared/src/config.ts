@@ -41,6 +41,7 @@ export interface Config {
   adminUpstreams: string[]
   revocationPollMs: number
   upstreamTimeoutMs: number
+  webDir: string | undefined
 }
 
 export class ConfigError extends Error {
@@ -163,5 +164,6 @@ export function loadConfig(env: Env = process.env): Config {
     adminUpstreams: urlList(env, 'ADMIN_UPSTREAMS', ['http://127.0.0.1:8083']),
     revocationPollMs: integer(env, 'REVOCATION_POLL_MS', 1000, 100, 5000),
     upstreamTimeoutMs: integer(env, 'UPSTREAM_TIMEOUT_MS', 10_000, 100, 120_000),
+    webDir: read(env, 'WEB_DIR') === undefined ? undefined : path.resolve(read(env, 'WEB_DIR') as string),
   }
 }

@@ -38,7 +38,8 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Fast
     reply.header('x-request-id', String(request.id))
   })
   await app.register(problemDetails)
-  await app.register(helmet, { global: true })
+  // TLS and its upgrade rule belong to Nginx in front; the local stack on http://localhost must load its own assets.
+  await app.register(helmet, { global: true, contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } })
   await app.register(health, { service: options.service, checks: options.readiness })
   // The OpenAPI document of this service, built from its route schemas; the gateway merges them all at /docs.
   await app.register(swagger, {

@@ -1,0 +1,51 @@
+// Serves the built SPA: hashed assets with a long cache, index.html (never cached) for every browser navigation.
+// /admin and /user are both API prefixes and SPA pages, so a navigation (Sec-Fetch-Mode: navigate, or a request that
+// prefers HTML) gets the page, and everything else goes on to the API.
+import { existsSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import path from 'node:path'
+import fastifyStatic from '@fastify/static'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+
+export interface WebAppOptions {
+  root: string
+}
+
+const NEVER_THE_SPA = /^\/(docs|healthz|readyz|metrics|auth\/\.well-known)(\/|$)/
+
+export function isPageNavigation(request: FastifyRequest): boolean {
+  if (request.method !== 'GET' && request.method !== 'HEAD') return false
+  const pathname = request.url.split('?', 1)[0] ?? '/'
+  if (NEVER_THE_SPA.test(pathname) || path.extname(pathname) !== '') return false
+  if (request.headers['sec-fetch-mode'] === 'navigate') return true
+  const accept = request.headers.accept ?? ''
+  return accept.startsWith('text/html')
+}
+
+async function webApp(app: FastifyInstance, options: WebAppOptions): Promise<void> {
+  const indexFile = path.join(options.root, 'index.html')
+  if (!existsSync(indexFile)) {
+    app.log.warn({ root: options.root }, 'no built web app here; serving the API only')
+    return
+  }
+  const indexHtml = await readFile(indexFile)
+  const sendPage = (reply: FastifyReply) => reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(indexHtml)
+
+  await app.register(fastifyStatic, {
+    root: options.root,
+    prefix: '/',
+    wildcard: false,
+    index: false,
+    setHeaders(res, filePath) {
+      const hashed = filePath.includes(`${path.sep}assets${path.sep}`)
+      res.header('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache')
+    },
+  })
+  app.get('/', async (_request, reply) => sendPage(reply))
+  app.addHook('onRequest', async (request, reply) => {
+    if (isPageNavigation(request)) return sendPage(reply)
+  })
+}
+
+export const webAppPlugin = fp(webApp, { name: 'gateway-web-app', fastify: '5.x' })
