@@ -7,6 +7,7 @@ import { ConfigError, loadConfig } from '@portcullis/shared/config'
 import { connectDatabase } from '@portcullis/shared/db/connect'
 import { freePort } from '@portcullis/shared/net/free-port'
 import { createSupervisor } from './stack/supervisor.ts'
+import { ensureWebBuild } from './stack/web-build.ts'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const script = (relative: string) => path.join(root, relative)
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
     await database.close()
   }
 
+  const webDir = ensureWebBuild(path.join(root, 'web'))
   const [authPort, userPort, adminPort] = [await freePort(), await freePort(), await freePort()]
   const url = (port: number) => `http://127.0.0.1:${port}`
   const shared = {
@@ -83,6 +85,7 @@ async function main(): Promise<void> {
       ADMIN_UPSTREAMS: url(adminPort),
       SERVICE_CLIENT_ID: clients.gateway.clientId,
       SERVICE_CLIENT_SECRET: clients.gateway.clientSecret,
+      WEB_DIR: webDir,
     },
     url: url(config.port),
   })

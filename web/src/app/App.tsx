@@ -1,0 +1,31 @@
+// The application: query cache, session restore on load, cross-tab session sync, and the routes.
+import { QueryClientProvider } from '@tanstack/react-query'
+import { useEffect, useState } from 'react'
+import { BrowserRouter } from 'react-router'
+import { followOtherTabs, refreshSession } from '../features/auth/session/session-actions.ts'
+import { sessionStore } from '../features/auth/session/session-store.ts'
+import { createQueryClient } from './query-client.ts'
+import { AppRoutes } from './AppRoutes.tsx'
+
+export function App() {
+  const [queryClient] = useState(createQueryClient)
+  useEffect(() => {
+    const stopFollowing = followOtherTabs()
+    // A signed-out session must not show the last user's data to the next one.
+    const stopClearing = sessionStore.subscribe(() => {
+      if (sessionStore.get().status === 'anonymous') queryClient.clear()
+    })
+    if (sessionStore.get().status === 'restoring') void refreshSession()
+    return () => {
+      stopFollowing()
+      stopClearing()
+    }
+  }, [queryClient])
+  return (
+    <QueryClientProvider client={queryClient}>
+      <BrowserRouter>
+        <AppRoutes />
+      </BrowserRouter>
+    </QueryClientProvider>
+  )
+}

@@ -1,0 +1,35 @@
+// Every page and who may see it.
+import { lazy } from 'react'
+import { Navigate, Route, Routes } from 'react-router'
+import { LoginPage, SignupPage } from '../features/auth/routes/index.ts'
+import { ForbiddenPage, NotFoundPage } from './ErrorPages.tsx'
+import { RequireAdmin, RequireSignedIn } from './guards.tsx'
+import { Shell } from './Shell.tsx'
+
+// The sign-in pages come with the first load; the rest is fetched when first opened, so the first page stays small.
+const DashboardPage = lazy(() => import('../features/dashboard/routes/index.ts').then((m) => ({ default: m.DashboardPage })))
+const ProfilePage = lazy(() => import('../features/profile/routes/index.ts').then((m) => ({ default: m.ProfilePage })))
+const AdminPage = lazy(() => import('../features/admin/routes/index.ts').then((m) => ({ default: m.AdminPage })))
+const AuditPage = lazy(() => import('../features/admin/routes/index.ts').then((m) => ({ default: m.AuditPage })))
+
+export function AppRoutes() {
+  return (
+    <Routes>
+      <Route element={<Shell />}>
+        <Route path="/login" element={<LoginPage />} />
+        <Route path="/signup" element={<SignupPage />} />
+        <Route element={<RequireSignedIn />}>
+          <Route index element={<Navigate to="/dashboard" replace />} />
+          <Route path="/dashboard" element={<DashboardPage />} />
+          <Route path="/profile" element={<ProfilePage />} />
+          <Route element={<RequireAdmin />}>
+            <Route path="/admin" element={<AdminPage />} />
+            <Route path="/admin/audit" element={<AuditPage />} />
+          </Route>
+        </Route>
+        <Route path="/forbidden" element={<ForbiddenPage />} />
+        <Route path="*" element={<NotFoundPage />} />
+      </Route>
+    </Routes>
+  )
+}

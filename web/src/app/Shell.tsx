@@ -1,0 +1,74 @@
+// The frame of every page: the header with navigation (an admin link only for admins) and sign-out.
+import { Suspense } from 'react'
+import { NavLink, Outlet, useNavigate } from 'react-router'
+import { signOut } from '../features/auth/session/session-actions.ts'
+import { useSession } from '../features/auth/session/use-session.ts'
+
+export function Shell() {
+  const session = useSession()
+  const navigate = useNavigate()
+  const signedIn = session.status === 'signed-in'
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="app-header">
+        <NavLink to={signedIn ? '/dashboard' : '/login'} className="brand">
+          Portcullis
+        </NavLink>
+        <nav aria-label="Main">
+          {signedIn ? (
+            <ul>
+              <li>
+                <NavLink to="/dashboard">Dashboard</NavLink>
+              </li>
+              <li>
+                <NavLink to="/profile">Profile</NavLink>
+              </li>
+              {session.user.role === 'admin' && (
+                <li>
+                  <NavLink to="/admin" end={false}>
+                    Admin
+                  </NavLink>
+                </li>
+              )}
+              <li>
+                <button
+                  type="button"
+                  className="link-button"
+                  onClick={async () => {
+                    await signOut()
+                    navigate('/login', { replace: true })
+                  }}
+                >
+                  Sign out
+                </button>
+              </li>
+            </ul>
+          ) : (
+            <ul>
+              <li>
+                <NavLink to="/login">Sign in</NavLink>
+              </li>
+              <li>
+                <NavLink to="/signup">Create account</NavLink>
+              </li>
+            </ul>
+          )}
+        </nav>
+      </header>
+      <main id="main" tabIndex={-1}>
+        <Suspense
+          fallback={
+            <p className="loading" role="status">
+              Loading…
+            </p>
+          }
+        >
+          <Outlet />
+        </Suspense>
+      </main>
+    </>
+  )
+}

@@ -1,0 +1,11 @@
+// Query keys of the admin console, from one factory: a mutation invalidates a whole branch by its prefix.
+import type { AuditEventsQuery, UserListQuery } from '@portcullis/shared/api/admin'
+
+export const adminKeys = {
+  all: ['admin'] as const,
+  dashboard: () => [...adminKeys.all, 'dashboard'] as const,
+  users: () => [...adminKeys.all, 'users'] as const,
+  userList: (query: UserListQuery) => [...adminKeys.users(), query] as const,
+  audit: () => [...adminKeys.all, 'audit'] as const,
+  auditEvents: (query: AuditEventsQuery) => [...adminKeys.audit(), query] as const,
+}

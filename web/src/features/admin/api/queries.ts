@@ -1,0 +1,37 @@
+// What the admin console reads: the dashboard counts, a page of users, a page of audit events.
+import type { AdminDashboardResponse, AuditEventsQuery, AuditEventsResponse, UserListQuery, UserListResponse } from '@portcullis/shared/api/admin'
+import { keepPreviousData, queryOptions } from '@tanstack/react-query'
+import { apiFetch } from '../../../lib/api-client.ts'
+import { adminKeys } from './keys.ts'
+
+/** `?a=1&b=2` from the set members of a query, or '' when none is set. */
+function searchOf(query: Record<string, string | number | undefined>): string {
+  const params = new URLSearchParams()
+  for (const [name, value] of Object.entries(query)) if (value !== undefined && value !== '') params.set(name, String(value))
+  const search = params.toString()
+  return search ? `?${search}` : ''
+}
+
+export function dashboardQuery() {
+  return queryOptions({
+    queryKey: adminKeys.dashboard(),
+    queryFn: ({ signal }) => apiFetch<AdminDashboardResponse>('/admin/dashboard', { signal }),
+  })
+}
+
+export function userListQuery(query: UserListQuery) {
+  return queryOptions({
+    queryKey: adminKeys.userList(query),
+    queryFn: ({ signal }) => apiFetch<UserListResponse>(`/admin/get-all-users${searchOf(query)}`, { signal }),
+    // The table keeps showing the last page while the next one loads, instead of flashing empty.
+    placeholderData: keepPreviousData,
+  })
+}
+
+export function auditEventsQuery(query: AuditEventsQuery) {
+  return queryOptions({
+    queryKey: adminKeys.auditEvents(query),
+    queryFn: ({ signal }) => apiFetch<AuditEventsResponse>(`/admin/audit-events${searchOf(query)}`, { signal }),
+    placeholderData: keepPreviousData,
+  })
+}

@@ -1,0 +1,59 @@
+// A labelled input that hands its value on after the user pauses typing (or presses Enter), not on every key.
+import { type InputHTMLAttributes, useEffect, useEffectEvent, useRef, useState } from 'react'
+import { Field } from '../../../components/Field.tsx'
+
+export const TYPING_PAUSE_MS = 300
+
+export interface DebouncedFieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'value' | 'onChange'> {
+  label: string
+  hint?: string
+  /** The committed value, e.g. from the address; the input follows it when it changes from outside (Back). */
+  value: string
+  onCommit: (value: string) => void
+  /** A message for a value that must not be committed. */
+  validate?: (value: string) => string | undefined
+}
+
+export function DebouncedField({ label, hint, value, onCommit, validate, onKeyDown, ...input }: DebouncedFieldProps) {
+  const [text, setText] = useState(value)
+  const committed = useRef(value)
+  const wanted = text.trim()
+  const error = wanted ? validate?.(wanted) : undefined
+
+  function commit(next: string): void {
+    committed.current = next
+    onCommit(next)
+  }
+  // The timer hands on with the latest onCommit, and a new onCommit on each render does not restart it.
+  const commitAfterPause = useEffectEvent(commit)
+
+  useEffect(() => {
+    if (value === committed.current) return
+    committed.current = value
+    setText(value)
+  }, [value])
+
+  useEffect(() => {
+    if (wanted === committed.current || error) return
+    const timer = setTimeout(() => commitAfterPause(wanted), TYPING_PAUSE_MS)
+    return () => clearTimeout(timer)
+  }, [wanted, error])
+
+  return (
+    <Field
+      label={label}
+      hint={hint}
+      error={error}
+      value={text}
+      onChange={(event) => setText(event.target.value)}
+      onKeyDown={(event) => {
+        onKeyDown?.(event)
+        if (event.key === 'Enter' && !error && wanted !== committed.current) {
+          event.preventDefault()
+          commit(wanted)
+        }
+      }}
+      {...input}
+    />
+  )
+}

@@ -1,0 +1,2 @@
+export { AdminPage } from './AdminPage.tsx'
+export { AuditPage } from './AuditPage.tsx'

@@ -1,0 +1,2 @@
+export { LoginPage } from './LoginPage.tsx'
+export { SignupPage } from './SignupPage.tsx'

@@ -1,0 +1,94 @@
+// Signing in, refreshing and signing out in the browser: cookie mode, one refresh at a time across every tab.
+import type { TokenResponse } from '@portcullis/shared/api/auth'
+import { problemFrom } from '../../../lib/problem.ts'
+import { sessionStore } from './session-store.ts'
+import { listenToOtherTabs, tellOtherTabs } from './tab-channel.ts'
+
+/** Cookie-authenticated calls carry this header: a cross-site form cannot add it (see DESIGN.md). */
+export const CSRF_HEADER = { 'x-csrf-protection': '1' }
+const LOCK = 'portcullis-refresh'
+
+let inflight: Promise<boolean> | undefined
+/** When another tab last handed us a fresh token; a refresh that waited for the lock after that can use it. */
+let lastSharedAt = 0
+
+function signedIn(body: TokenResponse): void {
+  const expiresAt = Date.now() + body.expires_in * 1000
+  sessionStore.set({ status: 'signed-in', accessToken: body.access_token, user: body.user, expiresAt })
+  tellOtherTabs({ type: 'signed-in', accessToken: body.access_token, user: body.user, expiresAt })
+}
+
+async function withTabLock<T>(work: () => Promise<T>): Promise<T> {
+  const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined
+  if (!locks) return work()
+  return locks.request(LOCK, work)
+}
+
+export async function signIn(username: string, password: string): Promise<void> {
+  const response = await fetch('/auth/login', {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify({ username, password, session: 'cookie' }),
+  })
+  if (!response.ok) throw await problemFrom(response)
+  signedIn((await response.json()) as TokenResponse)
+}
+
+/**
+ * Trades the refresh cookie for a new access token. Concurrent callers in this tab share one request, and tabs take
+ * turns through a Web Lock; a tab that waited while another refreshed uses the token that tab shared.
+ */
+export function refreshSession(): Promise<boolean> {
+  inflight ??= (async () => {
+    const askedAt = Date.now()
+    try {
+      return await withTabLock(async () => {
+        if (lastSharedAt > askedAt && sessionStore.get().status === 'signed-in') return true
+        const response = await fetch('/auth/refresh', {
+          method: 'POST',
+          credentials: 'same-origin',
+          headers: { ...CSRF_HEADER, accept: 'application/json' },
+        })
+        if (!response.ok) {
+          const problem = await problemFrom(response)
+          const reason = problem.code === 'account_disabled' ? 'disabled' : sessionStore.get().status === 'signed-in' ? 'expired' : undefined
+          sessionStore.set(reason ? { status: 'anonymous', reason } : { status: 'anonymous' })
+          return false
+        }
+        signedIn((await response.json()) as TokenResponse)
+        return true
+      })
+    } catch {
+      // The network failed, not the session: a signed-in tab stays signed in; a tab still restoring gives up.
+      if (sessionStore.get().status === 'restoring') sessionStore.set({ status: 'anonymous' })
+      return false
+    } finally {
+      inflight = undefined
+    }
+  })()
+  return inflight
+}
+
+export async function signOut(): Promise<void> {
+  try {
+    await fetch('/auth/logout', { method: 'POST', credentials: 'same-origin', headers: { ...CSRF_HEADER, accept: 'application/json' } })
+  } catch {
+    // Offline: this tab and the others still forget the session; the server's copy ends at its idle expiry.
+  } finally {
+    sessionStore.set({ status: 'anonymous', reason: 'signed_out' })
+    tellOtherTabs({ type: 'signed-out' })
+  }
+}
+
+/** Keeps this tab in step with the others; returns the unsubscribe function. */
+export function followOtherTabs(): () => void {
+  return listenToOtherTabs((message) => {
+    if (message.type === 'signed-out') {
+      sessionStore.set({ status: 'anonymous', reason: 'signed_out' })
+      return
+    }
+    lastSharedAt = Date.now()
+    sessionStore.set({ status: 'signed-in', accessToken: message.accessToken, user: message.user, expiresAt: message.expiresAt })
+  })
+}

@@ -1,0 +1,34 @@
+// Security events as the account's owner reads them; an event this list does not know yet is still shown, in its own words.
+const EVENT_NAMES: Record<string, string> = {
+  signup: 'Account created',
+  login_succeeded: 'Signed in',
+  login_failed: 'Failed sign-in attempt',
+  login_throttled: 'Sign-in paused after too many failed attempts',
+  refresh_reuse_detected: 'Session ended: a sign-in token was used twice',
+  logout: 'Signed out',
+  logout_all: 'Signed out everywhere',
+  password_changed: 'Password changed',
+  sessions_revoked: 'All sessions ended',
+  session_revoked: 'A session was signed out',
+  access_tokens_revoked: 'Access revoked on every device',
+  admin_created: 'Administrator account created',
+  admin_promoted: 'Made an administrator',
+  profile_updated: 'Profile updated',
+  role_changed: 'Role changed',
+  user_disabled: 'Account disabled',
+  user_enabled: 'Account enabled again',
+}
+
+/** Events the owner should look at twice. */
+const WARNINGS = new Set(['login_failed', 'login_throttled', 'refresh_reuse_detected', 'user_disabled'])
+
+export function eventName(type: string): string {
+  const known = EVENT_NAMES[type]
+  if (known) return known
+  const words = type.replaceAll('_', ' ')
+  return words.charAt(0).toUpperCase() + words.slice(1)
+}
+
+export function isWarningEvent(type: string): boolean {
+  return WARNINGS.has(type)
+}

@@ -1,0 +1,5 @@
+// Query keys of the profile feature: one factory per resource, so a mutation invalidates exactly what it changed.
+export const profileKeys = {
+  all: ['profile'] as const,
+  detail: () => [...profileKeys.all, 'detail'] as const,
+}

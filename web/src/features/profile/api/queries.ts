@@ -1,0 +1,54 @@
+// The profile page's server state: reading and changing the profile, changing the password, signing out everywhere.
+import type { PasswordChangeRequest } from '@portcullis/shared/api/auth'
+import type { ProfileResponse, ProfileUpdateRequest } from '@portcullis/shared/api/user'
+import { type QueryClient, queryOptions, useMutation, useQueryClient } from '@tanstack/react-query'
+import { signOut } from '../../auth/session/session-actions.ts'
+import { apiFetch } from '../../../lib/api-client.ts'
+import { profileKeys } from './keys.ts'
+
+export function profileQuery() {
+  return queryOptions({
+    queryKey: profileKeys.detail(),
+    queryFn: ({ signal }) => apiFetch<ProfileResponse>('/user/profile', { signal }),
+  })
+}
+
+/**
+ * Other pages show this account too (the dashboard: profile, sessions, activity), under keys that belong to their own
+ * features; marking every query outside this feature stale makes each refetch the next time it is on screen.
+ */
+function invalidateOtherAccountViews(queryClient: QueryClient): Promise<void> {
+  return queryClient.invalidateQueries({ predicate: (query) => query.queryKey[0] !== profileKeys.all[0] })
+}
+
+export function useUpdateProfile() {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (changes: ProfileUpdateRequest) => apiFetch<ProfileResponse>('/user/profile', { method: 'PATCH', body: changes }),
+    onSuccess: (profile) => {
+      // The answer is the new profile: no need to ask for it again.
+      queryClient.setQueryData(profileKeys.detail(), profile)
+      return invalidateOtherAccountViews(queryClient)
+    },
+  })
+}
+
+/** 204 on success; the server also ends every other session of the user. */
+export function useChangePassword() {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (request: PasswordChangeRequest) => apiFetch<void>('/auth/password', { method: 'POST', body: request }),
+    onSuccess: () => invalidateOtherAccountViews(queryClient),
+  })
+}
+
+/** Ends every session on the server, then this tab's (and tells the other tabs); the cache is cleared on sign-out. */
+export function useSignOutEverywhere() {
+  return useMutation({
+    mutationFn: async () => {
+      await apiFetch<void>('/auth/logout-all', { method: 'POST' })
+      // The server has already ended this session too: a failed /auth/logout call changes nothing, signOut() still clears this tab.
+      await signOut().catch(() => undefined)
+    },
+  })
+}

@@ -1,0 +1,39 @@
+// The account's own settings: display name and email, password, and signing out everywhere.
+import { useQuery } from '@tanstack/react-query'
+import { FormError } from '../../../components/FormError.tsx'
+import { describeError } from '../../../lib/problem.ts'
+import { useSession } from '../../auth/session/use-session.ts'
+import { profileQuery } from '../api/queries.ts'
+import { PasswordForm } from '../components/PasswordForm.tsx'
+import { ProfileForm } from '../components/ProfileForm.tsx'
+import { SignOutEverywhere } from '../components/SignOutEverywhere.tsx'
+
+export function ProfilePage() {
+  const session = useSession()
+  const { data: profile, error, isError, refetch } = useQuery(profileQuery())
+  const username = profile?.username ?? (session.status === 'signed-in' ? session.user.username : '')
+  return (
+    <div className="profile-page">
+      <h1>Profile</h1>
+      <section className="card" aria-labelledby="profile-details-title">
+        <h2 id="profile-details-title">Name and email</h2>
+        {profile ? (
+          <ProfileForm profile={profile} />
+        ) : isError ? (
+          <>
+            <FormError message={describeError(error)} />
+            <button type="button" onClick={() => void refetch()}>
+              Try again
+            </button>
+          </>
+        ) : (
+          <p className="loading" role="status">
+            Loading your profile…
+          </p>
+        )}
+      </section>
+      <PasswordForm username={username} />
+      <SignOutEverywhere />
+    </div>
+  )
+}

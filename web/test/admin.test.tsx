@@ -1,0 +1,327 @@
+// The admin console against a stubbed API: counts and users, search, filters, sorting, paging, confirmed actions, problems, the audit log.
+import type { AdminDashboardResponse, AuditEventsResponse, UserListResponse } from '@portcullis/shared/api/admin'
+import type { UserBody } from '@portcullis/shared/api/common'
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
+import { MemoryRouter, Route, Routes, useLocation } from 'react-router'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { AdminPage, AuditPage } from '../src/features/admin/routes/index.ts'
+import { sessionStore } from '../src/features/auth/session/session-store.ts'
+
+function user(id: string, username: string, role: UserBody['role'] = 'user', status: UserBody['status'] = 'active'): UserBody {
+  return { id, username, email: `${username}@example.test`, display_name: null, role, status, created_at: '2025-01-02T10:00:00.000Z', last_login_at: null }
+}
+
+const root = user('u-root', 'root', 'admin')
+const ada = user('u-ada', 'ada', 'admin')
+const bob = user('u-bob', 'bob')
+const cyd = user('u-cyd', 'cyd')
+
+const events: AuditEventsResponse = {
+  events: [
+    {
+      id: 'e1',
+      at: '2025-03-01T12:00:00.000Z',
+      type: 'login_failed',
+      user_id: 'u-bob',
+      actor_id: null,
+      ip: '203.0.113.9',
+      user_agent: 'Firefox',
+      detail: { reason: 'wrong_password' },
+    },
+  ],
+  next_cursor: null,
+}
+
+const dashboard: AdminDashboardResponse = {
+  counts: {
+    users: { total: 3, by_role: { user: 2, admin: 1 }, by_status: { active: 3, disabled: 0 } },
+    new_users: { last_24h: 1, last_7d: 2 },
+    active_sessions: 7,
+    failed_logins_24h: 5,
+  },
+  recent_events: events.events,
+}
+
+// A full first page (the console asks for 20) and one more user on the second.
+const others = Array.from({ length: 17 }, (_, index) => user(`u-${index}`, `user${index}`))
+const firstPage: UserListResponse = { users: [root, ada, bob, ...others], total: 21, next_cursor: 'c2' }
+const secondPage: UserListResponse = { users: [cyd], total: 21, next_cursor: null }
+
+interface Call {
+  method: string
+  url: URL
+  body: unknown
+}
+
+function json(body: unknown, status = 200): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
+}
+
+function problem(status: number, code: string, detail: string): Response {
+  return new Response(JSON.stringify({ type: 'about:blank', title: detail, status, code, detail, request_id: 'r1' }), {
+    status,
+    headers: { 'content-type': 'application/problem+json' },
+  })
+}
+
+function defaultAnswer(call: Call): Response {
+  const path = call.url.pathname
+  if (path === '/admin/dashboard') return json(dashboard)
+  if (path === '/admin/get-all-users') return json(call.url.searchParams.get('cursor') === 'c2' ? secondPage : firstPage)
+  if (path === '/admin/audit-events') return json(events)
+  if (call.method === 'PATCH' && path.startsWith('/admin/users/')) return json({ ...bob, ...(call.body as object) })
+  if (call.method === 'POST' && path.endsWith('/revoke-sessions')) return new Response(null, { status: 204 })
+  return problem(404, 'not_found', 'Nothing is here')
+}
+
+let calls: Call[] = []
+
+/** Every fetch is recorded; `answer` may answer a call itself, the rest get the default answers above. */
+function stubApi(answer?: (call: Call) => Response | undefined): void {
+  calls = []
+  vi.stubGlobal(
+    'fetch',
+    vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+      const call: Call = {
+        method: init?.method ?? 'GET',
+        url: new URL(String(input), 'http://localhost'),
+        body: init?.body ? JSON.parse(String(init.body)) : undefined,
+      }
+      calls.push(call)
+      return answer?.(call) ?? defaultAnswer(call)
+    }),
+  )
+}
+
+function userListCalls(): URLSearchParams[] {
+  return calls.filter((call) => call.url.pathname === '/admin/get-all-users').map((call) => call.url.searchParams)
+}
+
+function lastUserList(): URLSearchParams {
+  const last = userListCalls().at(-1)
+  if (!last) throw new Error('no users request yet')
+  return last
+}
+
+function Address() {
+  const location = useLocation()
+  return <output data-testid="address">{`${location.pathname}${location.search}`}</output>
+}
+
+function renderAt(path: string) {
+  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } })
+  return render(
+    <QueryClientProvider client={queryClient}>
+      <MemoryRouter initialEntries={[path]}>
+        <Routes>
+          <Route path="/admin" element={<AdminPage />} />
+          <Route path="/admin/audit" element={<AuditPage />} />
+        </Routes>
+        <Address />
+      </MemoryRouter>
+    </QueryClientProvider>,
+  )
+}
+
+function address(): string {
+  return screen.getByTestId('address').textContent ?? ''
+}
+
+/** A row action, looked up in its row only: the whole table is slow to search by role in jsdom. */
+function rowButton(name: string): HTMLButtonElement {
+  const username = /\((.+)\)$/.exec(name)?.[1]
+  const cell = screen.getAllByRole('rowheader').find((header) => header.firstChild?.textContent === username)
+  const row = cell?.closest('tr')
+  if (!row) throw new Error(`no row for ${username}`)
+  return within(row).getByRole('button', { name }) as HTMLButtonElement
+}
+
+async function usersShown(): Promise<void> {
+  await screen.findByRole('rowheader', { name: /bob/ })
+}
+
+beforeEach(() => {
+  sessionStore.set({ status: 'signed-in', accessToken: 't', user: root, expiresAt: Date.now() + 600_000 })
+  stubApi()
+})
+
+afterEach(() => {
+  vi.unstubAllGlobals()
+  sessionStore.set({ status: 'anonymous' })
+})
+
+describe('admin page', () => {
+  it('shows the counts as tiles and a page of users', async () => {
+    renderAt('/admin')
+    await usersShown()
+    const tile = (label: string) => screen.getByText((_, element) => element?.tagName === 'LI' && element.textContent === label)
+    await screen.findByText('Active sessions')
+    expect(tile('7 Active sessions')).toBeTruthy()
+    expect(tile('5 Failed sign-ins in the last 24 hours')).toBeTruthy()
+    expect(tile('3 Users')).toBeTruthy()
+    expect(
+      screen
+        .getAllByRole('rowheader')
+        .map((cell) => cell.textContent)
+        .slice(0, 3),
+    ).toEqual(['root you', 'ada', 'bob'])
+    expect(lastUserList().get('limit')).toBe('20')
+    expect(screen.getByText('1–20 of 21')).toBeTruthy()
+    expect(lastUserList().get('sort')).toBe('-created_at')
+    // The signed-in admin cannot disable, demote or sign out themselves from here.
+    expect(rowButton('Disable (root)').disabled).toBe(true)
+    expect(rowButton('Make user (root)').disabled).toBe(true)
+    expect(rowButton('Disable (bob)').disabled).toBe(false)
+    expect(screen.getByRole('link', { name: 'Audit log' }).getAttribute('href')).toBe('/admin/audit')
+    expect(within(screen.getByRole('table', { name: 'The newest audit events' })).getByText('reason: wrong_password')).toBeTruthy()
+  })
+
+  it('sends the search to the API once the typing pauses, and keeps it in the address', async () => {
+    const person = userEvent.setup()
+    renderAt('/admin')
+    await usersShown()
+    await person.type(screen.getByRole('searchbox', { name: 'Search' }), 'bo')
+    expect(userListCalls().some((params) => params.has('q'))).toBe(false)
+    await waitFor(() => expect(lastUserList().get('q')).toBe('bo'))
+    // Debounced: no request went out for the half-typed "b".
+    expect(userListCalls().some((params) => params.get('q') === 'b')).toBe(false)
+    expect(address()).toBe('/admin?q=bo')
+  })
+
+  it('starts from the address: a reload keeps the query', async () => {
+    renderAt('/admin?q=bo&role=user&sort=username')
+    await usersShown()
+    const params = lastUserList()
+    expect([params.get('q'), params.get('role'), params.get('sort')]).toEqual(['bo', 'user', 'username'])
+    expect((screen.getByRole('searchbox', { name: 'Search' }) as HTMLInputElement).value).toBe('bo')
+    expect((screen.getByRole('combobox', { name: 'Role' }) as HTMLSelectElement).value).toBe('user')
+  })
+
+  it('changes the request when a filter changes or a column is sorted', async () => {
+    const person = userEvent.setup()
+    renderAt('/admin')
+    await usersShown()
+    await person.selectOptions(screen.getByRole('combobox', { name: 'Role' }), 'admin')
+    await waitFor(() => expect(lastUserList().get('role')).toBe('admin'))
+    await person.selectOptions(screen.getByRole('combobox', { name: 'Status' }), 'disabled')
+    await waitFor(() => expect(lastUserList().get('status')).toBe('disabled'))
+    expect(lastUserList().get('role')).toBe('admin')
+
+    const created = screen.getByRole('columnheader', { name: /Created/ })
+    const username = screen.getByRole('columnheader', { name: /Username/ })
+    expect(created.getAttribute('aria-sort')).toBe('descending')
+    expect(username.hasAttribute('aria-sort')).toBe(false)
+
+    await person.click(within(username).getByRole('button', { name: 'Username' }))
+    await waitFor(() => expect(lastUserList().get('sort')).toBe('username'))
+    expect(username.getAttribute('aria-sort')).toBe('ascending')
+    expect(created.hasAttribute('aria-sort')).toBe(false)
+
+    await person.click(within(username).getByRole('button', { name: 'Username' }))
+    await waitFor(() => expect(lastUserList().get('sort')).toBe('-username'))
+    expect(username.getAttribute('aria-sort')).toBe('descending')
+    expect(address()).toBe('/admin?role=admin&status=disabled&sort=-username')
+  })
+
+  it('pages with next_cursor and comes back with Previous', async () => {
+    const person = userEvent.setup()
+    renderAt('/admin')
+    await usersShown()
+    const pager = () => within(screen.getByRole('navigation', { name: 'Users pages' }))
+    expect(pager().getByRole('button', { name: 'Previous' }).getAttribute('aria-disabled')).toBe('true')
+
+    await person.click(pager().getByRole('button', { name: 'Next' }))
+    await screen.findByRole('rowheader', { name: 'cyd' })
+    expect(lastUserList().get('cursor')).toBe('c2')
+    expect(screen.getByText('21–21 of 21')).toBeTruthy()
+    expect(pager().getByRole('button', { name: 'Next' }).getAttribute('aria-disabled')).toBe('true')
+    expect(address()).toBe('/admin?cursor=c2')
+
+    await person.click(pager().getByRole('button', { name: 'Previous' }))
+    await usersShown()
+    expect(screen.queryByRole('rowheader', { name: 'cyd' })).toBeNull()
+    expect(screen.getByText('1–20 of 21')).toBeTruthy()
+    expect(address()).toBe('/admin')
+    await waitFor(() => expect(lastUserList().has('cursor')).toBe(false))
+  })
+
+  it('asks before disabling: Cancel sends nothing, Confirm sends the change and announces it', async () => {
+    const person = userEvent.setup()
+    renderAt('/admin')
+    await usersShown()
+    const patches = () => calls.filter((call) => call.method === 'PATCH')
+
+    await person.click(rowButton('Disable (bob)'))
+    const dialog = screen.getByRole('dialog', { name: 'Disable bob?' })
+    await person.click(within(dialog).getByRole('button', { name: 'Cancel' }))
+    expect(screen.queryByRole('dialog')).toBeNull()
+    expect(patches()).toEqual([])
+
+    const listsBefore = userListCalls().length
+    await person.click(rowButton('Disable (bob)'))
+    await person.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Disable' }))
+    await waitFor(() => expect(patches()).toHaveLength(1))
+    expect(patches()[0]?.url.pathname).toBe('/admin/users/u-bob')
+    expect(patches()[0]?.body).toEqual({ status: 'disabled' })
+    await waitFor(() => expect(screen.getByText('bob is disabled and signed out everywhere.').getAttribute('role')).toBe('status'))
+    // The list was invalidated and fetched again.
+    expect(userListCalls().length).toBeGreaterThan(listsBefore)
+  })
+
+  it('promotes without asking and revokes sessions after asking', async () => {
+    const person = userEvent.setup()
+    renderAt('/admin')
+    await usersShown()
+    await person.click(rowButton('Make admin (bob)'))
+    await waitFor(() => expect(calls.find((call) => call.method === 'PATCH')?.body).toEqual({ role: 'admin' }))
+    await screen.findByText('bob is now an admin.')
+
+    await person.click(rowButton('Revoke sessions (bob)'))
+    await person.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Revoke sessions' }))
+    await waitFor(() => expect(calls.some((call) => call.method === 'POST' && call.url.pathname === '/admin/users/u-bob/revoke-sessions')).toBe(true))
+    await screen.findByText('bob is signed out of every session.')
+  })
+
+  it('shows a 409 last_admin in an alert', async () => {
+    stubApi((call) => (call.method === 'PATCH' ? problem(409, 'last_admin', 'The last active admin cannot be demoted or disabled') : undefined))
+    const person = userEvent.setup()
+    renderAt('/admin')
+    await usersShown()
+    await person.click(rowButton('Make user (ada)'))
+    await person.click(within(screen.getByRole('dialog', { name: 'Make ada a user?' })).getByRole('button', { name: 'Make user' }))
+    const alert = await screen.findByRole('alert')
+    expect(alert.textContent).toBe('The last active admin cannot be demoted or disabled')
+    expect(calls.find((call) => call.method === 'PATCH')?.body).toEqual({ role: 'user' })
+    // Nothing was announced as done.
+    expect(screen.queryByText(/ada is now/)).toBeNull()
+  })
+})
+
+describe('audit page', () => {
+  function auditCalls(): URLSearchParams[] {
+    return calls.filter((call) => call.url.pathname === '/admin/audit-events').map((call) => call.url.searchParams)
+  }
+
+  it('sends the type filter and shows each event with its detail', async () => {
+    const person = userEvent.setup()
+    renderAt('/admin/audit')
+    await screen.findByText('reason: wrong_password')
+    expect(screen.getByRole('heading', { level: 1, name: 'Audit log' })).toBeTruthy()
+    expect(auditCalls()[0]?.has('type')).toBe(false)
+
+    await person.selectOptions(screen.getByRole('combobox', { name: 'Event type' }), 'login_failed')
+    await waitFor(() => expect(auditCalls().at(-1)?.get('type')).toBe('login_failed'))
+    expect(address()).toBe('/admin/audit?type=login_failed')
+  })
+
+  it('turns the days into ISO instants, the until day included', async () => {
+    renderAt('/admin/audit')
+    await screen.findByText('reason: wrong_password')
+    fireEvent.change(screen.getByLabelText('Since'), { target: { value: '2025-03-01' } })
+    fireEvent.change(screen.getByLabelText('Until'), { target: { value: '2025-03-02' } })
+    await waitFor(() => expect(auditCalls().at(-1)?.get('until')).toBe(new Date('2025-03-03T00:00:00').toISOString()))
+    expect(auditCalls().at(-1)?.get('since')).toBe(new Date('2025-03-01T00:00:00').toISOString())
+  })
+})
