@@ -150,6 +150,20 @@ t.test(`the web app in Chromium (${kind})`, async (t) => {
     t.pass('signed in with the keyboard alone, and back to the page asked for')
   })
 
+  t.test('on a phone, in dark mode', async (t) => {
+    await signUpByApi('phoneuser')
+    const context = await browser.newContext({ viewport: { width: 375, height: 740 }, colorScheme: 'dark', isMobile: true })
+    t.teardown(() => context.close())
+    const page = await context.newPage()
+    await logIn(page, 'phoneuser')
+    await page.getByRole('heading', { level: 1 }).first().waitFor()
+    await screenshot(page, 'dashboard-phone-dark')
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+    t.ok(overflow <= 0, `the page does not scroll sideways (${overflow} px)`)
+    const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor)
+    t.equal(background, 'rgb(15, 19, 24)', 'the dark palette is used')
+  })
+
   t.test('every page answers with security headers', async (t) => {
     const res = await fetch(`${base}/dashboard`, { headers: { accept: 'text/html' } })
     t.equal(res.status, 200)
