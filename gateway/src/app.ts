@@ -1,7 +1,8 @@
 // Builds the gateway: the one door in front of auth, user and admin.
 import type { FastifyInstance } from 'fastify'
 import type { Redis } from 'ioredis'
-import { type Config, ConfigError } from '@portcullis/shared/config'
+import type { Config } from '@portcullis/shared/config'
+import { serviceCredentials } from '@portcullis/shared/internal/service-credentials'
 import { type AuthClient, createAuthClient } from '@portcullis/shared/internal/auth-client'
 import { createServiceApp } from '@portcullis/shared/service-app'
 import { createJwksKeySource, type JwksKeySource } from '@portcullis/shared/tokens/jwks-keys'
@@ -25,12 +26,10 @@ const REVOCATIONS_FRESH_MS = 4000
 
 export async function buildGatewayApp(options: GatewayAppOptions): Promise<FastifyInstance> {
   const { config } = options
-  if (!config.serviceClientId || !config.serviceClientSecret) {
-    throw new ConfigError('SERVICE_CLIENT_ID and SERVICE_CLIENT_SECRET must be set: the gateway reads the revocation feed with them')
-  }
+  const credentials = serviceCredentials(config, 'the gateway reads the revocation feed with them')
   const keys = options.keys ?? createJwksKeySource({ url: config.jwksUrl })
   const authClient =
-    options.authClient ?? createAuthClient({ authUrl: config.authUrl, clientId: config.serviceClientId, clientSecret: config.serviceClientSecret })
+    options.authClient ?? createAuthClient({ authUrl: config.authUrl, ...credentials })
   const pools = {
     auth: createUpstreamPool('auth', config.authUpstreams),
     user: createUpstreamPool('user', config.userUpstreams),

@@ -1,6 +1,7 @@
 // Builds the admin service: user management for admins (the users table, roles, status, sessions, the audit log).
 import type { FastifyInstance } from 'fastify'
-import { type Config, ConfigError } from '@portcullis/shared/config'
+import type { Config } from '@portcullis/shared/config'
+import { serviceCredentials } from '@portcullis/shared/internal/service-credentials'
 import type { DatabaseHandle } from '@portcullis/shared/db/connect'
 import { type AuthClient, createAuthClient } from '@portcullis/shared/internal/auth-client'
 import { createServiceApp } from '@portcullis/shared/service-app'
@@ -25,22 +26,9 @@ export interface AdminAppOptions {
   now?: () => number
 }
 
-function serviceCredentials(config: Config): { clientId: string; clientSecret: string } {
-  const missing = [
-    config.serviceClientId === undefined ? 'SERVICE_CLIENT_ID' : undefined,
-    config.serviceClientSecret === undefined ? 'SERVICE_CLIENT_SECRET' : undefined,
-  ].filter((name) => name !== undefined)
-  if (config.serviceClientId === undefined || config.serviceClientSecret === undefined) {
-    throw new ConfigError(
-      `${missing.join(' and ')} must be set: the admin service asks auth to revoke sessions with a service client (pnpm create-client --name admin-service)`,
-    )
-  }
-  return { clientId: config.serviceClientId, clientSecret: config.serviceClientSecret }
-}
-
 export async function buildAdminApp(options: AdminAppOptions): Promise<FastifyInstance> {
   const { config, database } = options
-  const credentials = serviceCredentials(config)
+  const credentials = serviceCredentials(config, 'the admin service asks auth to revoke sessions with a service client (pnpm create-client --name admin-service)')
   const authClient = options.authClient ?? createAuthClient({ authUrl: config.authUrl, ...credentials })
   const keys = options.keys ?? createJwksKeySource({ url: config.jwksUrl })
 

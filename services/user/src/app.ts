@@ -1,6 +1,7 @@
 // Builds the user service: a user's own profile and view of their account.
 import type { FastifyInstance } from 'fastify'
-import { type Config, ConfigError } from '@portcullis/shared/config'
+import type { Config } from '@portcullis/shared/config'
+import { serviceCredentials } from '@portcullis/shared/internal/service-credentials'
 import type { DatabaseHandle } from '@portcullis/shared/db/connect'
 import { type AuthClient, createAuthClient } from '@portcullis/shared/internal/auth-client'
 import { createServiceApp } from '@portcullis/shared/service-app'
@@ -26,23 +27,9 @@ class KeysNotLoaded extends Error {
   override name = 'KeysNotLoaded'
 }
 
-/** The service's own client credentials for auth's internal API, or a ConfigError naming what is missing. */
-function serviceCredentials(config: Config): { clientId: string; clientSecret: string } {
-  const missing = [
-    config.serviceClientId === undefined ? 'SERVICE_CLIENT_ID' : undefined,
-    config.serviceClientSecret === undefined ? 'SERVICE_CLIENT_SECRET' : undefined,
-  ].filter((name) => name !== undefined)
-  if (config.serviceClientId === undefined || config.serviceClientSecret === undefined) {
-    throw new ConfigError(
-      `${missing.join(' and ')} must be set: the user service calls auth's internal API with them (create a client with \`pnpm create-client --name user\`)`,
-    )
-  }
-  return { clientId: config.serviceClientId, clientSecret: config.serviceClientSecret }
-}
-
 export async function buildUserApp(options: UserAppOptions): Promise<FastifyInstance> {
   const { config, database } = options
-  const credentials = serviceCredentials(config)
+  const credentials = serviceCredentials(config, "the user service calls auth's internal API with them (create a client with `pnpm create-client --name user`)")
   const authClient = options.authClient ?? createAuthClient({ authUrl: config.authUrl, ...credentials })
   const keys = options.keys ?? createJwksKeySource({ url: config.jwksUrl })
 
