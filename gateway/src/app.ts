@@ -81,6 +81,7 @@ export async function buildGatewayApp(options: GatewayAppOptions): Promise<Fasti
       { prefix: '/admin', pool: pools.admin },
     ],
     upstreamTimeoutMs: config.upstreamTimeoutMs,
+    bodyLimit: config.bodyLimit,
   })
   return app
 }

@@ -125,6 +125,18 @@ for (const kind of testDatabaseKinds()) {
       }
     })
 
+    t.test('a body over the services\' limit is refused at the gateway with 413, and no instance is marked down for it', async (t) => {
+      const before = users.reduce((sum, u) => sum + u.hits(), 0)
+      const huge = JSON.stringify({ display_name: 'a'.repeat(config.bodyLimit) })
+      const res = await gateway.inject({ method: 'PATCH', url: '/user/profile', payload: huge, headers: { ...bearer(alice.access_token), 'content-type': 'application/json' } })
+      t.equal(res.statusCode, 413)
+      t.match(res.headers['content-type'], /application\/problem\+json/)
+      t.equal(res.json().code, 'payload_too_large')
+      t.equal(users.reduce((sum, u) => sum + u.hits(), 0), before, 'no user instance saw it')
+      const fits = await gateway.inject({ method: 'PATCH', url: '/user/profile', payload: { display_name: 'ok' }, headers: bearer(alice.access_token) })
+      t.equal(fits.statusCode, 200, 'a body within the limit still goes through')
+    })
+
     t.test('requests are balanced over instances, and a dead instance is skipped with no failed GET', async (t) => {
       const before = users.map((u) => u.hits())
       for (let i = 0; i < 10; i++) {

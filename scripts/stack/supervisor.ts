@@ -1,12 +1,16 @@
-// Runs the stack's processes: starts each, waits for /readyz, reports and restarts a crashed one, and stops them all together.
+// Runs the stack's processes: starts each, waits until it is ready (/readyz), reports and restarts a crashed one, and stops them all together.
 import { type ChildProcess, spawn } from 'node:child_process'
 
-export interface ProcessSpec {
+interface ProcessBase {
   name: string
-  script: string
   env: Record<string, string | undefined>
   url: string
+  /** Whether the process serves yet; by default, whether `${url}/readyz` answers 2xx. */
+  isReady?: () => Promise<boolean>
 }
+
+/** A Node script of the stack, or another program (Nginx) with its arguments. */
+export type ProcessSpec = ProcessBase & ({ script: string } | { command: string; args: string[] })
 
 const RESTARTS_ALLOWED = 5
 const RESTART_WINDOW_MS = 60_000
@@ -16,15 +20,27 @@ export interface Supervisor {
   stopAll(signal?: NodeJS.Signals): Promise<void>
 }
 
+async function answersReadyz(url: string): Promise<boolean> {
+  try {
+    return (await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(1000) })).ok
+  } catch {
+    return false // not listening yet
+  }
+}
+
 export function createSupervisor(onGiveUp: (name: string) => void): Supervisor {
   const running = new Map<string, ChildProcess>()
   const restarts = new Map<string, number[]>()
   let stopping = false
 
   function launch(spec: ProcessSpec): ChildProcess {
-    // The IPC channel lets a child notice when this supervisor dies, even by SIGKILL, and stop too.
-    const child = spawn(process.execPath, [spec.script], { env: spec.env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+    // The IPC channel lets a Node child notice when this supervisor dies, even by SIGKILL, and stop too.
+    const child =
+      'script' in spec
+        ? spawn(process.execPath, [spec.script], { env: spec.env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+        : spawn(spec.command, spec.args, { env: spec.env, stdio: ['ignore', 'inherit', 'inherit'] })
     running.set(spec.name, child)
+    child.on('error', (error) => console.error(`portcullis: ${spec.name} could not be run: ${error.message}`))
     child.on('exit', (code, signal) => {
       running.delete(spec.name)
       if (stopping) return
@@ -47,15 +63,15 @@ export function createSupervisor(onGiveUp: (name: string) => void): Supervisor {
   return {
     async start(spec) {
       const child = launch(spec)
+      let spawnError: Error | undefined
+      child.once('error', (error) => {
+        spawnError = error
+      })
       const deadline = Date.now() + 60_000
       while (Date.now() < deadline) {
+        if (spawnError) throw new Error(`${spec.name} could not be run: ${spawnError.message}`)
         if (child.exitCode !== null) throw new Error(`${spec.name} exited during start-up (code ${child.exitCode})`)
-        try {
-          const res = await fetch(`${spec.url}/readyz`, { signal: AbortSignal.timeout(1000) })
-          if (res.ok) return
-        } catch {
-          // not listening yet
-        }
+        if (await (spec.isReady ?? (() => answersReadyz(spec.url)))()) return
         await new Promise((resolve) => setTimeout(resolve, 150))
       }
       throw new Error(`${spec.name} did not become ready at ${spec.url} within 60 s`)

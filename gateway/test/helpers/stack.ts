@@ -1,4 +1,4 @@
-// The whole back end as real processes on free ports: auth, N user instances, admin and a gateway, on one test database.
+// The whole back end as real processes on free ports: N instances each of auth, user, admin and the gateway, on one test database.
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { DatabaseKind } from '@portcullis/shared/db/connect'
@@ -14,18 +14,35 @@ const server = (relative: string) => path.join(root, relative)
 export interface TestStack {
   url: string
   database: TestDatabase
+  /** The first auth instance, the one at AUTH_URL (JWKS, internal API); `auths` lists every instance the gateway balances over. */
   auth: RunningProcess
+  auths: RunningProcess[]
   users: RunningProcess[]
   admin: RunningProcess
+  admins: RunningProcess[]
+  /** The gateway at `url`; `gateways` lists every gateway instance, all alike. */
   gateway: RunningProcess
+  gateways: RunningProcess[]
+}
+
+export interface TestStackOptions {
+  authInstances?: number
+  userInstances?: number
+  adminInstances?: number
+  gatewayInstances?: number
+  /** A MySQL/MariaDB server other than the shared test one, for kind 'mysql'. */
+  mysqlServerUrl?: string
+  env?: Record<string, string>
+  /** The gateway's own settings, over everything else (e.g. TRUST_PROXY for an Nginx in front). */
+  gatewayEnv?: Record<string, string>
 }
 
 interface Teardown {
   teardown(fn: () => unknown): void
 }
 
-export async function startTestStack(t: Teardown, kind: DatabaseKind, options: { userInstances?: number; env?: Record<string, string> } = {}): Promise<TestStack> {
-  const database = await createTestDatabase(kind)
+export async function startTestStack(t: Teardown, kind: DatabaseKind, options: TestStackOptions = {}): Promise<TestStack> {
+  const database = await createTestDatabase(kind, { mysqlServerUrl: options.mysqlServerUrl })
   t.teardown(() => database.drop())
   const db = database.handle.db
   const now = Date.now()
@@ -46,23 +63,32 @@ export async function startTestStack(t: Teardown, kind: DatabaseKind, options: {
     started.push(running)
     return running
   }
-  const auth = await start('services/auth/src/server.ts', { ...base, PORT: String(authPort) })
+  const auths = [await start('services/auth/src/server.ts', { ...base, PORT: String(authPort) })]
+  for (let i = 1; i < (options.authInstances ?? 1); i++) auths.push(await start('services/auth/src/server.ts', base))
   const users: RunningProcess[] = []
   for (let i = 0; i < (options.userInstances ?? 1); i++) {
     users.push(await start('services/user/src/server.ts', { ...base, SERVICE_CLIENT_ID: clients.user.clientId, SERVICE_CLIENT_SECRET: clients.user.clientSecret }))
   }
-  const admin = await start('services/admin/src/server.ts', { ...base, SERVICE_CLIENT_ID: clients.admin.clientId, SERVICE_CLIENT_SECRET: clients.admin.clientSecret })
-  const gateway = await start('gateway/src/server.ts', {
+  const admins: RunningProcess[] = []
+  for (let i = 0; i < (options.adminInstances ?? 1); i++) {
+    admins.push(await start('services/admin/src/server.ts', { ...base, SERVICE_CLIENT_ID: clients.admin.clientId, SERVICE_CLIENT_SECRET: clients.admin.clientSecret }))
+  }
+  const gatewayEnv = {
     ...base,
     TRUST_PROXY: '',
-    AUTH_UPSTREAMS: auth.url,
+    AUTH_UPSTREAMS: auths.map((a) => a.url).join(','),
     USER_UPSTREAMS: users.map((u) => u.url).join(','),
-    ADMIN_UPSTREAMS: admin.url,
+    ADMIN_UPSTREAMS: admins.map((a) => a.url).join(','),
     SERVICE_CLIENT_ID: clients.gateway.clientId,
     SERVICE_CLIENT_SECRET: clients.gateway.clientSecret,
     REVOCATION_POLL_MS: '500',
     RATE_LIMIT_PER_IP: '0',
     LOGIN_LIMIT_PER_IP: '0',
-  })
-  return { url: gateway.url, database, auth, users, admin, gateway }
+    ...options.gatewayEnv,
+  }
+  const gateways: RunningProcess[] = []
+  for (let i = 0; i < (options.gatewayInstances ?? 1); i++) gateways.push(await start('gateway/src/server.ts', gatewayEnv))
+  const [auth, admin, gateway] = [auths[0], admins[0], gateways[0]]
+  if (!auth || !admin || !gateway) throw new Error('a stack needs at least one auth, admin and gateway instance')
+  return { url: gateway.url, database, auth, auths, users, admin, admins, gateway, gateways }
 }

@@ -41,6 +41,7 @@ export interface Config {
   adminUpstreams: string[]
   revocationPollMs: number
   upstreamTimeoutMs: number
+  drainDelayMs: number
   webDir: string | undefined
 }
 
@@ -164,6 +165,7 @@ export function loadConfig(env: Env = process.env): Config {
     adminUpstreams: urlList(env, 'ADMIN_UPSTREAMS', ['http://127.0.0.1:8083']),
     revocationPollMs: integer(env, 'REVOCATION_POLL_MS', 1000, 100, 5000),
     upstreamTimeoutMs: integer(env, 'UPSTREAM_TIMEOUT_MS', 10_000, 100, 120_000),
+    drainDelayMs: integer(env, 'DRAIN_DELAY_MS', 2000, 0, 60_000),
     webDir: read(env, 'WEB_DIR') === undefined ? undefined : path.resolve(read(env, 'WEB_DIR') as string),
   }
 }

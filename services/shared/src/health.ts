@@ -9,6 +9,8 @@ export type ReadinessCheck = () => Promise<void>
 export interface HealthOptions {
   service: string
   checks: Record<string, ReadinessCheck>
+  /** True once the process is shutting down: it still serves, but balancers must stop sending to it. */
+  draining?: () => boolean
 }
 
 declare module 'fastify' {
@@ -63,6 +65,7 @@ async function healthPlugin(app: FastifyInstance, options: HealthOptions): Promi
   app.get('/healthz', { logLevel: 'warn' }, async () => ({ status: 'ok', service: options.service }))
 
   app.get('/readyz', { logLevel: 'warn' }, async (request, reply) => {
+    if (options.draining?.()) return sendProblem(request, reply, 503, 'not_ready', 'Not ready: shutting down')
     const results = await Promise.all(
       Object.entries(options.checks).map(async ([name, check]) => [name, await runCheck(check)] as const),
     )

@@ -1,6 +1,9 @@
 // The one error handler of a process: every failure leaves as RFC 9457 problem+json with a stable code.
+import type { Socket } from 'node:net'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import { isTransientDatabaseError } from './db/unavailable.ts'
+import { newId } from './ids.ts'
 import type { FieldError, ProblemExtras } from './errors.ts'
 import { problemCode } from './errors.ts'
 
@@ -22,11 +25,13 @@ const TITLES: Record<number, string> = {
   404: 'Not Found',
   405: 'Method Not Allowed',
   406: 'Not Acceptable',
+  408: 'Request Timeout',
   409: 'Conflict',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   502: 'Bad Gateway',
   503: 'Service Unavailable',
@@ -44,6 +49,9 @@ const FRAMEWORK_CODES: Record<string, { status: number; code: string; detail: st
   FST_ERR_BAD_URL: { status: 400, code: 'bad_request', detail: 'The URL is not valid' },
   FST_ERR_ASYNC_CONSTRAINT: { status: 400, code: 'bad_request', detail: 'The request cannot be routed' },
 }
+
+/** What a 503 for an unreachable database tells clients to wait: about as long as a database restart or failover takes. */
+const DATABASE_RETRY_AFTER_S = 5
 
 export function problemType(code: string): string {
   return `https://portcullis.dev/problems/${code.replaceAll('_', '-')}`
@@ -70,6 +78,34 @@ export function sendProblem(
   if (status === 401) reply.header('www-authenticate', extras.wwwAuthenticate ?? 'Bearer')
   if (extras.retryAfter !== undefined) reply.header('retry-after', String(extras.retryAfter))
   return reply.code(status).type('application/problem+json').send(JSON.stringify(problem))
+}
+
+/**
+ * Fastify's clientErrorHandler: a request Node's HTTP parser refused (headers too large, malformed HTTP, too slow) never
+ * reaches a route, so it is answered here, straight on the socket, as problem+json like every other error.
+ */
+export function clientErrorProblem(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return
+  const [status, code, detail] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'headers_too_large', 'The request line and headers are too large']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'request_timeout', 'The request took too long to arrive']
+        : [400, 'bad_request', 'The request is not valid HTTP']
+  const title = TITLES[status] ?? 'Error'
+  const body = JSON.stringify({ type: problemType(code), title, status, detail, code, request_id: newId() })
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    )
+  }
+  socket.destroy(error)
+}
+
+/** Fastify's frameworkErrors: a URL that cannot be decoded or routed is refused before any hook, here as problem+json. */
+export function frameworkErrorProblem(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const known = FRAMEWORK_CODES[error.code] ?? { status: 400, code: 'bad_request', detail: 'The request cannot be understood' }
+  sendProblem(request, reply, known.status, known.code, known.detail)
 }
 
 function fieldErrorsFromValidation(error: FastifyError): FieldError[] {
@@ -115,6 +151,12 @@ async function problemPlugin(app: FastifyInstance): Promise<void> {
     }
     if (status >= 400 && status < 500) {
       return sendProblem(request, reply, status, 'bad_request', 'The request cannot be understood')
+    }
+    if (isTransientDatabaseError(error)) {
+      request.log.error({ err: error }, 'database unavailable')
+      return sendProblem(request, reply, 503, 'service_unavailable', 'The service cannot reach its database right now; try again shortly', {
+        retryAfter: DATABASE_RETRY_AFTER_S,
+      })
     }
     request.log.error({ err: error }, 'unhandled error')
     return sendProblem(request, reply, 500, 'internal_error', 'Something went wrong on our side')

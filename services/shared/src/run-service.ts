@@ -1,6 +1,10 @@
 // The main of every service process: load the config, start, listen, and drain on SIGTERM, SIGINT or when the supervisor goes.
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyInstance } from 'fastify'
 import { type Config, ConfigError, loadConfig } from './config.ts'
+
+/** How long requests still in flight after the drain delay may take before their connections are cut. */
+const IN_FLIGHT_GRACE_MS = 7000
 
 export interface StartedService {
   app: FastifyInstance
@@ -13,11 +17,19 @@ export function runService(name: string, start: (config: Config) => Promise<Star
     const config = loadConfig()
     const { app, close } = await start(config)
     let closing = false
+    // Draining: first tell balancers (readiness red) while still serving everything, each answer closing its connection; once
+    // they have stopped sending (the gateway probes every second), stop listening and let what is in flight finish.
     const stop = async (signal: string) => {
       if (closing) return
       closing = true
-      app.log.info({ signal }, 'draining')
+      app.log.info({ signal, drainDelayMs: config.drainDelayMs }, 'draining')
+      app.startDraining()
+      await sleep(config.drainDelayMs)
+      const reaper = setInterval(() => app.server.closeIdleConnections(), 100)
+      const deadline = setTimeout(() => app.server.closeAllConnections(), IN_FLIGHT_GRACE_MS)
       await app.close()
+      clearInterval(reaper)
+      clearTimeout(deadline)
       await close?.()
       process.exit(0)
     }

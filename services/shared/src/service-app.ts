@@ -6,7 +6,7 @@ import type { Config } from './config.ts'
 import { type ReadinessCheck, health } from './health.ts'
 import { newId } from './ids.ts'
 import { loggerOptions } from './logger.ts'
-import { problemDetails } from './problem.ts'
+import { clientErrorProblem, frameworkErrorProblem, problemDetails } from './problem.ts'
 import { validatorCompiler } from './validation.ts'
 
 export interface ServiceAppOptions {
@@ -16,6 +16,13 @@ export interface ServiceAppOptions {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Starts the drain before a shutdown: /readyz says 503 so balancers stop sending, and every answer closes its connection. */
+    startDraining(): void
+  }
+}
 
 export async function createServiceApp(options: ServiceAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -27,20 +34,29 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Fast
       const sent = request.headers['x-request-id']
       return typeof sent === 'string' && REQUEST_ID.test(sent) ? sent : newId()
     },
-    return503OnClosing: true,
+    // Requests that still arrive while the server closes are served (with Connection: close), not refused: see startDraining.
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
     routerOptions: { maxParamLength: 200 },
+    clientErrorHandler: clientErrorProblem,
+    frameworkErrors: frameworkErrorProblem,
   })
   app.setValidatorCompiler(validatorCompiler)
   // The API speaks JSON only; other bodies get 415.
   app.removeContentTypeParser('text/plain')
+  let draining = false
+  app.decorate('startDraining', () => {
+    draining = true
+  })
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', String(request.id))
+    // No keep-alive connection outlives the drain: a client reusing an idle one as the server closes it would lose a request.
+    if (draining) reply.header('connection', 'close')
   })
   await app.register(problemDetails)
   // TLS and its upgrade rule belong to Nginx in front; the local stack on http://localhost must load its own assets.
   await app.register(helmet, { global: true, contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } })
-  await app.register(health, { service: options.service, checks: options.readiness })
+  await app.register(health, { service: options.service, checks: options.readiness, draining: () => draining })
   // The OpenAPI document of this service, built from its route schemas; the gateway merges them all at /docs.
   await app.register(swagger, {
     openapi: {

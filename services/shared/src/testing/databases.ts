@@ -25,12 +25,12 @@ export function testMysqlServerUrl(): string {
   return process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306'
 }
 
-export async function createTestDatabase(kind: DatabaseKind, options: { migrate?: boolean } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(kind: DatabaseKind, options: { migrate?: boolean; mysqlServerUrl?: string } = {}): Promise<TestDatabase> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'portcullis-test-'))
   let databaseUrl: string | undefined
   let dropMysql: (() => Promise<void>) | undefined
   if (kind === 'mysql') {
-    const server = testMysqlServerUrl()
+    const server = options.mysqlServerUrl ?? testMysqlServerUrl()
     const name = `pc_test_${randomBytes(6).toString('hex')}`
     const admin = await createConnection({ uri: server })
     await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`)

@@ -1,0 +1,98 @@
+// The processes under load: started like the test stack's (gateway/test/helpers/stack.ts), but logging to a file as in production, and all stoppable at exit.
+import { type ChildProcess, spawn } from 'node:child_process'
+import { closeSync, openSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+import { freePort } from '../services/shared/src/net/free-port.ts'
+
+export { freePort }
+
+export interface BenchProcess {
+  /** Name in the report: gateway, user-1, auth, better-auth, nginx… */
+  name: string
+  pid: number
+  url: string
+  logFile: string
+  stop(): Promise<void>
+}
+
+export interface StartOptions {
+  name: string
+  /** A Node script, run with this Node, or any program with `args`. */
+  script?: string
+  command?: string
+  args?: string[]
+  env: Record<string, string>
+  /** Where the process's stdout and stderr go. */
+  logDir: string
+  /** The URL probed until it answers 2xx; a Node service gets http://127.0.0.1:PORT/readyz. */
+  readyUrl?: string
+  isReady?: () => Promise<boolean>
+  timeoutMs?: number
+}
+
+const running = new Set<ChildProcess>()
+
+/** SIGKILLs whatever is still running: the last resort on the way out. */
+export function killAllProcesses(): void {
+  for (const child of running) child.kill('SIGKILL')
+}
+
+function tail(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').slice(-3000)
+  } catch {
+    return ''
+  }
+}
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    return (await fetch(url, { signal: AbortSignal.timeout(2000) })).ok
+  } catch {
+    return false
+  }
+}
+
+export async function startProcess(options: StartOptions): Promise<BenchProcess> {
+  const port = options.env.PORT ? Number(options.env.PORT) : await freePort()
+  const url = `http://127.0.0.1:${port}`
+  const logFile = path.join(options.logDir, `${options.name}.log`)
+  const log = openSync(logFile, 'a')
+  const command = options.command ?? process.execPath
+  const args = options.args ?? (options.script ? [options.script] : [])
+  const child = spawn(command, args, {
+    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', ...options.env, PORT: String(port) },
+    stdio: ['ignore', log, log],
+  })
+  closeSync(log)
+  running.add(child)
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => {
+      running.delete(child)
+      resolve()
+    })
+    child.once('error', () => {
+      running.delete(child)
+      resolve()
+    })
+  })
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return
+    child.kill('SIGTERM')
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000)
+    await exited
+    clearTimeout(timer)
+  }
+  const isReady = options.isReady ?? (() => answers(options.readyUrl ?? `${url}/readyz`))
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000)
+  let ready = false
+  while (!ready && Date.now() < deadline && child.exitCode === null && child.signalCode === null) {
+    ready = await isReady()
+    if (!ready) await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  if (!ready || child.pid === undefined) {
+    await stop()
+    throw new Error(`${options.name} did not become ready on ${url}:\n${tail(logFile)}`)
+  }
+  return { name: options.name, pid: child.pid, url, logFile, stop }
+}

@@ -1,0 +1,98 @@
+// 4. GET /admin/get-all-users deep in a 100k-user table: bulk-seeded users, the cursor of page ~400 of 20, and that page under load.
+import { bearer, createAccount } from '../accounts.ts'
+import { ratio } from '../measure.ts'
+import type { Scenario } from '../scenario.ts'
+import { newId } from '../../services/shared/src/ids.ts'
+import type { NewUser } from '../../services/shared/src/db/schema.ts'
+import type { BenchStack } from '../stack.ts'
+
+const PAGE_SIZE = 20
+const BATCH = 1000
+
+/** Users older than every real account, one second apart, inserted a batch per transaction; they cannot log in. */
+async function seedUsers(stack: BenchStack, count: number): Promise<number> {
+  const db = stack.database.handle.db
+  const started = performance.now()
+  const oldest = Date.now() - (count + 1) * 1000
+  for (let offset = 0; offset < count; offset += BATCH) {
+    const rows: NewUser[] = []
+    for (let i = offset; i < Math.min(count, offset + BATCH); i++) {
+      const at = oldest + i * 1000
+      rows.push({
+        id: newId(),
+        username: `seeded-${String(i).padStart(7, '0')}`,
+        email: `seeded-${i}@bench.example`,
+        display_name: null,
+        password_hash: '!seeded-no-login',
+        role: 'user',
+        status: 'active',
+        created_at: at,
+        updated_at: at,
+        last_login_at: null,
+        password_changed_at: at,
+      })
+    }
+    await db.transaction().execute((trx) => trx.insertInto('users').values(rows).execute())
+  }
+  return performance.now() - started
+}
+
+async function medianCountMs(stack: BenchStack): Promise<number> {
+  const db = stack.database.handle.db
+  const times: number[] = []
+  for (let i = 0; i < 5; i++) {
+    const started = performance.now()
+    await db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number>().as('total'))
+      .executeTakeFirstOrThrow()
+    times.push(performance.now() - started)
+  }
+  return times.sort((a, b) => a - b)[2] ?? 0
+}
+
+export const adminPagingScenario: Scenario = {
+  id: 'admin-paging',
+  number: 4,
+  title: 'GET /admin/get-all-users deep in a 100k-user table (keyset paging)',
+  async run(context) {
+    const { seedUsers: count, deepPage } = context.settings
+    const stack = await context.sqliteStack()
+    const headers = bearer(await createAccount(stack, 'bench-admin', 'admin'))
+    const seedMs = await seedUsers(stack, count)
+    console.log(`bench:   seeded ${count} users in ${(seedMs / 1000).toFixed(1)} s`)
+    const list = (cursor?: string) => `${stack.url}/admin/get-all-users?limit=${PAGE_SIZE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`
+    const walkStarted = performance.now()
+    let cursor: string | undefined
+    for (let page = 1; page < deepPage; page++) {
+      const res = await fetch(list(cursor), { headers })
+      if (res.status !== 200) throw new Error(`page ${page} answered ${res.status}: ${await res.text()}`)
+      const body = (await res.json()) as { next_cursor: string | null }
+      if (!body.next_cursor) throw new Error(`the list ended at page ${page}, before page ${deepPage}`)
+      cursor = body.next_cursor
+    }
+    const walkMs = performance.now() - walkStarted
+    const countMs = await medianCountMs(stack)
+    const processes = [stack.gateway, stack.admin]
+    const [first, deep] = await context.measure(
+      { name: 'admin users: page 1', url: list(), headers, processes },
+      { name: `admin users: page ${deepPage} (cursor)`, url: list(cursor), headers, processes },
+    )
+    if (!first || !deep) throw new Error('a measurement is missing')
+    return {
+      rows: [first, deep],
+      derived: [
+        {
+          label: `req/s page ${deepPage} ÷ page 1`,
+          value: ratio(deep.requestsPerSecond, first.requestsPerSecond),
+          meaning: 'near 1: a deep page costs what the first does',
+        },
+        { label: 'ms of the COUNT(*) each page also runs', value: Math.round(countMs * 100) / 100, meaning: 'the `total` field, counted on every page' },
+      ],
+      notes: [
+        `${count} users bulk-inserted in batches of ${BATCH} in ${(seedMs / 1000).toFixed(1)} s; the cursor of page ${deepPage} taken by walking ${deepPage - 1} pages of ${PAGE_SIZE} in ${(walkMs / 1000).toFixed(1)} s (${(walkMs / (deepPage - 1)).toFixed(1)} ms a page, one at a time).`,
+        'Sort -created_at over the users_created_at_id index; the admin service also checks the admin is still active in the database on every request.',
+      ],
+    }
+  },
+}

@@ -1,0 +1,102 @@
+// Portcullis as real processes on free ports over one fresh database, as gateway/test/helpers/stack.ts starts it, at the shipped settings
+// (argon2, log level, pool size) unless BENCH_SERVICE_ENV says otherwise, with user instances and gateways that can be added.
+import path from 'node:path'
+import { provisionServiceClient } from '../services/auth/src/clients/service-clients.ts'
+import type { DatabaseKind } from '../services/shared/src/db/connect.ts'
+import { createTestDatabase, type TestDatabase } from '../services/shared/src/testing/databases.ts'
+import { type BenchProcess, freePort, startProcess } from './processes.ts'
+import { ROOT } from './settings.ts'
+
+export interface BenchStack {
+  kind: DatabaseKind
+  database: TestDatabase
+  /** The first gateway's URL. */
+  url: string
+  auth: BenchProcess
+  users: BenchProcess[]
+  admin: BenchProcess
+  gateway: BenchProcess
+  /** Another instance of the user service on the same database. */
+  startUserInstance(): Promise<BenchProcess>
+  /** Another gateway, in front of these user instances. */
+  startGateway(name: string, users: BenchProcess[], env?: Record<string, string>): Promise<BenchProcess>
+  stop(): Promise<void>
+}
+
+export interface StackOptions {
+  /** Environment for every process, over the stack's own (BENCH_SERVICE_ENV). */
+  env: Record<string, string>
+  logDir: string
+  /** A prefix for the process names, so two stacks' logs do not mix. */
+  name: string
+  /** The tree whose services run: this one, or a changed copy being compared with it (bench/compare.ts). */
+  root?: string
+}
+
+export async function startBenchStack(kind: DatabaseKind, options: StackOptions): Promise<BenchStack> {
+  const script = (relative: string) => path.join(options.root ?? ROOT, relative)
+  const database = await createTestDatabase(kind)
+  const started: BenchProcess[] = []
+  let stopped: Promise<void> | undefined
+  const stop = () => {
+    stopped ??= (async () => {
+      for (const child of started.reverse()) await child.stop()
+      await database.drop()
+    })()
+    return stopped
+  }
+  try {
+    const db = database.handle.db
+    const now = Date.now()
+    const clients = {
+      user: await provisionServiceClient(db, 'user-service', ['sessions:revoke'], now),
+      admin: await provisionServiceClient(db, 'admin-service', ['sessions:revoke'], now),
+      gateway: await provisionServiceClient(db, 'gateway', ['revocations:read'], now),
+    }
+    const authPort = await freePort()
+    const authUrl = `http://127.0.0.1:${authPort}`
+    // Only the load generator's own address would be throttled: the gateway limits are off, as in the stack test.
+    const base = { ...database.env, AUTH_URL: authUrl, TRUST_PROXY: '127.0.0.1', ...options.env }
+    const start = async (name: string, relative: string, env: Record<string, string>) => {
+      const child = await startProcess({ name: `${options.name}${name}`, script: script(relative), env, logDir: options.logDir })
+      started.push(child)
+      return child
+    }
+    const auth = await start('auth', 'services/auth/src/server.ts', { ...base, PORT: String(authPort) })
+    const users: BenchProcess[] = []
+    const startUserInstance = async () => {
+      const user = await start(`user-${users.length + 1}`, 'services/user/src/server.ts', {
+        ...base,
+        SERVICE_CLIENT_ID: clients.user.clientId,
+        SERVICE_CLIENT_SECRET: clients.user.clientSecret,
+      })
+      users.push(user)
+      return user
+    }
+    await startUserInstance()
+    const admin = await start('admin', 'services/admin/src/server.ts', {
+      ...base,
+      SERVICE_CLIENT_ID: clients.admin.clientId,
+      SERVICE_CLIENT_SECRET: clients.admin.clientSecret,
+    })
+    const startGateway = (name: string, gatewayUsers: BenchProcess[], env: Record<string, string> = {}) =>
+      start(name, 'gateway/src/server.ts', {
+        ...base,
+        TRUST_PROXY: '',
+        AUTH_UPSTREAMS: auth.url,
+        USER_UPSTREAMS: gatewayUsers.map((user) => user.url).join(','),
+        ADMIN_UPSTREAMS: admin.url,
+        SERVICE_CLIENT_ID: clients.gateway.clientId,
+        SERVICE_CLIENT_SECRET: clients.gateway.clientSecret,
+        RATE_LIMIT_PER_IP: '0',
+        LOGIN_LIMIT_PER_IP: '0',
+        ...options.env,
+        ...env,
+      })
+    const gateway = await startGateway('gateway', [...users])
+    return { kind, database, url: gateway.url, auth, users, admin, gateway, startUserInstance, startGateway, stop }
+  } catch (error) {
+    await stop()
+    throw error
+  }
+}

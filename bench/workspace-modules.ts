@@ -1,0 +1,52 @@
+// Packages the bench borrows from the workspace packages that depend on them (pnpm keeps them out of the root), typed as far as the bench uses them.
+import { createRequire } from 'node:module'
+import { ROOT } from './settings.ts'
+import path from 'node:path'
+
+function requireFrom(workspacePackage: string): NodeRequire {
+  return createRequire(path.join(ROOT, workspacePackage, 'package.json'))
+}
+
+export interface SqliteStatement {
+  run(...parameters: unknown[]): unknown
+}
+
+export interface SqliteFile {
+  pragma(statement: string): unknown
+  prepare(sql: string): SqliteStatement
+  exec(sql: string): unknown
+  close(): void
+}
+
+/** better-sqlite3, the driver Portcullis itself uses for SQLite. */
+export function openSqliteFile(file: string): SqliteFile {
+  const SQLite = requireFrom('services/shared')('better-sqlite3') as new (file: string) => SqliteFile
+  return new SQLite(file)
+}
+
+export interface MysqlConnection {
+  query(sql: string): Promise<[unknown, unknown]>
+  end(): Promise<void>
+}
+
+/** mysql2/promise, as the test databases use it. */
+export async function connectMysql(uri: string): Promise<MysqlConnection> {
+  const mysql = requireFrom('services/shared')('mysql2/promise') as { createConnection(options: { uri: string }): Promise<MysqlConnection> }
+  return mysql.createConnection({ uri })
+}
+
+export interface ProxyServer {
+  register(plugin: unknown, options: Record<string, unknown>): Promise<unknown>
+  listen(options: { port: number; host: string }): Promise<string>
+  get(path: string, handler: () => Promise<unknown>): unknown
+  close(): Promise<void>
+}
+
+/** Fastify and @fastify/http-proxy, the versions the gateway runs on. */
+export function loadFastifyProxy(): { fastify: (options: Record<string, unknown>) => ProxyServer; httpProxy: unknown } {
+  const fromGateway = requireFrom('gateway')
+  return {
+    fastify: fromGateway('fastify') as (options: Record<string, unknown>) => ProxyServer,
+    httpProxy: fromGateway('@fastify/http-proxy'),
+  }
+}

@@ -1,0 +1,462 @@
+// The container images and the compose file, checked by reading them: no registry is reachable here to build them.
+import { execFile } from 'node:child_process'
+import { existsSync, readFileSync, statSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { promisify } from 'node:util'
+import t from 'tap'
+import { parseDocument } from 'yaml'
+import {
+  type Dockerfile,
+  healthcheckCommand,
+  type ImageConfig,
+  imageConfig,
+  isDockerignored,
+  isRootUser,
+  parseDockerfile,
+  parseDockerignore,
+  stageChain,
+} from './dockerfile.ts'
+import { configVariables, readEnvFile, readRepoFile, repoPath, repoRoot, runtimePackagesOf, workspacePackages } from './repository.ts'
+
+const run = promisify(execFile)
+const dockerDir = repoPath('infra/docker')
+const dockerfileText = readRepoFile('infra/docker/Dockerfile')
+const dockerfile = parseDockerfile(dockerfileText)
+const ignorePatterns = parseDockerignore(readRepoFile('.dockerignore'))
+const known = configVariables()
+
+/** What compose must provide for infra/nginx/portcullis.conf (written for a host): its web root, certificate files,
+ * gateway address and ports. */
+const nginxConfig = (() => {
+  const text = readRepoFile('infra/nginx/portcullis.conf').replace(/#.*$/gm, '')
+  return {
+    root: [...text.matchAll(/^\s*root\s+(\S+);/gm)].map((match) => match[1] as string).find((root) => !root.includes('letsencrypt')),
+    certificates: [...text.matchAll(/^\s*ssl_certificate(?:_key)?\s+(\S+);/gm)].map((match) => match[1] as string),
+    upstreams: [...text.matchAll(/^\s*server\s+([\d.]+):(\d+)/gm)].map((match) => ({ host: match[1] as string, port: Number(match[2]) })),
+    listens: [...new Set([...text.matchAll(/^\s*listen\s+(\d+)/gm)].map((match) => Number(match[1])))],
+  }
+})()
+
+/** The images, and the port each one's process listens on (undefined: a job that listens on nothing). */
+const TARGETS: Record<string, number | undefined> = { auth: 8081, user: 8082, admin: 8083, gateway: 8080, migrate: undefined }
+
+/** /app/services/auth/src/server.ts → services/auth/src/server.ts, for a path inside the image's /app. */
+function inRepo(imagePath: string): string {
+  return path.posix.relative('/app', imagePath)
+}
+
+/** Whether a COPY from the build context puts `file` (an image path) in the image, with COPY's rules: a directory's
+ * contents go into the destination; a file goes into it when it ends with / and becomes it otherwise. */
+function copiedFromContext(image: ImageConfig, file: string): boolean {
+  return image.copies.some(
+    (copy) =>
+      copy.from === undefined &&
+      copy.sources.some((source) => {
+        const full = repoPath(source)
+        if (!existsSync(full)) return false
+        if (statSync(full).isDirectory()) {
+          return (
+            file === copy.destination || (file.startsWith(`${copy.destination}/`) && existsSync(path.join(full, path.posix.relative(copy.destination, file))))
+          )
+        }
+        return file === (copy.into ? path.posix.join(copy.destination, path.posix.basename(source)) : copy.destination)
+      }),
+  )
+}
+
+/** Everything a Dockerfile gets wrong, as messages; empty when it is right. */
+function dockerfileProblems(file: Dockerfile): string[] {
+  const problems: string[] = []
+  const names = file.stages.map((stage) => stage.name)
+  if (file.stages.length < 2) problems.push('not multi-stage')
+  for (const [target, port] of Object.entries(TARGETS)) {
+    if (!names.includes(target)) {
+      problems.push(`no target ${target}`)
+      continue
+    }
+    const image = imageConfig(file, target)
+    const chain = stageChain(file, target).map((stage) => stage.name)
+    if (isRootUser(image.user)) problems.push(`${target}: runs as root (USER ${image.user ?? 'unset'})`)
+    if (!/^node:24-bookworm-slim(@sha256:[0-9a-f]+)?$/.test(image.baseImage)) problems.push(`${target}: based on ${image.baseImage}`)
+    // Small: no compilers, no pnpm, no dev dependencies; those stay in the build stages.
+    if (chain.some((name) => name === 'toolchain' || name === 'build' || name === 'prod-deps')) problems.push(`${target}: built on a build stage`)
+    if (image.runs.some((command) => /apt-get install|pnpm|npm i/.test(command))) problems.push(`${target}: installs things in the runtime image`)
+    for (const name of image.env.keys()) if (!known.has(name)) problems.push(`${target}: ENV ${name} is not a setting config.ts reads`)
+
+    const cmd = image.cmd?.exec
+    if (cmd?.[0] !== 'node' || cmd.length !== 2) {
+      problems.push(`${target}: CMD is not ["node", "<script>"]`)
+    } else {
+      const script = path.posix.resolve(image.workdir, cmd[1] as string)
+      if (!existsSync(repoPath(inRepo(script)))) problems.push(`${target}: CMD runs ${inRepo(script)}, which is not in the repository`)
+      if (!copiedFromContext(image, script)) problems.push(`${target}: CMD runs ${script}, which no COPY puts in the image`)
+      // Node resolves each workspace package through node_modules links, and runs its sources where they are.
+      for (const pkg of runtimePackagesOf(inRepo(script))) {
+        for (const needed of [`/app/${pkg.dir}/package.json`, `/app/${pkg.dir}/src`]) {
+          if (!copiedFromContext(image, needed)) problems.push(`${target}: ${needed} is not copied`)
+        }
+        if (!image.copies.some((copy) => copy.from === 'prod-deps' && copy.destination === `/app/${pkg.dir}/node_modules`)) {
+          problems.push(`${target}: /app/${pkg.dir}/node_modules is not copied from prod-deps`)
+        }
+      }
+      if (!image.copies.some((copy) => copy.from === 'prod-deps' && copy.destination === '/app/node_modules')) {
+        problems.push(`${target}: the dependencies (/app/node_modules) are not copied from prod-deps`)
+      }
+    }
+
+    const health = image.healthcheck ? healthcheckCommand(image.healthcheck) : undefined
+    if (port === undefined) {
+      if (health !== 'NONE') problems.push(`${target}: a one-shot job should say HEALTHCHECK NONE`)
+      if (image.exposed.length > 0) problems.push(`${target}: a one-shot job exposes ${image.exposed.join(' ')}`)
+    } else {
+      if (health === undefined || health === 'NONE') problems.push(`${target}: no HEALTHCHECK`)
+      else if (health[0] !== 'node' || !/fetch\(.*\/healthz/.test(health.join(' '))) problems.push(`${target}: HEALTHCHECK does not fetch /healthz with node`)
+      else if (!/process\.env\.PORT/.test(health.join(' ')) && !health.join(' ').includes(`:${port}/`))
+        problems.push(`${target}: HEALTHCHECK probes another port`)
+      if (image.env.get('PORT') !== String(port)) problems.push(`${target}: ENV PORT is ${image.env.get('PORT')}, not ${port}`)
+      if (!image.exposed.includes(String(port))) problems.push(`${target}: does not EXPOSE ${port}`)
+      if (image.env.get('HOST') !== '0.0.0.0') problems.push(`${target}: HOST is not 0.0.0.0, so nothing outside the container reaches it`)
+    }
+  }
+
+  for (const stage of file.stages) {
+    for (const instruction of stage.instructions) {
+      if (instruction.keyword !== 'COPY' && instruction.keyword !== 'ADD') continue
+      if (instruction.keyword === 'ADD') problems.push(`line ${instruction.line}: ADD instead of COPY`)
+      const from = instruction.flags.from
+      const parts = instruction.exec ?? instruction.args.split(/\s+/)
+      if (from !== undefined) {
+        const earlier = file.stages.slice(0, file.stages.indexOf(stage)).map((candidate) => candidate.name)
+        if (!earlier.includes(from)) problems.push(`line ${instruction.line}: COPY --from=${from}, which is no earlier stage`)
+        continue
+      }
+      for (const source of parts.slice(0, -1)) {
+        if (!existsSync(repoPath(source))) problems.push(`line ${instruction.line}: COPY ${source}, which is not in the repository`)
+        else if (isDockerignored(ignorePatterns, source)) problems.push(`line ${instruction.line}: COPY ${source}, which .dockerignore leaves out`)
+      }
+    }
+  }
+  return problems
+}
+
+t.test('the Dockerfile', async (t) => {
+  t.same(dockerfileProblems(dockerfile), [], 'multi-stage; every target non-root, probed on /healthz, running a script that is copied in')
+
+  t.test('the build stages', async (t) => {
+    const toolchain = imageConfig(dockerfile, 'toolchain')
+    t.match(toolchain.baseImage, /^node:24-bookworm-slim/, 'on node:24-bookworm-slim')
+    t.ok(
+      toolchain.runs.some((command) => /apt-get install/.test(command) && /python3/.test(command) && /make/.test(command) && /g\+\+/.test(command)),
+      'with the compilers node-gyp falls back to for argon2 and better-sqlite3',
+    )
+    t.ok(
+      toolchain.runs.some((command) => /npm i(nstall)? -g pnpm@10/.test(command)),
+      'pnpm 10 from npm',
+    )
+    const build = imageConfig(dockerfile, 'build')
+    t.ok(
+      build.runs.some((command) => /pnpm install --frozen-lockfile/.test(command)),
+      'installs from the lockfile',
+    )
+    t.ok(
+      build.runs.some((command) => /pnpm --filter @portcullis\/web build/.test(command)),
+      'builds the web app',
+    )
+    const prod = imageConfig(dockerfile, 'prod-deps')
+    t.ok(
+      prod.runs.some((command) => /pnpm install --frozen-lockfile --prod/.test(command)),
+      'a production install for the runtime images',
+    )
+    // pnpm install --frozen-lockfile needs every importer of the lockfile: each workspace manifest, before the install.
+    const copied = toolchain.copies.flatMap((copy) => copy.sources)
+    for (const pkg of workspacePackages()) t.ok(copied.includes(`${pkg.dir}/package.json`), `${pkg.dir}/package.json is copied before the install`)
+    for (const file of ['package.json', 'pnpm-lock.yaml', 'pnpm-workspace.yaml', '.npmrc']) t.ok(copied.includes(file), `${file} is copied before the install`)
+  })
+
+  t.test('the nginx image serves the web app where infra/nginx/portcullis.conf looks for it', async (t) => {
+    const nginx = imageConfig(dockerfile, 'nginx')
+    t.match(nginx.baseImage, /^nginx:1\.\d+/, 'on the official nginx image')
+    const root = nginxConfig.root
+    t.ok(root, 'portcullis.conf has a web root')
+    t.ok(
+      nginx.copies.some((copy) => copy.from === 'build' && copy.sources.includes('/app/web/dist') && copy.destination === root),
+      `web/dist comes from the build stage into ${root}`,
+    )
+  })
+
+  t.test('the gateway image serves the web app', async (t) => {
+    const gateway = imageConfig(dockerfile, 'gateway')
+    const webDir = gateway.env.get('WEB_DIR')
+    t.equal(webDir, '/app/web/dist')
+    t.ok(
+      gateway.copies.some((copy) => copy.from === 'build' && copy.sources.includes('/app/web/dist') && copy.destination === webDir),
+      'web/dist comes from the build stage into WEB_DIR',
+    )
+  })
+
+  t.test('the checks catch a broken Dockerfile', async (t) => {
+    const broken = (from: string, to: string) => {
+      t.ok(dockerfileText.includes(from), `the Dockerfile has "${from}"`)
+      return dockerfileProblems(parseDockerfile(dockerfileText.replace(from, to)))
+    }
+    t.match(broken('EXPOSE 8082\nUSER node', 'EXPOSE 8082\nUSER root').join('\n'), /user: runs as root/)
+    t.match(
+      broken('CMD ["node", "gateway/src/server.ts"]', 'CMD ["node", "gateway/src/main.ts"]').join('\n'),
+      /gateway: CMD runs gateway\/src\/main\.ts, which is not in the repository/,
+    )
+    t.match(
+      broken('COPY services/admin/src services/admin/src', 'COPY services/admin/source services/admin/src').join('\n'),
+      /COPY services\/admin\/source, which is not in the repository/,
+    )
+    t.match(broken('COPY gateway/src gateway/src', '').join('\n'), /gateway: \/app\/gateway\/src is not copied/)
+    t.match(broken('FROM runtime AS auth', 'FROM build AS auth').join('\n'), /auth: built on a build stage/)
+    t.match(broken('ENV PORT=8083', 'ENV PORT=8084').join('\n'), /admin: ENV PORT is 8084, not 8083/)
+    const withoutHealthcheck = dockerfileText.replace(/HEALTHCHECK --interval[^\n]*\n[^\n]*\nCMD \["node", "services\/user/, 'CMD ["node", "services/user')
+    t.match(dockerfileProblems(parseDockerfile(withoutHealthcheck)).join('\n'), /user: no HEALTHCHECK/)
+  })
+})
+
+t.test('.dockerignore keeps the build context to the sources', async (t) => {
+  for (const file of [
+    'node_modules',
+    'services/auth/node_modules',
+    '.data',
+    'dist',
+    'web/dist',
+    'test-artifacts',
+    '.git',
+    '.env',
+    'infra/docker/portcullis.env',
+  ]) {
+    t.ok(isDockerignored(ignorePatterns, file), `${file} is left out`)
+  }
+  for (const file of ['services/auth/src/server.ts', 'gateway/src/server.ts', 'web/src/main.tsx', 'pnpm-lock.yaml', 'infra/docker/portcullis.env.example']) {
+    t.notOk(isDockerignored(ignorePatterns, file), `${file} is kept`)
+  }
+})
+
+interface ComposeService {
+  image?: string
+  build?: { context: string; dockerfile: string; target: string }
+  command?: string[]
+  environment?: Record<string, string>
+  env_file?: Array<{ path: string; required?: boolean }>
+  depends_on?: Record<string, { condition: string }>
+  healthcheck?: { test: string[] }
+  volumes?: Array<string | { type: string; source: string; target: string; read_only?: boolean }>
+  network_mode?: string
+  ports?: string[]
+  deploy?: { replicas?: number }
+  read_only?: boolean
+  cap_drop?: string[]
+}
+
+interface Compose {
+  name: string
+  services: Record<string, ComposeService>
+  volumes: Record<string, unknown>
+}
+
+function readCompose(text: string): Compose {
+  const document = parseDocument(text, { merge: true })
+  if (document.errors.length > 0) throw new Error(document.errors.map((error) => error.message).join('\n'))
+  return document.toJS() as Compose
+}
+
+const composeText = readRepoFile('infra/docker/compose.yaml')
+
+/** The project's own processes, as opposed to MySQL and Nginx. */
+function portcullisServices(compose: Compose): Array<[string, ComposeService]> {
+  return Object.entries(compose.services).filter(([, service]) => service.build !== undefined && service.build.target !== 'nginx')
+}
+
+/** A mount in either syntax, as { source, target }: `./a:/b:ro` or { type: bind, source: ./a, target: /b }. */
+function mounts(service: ComposeService | undefined): Array<{ source: string; target: string }> {
+  return (service?.volumes ?? []).map((volume) => {
+    if (typeof volume !== 'string') return { source: volume.source, target: volume.target }
+    const [source, target] = volume.split(':')
+    return { source: source as string, target: target as string }
+  })
+}
+
+/** Every variable a service's process gets: its env files, then its environment. */
+function serviceEnvironment(service: ComposeService): Map<string, string> {
+  const env = new Map<string, string>()
+  for (const file of service.env_file ?? []) {
+    const full = path.join(dockerDir, file.path)
+    if (existsSync(full)) for (const [name, value] of readEnvFile(full)) env.set(name, value)
+  }
+  for (const [name, value] of Object.entries(service.environment ?? {})) env.set(name, String(value))
+  return env
+}
+
+function composeProblems(compose: Compose): string[] {
+  const problems: string[] = []
+  const names = Object.keys(compose.services)
+  const targets = dockerfile.stages.map((stage) => stage.name)
+  for (const expected of ['mysql', 'migrate', 'auth', 'user', 'admin', 'gateway', 'nginx']) {
+    if (!names.includes(expected)) problems.push(`no ${expected} service`)
+  }
+  for (const [name, service] of Object.entries(compose.services)) {
+    for (const [dependency, { condition }] of Object.entries(service.depends_on ?? {})) {
+      if (!names.includes(dependency)) problems.push(`${name} depends on ${dependency}, which is no service`)
+      if (!['service_started', 'service_healthy', 'service_completed_successfully'].includes(condition))
+        problems.push(`${name}: unknown condition ${condition}`)
+      if (condition === 'service_healthy' && !compose.services[dependency]?.healthcheck && !compose.services[dependency]?.build) {
+        problems.push(`${name} waits for ${dependency} to be healthy, which has no healthcheck`)
+      }
+    }
+    for (const { source } of mounts(service)) {
+      if (source.startsWith('.')) {
+        // The certificate is made by infra/scripts/self-signed-cert.sh (step one of compose.yaml), not kept in git.
+        if (!source.startsWith('./certs/') && !existsSync(path.join(dockerDir, source))) problems.push(`${name} mounts ${source}, which does not exist`)
+      } else if (!(source in (compose.volumes ?? {}))) {
+        problems.push(`${name} mounts the volume ${source}, which is not declared`)
+      }
+    }
+  }
+  for (const [name, { build }] of Object.entries(compose.services)) {
+    if (!build) continue
+    if (path.resolve(dockerDir, build.context) !== repoRoot) problems.push(`${name}: the build context is not the repository root`)
+    if (path.resolve(dockerDir, build.context, build.dockerfile) !== repoPath('infra/docker/Dockerfile')) problems.push(`${name}: builds another Dockerfile`)
+    if (!targets.includes(build.target)) problems.push(`${name}: the target ${build.target} is not in the Dockerfile`)
+  }
+  for (const [name, service] of portcullisServices(compose)) {
+    for (const file of service.env_file ?? []) {
+      if (file.required !== false && !existsSync(path.join(dockerDir, file.path))) problems.push(`${name}: env_file ${file.path} does not exist`)
+    }
+    const env = serviceEnvironment(service)
+    for (const variable of env.keys()) if (!known.has(variable)) problems.push(`${name}: ${variable} is not a setting config.ts reads`)
+    for (const variable of ['HOST', 'PORT']) if (env.has(variable)) problems.push(`${name}: sets ${variable}, which the image owns`)
+    if (!service.read_only || !service.cap_drop?.includes('ALL')) problems.push(`${name}: not read-only without capabilities`)
+    if (env.has('DATABASE_URL') && !/^mysql:\/\/[^@]+@mysql:3306\//.test(env.get('DATABASE_URL') as string))
+      problems.push(`${name}: DATABASE_URL is not the mysql service`)
+    if (service.command) {
+      const script = service.command.join(' ').match(/node (\S+\.ts)/)?.[1]
+      if (script && !existsSync(repoPath(script))) problems.push(`${name}: runs ${script}, which is not in the repository`)
+    }
+  }
+
+  const mysql = compose.services.mysql
+  if (!/^mysql:8(\.|$)/.test(mysql?.image ?? '')) problems.push('mysql is not MySQL 8')
+  if (!mysql?.healthcheck?.test?.length) problems.push('mysql has no healthcheck')
+  if (compose.services.migrate?.depends_on?.mysql?.condition !== 'service_healthy') problems.push('migrate does not wait for mysql to be healthy')
+  for (const name of ['auth', 'clients']) {
+    if (compose.services[name]?.depends_on?.migrate?.condition !== 'service_completed_successfully') problems.push(`${name} does not wait for the migrations`)
+  }
+
+  // The gateway's upstreams: the auth containers by name (project-service-replica), user and admin by service name.
+  const gateway = serviceEnvironment(compose.services.gateway ?? {})
+  const authReplicas = compose.services.auth?.deploy?.replicas ?? 1
+  const expected = {
+    AUTH_UPSTREAMS: Array.from({ length: authReplicas }, (_, index) => `http://${compose.name}-auth-${index + 1}:${TARGETS.auth}`).join(','),
+    USER_UPSTREAMS: `http://user:${TARGETS.user}`,
+    ADMIN_UPSTREAMS: `http://admin:${TARGETS.admin}`,
+  }
+  for (const [variable, value] of Object.entries(expected)) {
+    if (gateway.get(variable) !== value) problems.push(`gateway: ${variable} is ${gateway.get(variable)}, not ${value}`)
+  }
+  for (const name of ['user', 'admin', 'gateway']) {
+    if (serviceEnvironment(compose.services[name] ?? {}).get('AUTH_URL') !== `http://auth:${TARGETS.auth}`)
+      problems.push(`${name}: AUTH_URL is not the auth service`)
+  }
+
+  // Nginx runs infra/nginx/portcullis.conf as shipped: the files it names are mounted where it looks for them.
+  const nginx = compose.services.nginx
+  const nginxMounts = mounts(nginx)
+  const config = nginxMounts.find(({ target }) => /^\/etc\/nginx\/conf\.d\/[^/]+\.conf$/.test(target))
+  if (!config || path.resolve(dockerDir, config.source) !== repoPath('infra/nginx/portcullis.conf'))
+    problems.push('nginx does not mount infra/nginx/portcullis.conf')
+  for (const file of nginxConfig.certificates) {
+    const mount = nginxMounts.find(({ target }) => target === file)
+    if (!mount?.source.startsWith('./certs/')) problems.push(`nginx: portcullis.conf reads ${file}, which is not mounted from ./certs`)
+  }
+  for (const { host, port } of nginxConfig.upstreams) {
+    // The config's gateway is on its loopback: the gateway's network namespace, on the gateway image's port.
+    if (host !== '127.0.0.1' || nginx?.network_mode !== 'service:gateway' || port !== TARGETS.gateway)
+      problems.push(`nginx: the gateway ${host}:${port} of portcullis.conf is not reachable`)
+  }
+  for (const port of nginxConfig.listens) {
+    if (!compose.services.gateway?.ports?.some((mapping) => mapping.endsWith(`:${port}`)))
+      problems.push(`nginx listens on ${port}, which the gateway's namespace does not publish`)
+  }
+  if (nginx?.depends_on?.gateway === undefined) problems.push('nginx does not wait for the gateway')
+  return problems
+}
+
+t.test('compose.yaml', async (t) => {
+  const compose = readCompose(composeText)
+  t.same(composeProblems(compose), [], 'services, targets, dependencies, settings and mounts agree with the rest of the repository')
+
+  t.test('the service clients job gives user, admin and the gateway what they source', async (t) => {
+    const clients = compose.services.clients
+    t.ok(clients, 'there is a clients job')
+    t.same(clients?.command, ['sh', '/app/clients.sh'])
+    const script = readFileSync(path.join(dockerDir, 'clients.sh'), 'utf8')
+    for (const name of ['user', 'admin', 'gateway']) {
+      const service = compose.services[name] as ComposeService
+      t.match(service.command?.join(' ') ?? '', new RegExp(`\\. /clients/${name}\\.env && set \\+a && exec node `), `${name} sources /clients/${name}.env`)
+      t.ok(service.volumes?.includes('service-clients:/clients:ro'), `${name} mounts the clients volume read-only`)
+      t.match(script, new RegExp(`^provision ${name} `, 'm'), `clients.sh writes ${name}.env`)
+      t.equal(service.depends_on?.clients?.condition, 'service_completed_successfully', `${name} starts once the clients exist`)
+    }
+  })
+
+  t.test('the checks catch a broken compose file', async (t) => {
+    const broken = (from: string | RegExp, to: string) => {
+      t.match(composeText, from, `compose.yaml has ${from}`)
+      return composeProblems(readCompose(composeText.replace(from, to))).join('\n')
+    }
+    t.match(broken('target: admin', 'target: admins'), /admin: the target admins is not in the Dockerfile/)
+    t.match(
+      broken(/ {6}mysql:\n {8}condition: service_healthy/, '      mysqld:\n        condition: service_healthy'),
+      /migrate depends on mysqld, which is no service/,
+    )
+    t.match(broken(/ {4}healthcheck:\n(?: {6}.*\n)+/, ''), /mysql has no healthcheck/)
+    t.match(
+      broken('      USER_UPSTREAMS: http://user:8082', '      USER_UPSTREAM: http://user:8082'),
+      /gateway: USER_UPSTREAM is not a setting config.ts reads/,
+    )
+    t.match(broken('../nginx/portcullis.conf', '../nginx/nginx.conf'), /nginx does not mount infra\/nginx\/portcullis.conf/)
+    t.match(broken('    network_mode: service:gateway\n', ''), /nginx: the gateway 127\.0\.0\.1:8080 of portcullis.conf is not reachable/)
+    t.match(broken("      - '443:443'\n", ''), /nginx listens on 443, which the gateway's namespace does not publish/)
+    t.match(
+      broken('/etc/letsencrypt/live/portcullis.example.com/privkey.pem', '/etc/nginx/privkey.pem'),
+      /portcullis.conf reads \/etc\/letsencrypt\/live\/portcullis.example.com\/privkey.pem, which is not mounted/,
+    )
+  })
+})
+
+t.test('portcullis.env.example sets only known settings and no secrets', async (t) => {
+  const env = readEnvFile(path.join(dockerDir, 'portcullis.env.example'))
+  t.ok(env.size > 10, 'it sets the tunables')
+  t.same(
+    [...env.keys()].filter((name) => !known.has(name)),
+    [],
+    'every name is one config.ts reads',
+  )
+  const secrets = ['DATABASE_URL', 'REDIS_URL', 'ADMIN_PASSWORD', 'SERVICE_CLIENT_ID', 'SERVICE_CLIENT_SECRET']
+  t.same(
+    [...env.keys()].filter((name) => secrets.includes(name)),
+    [],
+    'no secrets',
+  )
+})
+
+t.test('clients.sh creates each service client once', async (t) => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'portcullis-clients-'))
+  t.teardown(() => rm(dir, { recursive: true, force: true }))
+  // As in the migrate image: run from the repository root; here on an embedded SQLite database instead of MySQL.
+  const env = { PATH: process.env.PATH, HOME: dir, DATA_DIR: dir, CLIENTS_DIR: dir, LOG_LEVEL: 'warn' }
+  const first = await run('sh', [path.join(dockerDir, 'clients.sh')], { cwd: repoRoot, env })
+  const files = Object.fromEntries(['user', 'admin', 'gateway'].map((name) => [name, readFileSync(path.join(dir, `${name}.env`), 'utf8')]))
+  for (const [name, text] of Object.entries(files)) {
+    t.match(text, /^SERVICE_CLIENT_ID=\S+\nSERVICE_CLIENT_SECRET=\S+\n$/, `${name}.env holds the client's id and secret`)
+    t.notMatch(first.stdout, text.split('\n')[1]?.split('=')[1] as string, `${name}'s secret is not logged`)
+  }
+  const second = await run('sh', [path.join(dockerDir, 'clients.sh')], { cwd: repoRoot, env })
+  t.match(second.stdout, /keeping the user-service client/, 'a second run keeps what the first made')
+  for (const [name, text] of Object.entries(files)) t.equal(readFileSync(path.join(dir, `${name}.env`), 'utf8'), text, `${name}.env is unchanged`)
+})

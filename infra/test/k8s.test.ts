@@ -1,0 +1,566 @@
+// The Kubernetes manifests, offline: each resource against its schema (kubernetes-models, no download), no field the
+// schema lacks, and the references between them (selectors, keys, ports, probes, routes, settings) checked.
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import t from 'tap'
+import { parseAllDocuments, parse as parseYaml } from 'yaml'
+import { Deployment, type IDeployment } from 'kubernetes-models/apps/v1/Deployment'
+import { HorizontalPodAutoscaler, type IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler'
+import { type IJob, Job } from 'kubernetes-models/batch/v1/Job'
+import { type IIngress, Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress'
+import { type IPodDisruptionBudget, PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget'
+import { ConfigMap, type IConfigMap } from 'kubernetes-models/v1/ConfigMap'
+import type { IContainer } from 'kubernetes-models/v1/Container'
+import { Namespace } from 'kubernetes-models/v1/Namespace'
+import type { IPodSpec } from 'kubernetes-models/v1/PodSpec'
+import { type ISecret, Secret } from 'kubernetes-models/v1/Secret'
+import { type IService, Service } from 'kubernetes-models/v1/Service'
+import { parseDockerfile } from './dockerfile.ts'
+import { unknownFieldChecker } from './k8s-fields.ts'
+import { configVariables, readRepoFile, repoPath } from './repository.ts'
+
+const k8sDir = repoPath('infra/k8s')
+const NAMESPACE = 'portcullis'
+const SERVICES = ['auth', 'user', 'admin', 'gateway'] as const
+/** Manifests kustomization.yaml leaves out on purpose: placeholders, and a Job run by hand before each rollout. */
+const NOT_KUSTOMIZED = ['secret.example.yaml', 'migrate-job.yaml']
+
+// Every kind the manifests use: its model (the schema validator) and its declaration (the field names).
+type Model = new (data: never) => { validate(): void }
+const KINDS: Record<string, { model: Model; module: string; name: string }> = {
+  'v1/Namespace': { model: Namespace, module: 'kubernetes-models/v1/Namespace', name: 'INamespace' },
+  'v1/ConfigMap': { model: ConfigMap, module: 'kubernetes-models/v1/ConfigMap', name: 'IConfigMap' },
+  'v1/Secret': { model: Secret, module: 'kubernetes-models/v1/Secret', name: 'ISecret' },
+  'v1/Service': { model: Service, module: 'kubernetes-models/v1/Service', name: 'IService' },
+  'apps/v1/Deployment': { model: Deployment, module: 'kubernetes-models/apps/v1/Deployment', name: 'IDeployment' },
+  'batch/v1/Job': { model: Job, module: 'kubernetes-models/batch/v1/Job', name: 'IJob' },
+  'autoscaling/v2/HorizontalPodAutoscaler': {
+    model: HorizontalPodAutoscaler,
+    module: 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler',
+    name: 'IHorizontalPodAutoscaler',
+  },
+  'networking.k8s.io/v1/Ingress': { model: Ingress, module: 'kubernetes-models/networking.k8s.io/v1/Ingress', name: 'IIngress' },
+  'policy/v1/PodDisruptionBudget': { model: PodDisruptionBudget, module: 'kubernetes-models/policy/v1/PodDisruptionBudget', name: 'IPodDisruptionBudget' },
+}
+const unknownFields = unknownFieldChecker(Object.fromEntries(Object.entries(KINDS).map(([kind, { module, name }]) => [kind, { module, name }])))
+
+interface Manifest {
+  /** file.yaml#n, for messages. */
+  source: string
+  file: string
+  kind: string
+  body: { apiVersion?: string; kind?: string; metadata?: { name?: string; namespace?: string; annotations?: Record<string, string> } }
+}
+
+interface Manifests {
+  all: Manifest[]
+  kustomization: { resources?: string[]; images?: Array<{ name: string }> } | undefined
+}
+
+/** Every YAML document of a directory (kustomization.yaml apart), parse errors thrown. Read as YAML 1.1, as kubectl
+ * reads it: an unquoted `yes` or `on` is a boolean there, which a ConfigMap or an annotation refuses. */
+function loadManifests(dir: string): Manifests {
+  const all: Manifest[] = []
+  let kustomization: Manifests['kustomization']
+  for (const file of readdirSync(dir)
+    .filter((name) => /\.ya?ml$/.test(name))
+    .sort()) {
+    const text = readFileSync(path.join(dir, file), 'utf8')
+    if (file === 'kustomization.yaml') {
+      kustomization = parseYaml(text, { version: '1.1' }) as Manifests['kustomization']
+      continue
+    }
+    parseAllDocuments(text, { version: '1.1' }).forEach((document, index) => {
+      if (document.errors.length > 0) throw new Error(`${file}#${index}: ${document.errors.map((error) => error.message).join('; ')}`)
+      const body = document.toJS() as Manifest['body'] | null
+      if (body === null) return
+      all.push({ source: `${file}#${index}`, file, kind: `${body.apiVersion}/${body.kind}`, body })
+    })
+  }
+  return { all, kustomization }
+}
+
+function ofKind<T>(manifests: Manifests, kind: string): Array<{ source: string; file: string; body: T }> {
+  return manifests.all.filter((manifest) => manifest.kind === kind).map(({ source, file, body }) => ({ source, file, body: body as T }))
+}
+
+const deployments = (m: Manifests) => ofKind<IDeployment>(m, 'apps/v1/Deployment')
+const services = (m: Manifests) => ofKind<IService>(m, 'v1/Service')
+const configMaps = (m: Manifests) => ofKind<IConfigMap>(m, 'v1/ConfigMap')
+const secrets = (m: Manifests) => ofKind<ISecret>(m, 'v1/Secret')
+const jobs = (m: Manifests) => ofKind<IJob>(m, 'batch/v1/Job')
+const ingresses = (m: Manifests) => ofKind<IIngress>(m, 'networking.k8s.io/v1/Ingress')
+
+/** Every pod the manifests run: the Deployments' and the Jobs'. */
+function pods(m: Manifests): Array<{ source: string; name: string; spec: IPodSpec; labels: Record<string, string> }> {
+  return [...deployments(m), ...jobs(m)].map(({ source, body }) => ({
+    source,
+    name: body.metadata?.name ?? '?',
+    spec: body.spec?.template.spec ?? { containers: [] },
+    labels: body.spec?.template.metadata?.labels ?? {},
+  }))
+}
+
+function selects(selector: Record<string, string> | undefined, labels: Record<string, string>): boolean {
+  return selector !== undefined && Object.keys(selector).length > 0 && Object.entries(selector).every(([key, value]) => labels[key] === value)
+}
+
+function keysOf(resource: IConfigMap | ISecret): string[] {
+  return [...Object.keys(resource.data ?? {}), ...Object.keys(('stringData' in resource ? resource.stringData : undefined) ?? {})]
+}
+
+/** The port a container listens on for a probe or Service target (a number, or the name of one of its ports). */
+function resolvePort(container: IContainer, port: number | string | undefined): number | undefined {
+  if (typeof port === 'number') return port
+  return container.ports?.find((candidate) => candidate.name === port)?.containerPort
+}
+
+/** 250m → 0.25, 1 → 1 (cpu); 128Mi → 134217728 (memory). */
+function quantity(value: number | string | undefined): number | undefined {
+  if (value === undefined) return undefined
+  const match = /^(\d+(?:\.\d+)?)(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/.exec(String(value))
+  if (!match) return undefined
+  const factor: Record<string, number> = { m: 1e-3, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, k: 1e3, M: 1e6, G: 1e9, T: 1e12 }
+  return Number(match[1]) * (match[2] ? (factor[match[2]] as number) : 1)
+}
+
+// --- the checks: each returns what is wrong, empty when all is right ---------------------------------------------
+
+function schemaProblems(m: Manifests): string[] {
+  return m.all.flatMap(({ source, kind, body }) => {
+    const known = KINDS[kind]
+    if (!known) return [`${source}: ${kind} is not a kind these manifests are checked for`]
+    try {
+      new known.model(body as never).validate()
+    } catch (error) {
+      return [`${source}: ${(error as Error).message}`]
+    }
+    return unknownFields(kind, body).map((field) => `${source}: unknown field ${field}`)
+  })
+}
+
+function namespaceProblems(m: Manifests): string[] {
+  const problems = m.all
+    .filter(({ kind }) => kind !== 'v1/Namespace')
+    .filter(({ body }) => body.metadata?.namespace !== NAMESPACE)
+    .map(({ source }) => `${source}: not in the ${NAMESPACE} namespace`)
+  if (!m.all.some(({ kind, body }) => kind === 'v1/Namespace' && body.metadata?.name === NAMESPACE)) problems.push(`no Namespace ${NAMESPACE}`)
+  return problems
+}
+
+function deploymentProblems(m: Manifests): string[] {
+  const problems: string[] = []
+  const targets = parseDockerfile(readRepoFile('infra/docker/Dockerfile')).stages.map((stage) => stage.name)
+  for (const service of SERVICES) {
+    if (!deployments(m).some(({ body }) => body.metadata?.name === `portcullis-${service}`)) problems.push(`no Deployment portcullis-${service}`)
+  }
+  for (const { source, body } of deployments(m)) {
+    if (!selects(body.spec?.selector.matchLabels, body.spec?.template.metadata?.labels ?? {}))
+      problems.push(`${source}: its selector does not select its own pods`)
+    if (body.spec?.replicas !== undefined) problems.push(`${source}: sets replicas, which its HorizontalPodAutoscaler owns`)
+  }
+  for (const { source, name, spec } of pods(m)) {
+    for (const container of spec.containers) {
+      // registry/…/portcullis/<target>:<tag>, one image per Dockerfile target.
+      const target = /\/([a-z-]+)(?::[\w.-]+)?(?:@sha256:[0-9a-f]+)?$/.exec(container.image ?? '')?.[1]
+      if (!target || !targets.includes(target)) problems.push(`${source}: ${name} runs ${container.image}, which is no target of infra/docker/Dockerfile`)
+    }
+  }
+  return problems
+}
+
+function serviceProblems(m: Manifests): string[] {
+  const problems: string[] = []
+  for (const { source, body } of services(m)) {
+    const selected = deployments(m).filter((deployment) => selects(body.spec?.selector, deployment.body.spec?.template.metadata?.labels ?? {}))
+    if (selected.length !== 1) {
+      problems.push(`${source}: selects ${selected.length} Deployments, not one`)
+      continue
+    }
+    const containers = selected[0]?.body.spec?.template.spec?.containers ?? []
+    for (const port of body.spec?.ports ?? []) {
+      if (!containers.some((container) => resolvePort(container, port.targetPort ?? port.port) !== undefined)) {
+        problems.push(`${source}: port ${port.name ?? port.port} targets ${port.targetPort}, which no container has`)
+      }
+    }
+  }
+  for (const { source, body } of deployments(m)) {
+    if (!services(m).some((service) => selects(service.body.spec?.selector, body.spec?.template.metadata?.labels ?? {})))
+      problems.push(`${source}: no Service selects it`)
+  }
+  return problems
+}
+
+function probeProblems(m: Manifests): string[] {
+  const problems: string[] = []
+  for (const { source, body } of deployments(m)) {
+    for (const container of body.spec?.template.spec?.containers ?? []) {
+      const at = `${source}: ${container.name}`
+      const listens = Number(container.env?.find((variable) => variable.name === 'PORT')?.value)
+      const containerPort = container.ports?.[0]?.containerPort
+      if (listens !== containerPort) problems.push(`${at} listens on PORT ${listens} but declares port ${containerPort}`)
+      const probes = { readinessProbe: '/readyz', livenessProbe: '/healthz', startupProbe: '/healthz' } as const
+      for (const [probe, path] of Object.entries(probes)) {
+        const check = container[probe as keyof typeof probes]
+        if (check === undefined && probe === 'startupProbe') continue
+        if (check?.httpGet?.path !== path) problems.push(`${at}: ${probe} is not GET ${path}`)
+        else if (resolvePort(container, check.httpGet.port) !== listens) problems.push(`${at}: ${probe} probes port ${check.httpGet.port}, not ${listens}`)
+      }
+    }
+  }
+  return problems
+}
+
+function resourceProblems(m: Manifests): string[] {
+  const problems: string[] = []
+  for (const { source, name, spec } of pods(m)) {
+    for (const container of spec.containers) {
+      const { requests = {}, limits = {} } = container.resources ?? {}
+      for (const resource of ['cpu', 'memory']) {
+        const requested = quantity(requests[resource])
+        const limit = quantity(limits[resource])
+        if (requested === undefined) problems.push(`${source}: ${name} requests no ${resource}`)
+        if (limit === undefined) problems.push(`${source}: ${name} has no ${resource} limit`)
+        if (requested !== undefined && limit !== undefined && requested > limit) problems.push(`${source}: ${name} requests more ${resource} than its limit`)
+      }
+    }
+  }
+  return problems
+}
+
+/** The Pod Security Standards' "restricted" profile, which namespace.yaml enforces. */
+function securityProblems(m: Manifests): string[] {
+  const problems: string[] = []
+  for (const { source, name, spec } of pods(m)) {
+    const pod = spec.securityContext ?? {}
+    if (pod.runAsNonRoot !== true) problems.push(`${source}: ${name} does not set runAsNonRoot`)
+    if (!pod.runAsUser) problems.push(`${source}: ${name} has no numeric non-root runAsUser (the images' USER is a name)`)
+    if (spec.automountServiceAccountToken !== false) problems.push(`${source}: ${name} mounts a service account token it has no use for`)
+    for (const container of spec.containers) {
+      const context = container.securityContext ?? {}
+      const seccomp = context.seccompProfile?.type ?? pod.seccompProfile?.type
+      if (context.allowPrivilegeEscalation !== false) problems.push(`${source}: ${container.name} allows privilege escalation`)
+      if (context.readOnlyRootFilesystem !== true) problems.push(`${source}: ${container.name} has a writable root file system`)
+      if (!context.capabilities?.drop?.includes('ALL')) problems.push(`${source}: ${container.name} keeps its capabilities`)
+      if (seccomp !== 'RuntimeDefault' && seccomp !== 'Localhost') problems.push(`${source}: ${container.name} has no seccomp profile`)
+    }
+  }
+  return problems
+}
+
+function referenceProblems(m: Manifests): string[] {
+  const problems: string[] = []
+  const keys = (kind: 'ConfigMap' | 'Secret', name: string | undefined) => {
+    const found =
+      kind === 'ConfigMap' ? configMaps(m).find(({ body }) => body.metadata?.name === name) : secrets(m).find(({ body }) => body.metadata?.name === name)
+    return found ? keysOf(found.body) : undefined
+  }
+  for (const { source, spec } of pods(m)) {
+    for (const container of spec.containers) {
+      for (const variable of container.env ?? []) {
+        const refs = [
+          ['ConfigMap', variable.valueFrom?.configMapKeyRef],
+          ['Secret', variable.valueFrom?.secretKeyRef],
+        ] as const
+        for (const [kind, ref] of refs) {
+          if (!ref) continue
+          const available = keys(kind, ref.name)
+          if (!available) problems.push(`${source}: ${variable.name} reads the ${kind} ${ref.name}, which does not exist`)
+          else if (!available.includes(ref.key)) problems.push(`${source}: ${variable.name} reads ${ref.key} of the ${kind} ${ref.name}, which has no such key`)
+        }
+      }
+      for (const from of container.envFrom ?? []) {
+        if (from.configMapRef && !keys('ConfigMap', from.configMapRef.name))
+          problems.push(`${source}: loads the ConfigMap ${from.configMapRef.name}, which does not exist`)
+        if (from.secretRef && !keys('Secret', from.secretRef.name)) problems.push(`${source}: loads the Secret ${from.secretRef.name}, which does not exist`)
+      }
+    }
+  }
+  return problems
+}
+
+/** The variables each container gets, by name: its env, and the keys of what envFrom loads. */
+function environment(m: Manifests, container: IContainer): Map<string, string | undefined> {
+  const env = new Map<string, string | undefined>()
+  for (const from of container.envFrom ?? []) {
+    const loaded = from.configMapRef ? configMaps(m).find(({ body }) => body.metadata?.name === from.configMapRef?.name)?.body.data : undefined
+    const secret = from.secretRef ? secrets(m).find(({ body }) => body.metadata?.name === from.secretRef?.name)?.body : undefined
+    for (const [name, value] of Object.entries(loaded ?? {})) env.set(name, value)
+    for (const name of secret ? keysOf(secret) : []) env.set(name, undefined)
+  }
+  for (const variable of container.env ?? []) env.set(variable.name, variable.value)
+  return env
+}
+
+function environmentProblems(m: Manifests, known: Set<string>): string[] {
+  const problems: string[] = []
+  for (const { source, spec } of pods(m)) {
+    for (const container of spec.containers) {
+      for (const name of environment(m, container).keys()) {
+        if (!known.has(name)) problems.push(`${source}: ${container.name} gets ${name}, which config.ts does not read`)
+      }
+    }
+  }
+  return problems
+}
+
+/** The gateway's upstreams and everyone's AUTH_URL: one URL each, naming a Service, its port, the right pods. */
+function upstreamProblems(m: Manifests): string[] {
+  const problems: string[] = []
+  const pointsAt = (at: string, url: string | undefined, service: string) => {
+    const parsed = URL.canParse(url ?? '') ? new URL(url as string) : undefined
+    const target = services(m).find(({ body }) => body.metadata?.name === parsed?.hostname.split('.')[0])
+    if (!parsed || !target) return problems.push(`${at} is ${url}, not a Service`)
+    if (target.body.metadata?.name !== `portcullis-${service}`) return problems.push(`${at} is ${url}, the Service of another part`)
+    if (!target.body.spec?.ports?.some((port) => String(port.port) === parsed.port)) problems.push(`${at} is ${url}, a port the Service does not have`)
+    if (parsed.pathname !== '/' || parsed.search !== '') problems.push(`${at} is ${url}, with a path`)
+    return 0
+  }
+  for (const { source, body } of deployments(m)) {
+    for (const container of body.spec?.template.spec?.containers ?? []) {
+      const env = environment(m, container)
+      if (body.metadata?.name !== 'portcullis-auth') pointsAt(`${source}: AUTH_URL`, env.get('AUTH_URL'), 'auth')
+      if (body.metadata?.name !== 'portcullis-gateway') continue
+      for (const service of ['auth', 'user', 'admin']) {
+        const variable = `${service.toUpperCase()}_UPSTREAMS`
+        const urls = env.get(variable)?.split(',') ?? []
+        if (urls.length !== 1) problems.push(`${source}: ${variable} lists ${urls.length} URLs, not the one Service`)
+        for (const url of urls) pointsAt(`${source}: ${variable}`, url, service)
+      }
+    }
+  }
+  return problems
+}
+
+function autoscalerProblems(m: Manifests): string[] {
+  const problems: string[] = []
+  const autoscalers = ofKind<IHorizontalPodAutoscaler>(m, 'autoscaling/v2/HorizontalPodAutoscaler')
+  for (const { source, body } of deployments(m)) {
+    const hpa = autoscalers.find(
+      ({ body: candidate }) => candidate.spec?.scaleTargetRef.kind === 'Deployment' && candidate.spec.scaleTargetRef.name === body.metadata?.name,
+    )
+    if (!hpa) {
+      problems.push(`${source}: no HorizontalPodAutoscaler scales it`)
+      continue
+    }
+    const cpu = hpa.body.spec?.metrics?.find((metric) => metric.type === 'Resource' && metric.resource?.name === 'cpu')
+    if (cpu?.resource?.target.type !== 'Utilization' || !cpu.resource.target.averageUtilization) problems.push(`${hpa.source}: no CPU utilisation target`)
+    if ((hpa.body.spec?.minReplicas ?? 1) < 2) problems.push(`${hpa.source}: fewer than 2 replicas, so one restart is an outage`)
+    const containers = body.spec?.template.spec?.containers ?? []
+    if (containers.some((container) => quantity(container.resources?.requests?.cpu) === undefined))
+      problems.push(`${source}: CPU utilisation needs CPU requests`)
+  }
+  for (const { source, body } of autoscalers) {
+    if (!deployments(m).some(({ body: deployment }) => deployment.metadata?.name === body.spec?.scaleTargetRef.name))
+      problems.push(`${source}: scales a Deployment that does not exist`)
+  }
+  for (const { source, body } of ofKind<IPodDisruptionBudget>(m, 'policy/v1/PodDisruptionBudget')) {
+    if (!deployments(m).some(({ body: deployment }) => selects(body.spec?.selector?.matchLabels, deployment.spec?.template.metadata?.labels ?? {}))) {
+      problems.push(`${source}: selects no Deployment's pods`)
+    }
+  }
+  return problems
+}
+
+function ingressProblems(m: Manifests): string[] {
+  const problems: string[] = []
+  const gateway = services(m).find(({ body }) => body.metadata?.name === 'portcullis-gateway')
+  const routes = new Map<string, string>()
+  for (const { source, body } of ingresses(m)) {
+    for (const tls of body.spec?.tls ?? []) {
+      const secret = secrets(m).find(({ body: candidate }) => candidate.metadata?.name === tls.secretName)
+      if (secret?.body.type !== 'kubernetes.io/tls') problems.push(`${source}: TLS from ${tls.secretName}, which is no kubernetes.io/tls Secret`)
+    }
+    for (const rule of body.spec?.rules ?? []) {
+      const covered = ingresses(m).some(({ body: other }) => other.spec?.tls?.some((tls) => tls.hosts?.includes(rule.host ?? '')))
+      if (!covered) problems.push(`${source}: ${rule.host} has no TLS`)
+      for (const route of rule.http?.paths ?? []) {
+        const backend = route.backend.service
+        // Only the gateway faces the outside: it verifies tokens and roles before any service is reached.
+        if (backend?.name !== 'portcullis-gateway') problems.push(`${source}: ${route.path} goes to ${backend?.name}, not the gateway`)
+        const port = gateway?.body.spec?.ports?.find((candidate) =>
+          backend?.port?.name ? candidate.name === backend.port.name : candidate.port === backend?.port?.number,
+        )
+        if (!port) problems.push(`${source}: ${route.path} goes to a port the gateway Service does not have`)
+        routes.set(`${route.pathType} ${route.path}`, backend?.name ?? '')
+      }
+    }
+  }
+  for (const prefix of ['/auth', '/user', '/admin', '/']) {
+    if (routes.get(`Prefix ${prefix}`) !== 'portcullis-gateway') problems.push(`no Ingress sends ${prefix} to the gateway`)
+  }
+  // "/" would publish the gateway's own health and metrics: they must be answered by an Ingress that restricts them.
+  for (const internal of ['/healthz', '/readyz', '/metrics']) {
+    const guarded = ingresses(m).some(
+      ({ body }) =>
+        Object.keys(body.metadata?.annotations ?? {}).some((annotation) => /source-range$/.test(annotation)) &&
+        body.spec?.rules?.some((rule) => rule.http?.paths.some((route) => route.path === internal && route.pathType === 'Exact')),
+    )
+    if (!guarded) problems.push(`${internal} is not kept from the public host`)
+  }
+  return problems
+}
+
+function migrationProblems(m: Manifests): string[] {
+  const [job, ...others] = jobs(m)
+  if (!job || others.length > 0) return ['not exactly one Job (the migrations)']
+  const problems: string[] = []
+  const spec = job.body.spec?.template.spec
+  const container = spec?.containers[0]
+  if (!/\/migrate(:|@|$)/.test(container?.image ?? '')) problems.push(`${job.source}: does not run the migrate image`)
+  if (container?.command || container?.args) problems.push(`${job.source}: overrides the migrate image's command`)
+  if (!['Never', 'OnFailure'].includes(spec?.restartPolicy ?? '')) problems.push(`${job.source}: restartPolicy must be Never or OnFailure`)
+  if (!container?.env?.some((variable) => variable.name === 'DATABASE_URL' && variable.valueFrom?.secretKeyRef))
+    problems.push(`${job.source}: DATABASE_URL is not from a Secret`)
+  return problems
+}
+
+function placeholderProblems(m: Manifests): string[] {
+  const problems: string[] = []
+  for (const { source, file, body } of secrets(m)) {
+    if (file !== 'secret.example.yaml') problems.push(`${source}: a Secret outside secret.example.yaml`)
+    for (const [key, value] of Object.entries({ ...body.data, ...body.stringData })) {
+      if (value !== '' && !value.includes('CHANGE-ME')) problems.push(`${source}: ${key} looks like a real value, not a CHANGE-ME placeholder`)
+    }
+  }
+  return problems
+}
+
+function kustomizationProblems(m: Manifests): string[] {
+  const listed = m.kustomization?.resources ?? []
+  const files = [...new Set(m.all.map(({ file }) => file))]
+  return [
+    ...listed.filter((file) => !files.includes(file)).map((file) => `kustomization.yaml lists ${file}, which does not exist`),
+    ...files.filter((file) => !listed.includes(file) && !NOT_KUSTOMIZED.includes(file)).map((file) => `kustomization.yaml leaves out ${file}`),
+    ...NOT_KUSTOMIZED.filter((file) => listed.includes(file)).map((file) => `kustomization.yaml applies ${file}`),
+    ...deployments(m)
+      .flatMap(({ body }) => body.spec?.template.spec?.containers ?? [])
+      .filter((container) => !m.kustomization?.images?.some((image) => container.image?.startsWith(`${image.name}:`)))
+      .map((container) => `kustomization.yaml does not set the image of ${container.name}`),
+  ]
+}
+
+const CHECKS: Record<string, (m: Manifests) => string[]> = {
+  'each resource matches its Kubernetes schema, with no unknown field': schemaProblems,
+  'everything is in the portcullis namespace': namespaceProblems,
+  'a Deployment per service, running images the Dockerfile builds': deploymentProblems,
+  "every Service selects one Deployment's pods, on a port they have": serviceProblems,
+  'probes: readiness on /readyz, liveness on /healthz, on the port the process listens on': probeProblems,
+  'every container requests and is limited in CPU and memory': resourceProblems,
+  'every pod meets the restricted Pod Security Standard': securityProblems,
+  'every configMapKeyRef, secretKeyRef and envFrom names something that exists': referenceProblems,
+  'every variable a container gets is one config.ts reads': (m) => environmentProblems(m, configVariables()),
+  "AUTH_URL and the gateway's *_UPSTREAMS point at the Services": upstreamProblems,
+  'an autoscaler (autoscaling/v2, CPU) and a disruption budget per Deployment': autoscalerProblems,
+  'the Ingress sends /auth, /user, /admin and / to the gateway, over TLS, and keeps its health and metrics private': ingressProblems,
+  'the migration Job runs the migrate image with the database from a Secret': migrationProblems,
+  'the secret example holds only placeholders': placeholderProblems,
+  'kustomization.yaml applies every manifest but the secrets and the Job': kustomizationProblems,
+}
+
+function allProblems(m: Manifests): string[] {
+  return Object.values(CHECKS).flatMap((check) => check(m))
+}
+
+const manifests = loadManifests(k8sDir)
+
+t.test('the manifests', async (t) => {
+  const kinds = manifests.all.map(({ kind }) => kind)
+  for (const kind of ['v1/Namespace', 'v1/ConfigMap', 'v1/Secret', 'batch/v1/Job', 'networking.k8s.io/v1/Ingress'])
+    t.ok(kinds.includes(kind), `there is a ${kind}`)
+  for (const kind of ['apps/v1/Deployment', 'v1/Service', 'autoscaling/v2/HorizontalPodAutoscaler']) {
+    t.equal(kinds.filter((candidate) => candidate === kind).length, SERVICES.length, `one ${kind} per service`)
+  }
+  for (const [name, check] of Object.entries(CHECKS)) t.same(check(manifests), [], name)
+})
+
+t.test('config.ts is read right', async (t) => {
+  const known = configVariables()
+  t.ok(known.size >= 30, `${known.size} variables`)
+  for (const name of ['PORT', 'HOST', 'DATABASE_URL', 'AUTH_URL', 'SERVICE_CLIENT_SECRET', 'AUTH_UPSTREAMS', 'TRUST_PROXY', 'WEB_DIR'])
+    t.ok(known.has(name), name)
+})
+
+t.test('the checks catch broken manifests', async (t) => {
+  /** The problems of the manifests after `change` is applied to a copy of the first document of `kind`. */
+  const problemsAfter = <T>(kind: string, change: (body: T) => void): string => {
+    const copy = structuredClone(manifests)
+    const target = copy.all.find((manifest) => manifest.kind === kind)
+    if (!target) throw new Error(`no ${kind}`)
+    change(target.body as T)
+    return allProblems(copy).join('\n')
+  }
+  const container = (body: IDeployment) => body.spec?.template.spec?.containers[0] as IContainer
+
+  t.match(
+    problemsAfter<IDeployment>('apps/v1/Deployment', (body) => Object.assign(body.spec ?? {}, { replicas: 'two' })),
+    /admin\.yaml#0: data\/spec\/replicas must be integer/,
+    'a wrong type is refused by the schema',
+  )
+  t.match(
+    problemsAfter<IDeployment>('apps/v1/Deployment', (body) => {
+      Object.assign(container(body), { readynessProbe: container(body).readinessProbe })
+      delete container(body).readinessProbe
+    }),
+    /admin\.yaml#0: unknown field spec\.template\.spec\.containers\[0\]\.readynessProbe/,
+    'a misspelt field is refused',
+  )
+  t.match(
+    problemsAfter<IService>('v1/Service', (body) => Object.assign(body.spec?.selector ?? {}, { 'app.kubernetes.io/component': 'admins' })),
+    /admin\.yaml#1: selects 0 Deployments, not one/,
+    'a Service selecting nothing',
+  )
+  t.match(
+    problemsAfter<IDeployment>('apps/v1/Deployment', (body) => {
+      const ref = container(body).env?.find((variable) => variable.name === 'DATABASE_URL')?.valueFrom?.secretKeyRef
+      if (ref) ref.key = 'database-uri'
+    }),
+    /DATABASE_URL reads database-uri of the Secret portcullis-secrets, which has no such key/,
+    'a secretKeyRef to a missing key',
+  )
+  t.match(
+    problemsAfter<IDeployment>('apps/v1/Deployment', (body) => {
+      const probe = container(body).readinessProbe?.httpGet
+      if (probe) probe.path = '/healthz'
+    }),
+    /admin: readinessProbe is not GET \/readyz/,
+    'readiness on the liveness endpoint',
+  )
+  t.match(
+    problemsAfter<IDeployment>('apps/v1/Deployment', (body) => container(body).env?.push({ name: 'DATABASE_URI', value: 'mysql://x' })),
+    /admin gets DATABASE_URI, which config.ts does not read/,
+    'a variable no process reads',
+  )
+  t.match(
+    problemsAfter<IDeployment>('apps/v1/Deployment', (body) => {
+      const resources = container(body).resources
+      if (resources) delete resources.requests
+    }),
+    /admin requests no cpu/,
+    'a container without requests',
+  )
+  t.match(
+    problemsAfter<IIngress>('networking.k8s.io/v1/Ingress', (body) => {
+      const admin = body.spec?.rules?.[0]?.http?.paths.find((route) => route.path === '/admin')
+      if (admin?.backend.service) admin.backend.service.name = 'portcullis-admin'
+    }),
+    /\/admin goes to portcullis-admin, not the gateway[\s\S]*no Ingress sends \/admin to the gateway/,
+    'a route around the gateway',
+  )
+  t.match(
+    problemsAfter<IConfigMap>('v1/ConfigMap', (body) => Object.assign(body.data ?? {}, { AUTH_URL: 'http://portcullis-auth:9999' })),
+    /AUTH_URL is http:\/\/portcullis-auth:9999, a port the Service does not have/,
+    'AUTH_URL on a port the Service lacks',
+  )
+
+  t.test('a copy of infra/k8s with a bad field is refused', async (t) => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'portcullis-k8s-'))
+    t.teardown(() => rm(dir, { recursive: true, force: true }))
+    cpSync(k8sDir, dir, { recursive: true })
+    const file = path.join(dir, 'gateway.yaml')
+    writeFileSync(file, readFileSync(file, 'utf8').replace('averageUtilization: 70', 'averageUtilization: seventy'))
+    t.match(allProblems(loadManifests(dir)).join('\n'), /gateway\.yaml#2: .*averageUtilization must be integer/)
+  })
+})

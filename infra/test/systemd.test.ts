@@ -1,0 +1,250 @@
+// The systemd units: read and checked against the repository always, and verified by systemd-analyze where it exists.
+import { execFile } from 'node:child_process'
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { promisify } from 'node:util'
+import t from 'tap'
+import { configVariables, readEnvFile, readRepoFile, repoPath, repoRoot } from './repository.ts'
+
+const run = promisify(execFile)
+const unitDir = repoPath('infra/systemd')
+const INSTALL_DIR = '/opt/portcullis'
+const NODE = '/usr/bin/node'
+/** Each template, the script it runs and the port of its example instance. */
+const TEMPLATES = {
+  auth: { script: 'services/auth/src/server.ts', port: 8081 },
+  user: { script: 'services/user/src/server.ts', port: 8082 },
+  admin: { script: 'services/admin/src/server.ts', port: 8083 },
+  gateway: { script: 'gateway/src/server.ts', port: 8080 },
+} as const
+
+/** A unit file: section → key → every value assigned, in order (an empty assignment included). */
+type Unit = Map<string, Map<string, string[]>>
+
+function parseUnit(text: string): Unit {
+  const unit: Unit = new Map()
+  let section: Map<string, string[]> | undefined
+  for (const line of text.replace(/\\\n/g, ' ').split('\n')) {
+    const trimmed = line.trim()
+    if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith(';')) continue
+    const header = /^\[(.+)\]$/.exec(trimmed)
+    if (header) {
+      section = unit.get(header[1] as string) ?? new Map()
+      unit.set(header[1] as string, section)
+      continue
+    }
+    const assignment = /^([A-Za-z]+)=(.*)$/.exec(trimmed)
+    if (!assignment || !section) throw new Error(`cannot read "${trimmed}"`)
+    const [, key, value] = assignment as unknown as [string, string, string]
+    section.set(key, [...(section.get(key) ?? []), value.trim()])
+  }
+  return unit
+}
+
+function values(unit: Unit | undefined, section: string, key: string): string[] {
+  return unit?.get(section)?.get(key) ?? []
+}
+
+/** Space-separated list settings (After=, Wants=…), every assignment together. */
+function list(unit: Unit | undefined, section: string, key: string): string[] {
+  return values(unit, section, key).flatMap((value) => value.split(/\s+/).filter(Boolean))
+}
+
+function last(unit: Unit | undefined, section: string, key: string): string | undefined {
+  return values(unit, section, key).at(-1)
+}
+
+function readUnits(dir: string): Map<string, Unit> {
+  return new Map(
+    readdirSync(dir)
+      .filter((file) => /\.(service|target)$/.test(file))
+      .map((file) => [file, parseUnit(readFileSync(path.join(dir, file), 'utf8'))]),
+  )
+}
+
+/** Environment= assignments as a map; `PORT=%i` → PORT: %i. */
+function environment(unit: Unit | undefined): Map<string, string> {
+  return new Map(values(unit, 'Service', 'Environment').flatMap((value) => value.split(/\s+/).map((pair) => pair.split('=', 2) as [string, string])))
+}
+
+function serviceProblems(file: string, unit: Unit | undefined, script: string): string[] {
+  const problems: string[] = []
+  const user = last(unit, 'Service', 'User')
+  if (!user || user === 'root' || user === '0') problems.push(`${file}: runs as ${user ?? 'root'}`)
+  const exec = values(unit, 'Service', 'ExecStart')
+  const runs = exec.length === 1 ? new RegExp(`^${NODE} ${INSTALL_DIR}/(\\S+)$`).exec(exec[0] as string)?.[1] : undefined
+  if (runs === undefined) problems.push(`${file}: ExecStart is not one ${NODE} ${INSTALL_DIR}/<script>`)
+  else if (!existsSync(repoPath(runs))) problems.push(`${file}: runs ${runs}, which is not in the repository`)
+  else if (runs !== script) problems.push(`${file}: runs ${runs}, not ${script}`)
+  if (last(unit, 'Service', 'WorkingDirectory') !== INSTALL_DIR) problems.push(`${file}: WorkingDirectory is not ${INSTALL_DIR}`)
+  if (!values(unit, 'Service', 'EnvironmentFile').includes('/etc/portcullis/portcullis.env'))
+    problems.push(`${file}: does not read /etc/portcullis/portcullis.env`)
+  const hardening = { NoNewPrivileges: 'yes', ProtectSystem: 'strict', ProtectHome: 'yes', PrivateTmp: 'yes' }
+  for (const [key, value] of Object.entries(hardening)) if (last(unit, 'Service', key) !== value) problems.push(`${file}: ${key} is not ${value}`)
+  // V8 writes and runs machine code: this would stop Node at start.
+  if (last(unit, 'Service', 'MemoryDenyWriteExecute') === 'yes') problems.push(`${file}: MemoryDenyWriteExecute=yes stops Node`)
+  const dataDir = environment(unit).get('DATA_DIR')
+  if (!dataDir || !list(unit, 'Service', 'ReadWritePaths').includes(dataDir)) problems.push(`${file}: the data directory ${dataDir} is not in ReadWritePaths`)
+  const known = configVariables()
+  for (const name of environment(unit).keys()) if (!known.has(name)) problems.push(`${file}: Environment=${name}, which config.ts does not read`)
+  return problems
+}
+
+function unitProblems(units: Map<string, Unit>): string[] {
+  const problems: string[] = []
+  for (const [service, { script }] of Object.entries(TEMPLATES)) {
+    const file = `portcullis-${service}@.service`
+    const unit = units.get(file)
+    if (!unit) {
+      problems.push(`no ${file}`)
+      continue
+    }
+    problems.push(...serviceProblems(file, unit, script))
+    const port = values(unit, 'Service', 'Environment')
+      .flatMap((value) => value.split(/\s+/))
+      .filter((pair) => pair.startsWith('PORT='))
+    if (port.length !== 1 || port[0] !== 'PORT=%i') problems.push(`${file}: the port is not the instance name (Environment=PORT=%i)`)
+    const own = values(unit, 'Service', 'EnvironmentFile').find((value) => value.replace(/^-/, '') === `/etc/portcullis/${service}.env`)
+    if (!own) problems.push(`${file}: does not read /etc/portcullis/${service}.env`)
+    else if (!own.startsWith('-') && !existsSync(path.join(unitDir, 'env', `${service}.env.example`)))
+      problems.push(`${file}: needs ${service}.env, which env/ has no example of`)
+    if (last(unit, 'Service', 'Restart') !== 'on-failure') problems.push(`${file}: Restart is not on-failure`)
+    for (const key of ['After', 'Wants'])
+      if (!list(unit, 'Unit', key).includes('portcullis-migrate.service')) problems.push(`${file}: not ${key}=portcullis-migrate.service`)
+    if (!list(unit, 'Unit', 'PartOf').includes('portcullis.target')) problems.push(`${file}: not PartOf=portcullis.target`)
+    if (!list(unit, 'Install', 'WantedBy').includes('portcullis.target')) problems.push(`${file}: not WantedBy=portcullis.target`)
+  }
+  const migrate = units.get('portcullis-migrate.service')
+  if (!migrate) problems.push('no portcullis-migrate.service')
+  else {
+    problems.push(...serviceProblems('portcullis-migrate.service', migrate, 'services/auth/src/commands/migrate.ts'))
+    if (last(migrate, 'Service', 'Type') !== 'oneshot') problems.push('portcullis-migrate.service: not Type=oneshot')
+  }
+  const target = units.get('portcullis.target')
+  if (!list(target, 'Install', 'WantedBy').includes('multi-user.target')) problems.push('portcullis.target: not WantedBy=multi-user.target')
+  const webDir = environment(units.get('portcullis-gateway@.service')).get('WEB_DIR')
+  if (webDir !== `${INSTALL_DIR}/web/dist`) problems.push(`portcullis-gateway@.service: WEB_DIR is ${webDir}, not where the web build goes`)
+  return problems
+}
+
+const units = readUnits(unitDir)
+
+t.test('the units', async (t) => {
+  t.same(
+    [...units.keys()].sort(),
+    [...Object.keys(TEMPLATES).map((name) => `portcullis-${name}@.service`), 'portcullis-migrate.service', 'portcullis.target'].sort(),
+  )
+  t.same(unitProblems(units), [], 'templates on port %i, non-root, hardened, running scripts that exist; migrate oneshot; the target')
+
+  t.test('the checks catch broken units', async (t) => {
+    const broken = (file: string, from: string, to: string) => {
+      const text = readFileSync(path.join(unitDir, file), 'utf8')
+      t.ok(text.includes(from), `${file} has ${from}`)
+      return unitProblems(new Map([...units, [file, parseUnit(text.replace(from, to))]])).join('\n')
+    }
+    t.match(broken('portcullis-user@.service', 'Environment=PORT=%i', 'Environment=PORT=8082'), /user@\.service: the port is not the instance name/)
+    t.match(broken('portcullis-admin@.service', 'User=portcullis', 'User=root'), /admin@\.service: runs as root/)
+    t.match(
+      broken('portcullis-auth@.service', 'services/auth/src/server.ts', 'services/auth/src/main.ts'),
+      /auth@\.service: runs services\/auth\/src\/main\.ts, which is not in the repository/,
+    )
+    t.match(broken('portcullis-gateway@.service', 'ProtectSystem=strict', 'ProtectSystem=full'), /gateway@\.service: ProtectSystem is not strict/)
+  })
+})
+
+t.test('the env file examples', async (t) => {
+  const known = configVariables()
+  for (const file of readdirSync(path.join(unitDir, 'env'))) {
+    const env = readEnvFile(path.join(unitDir, 'env', file))
+    t.same(
+      [...env.keys()].filter((name) => !known.has(name)),
+      [],
+      `${file}: every name is one config.ts reads`,
+    )
+    // EnvironmentFile= overrides Environment=: a PORT here would put every instance on one port.
+    t.notOk(env.has('PORT'), `${file}: no PORT`)
+  }
+})
+
+t.test('the README runs what the units and the gateway expect', async (t) => {
+  const readme = readRepoFile('infra/systemd/README.md')
+  t.match(readme, 'systemctl enable --now portcullis-auth@8081 portcullis-auth@8091', 'two auth instances')
+  const gateway = readEnvFile(path.join(unitDir, 'env/gateway.env.example'))
+  for (const service of ['auth', 'user', 'admin']) {
+    const enabled = [...readme.matchAll(/^sudo systemctl enable --now .*$/gm)]
+      .flatMap((match) => [...match[0].matchAll(new RegExp(`portcullis-${service}@(\\d+)`, 'g'))].map((instance) => Number(instance[1])))
+      .sort()
+    const upstreams = (gateway.get(`${service.toUpperCase()}_UPSTREAMS`) ?? '')
+      .split(',')
+      .map((url) => Number(new URL(url).port))
+      .sort()
+    t.same(upstreams, enabled, `the gateway's ${service} upstreams are the ${service} instances the README starts`)
+  }
+})
+
+/** Copies of the units where they can load on this machine: this node instead of /usr/bin/node, the repository
+ * instead of /opt/portcullis. */
+async function installedCopies(t: { teardown: (fn: () => Promise<void>) => void }, replace: Record<string, [string, string]> = {}): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'portcullis-units-'))
+  t.teardown(() => rm(dir, { recursive: true, force: true }))
+  for (const file of units.keys()) {
+    let text = readFileSync(path.join(unitDir, file), 'utf8').replaceAll(NODE, process.execPath).replaceAll(INSTALL_DIR, repoRoot)
+    const change = replace[file]
+    if (change) text = text.replace(change[0], change[1])
+    writeFileSync(path.join(dir, file), text)
+  }
+  return dir
+}
+
+/** Instances to verify: each template with its example port, the migration and the target. */
+function instances(dir: string): string[] {
+  return [
+    ...Object.entries(TEMPLATES).map(([name, { port }]) => path.join(dir, `portcullis-${name}@${port}.service`)),
+    path.join(dir, 'portcullis-migrate.service'),
+    path.join(dir, 'portcullis.target'),
+  ]
+}
+
+/** systemd-analyze verify: the exit status and whatever it says (it only warns, exit 0, about unknown or bad keys). */
+async function verify(dir: string): Promise<{ code: number; output: string }> {
+  try {
+    const { stdout, stderr } = await run('systemd-analyze', ['verify', ...instances(dir)], { env: { ...process.env, SYSTEMD_UNIT_PATH: `${dir}:` } })
+    return { code: 0, output: `${stdout}${stderr}`.trim() }
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string }
+    return { code: failed.code, output: `${failed.stdout}${failed.stderr}`.trim() }
+  }
+}
+
+const systemdAnalyze = await run('systemd-analyze', ['--version']).then(
+  () => true,
+  () => false,
+)
+
+t.test('systemd-analyze', { skip: systemdAnalyze ? false : 'systemd-analyze is not installed here: the units were only read, not verified' }, async (t) => {
+  t.test('verify finds nothing to say', async (t) => {
+    const { code, output } = await verify(await installedCopies(t))
+    t.equal(code, 0, 'exit status 0')
+    t.equal(output, '', 'no warning either')
+  })
+
+  t.test('verify speaks up about a broken unit', async (t) => {
+    const dir = await installedCopies(t, { 'portcullis-auth@.service': ['Restart=on-failure', 'Restart=sometimes\nProtectSystm=strict'] })
+    const { output } = await verify(dir)
+    t.match(output, /Failed to parse service restart specifier.*sometimes/)
+    t.match(output, /Unknown key 'ProtectSystm'/)
+  })
+
+  t.test('the sandbox is tight (systemd-analyze security, offline)', async (t) => {
+    const dir = await installedCopies(t)
+    for (const unit of instances(dir).filter((file) => file.endsWith('.service'))) {
+      // --threshold is on the 0-100 scale behind the 0.0-10.0 it prints; above it, the exit status is non-zero.
+      const { stdout } = await run('systemd-analyze', ['security', '--offline=yes', '--threshold=25', '--no-pager', unit], {
+        env: { ...process.env, SYSTEMD_UNIT_PATH: `${dir}:` },
+      })
+      t.match(stdout, /Overall exposure level for \S+: [0-2]\.\d OK/, `${path.basename(unit)}: exposure below 2.5`)
+    }
+  })
+})

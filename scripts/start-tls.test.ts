@@ -1,0 +1,48 @@
+// pnpm start:tls on the embedded database: the stack behind a local Nginx over HTTPS, and a clean stop of all of it.
+import { existsSync } from 'node:fs'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import https from 'node:https'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import t from 'tap'
+import { freePort } from '@portcullis/shared/net/free-port'
+import { startService } from '@portcullis/shared/testing/processes'
+
+const startTls = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'start-tls.ts')
+const light = { LOG_LEVEL: 'warn', ARGON2_MEMORY_KIB: '4096', ARGON2_TIME_COST: '1' }
+
+function post(url: string, ca: string, body: unknown): Promise<{ status: number; hsts: string | undefined }> {
+  return new Promise((resolve, reject) => {
+    const req = https.request(url, { method: 'POST', ca, headers: { 'content-type': 'application/json' }, timeout: 10_000 }, (res) => {
+      res.resume()
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, hsts: res.headers['strict-transport-security'] }))
+    })
+    req.on('timeout', () => req.destroy(new Error('timed out')))
+    req.on('error', reject)
+    req.end(JSON.stringify(body))
+  })
+}
+
+t.test('the stack behind Nginx on https://localhost, stopped together', async (t) => {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'portcullis-start-tls-'))
+  t.teardown(() => rm(dataDir, { recursive: true, force: true }))
+  const [httpsPort, httpPort] = [await freePort(), await freePort()]
+  const env = { ...light, DATA_DIR: dataDir, HTTPS_PORT: String(httpsPort), HTTP_PORT: String(httpPort), ADMIN_PASSWORD: 'the boss passphrase' }
+  const stack = await startService(startTls, env, { timeoutMs: 60_000 })
+  t.teardown(() => stack.stop('SIGKILL'))
+  for (let i = 0; i < 300 && !/ready at|exited/.test(stack.output()); i++) await new Promise((resolve) => setTimeout(resolve, 100))
+  t.match(stack.output(), `ready at https://localhost:${httpsPort}`, 'the HTTPS URL is printed once Nginx serves')
+
+  const ca = await readFile(path.join(dataDir, 'tls', 'localhost.crt'), 'utf8')
+  const login = await post(`https://127.0.0.1:${httpsPort}/auth/login`, ca, { username: 'admin', password: 'the boss passphrase' })
+  t.equal(login.status, 200, 'the admin signs in through Nginx, over HTTPS with the self-signed certificate')
+  t.match(login.hsts, /max-age=/)
+  t.ok(existsSync(path.join(dataDir, 'nginx', 'nginx.conf')), 'the config is rendered into DATA_DIR/nginx')
+
+  const nginxPid = (await readFile(path.join(dataDir, 'nginx', 'nginx.pid'), 'utf8')).trim()
+  t.ok(existsSync(`/proc/${nginxPid}`), `Nginx runs (pid ${nginxPid})`)
+  t.equal(await stack.stop('SIGINT'), 0, 'Ctrl-C stops the stack cleanly')
+  for (let i = 0; i < 50 && existsSync(`/proc/${nginxPid}`); i++) await new Promise((resolve) => setTimeout(resolve, 100))
+  t.notOk(existsSync(`/proc/${nginxPid}`), 'and Nginx with it')
+})
