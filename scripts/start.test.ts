@@ -17,7 +17,7 @@ async function login(url: string, username: string, password: string) {
 t.test('with ADMIN_USERNAME/ADMIN_PASSWORD and token TTLs', async (t) => {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'portcullis-start-'))
   t.teardown(() => rm(dataDir, { recursive: true, force: true }))
-  const stack = await startService(start, { ...light, DATA_DIR: dataDir, ADMIN_USERNAME: 'boss', ADMIN_PASSWORD: 'the boss passphrase', ACCESS_TOKEN_TTL: '120' }, { timeoutMs: 60_000 })
+  const stack = await startService(start, { ...light, DATA_DIR: dataDir, ADMIN_USERNAME: 'boss', ADMIN_PASSWORD: 'the boss passphrase', ACCESS_TOKEN_TTL: '120' }, { timeoutMs: 150_000 })
   t.teardown(() => stack.stop('SIGKILL'))
   const res = await login(stack.url, 'boss', 'the boss passphrase')
   t.equal(res.status, 200)
@@ -32,13 +32,13 @@ t.test('with ADMIN_USERNAME/ADMIN_PASSWORD and token TTLs', async (t) => {
 t.test('without an admin password, one is generated and printed once', async (t) => {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'portcullis-start-'))
   t.teardown(() => rm(dataDir, { recursive: true, force: true }))
-  const first = await startService(start, { ...light, DATA_DIR: dataDir }, { timeoutMs: 60_000 })
+  const first = await startService(start, { ...light, DATA_DIR: dataDir }, { timeoutMs: 150_000 })
   const password = /created admin "admin" with password: (\S+)/.exec(first.output())?.[1]
   t.ok(password, 'the generated password is printed')
   t.equal((await login(first.url, 'admin', password ?? '')).status, 200)
   await first.stop('SIGTERM')
 
-  const second = await startService(start, { ...light, DATA_DIR: dataDir }, { timeoutMs: 60_000 })
+  const second = await startService(start, { ...light, DATA_DIR: dataDir }, { timeoutMs: 150_000 })
   t.teardown(() => second.stop('SIGKILL'))
   t.notMatch(second.output(), /with password/, 'the second start prints no password')
   t.equal((await login(second.url, 'admin', password ?? '')).status, 200, 'and the admin is kept')
