@@ -82,5 +82,5 @@ for (const kind of testDatabaseKinds()) {
 t.test('without a service client the process stops with a message naming the variables', async (t) => {
   const database = await createTestDatabase('sqlite')
   t.teardown(() => database.drop())
-  await t.rejects(startService(server, { ...TEST_ENV, ...database.env }, { timeoutMs: 5000 }), /SERVICE_CLIENT_ID and SERVICE_CLIENT_SECRET must be set/)
+  await t.rejects(startService(server, { ...TEST_ENV, ...database.env }, { timeoutMs: 30_000 }), /SERVICE_CLIENT_ID and SERVICE_CLIENT_SECRET must be set/)
 })

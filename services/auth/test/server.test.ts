@@ -83,5 +83,5 @@ for (const kind of testDatabaseKinds()) {
 t.test('a bad setting stops the process with a message naming the variable', async (t) => {
   const database = await createTestDatabase('sqlite', { migrate: false })
   t.teardown(() => database.drop())
-  await t.rejects(startService(server, { ...TEST_ENV, ...database.env, ACCESS_TOKEN_TTL: 'ten minutes' }, { timeoutMs: 5000 }), /ACCESS_TOKEN_TTL must be a whole number/)
+  await t.rejects(startService(server, { ...TEST_ENV, ...database.env, ACCESS_TOKEN_TTL: 'ten minutes' }, { timeoutMs: 30_000 }), /ACCESS_TOKEN_TTL must be a whole number/)
 })

@@ -45,7 +45,7 @@ for (const kind of testDatabaseKinds()) {
 
     t.test('missing SERVICE_CLIENT_ID stops the process with a message naming it', async (t) => {
       await t.rejects(
-        startService(server, { ...env, SERVICE_CLIENT_SECRET: client.clientSecret }, { timeoutMs: 5000 }),
+        startService(server, { ...env, SERVICE_CLIENT_SECRET: client.clientSecret }, { timeoutMs: 30_000 }),
         /user: configuration error: SERVICE_CLIENT_ID must be set/,
       )
     })
