@@ -137,6 +137,22 @@ for (const kind of testDatabaseKinds()) {
       t.equal(fits.statusCode, 200, 'a body within the limit still goes through')
     })
 
+    t.test('an instance that starts draining (Connection: close) gets no new request until its probe says ready again', async (t) => {
+      const first = await gateway.inject({ url: '/user/profile', headers: { ...bearer(alice.access_token), 'x-echo-connection': 'close' } })
+      t.equal(first.statusCode, 200, 'the answer it was sending still arrives')
+      const draining = users.find((u) => u.draining())
+      const other = users.find((u) => !u.draining())
+      if (!draining || !other) throw new Error('one echo instance should be draining')
+      const before = draining.hits()
+      for (let i = 0; i < 6; i++) t.equal((await gateway.inject({ url: '/user/profile', headers: bearer(alice.access_token) })).json().upstream, other.url === users[0]?.url ? 'user-1' : 'user-2')
+      t.equal(draining.hits(), before, 'the draining instance got none of the next requests')
+      draining.undrain()
+      await new Promise((resolve) => setTimeout(resolve, 1500))
+      const after = new Set<string>()
+      for (let i = 0; i < 6; i++) after.add((await gateway.inject({ url: '/user/profile', headers: bearer(alice.access_token) })).json().upstream)
+      t.same([...after].sort(), ['user-1', 'user-2'], 'once ready again it is back in the rotation')
+    })
+
     t.test('requests are balanced over instances, and a dead instance is skipped with no failed GET', async (t) => {
       const before = users.map((u) => u.hits())
       for (let i = 0; i < 10; i++) {

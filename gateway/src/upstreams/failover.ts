@@ -1,5 +1,6 @@
 // Sends a request to one instance of a service and, when that instance is gone, to another: any request the instance never
-// received (connection refused), and idempotent requests that broke on the way or met a draining instance (503).
+// received (connection refused), and idempotent requests that broke on the way or met a draining instance (503). An instance
+// that says it is draining (Connection: close) gets no new request until its probe finds it ready again.
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { sendProblem } from '@portcullis/shared/problem'
 import type { UpstreamPool } from './pool.ts'
@@ -59,6 +60,8 @@ export function forwardWithFailover(pool: UpstreamPool, timeoutMs: number) {
           forward(request, reply, dest, options, tried)
           return
         }
+        // A draining instance closes each connection after its answer: send it nothing more; its probe brings it back once ready.
+        if (String(response.headers.connection ?? '').toLowerCase() === 'close') pool.markDown(upstream)
         reply.send(response.stream)
       },
     })

@@ -4,18 +4,34 @@ import Fastify, { type FastifyInstance } from 'fastify'
 export interface EchoUpstream {
   url: string
   hits(): number
+  /** Whether a request asked it to drain (x-echo-connection: close); undrain() makes it ready again. */
+  draining(): boolean
+  undrain(): void
   app: FastifyInstance
   close(): Promise<void>
 }
 
 export async function startEchoUpstream(name: string): Promise<EchoUpstream> {
   let hits = 0
+  let draining = false
   const app = Fastify()
-  app.get('/readyz', async () => ({ status: 'ready' }))
-  app.all('/*', async (request) => {
+  app.get('/readyz', async (_request, reply) => (draining ? reply.code(503).send({ status: 'draining' }) : { status: 'ready' }))
+  app.all('/*', async (request, reply) => {
     hits++
+    // What a draining Portcullis service does: /readyz says 503, and each answer closes its connection.
+    if (request.headers['x-echo-connection'] === 'close') draining = true
+    if (draining) reply.header('connection', 'close')
     return { upstream: name, method: request.method, url: request.url, headers: request.headers, body: request.body ?? null }
   })
   const url = await app.listen({ port: 0, host: '127.0.0.1' })
-  return { url, app, hits: () => hits, close: () => app.close() }
+  return {
+    url,
+    app,
+    hits: () => hits,
+    draining: () => draining,
+    undrain: () => {
+      draining = false
+    },
+    close: () => app.close(),
+  }
 }

@@ -20,6 +20,7 @@ t.test('defaults are DESIGN.md\'s', async (t) => {
     argon2MemoryKib: 19_456,
     argon2TimeCost: 2,
     passwordMinLength: 8,
+    drainDelayMs: 2000,
   })
 })
 
@@ -41,6 +42,7 @@ t.test('each bad value is refused with a message naming the variable', async (t)
     [{ REFRESH_IDLE_TTL: '7200', REFRESH_ABSOLUTE_TTL: '3600' }, /REFRESH_ABSOLUTE_TTL \(3600\) must not be shorter than REFRESH_IDLE_TTL \(7200\)/],
     [{ ADMIN_PASSWORD: 'short' }, /^ADMIN_PASSWORD must be at least 8 characters long$/],
     [{ PASSWORD_MIN_LENGTH: '4' }, /^PASSWORD_MIN_LENGTH must be between 8 and 128/],
+    [{ DRAIN_DELAY_MS: '-1' }, /^DRAIN_DELAY_MS must be between 0 and 60000/],
   ]
   for (const [env, message] of cases) {
     t.throws(() => loadConfig(env), ConfigError, JSON.stringify(env))

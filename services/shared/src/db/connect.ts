@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import SQLite from 'better-sqlite3'
-import { Kysely, MysqlDialect, SqliteDialect, sql } from 'kysely'
+import { Kysely, MysqlDialect, SqliteDialect, type SqliteDatabase, sql } from 'kysely'
 import { createPool } from 'mysql2'
 import type { Database } from './schema.ts'
 
@@ -62,6 +62,28 @@ function openMysql(databaseUrl: string, poolSize: number): Kysely<Database> {
   return new Kysely<Database>({ dialect: new MysqlDialect({ pool }) })
 }
 
+/** Statements kept compiled per SQLite connection; the app issues a few dozen distinct ones. */
+const STATEMENT_CACHE_SIZE = 256
+
+/**
+ * Kysely prepares every query anew, and better-sqlite3 compiles SQL on every prepare(): keep each statement compiled, by its text,
+ * least recently used out first. A statement still iterating (a streamed select) is busy, so that query gets a fresh one.
+ */
+export function withStatementCache(file: SQLite.Database, size = STATEMENT_CACHE_SIZE): SqliteDatabase {
+  const statements = new Map<string, SQLite.Statement>()
+  return {
+    close: () => file.close(),
+    prepare(text: string) {
+      const cached = statements.get(text)
+      statements.delete(text)
+      const statement = cached && !cached.busy ? cached : file.prepare(text)
+      statements.set(text, statement)
+      if (statements.size > size) statements.delete(statements.keys().next().value as string)
+      return statement
+    },
+  }
+}
+
 function openSqlite(dataDir: string): Kysely<Database> {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 })
   const file = new SQLite(sqliteFile(dataDir))
@@ -69,7 +91,7 @@ function openSqlite(dataDir: string): Kysely<Database> {
   file.pragma('synchronous = NORMAL')
   file.pragma('busy_timeout = 5000')
   file.pragma('foreign_keys = ON')
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) })
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(file) }) })
 }
 
 /** True when the error is a unique-key violation on either database. */
