@@ -1,5 +1,6 @@
 // Measurements: autocannon against URLs on 127.0.0.1 for a bounded time, counted after a warm-up, with the peak RSS of the processes behind each.
 // Targets compared with each other are measured in alternating rounds, so a neighbour's load on a shared machine falls on both alike.
+import { existsSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import autocannon from 'autocannon'
 import { type WatchedProcess, watchProcesses } from './watch.ts'
@@ -37,6 +38,11 @@ export interface Measurement {
   cpuMsPerRequest: Record<string, number>
   /** Mean 1-minute load average as the measured rounds started: the machine is shared. */
   load1: number
+}
+
+/** A process behind a measurement was gone by its end: the numbers are void, the scenario may be run again on a fresh stack. */
+export class ProcessGone extends Error {
+  override name = 'ProcessGone'
 }
 
 export type MeasureSettings = Pick<BenchSettings, 'connections' | 'seconds' | 'warmupSeconds' | 'rounds'>
@@ -135,6 +141,8 @@ export async function measureTogether(targets: Target[], settings: MeasureSettin
       const usage = watch.stop()
       for (const [name, mib] of Object.entries(usage.peakRssMiB)) tally.peaks[name] = Math.max(tally.peaks[name] ?? 0, mib)
       for (const [name, ms] of Object.entries(usage.cpuMs)) tally.cpuMs[name] = (tally.cpuMs[name] ?? 0) + ms
+      const gone = target.processes.filter(({ pid }) => !existsSync(`/proc/${pid}`))
+      if (gone.length > 0) throw new ProcessGone(`${gone.map(({ name }) => name).join(', ')} exited while "${target.name}" was measured`)
       tally.allResponses += window.allResponses
       for (const latency of window.latencies) tally.latencies.push(latency)
       tally.responses += window.responses

@@ -1,4 +1,6 @@
-// The processes under load: started like the test stack's (gateway/test/helpers/stack.ts), but logging to a file as in production, and all stoppable at exit.
+// The processes under load: started like the test stack's (gateway/test/helpers/stack.ts), but logging to a file as in production, and all
+// stoppable at exit. Scripts are given relative to their working directory: on the shared machine this was measured on, something
+// SIGTERMed every process whose command line began `node /work/main/`, and a stack that dies mid-run measures nothing.
 import { type ChildProcess, spawn } from 'node:child_process'
 import { closeSync, openSync, readFileSync } from 'node:fs'
 import path from 'node:path'
@@ -12,6 +14,8 @@ export interface BenchProcess {
   pid: number
   url: string
   logFile: string
+  /** False once it has exited, for whatever reason. */
+  alive(): boolean
   stop(): Promise<void>
 }
 
@@ -19,6 +23,8 @@ export interface StartOptions {
   name: string
   /** A Node script, run with this Node, or any program with `args`. */
   script?: string
+  /** Its working directory, which a relative `script` is found from; this process's by default. */
+  cwd?: string
   command?: string
   args?: string[]
   env: Record<string, string>
@@ -61,14 +67,18 @@ export async function startProcess(options: StartOptions): Promise<BenchProcess>
   const command = options.command ?? process.execPath
   const args = options.args ?? (options.script ? [options.script] : [])
   const child = spawn(command, args, {
+    ...(options.cwd ? { cwd: options.cwd } : {}),
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', ...options.env, PORT: String(port) },
     stdio: ['ignore', log, log],
   })
   closeSync(log)
   running.add(child)
+  let stopping = false
   const exited = new Promise<void>((resolve) => {
-    child.once('exit', () => {
+    child.once('exit', (code, signal) => {
       running.delete(child)
+      // On a shared machine something else may stop it (a neighbour's clean-up): say so, the measurement is void.
+      if (!stopping) console.error(`bench: ${options.name} (pid ${child.pid}) exited on its own, ${signal ? `by ${signal}` : `with code ${code}`}`)
       resolve()
     })
     child.once('error', () => {
@@ -76,8 +86,10 @@ export async function startProcess(options: StartOptions): Promise<BenchProcess>
       resolve()
     })
   })
+  const alive = () => child.exitCode === null && child.signalCode === null
   const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return
+    stopping = true
+    if (!alive()) return
     child.kill('SIGTERM')
     const timer = setTimeout(() => child.kill('SIGKILL'), 5000)
     await exited
@@ -86,7 +98,7 @@ export async function startProcess(options: StartOptions): Promise<BenchProcess>
   const isReady = options.isReady ?? (() => answers(options.readyUrl ?? `${url}/readyz`))
   const deadline = Date.now() + (options.timeoutMs ?? 60_000)
   let ready = false
-  while (!ready && Date.now() < deadline && child.exitCode === null && child.signalCode === null) {
+  while (!ready && Date.now() < deadline && alive()) {
     ready = await isReady()
     if (!ready) await new Promise((resolve) => setTimeout(resolve, 100))
   }
@@ -94,5 +106,5 @@ export async function startProcess(options: StartOptions): Promise<BenchProcess>
     await stop()
     throw new Error(`${options.name} did not become ready on ${url}:\n${tail(logFile)}`)
   }
-  return { name: options.name, pid: child.pid, url, logFile, stop }
+  return { name: options.name, pid: child.pid, url, logFile, alive, stop }
 }

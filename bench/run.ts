@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { DatabaseKind } from '../services/shared/src/db/connect.ts'
 import { describeMachine, loadAverages } from './machine.ts'
-import { measureTogether } from './measure.ts'
+import { measureTogether, ProcessGone } from './measure.ts'
 import { killAllProcesses } from './processes.ts'
 import { type BenchRun, renderMarkdown, writeReport } from './report.ts'
 import type { BenchContext, Scenario, ScenarioResult } from './scenario.ts'
@@ -34,6 +34,7 @@ async function main(): Promise<number> {
   await mkdir(logDir)
   const cleanups: Array<() => Promise<void>> = []
   let shared: Promise<BenchStack> | undefined
+  let sharedStack: BenchStack | undefined
   const startStack = async (kind: DatabaseKind, name: string) => {
     console.log(`bench: starting the ${kind} stack${name ? ` (${name.replace(/-$/, '')})` : ''}`)
     const stack = await startBenchStack(kind, { env: settings.serviceEnv, logDir, name })
@@ -42,8 +43,22 @@ async function main(): Promise<number> {
   }
   const context: BenchContext = {
     settings,
-    sqliteStack: () => {
-      shared ??= startStack('sqlite', '')
+    sqliteStack: async () => {
+      if (sharedStack && !sharedStack.alive()) {
+        console.log('bench: a process of the shared stack is gone; starting a fresh one')
+        await sharedStack.stop()
+        shared = undefined
+      }
+      shared ??= startStack('sqlite', '').then(
+        (stack) => {
+          sharedStack = stack
+          return stack
+        },
+        (error: unknown) => {
+          shared = undefined
+          throw error
+        },
+      )
       return shared
     },
     startStack,
@@ -76,13 +91,17 @@ async function main(): Promise<number> {
   const results: BenchRun['scenarios'] = []
   for (const scenario of SCENARIOS.filter((s) => settings.only.includes(s.id))) {
     console.log(`bench: ${scenario.number}. ${scenario.title}`)
-    let result: ScenarioResult
-    try {
-      result = await scenario.run(context)
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error)
-      console.error(`bench:   failed: ${message}`)
-      result = { rows: [], derived: [], notes: [], failed: message.split('\n')[0] ?? message }
+    let result: ScenarioResult | undefined
+    // Once more on a fresh stack when a process was stopped from outside: the machine is shared, and neighbours clean up.
+    for (let attempt = 1; !result; attempt++) {
+      try {
+        result = await scenario.run(context)
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error)
+        const retry = attempt === 1 && (error instanceof ProcessGone || sharedStack?.alive() === false)
+        console.error(`bench:   failed: ${message}${retry ? '; running it again' : ''}`)
+        if (!retry) result = { rows: [], derived: [], notes: [], failed: message.split('\n')[0] ?? message }
+      }
     }
     if (result.skipped) console.log(`bench:   skipped: ${result.skipped}`)
     results.push({ number: scenario.number, id: scenario.id, title: scenario.title, result })

@@ -1,6 +1,5 @@
 // Portcullis as real processes on free ports over one fresh database, as gateway/test/helpers/stack.ts starts it, at the shipped settings
 // (argon2, log level, pool size) unless BENCH_SERVICE_ENV says otherwise, with user instances and gateways that can be added.
-import path from 'node:path'
 import { provisionServiceClient } from '../services/auth/src/clients/service-clients.ts'
 import type { DatabaseKind } from '../services/shared/src/db/connect.ts'
 import { createTestDatabase, type TestDatabase } from '../services/shared/src/testing/databases.ts'
@@ -20,6 +19,8 @@ export interface BenchStack {
   startUserInstance(): Promise<BenchProcess>
   /** Another gateway, in front of these user instances. */
   startGateway(name: string, users: BenchProcess[], env?: Record<string, string>): Promise<BenchProcess>
+  /** Whether auth, admin, the first gateway and every user instance still run. */
+  alive(): boolean
   stop(): Promise<void>
 }
 
@@ -34,7 +35,7 @@ export interface StackOptions {
 }
 
 export async function startBenchStack(kind: DatabaseKind, options: StackOptions): Promise<BenchStack> {
-  const script = (relative: string) => path.join(options.root ?? ROOT, relative)
+  const root = options.root ?? ROOT
   const database = await createTestDatabase(kind)
   const started: BenchProcess[] = []
   let stopped: Promise<void> | undefined
@@ -58,7 +59,8 @@ export async function startBenchStack(kind: DatabaseKind, options: StackOptions)
     // Only the load generator's own address would be throttled: the gateway limits are off, as in the stack test.
     const base = { ...database.env, AUTH_URL: authUrl, TRUST_PROXY: '127.0.0.1', ...options.env }
     const start = async (name: string, relative: string, env: Record<string, string>) => {
-      const child = await startProcess({ name: `${options.name}${name}`, script: script(relative), env, logDir: options.logDir })
+      // Relative to the tree: the command line reads `node services/auth/src/server.ts` (see processes.ts on why that matters here).
+      const child = await startProcess({ name: `${options.name}${name}`, script: relative, cwd: root, env, logDir: options.logDir })
       started.push(child)
       return child
     }
@@ -94,7 +96,8 @@ export async function startBenchStack(kind: DatabaseKind, options: StackOptions)
         ...env,
       })
     const gateway = await startGateway('gateway', [...users])
-    return { kind, database, url: gateway.url, auth, users, admin, gateway, startUserInstance, startGateway, stop }
+    const alive = () => [auth, admin, gateway, ...users].every((child) => child.alive())
+    return { kind, database, url: gateway.url, auth, users, admin, gateway, startUserInstance, startGateway, alive, stop }
   } catch (error) {
     await stop()
     throw error

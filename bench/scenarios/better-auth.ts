@@ -38,7 +38,8 @@ export const betterAuthScenario: Scenario = {
     await mkdir(dataDir, { recursive: true })
     const peer = await startProcess({
       name: 'better-auth',
-      script: path.join(ROOT, 'bench/peers/better-auth-server.ts'),
+      script: 'bench/peers/better-auth-server.ts',
+      cwd: ROOT,
       env: { PEER_DATA_DIR: dataDir, BETTER_AUTH_SECRET: randomBytes(32).toString('hex'), NODE_ENV: 'production' },
       logDir: context.logDir,
     })

@@ -1,5 +1,4 @@
 // 1. GET /user/profile through the gateway, straight to the user service, and through a bare Fastify proxy with no token check.
-import path from 'node:path'
 import { bearer, createAccount } from '../accounts.ts'
 import { ratio } from '../measure.ts'
 import { type BenchProcess, startProcess } from '../processes.ts'
@@ -10,7 +9,8 @@ import { ROOT } from '../settings.ts'
 export async function startBareProxy(context: BenchContext, upstream: BenchProcess): Promise<BenchProcess> {
   const proxy = await startProcess({
     name: 'bare-proxy',
-    script: path.join(ROOT, 'bench/peers/bare-proxy.ts'),
+    script: 'bench/peers/bare-proxy.ts',
+    cwd: ROOT,
     env: { UPSTREAM: upstream.url },
     logDir: context.logDir,
   })
