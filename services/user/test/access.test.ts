@@ -64,6 +64,18 @@ for (const kind of testDatabaseKinds()) {
       t.equal(rootRow.display_name, null, 'a refused token changes nothing')
     })
 
+    t.test('a token accepted before is refused once it expires (verified tokens are cached, never past exp)', async (t) => {
+      const now = Math.floor(Date.now() / 1000)
+      const shortLived = await signedByAuth(db, alice.access_token, { iat: now, exp: now + 2 })
+      const first = await app.inject({ method: 'GET', url: '/user/profile', headers: bearer(shortLived) })
+      t.equal(first.statusCode, 200, 'accepted while valid')
+      t.equal((await app.inject({ method: 'GET', url: '/user/profile', headers: bearer(shortLived) })).statusCode, 200, 'and again')
+      await new Promise((resolve) => setTimeout(resolve, (now + 3) * 1000 - Date.now()))
+      const later = await app.inject({ method: 'GET', url: '/user/profile', headers: bearer(shortLived) })
+      t.equal(later.statusCode, 401)
+      t.equal(later.json().code, 'token_expired')
+    })
+
     t.test('an admin token is accepted: admins are users too', async (t) => {
       for (const route of ROUTES.filter((r) => r.method !== 'DELETE')) {
         const res = await app.inject({ ...route, headers: bearer(root.access_token) })
@@ -95,6 +107,7 @@ for (const kind of testDatabaseKinds()) {
 
     t.test('the token of a revoked session is refused at once, before the gateway hears of it', async (t) => {
       const erin = await auth.userSession('erin')
+      t.equal((await app.inject({ method: 'GET', url: '/user/profile', headers: bearer(erin.access_token) })).statusCode, 200, 'accepted (and its verification cached) before the logout')
       const logout = await auth.app.inject({ method: 'POST', url: '/auth/logout', payload: { refresh_token: erin.refresh_token } })
       t.equal(logout.statusCode, 204)
       const res = await app.inject({ method: 'GET', url: '/user/profile', headers: bearer(erin.access_token) })
