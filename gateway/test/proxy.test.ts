@@ -137,6 +137,39 @@ for (const kind of testDatabaseKinds()) {
       t.equal(fits.statusCode, 200, 'a body within the limit still goes through')
     })
 
+    t.test('a chunked body (no Content-Length) is held to the same limit, and one that fits arrives whole with its length', async (t) => {
+      // Over a real socket: a body streamed in chunks, as a client that does not know its length sends it.
+      const sendChunked = (path: string, method: string, chunks: string[]) =>
+        new Promise<{ status: number | undefined; body: string }>((resolve, reject) => {
+          const req = request(`${gateway.listeningOrigin}${path}`, { method, headers: { ...bearer(alice.access_token), 'content-type': 'application/json' } }, (res) => {
+            let body = ''
+            res.setEncoding('utf8')
+            res.on('data', (chunk: string) => {
+              body += chunk
+            })
+            res.on('end', () => resolve({ status: res.statusCode, body }))
+          })
+          req.on('error', reject)
+          for (const chunk of chunks) req.write(chunk)
+          req.end()
+        })
+      const before = users.reduce((sum, u) => sum + u.hits(), 0)
+      const piece = 'a'.repeat(4096)
+      const over = await sendChunked('/user/profile', 'PATCH', ['{"display_name":"', ...Array(Math.ceil(config.bodyLimit / 4096) + 1).fill(piece), '"}'])
+      t.equal(over.status, 413)
+      t.equal(JSON.parse(over.body).code, 'payload_too_large')
+      t.equal(users.reduce((sum, u) => sum + u.hits(), 0), before, 'no user instance saw it')
+      const fits = await sendChunked('/user/profile', 'PATCH', ['{"display_name":', '"chunked"}'])
+      t.equal(fits.status, 200)
+      const seen = JSON.parse(fits.body)
+      t.same(seen.body, { display_name: 'chunked' }, 'the service got the whole body')
+      t.equal(seen.headers['content-length'], String('{"display_name":"chunked"}'.length), 'with its length')
+      t.notOk(seen.headers['transfer-encoding'])
+      const healthy = new Set<string>()
+      for (let i = 0; i < 4; i++) healthy.add((await gateway.inject({ url: '/user/profile', headers: bearer(alice.access_token) })).json().upstream)
+      t.same([...healthy].sort(), ['user-1', 'user-2'], 'both instances are still in the rotation')
+    })
+
     t.test('an instance that starts draining (Connection: close) gets no new request until its probe says ready again', async (t) => {
       const first = await gateway.inject({ url: '/user/profile', headers: { ...bearer(alice.access_token), 'x-echo-connection': 'close' } })
       t.equal(first.statusCode, 200, 'the answer it was sending still arrives')

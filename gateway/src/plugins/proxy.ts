@@ -5,6 +5,7 @@ import fp from 'fastify-plugin'
 import { BadRequest, Forbidden, PayloadTooLarge } from '@portcullis/shared/errors'
 import { hasRole } from '@portcullis/shared/tokens/principal'
 import { accessFor, hasDotSegment } from '../routes/access-policy.ts'
+import { boundChunkedBody } from '../upstreams/bounded-body.ts'
 import { forwardWithFailover } from '../upstreams/failover.ts'
 import { forwardedHeaders } from '../upstreams/forward-headers.ts'
 import type { UpstreamPool } from '../upstreams/pool.ts'
@@ -27,7 +28,8 @@ async function enforceAccess(app: FastifyInstance, request: FastifyRequest): Pro
 
 async function proxy(app: FastifyInstance, options: ProxyOptions): Promise<void> {
   // A service refuses an oversized body with 413 before reading it and closes the connection mid-upload: through the proxy that
-  // reads as a broken instance (502, marked down). Refuse it here, by its declared length, with the same 413.
+  // reads as a broken instance (502, marked down). Refuse it here, by its declared length, with the same 413 (a chunked body is
+  // counted as it arrives, in boundChunkedBody).
   app.addHook('onRequest', async (request) => {
     if (Number(request.headers['content-length'] ?? 0) > options.bodyLimit) throw new PayloadTooLarge()
   })
@@ -38,8 +40,10 @@ async function proxy(app: FastifyInstance, options: ProxyOptions): Promise<void>
       prefix,
       rewritePrefix: prefix,
       undici: { connections: 128, pipelining: 1, keepAliveTimeout: 30_000 },
-      preHandler: (request, _reply, done) => {
-        enforceAccess(app, request).then(() => done(), done)
+      preHandler: (request, reply, done) => {
+        enforceAccess(app, request)
+          .then(() => boundChunkedBody(request, reply, options.bodyLimit))
+          .then(() => done(), done)
       },
       replyOptions: {
         // Required by http-proxy when upstream is ''; the failover handler below picks the instance itself.
