@@ -1,4 +1,5 @@
 // Starts one auth instance: reads the environment, builds the app, listens, and drains on SIGTERM.
+import './passwords/thread-pool.ts'
 import { connectDatabase } from '@portcullis/shared/db/connect'
 import { runService } from '@portcullis/shared/run-service'
 import { buildAuthApp } from './app.ts'
