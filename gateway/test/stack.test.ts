@@ -41,7 +41,7 @@ async function waitForStatus(check: () => Promise<number>, expected: number, wit
 
 for (const kind of testDatabaseKinds()) {
   t.test(`the whole API through the gateway on ${kind}`, async (t) => {
-    const stack = await startTestStack(t, kind, { userInstances: 2 })
+    const stack = await startTestStack(t, kind, { userInstances: 2, gatewayEnv: { LOG_LEVEL: 'info' } })
     const api = client(stack.url)
     const db = stack.database.handle.db
 
@@ -173,6 +173,20 @@ for (const kind of testDatabaseKinds()) {
       await Promise.all([worker(), worker(), worker(), worker(), killer])
       t.same([...statuses.keys()], [200], `all ${sent} GETs answered 200 (${JSON.stringify(Object.fromEntries(statuses))})`)
       t.ok(sent > 50, `a real load was sent (${sent})`)
+    })
+
+    t.test('the gateway logs each request it proxies in one line, with its request id, status and time', async (t) => {
+      const logger = await account('logline')
+      const res = await api('GET', '/user/profile', { token: logger.access_token, headers: { 'x-request-id': 'stack-log-1' } })
+      t.equal(res.status, 200)
+      const logged = () => stack.gateway.output().split('\n').filter((line) => line.includes('"reqId":"stack-log-1"'))
+      // The line is written after the answer has gone out, and reaches the pipe a moment later.
+      for (let waited = 0; logged().length === 0 && waited < 5000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50))
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      const lines = logged().map((line) => JSON.parse(line) as Record<string, unknown>)
+      t.match(lines, [{ msg: 'request', service: 'gateway', method: 'GET', url: '/user/profile', statusCode: 200, ms: Number }])
+      t.equal(lines.length, 1, 'one line, not one per step of the proxying')
+      t.notMatch(stack.gateway.output(), new RegExp(logger.access_token.split('.')[2] ?? 'no-token'), 'the token is not in it')
     })
 
     t.test('docs, and what is never routed', async (t) => {

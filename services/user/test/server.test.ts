@@ -38,6 +38,21 @@ for (const kind of testDatabaseKinds()) {
       t.equal(unauthenticated.status, 401)
       t.equal(unauthenticated.headers.get('www-authenticate'), 'Bearer')
       t.match(user.output(), /"reqId":"user-proc-1"/, 'the request id is in the log')
+      const lines = user
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('"reqId":"user-proc-1"'))
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+      t.match(
+        lines,
+        [
+          { msg: 'request', method: 'GET', url: '/user/profile', statusCode: 200, ms: Number },
+          { msg: 'request', method: 'DELETE', statusCode: 404 },
+        ],
+        'one line for each request, written when it is answered',
+      )
+      t.equal(lines.length, 2)
+      t.notMatch(user.output(), /"url":"\/readyz"/, 'readiness probes are not logged')
       t.notMatch(user.output(), new RegExp(alice.access_token.split('.')[2] ?? 'no-token'), 'the token is not')
 
       t.equal(await user.stop('SIGTERM'), 0)
