@@ -1,6 +1,6 @@
 // Portcullis as real processes on free ports over one fresh database, as gateway/test/helpers/stack.ts starts it, at the shipped settings
 // (argon2, log level, pool size) unless BENCH_SERVICE_ENV says otherwise, with user instances and gateways that can be added.
-import { provisionServiceClient } from '../services/auth/src/clients/service-clients.ts'
+import { provisionStackClients } from '../services/auth/src/clients/service-clients.ts'
 import type { DatabaseKind } from '../services/shared/src/db/connect.ts'
 import { createTestDatabase, type TestDatabase } from '../services/shared/src/testing/databases.ts'
 import { type BenchProcess, freePort, startProcess } from './processes.ts'
@@ -48,12 +48,7 @@ export async function startBenchStack(kind: DatabaseKind, options: StackOptions)
   }
   try {
     const db = database.handle.db
-    const now = Date.now()
-    const clients = {
-      user: await provisionServiceClient(db, 'user-service', ['sessions:revoke'], now),
-      admin: await provisionServiceClient(db, 'admin-service', ['sessions:revoke'], now),
-      gateway: await provisionServiceClient(db, 'gateway', ['revocations:read'], now),
-    }
+    const clients = await provisionStackClients(db, Date.now())
     const authPort = await freePort()
     const authUrl = `http://127.0.0.1:${authPort}`
     // Only the load generator's own address would be throttled: the gateway limits are off, as in the stack test.

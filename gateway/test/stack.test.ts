@@ -179,11 +179,14 @@ for (const kind of testDatabaseKinds()) {
       const logger = await account('logline')
       const res = await api('GET', '/user/profile', { token: logger.access_token, headers: { 'x-request-id': 'stack-log-1' } })
       t.equal(res.status, 200)
-      const logged = () => stack.gateway.output().split('\n').filter((line) => line.includes('"reqId":"stack-log-1"'))
-      // The line is written after the answer has gone out, and reaches the pipe a moment later.
-      for (let waited = 0; logged().length === 0 && waited < 5000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50))
+      // The line is written once the answer has gone out; anything more about this request would follow within moments.
+      await stack.gateway.waitForOutput(/"reqId":"stack-log-1"/)
       await new Promise((resolve) => setTimeout(resolve, 200))
-      const lines = logged().map((line) => JSON.parse(line) as Record<string, unknown>)
+      const lines = stack.gateway
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('"reqId":"stack-log-1"'))
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
       t.match(lines, [{ msg: 'request', service: 'gateway', method: 'GET', url: '/user/profile', statusCode: 200, ms: Number }])
       t.equal(lines.length, 1, 'one line, not one per step of the proxying')
       t.notMatch(stack.gateway.output(), new RegExp(logger.access_token.split('.')[2] ?? 'no-token'), 'the token is not in it')

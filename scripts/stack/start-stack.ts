@@ -1,7 +1,7 @@
 // The whole stack as separate processes: prepares the embedded (or MySQL) database, then runs auth, user, admin and the gateway.
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { provisionServiceClient } from '@portcullis/auth/clients/service-clients'
+import { provisionStackClients, type StackClients } from '@portcullis/auth/clients/service-clients'
 import { bootstrapStack } from '@portcullis/auth/bootstrap'
 import type { Config } from '@portcullis/shared/config'
 import { connectDatabase } from '@portcullis/shared/db/connect'
@@ -32,7 +32,7 @@ export interface RunningStack {
 export async function startStack(config: Config, options: StackOptions): Promise<RunningStack> {
   const { supervisor } = options
   const database = connectDatabase(config)
-  let clients: Record<'user' | 'admin' | 'gateway', { clientId: string; clientSecret: string }>
+  let clients: StackClients
   try {
     const result = await bootstrapStack(config, database)
     if (result.migrations.length > 0) console.log(`portcullis: migrated ${database.kind} database (${result.migrations.join(', ')})`)
@@ -42,12 +42,7 @@ export async function startStack(config: Config, options: StackOptions): Promise
     } else if (result.admin.outcome === 'created' || result.admin.outcome === 'promoted') {
       console.log(`portcullis: admin "${result.admin.username}" ${result.admin.outcome}`)
     }
-    const now = Date.now()
-    clients = {
-      user: await provisionServiceClient(database.db, 'user-service', ['sessions:revoke'], now),
-      admin: await provisionServiceClient(database.db, 'admin-service', ['sessions:revoke'], now),
-      gateway: await provisionServiceClient(database.db, 'gateway', ['revocations:read'], now),
-    }
+    clients = await provisionStackClients(database.db, Date.now())
   } finally {
     await database.close()
   }

@@ -5,7 +5,7 @@ import type { DatabaseKind } from '@portcullis/shared/db/connect'
 import { createTestDatabase, type TestDatabase } from '@portcullis/shared/testing/databases'
 import { type RunningProcess, startService } from '@portcullis/shared/testing/processes'
 import { freePort } from '@portcullis/shared/net/free-port'
-import { provisionServiceClient } from '@portcullis/auth/clients/service-clients'
+import { provisionStackClients } from '@portcullis/auth/clients/service-clients'
 import { TEST_ENV } from '@portcullis/auth/test/helpers/auth-app'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
@@ -45,12 +45,7 @@ export async function startTestStack(t: Teardown, kind: DatabaseKind, options: T
   const database = await createTestDatabase(kind, { mysqlServerUrl: options.mysqlServerUrl })
   t.teardown(() => database.drop())
   const db = database.handle.db
-  const now = Date.now()
-  const clients = {
-    user: await provisionServiceClient(db, 'user-service', ['sessions:revoke'], now),
-    admin: await provisionServiceClient(db, 'admin-service', ['sessions:revoke'], now),
-    gateway: await provisionServiceClient(db, 'gateway', ['revocations:read'], now),
-  }
+  const clients = await provisionStackClients(db, Date.now())
   const authPort = await freePort()
   const authUrl = `http://127.0.0.1:${authPort}`
   const base = { ...TEST_ENV, LOG_LEVEL: 'warn', ...database.env, AUTH_URL: authUrl, TRUST_PROXY: '127.0.0.1', ...options.env }

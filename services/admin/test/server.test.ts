@@ -45,7 +45,7 @@ for (const kind of testDatabaseKinds()) {
       t.equal(res.status, 200)
       t.equal(res.headers.get('x-request-id'), 'admin-trace-1')
       t.match(await res.json(), { users: [{ username: 'root', role: 'admin' }], total: 1, next_cursor: null })
-      t.match(first.output(), /"reqId":"admin-trace-1"/)
+      t.match(await first.waitForOutput(/"reqId":"admin-trace-1"/), /"statusCode":200/, 'the request is in the log, with its id')
       t.notMatch(first.output(), new RegExp(root.access_token.split('.')[2] ?? 'no-token'), 'no token in the log')
       const anonymous = await fetch(`${first.url}/admin/dashboard`)
       t.equal(anonymous.status, 401)

@@ -37,7 +37,8 @@ for (const kind of testDatabaseKinds()) {
       const unauthenticated = await fetch(`${user.url}/user/profile`)
       t.equal(unauthenticated.status, 401)
       t.equal(unauthenticated.headers.get('www-authenticate'), 'Bearer')
-      t.match(user.output(), /"reqId":"user-proc-1"/, 'the request id is in the log')
+      // Both requests' lines, each written once its answer has gone out.
+      await user.waitForOutput(/"reqId":"user-proc-1".*"statusCode":404/)
       const lines = user
         .output()
         .split('\n')

@@ -65,3 +65,21 @@ export async function provisionServiceClient(
     .execute()
   return { clientId: existing.id, clientSecret }
 }
+
+/** What each of the stack's own services may ask auth for: user and admin end sessions, the gateway reads the revocation feed. */
+const STACK_CLIENTS = {
+  user: { name: 'user-service', scopes: ['sessions:revoke'] },
+  admin: { name: 'admin-service', scopes: ['sessions:revoke'] },
+  gateway: { name: 'gateway', scopes: ['revocations:read'] },
+} as const
+
+export type StackClients = Record<keyof typeof STACK_CLIENTS, { clientId: string; clientSecret: string }>
+
+/** Credentials for the user service, the admin service and the gateway, fresh on every start. */
+export async function provisionStackClients(db: Kysely<Database>, now: number): Promise<StackClients> {
+  return {
+    user: await provisionServiceClient(db, STACK_CLIENTS.user.name, STACK_CLIENTS.user.scopes, now),
+    admin: await provisionServiceClient(db, STACK_CLIENTS.admin.name, STACK_CLIENTS.admin.scopes, now),
+    gateway: await provisionServiceClient(db, STACK_CLIENTS.gateway.name, STACK_CLIENTS.gateway.scopes, now),
+  }
+}

@@ -8,6 +8,8 @@ export interface RunningProcess {
   url: string
   child: ChildProcess
   output(): string
+  /** Resolves with the output once it matches (a request's log line is written after its answer has gone out). */
+  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<string>
   stop(signal?: NodeJS.Signals): Promise<number | null>
 }
 
@@ -40,6 +42,14 @@ export async function startService(script: string, env: Record<string, string>, 
     url,
     child,
     output: () => output,
+    async waitForOutput(pattern, timeoutMs = 5000) {
+      const deadline = Date.now() + timeoutMs
+      while (!pattern.test(output)) {
+        if (Date.now() > deadline) throw new Error(`no output matching ${pattern} within ${timeoutMs} ms:\n${output.slice(-2000)}`)
+        await new Promise((resolve) => setTimeout(resolve, 25))
+      }
+      return output
+    },
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal)
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
