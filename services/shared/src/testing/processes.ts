@@ -17,8 +17,11 @@ export async function startService(script: string, env: Record<string, string>, 
   const port = env.PORT ? Number(env.PORT) : await freePort()
   const child = spawn(process.execPath, [script], {
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', ...env, PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    // With an IPC channel the service stops when this process goes, even by SIGKILL (runService listens for 'disconnect'):
+    // an interrupted test run leaves nothing running. Unref'd, the channel does not keep this process alive.
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   })
+  child.channel?.unref()
   let output = ''
   child.stdout?.on('data', (chunk: Buffer) => {
     output += chunk.toString()
