@@ -1,19 +1,12 @@
 // Route guards and the shell: restoring, redirect to login and back, 403 for non-admins, the Admin link, 404.
 // The pages of other features are stubbed: these tests are about who may open what, not what the pages show.
-import { existsSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { UserBody } from '@portcullis/shared/api/common'
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { render, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
-import type { ComponentType } from 'react'
-import { MemoryRouter, Navigate, Route, Routes, useLocation } from 'react-router'
+import { MemoryRouter, useLocation } from 'react-router'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { ForbiddenPage, NotFoundPage } from '../src/app/ErrorPages.tsx'
-import { RequireAdmin, RequireSignedIn } from '../src/app/guards.tsx'
-import { Shell } from '../src/app/Shell.tsx'
-import { LoginPage, SignupPage } from '../src/features/auth/routes/index.ts'
+import { AppRoutes } from '../src/app/AppRoutes.tsx'
 import { type SessionState, sessionStore } from '../src/features/auth/session/session-store.ts'
 
 // Every PascalCase export of a stubbed feature module is a page that renders "<Name> stub".
@@ -32,42 +25,6 @@ const { stubPages } = vi.hoisted(() => ({
 vi.mock('../src/features/dashboard/routes/index.ts', () => stubPages())
 vi.mock('../src/features/profile/routes/index.ts', () => stubPages())
 vi.mock('../src/features/admin/routes/index.ts', () => stubPages())
-
-const stub = (name: string) => () => `${name} stub`
-const DashboardStub = stub('DashboardPage')
-const ProfileStub = stub('ProfilePage')
-const AdminStub = stub('AdminPage')
-
-/** The guards as AppRoutes arranges them, with stub pages (runs even before the other features exist). */
-function GuardedRoutes() {
-  return (
-    <Routes>
-      <Route element={<Shell />}>
-        <Route path="/login" element={<LoginPage />} />
-        <Route path="/signup" element={<SignupPage />} />
-        <Route element={<RequireSignedIn />}>
-          <Route index element={<Navigate to="/dashboard" replace />} />
-          <Route path="/dashboard" element={<DashboardStub />} />
-          <Route path="/profile" element={<ProfileStub />} />
-          <Route element={<RequireAdmin />}>
-            <Route path="/admin" element={<AdminStub />} />
-          </Route>
-        </Route>
-        <Route path="/forbidden" element={<ForbiddenPage />} />
-        <Route path="*" element={<NotFoundPage />} />
-      </Route>
-    </Routes>
-  )
-}
-
-// The real AppRoutes imports the dashboard, profile and admin features; test it as well once they exist.
-const here = dirname(fileURLToPath(import.meta.url))
-const featuresExist = ['dashboard', 'profile', 'admin'].every((feature) => existsSync(join(here, '../src/features', feature, 'routes/index.ts')))
-
-const trees: Array<{ name: string; load: () => Promise<ComponentType> }> = [
-  { name: 'guards in test routes', load: async () => GuardedRoutes },
-  ...(featuresExist ? [{ name: 'AppRoutes', load: async () => (await import('../src/app/AppRoutes.tsx')).AppRoutes }] : []),
-]
 
 const user: UserBody = {
   id: '0190a3c4-0000-7000-8000-000000000001',
@@ -112,20 +69,14 @@ afterEach(() => {
   vi.unstubAllGlobals()
 })
 
-describe.each(trees)('$name', ({ load }) => {
-  let Tree: ComponentType
-
-  beforeEach(async () => {
-    Tree = await load()
-  })
-
+describe('AppRoutes', () => {
   function renderAt(path: string, session: SessionState) {
     sessionStore.set(session)
     const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } })
     return render(
       <QueryClientProvider client={queryClient}>
         <MemoryRouter initialEntries={[path]}>
-          <Tree />
+          <AppRoutes />
           <LocationProbe />
         </MemoryRouter>
       </QueryClientProvider>,
