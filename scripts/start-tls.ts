@@ -1,25 +1,15 @@
 // pnpm start:tls: the same stack as pnpm start, behind a real local Nginx on https://localhost:8443 with a self-signed
 // certificate, rendered from the production config in infra/nginx/portcullis.conf.
 import path from 'node:path'
-import { ConfigError, loadConfig } from '@portcullis/shared/config'
+import { loadConfig } from '@portcullis/shared/config'
 import { ensureSelfSignedCertificate, findNginx, type LocalNginx, loadTlsSettings, prepareLocalNginx } from './stack/local-nginx.ts'
+import { runStackCommand } from './stack/stack-command.ts'
 import { startStack } from './stack/start-stack.ts'
-import { createSupervisor } from './stack/supervisor.ts'
 
-async function main(): Promise<void> {
+runStackCommand(async (supervisor) => {
   const config = loadConfig()
   const tls = loadTlsSettings()
   findNginx()
-  const supervisor = createSupervisor(() => void shutdown(1))
-  let closing = false
-  async function shutdown(code: number): Promise<void> {
-    if (closing) return
-    closing = true
-    await supervisor.stopAll('SIGTERM')
-    process.exit(code)
-  }
-  process.on('SIGINT', () => void shutdown(0))
-  process.on('SIGTERM', () => void shutdown(0))
 
   let nginx: LocalNginx
   try {
@@ -42,11 +32,4 @@ async function main(): Promise<void> {
   console.log(`portcullis: self-signed certificate ${nginx.certificate.certificate} (the browser asks once to accept it)`)
   console.log(`portcullis: http://localhost:${tls.httpPort} redirects to HTTPS; the gateway itself stays on http://localhost:${config.port}`)
   console.log(`portcullis: ready at ${nginx.url}`)
-}
-
-main().catch((error: unknown) => {
-  console.error(
-    `portcullis: ${error instanceof ConfigError ? `configuration error: ${error.message}` : error instanceof Error ? error.message : String(error)}`,
-  )
-  process.exit(error instanceof ConfigError ? 2 : 1)
 })
