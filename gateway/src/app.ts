@@ -5,7 +5,7 @@ import type { Config } from '@portcullis/shared/config'
 import { serviceCredentials } from '@portcullis/shared/internal/service-credentials'
 import { type AuthClient, createAuthClient } from '@portcullis/shared/internal/auth-client'
 import { createServiceApp } from '@portcullis/shared/service-app'
-import { createJwksKeySource, type JwksKeySource } from '@portcullis/shared/tokens/jwks-keys'
+import { createJwksKeySource, type JwksKeySource, keysLoaded } from '@portcullis/shared/tokens/jwks-keys'
 import { accessTokenVerifier } from '@portcullis/shared/tokens/verify'
 import { docsPlugin } from './plugins/docs.ts'
 import { proxyPlugin } from './plugins/proxy.ts'
@@ -39,9 +39,7 @@ export async function buildGatewayApp(options: GatewayAppOptions): Promise<Fasti
     config,
     service: 'gateway',
     readiness: {
-      keys: async () => {
-        if (!keys.isLoaded()) await keys.refresh()
-      },
+      keys: keysLoaded(keys),
       revocations: async () => {
         if (revocations.staleness() > REVOCATIONS_FRESH_MS) await revocations.sync()
       },

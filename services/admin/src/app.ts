@@ -5,7 +5,7 @@ import { serviceCredentials } from '@portcullis/shared/internal/service-credenti
 import type { DatabaseHandle } from '@portcullis/shared/db/connect'
 import { type AuthClient, createAuthClient } from '@portcullis/shared/internal/auth-client'
 import { createServiceApp } from '@portcullis/shared/service-app'
-import { createJwksKeySource, type JwksKeySource } from '@portcullis/shared/tokens/jwks-keys'
+import { createJwksKeySource, type JwksKeySource, keysLoaded } from '@portcullis/shared/tokens/jwks-keys'
 import { accessTokenVerifier } from '@portcullis/shared/tokens/verify'
 import { activeAdminPlugin } from './plugins/active-admin.ts'
 import { adminContextPlugin } from './plugins/context.ts'
@@ -37,11 +37,7 @@ export async function buildAdminApp(options: AdminAppOptions): Promise<FastifyIn
     service: 'admin',
     readiness: {
       database: () => database.ping(),
-      // auth may have started after us: keep asking until its keys are here.
-      keys: async () => {
-        if (!keys.isLoaded()) await keys.refresh()
-        if (!keys.isLoaded()) throw new Error('auth publishes no keys')
-      },
+      keys: keysLoaded(keys),
     },
   })
   if (!options.keys) app.addHook('onClose', async () => keys.stop())

@@ -5,7 +5,7 @@ import { serviceCredentials } from '@portcullis/shared/internal/service-credenti
 import type { DatabaseHandle } from '@portcullis/shared/db/connect'
 import { type AuthClient, createAuthClient } from '@portcullis/shared/internal/auth-client'
 import { createServiceApp } from '@portcullis/shared/service-app'
-import { createJwksKeySource, type JwksKeySource } from '@portcullis/shared/tokens/jwks-keys'
+import { createJwksKeySource, type JwksKeySource, keysLoaded } from '@portcullis/shared/tokens/jwks-keys'
 import { accessTokenVerifier } from '@portcullis/shared/tokens/verify'
 import { accountPlugin } from './plugins/account.ts'
 import { userContextPlugin } from './plugins/context.ts'
@@ -23,10 +23,6 @@ export interface UserAppOptions {
   now?: () => number
 }
 
-class KeysNotLoaded extends Error {
-  override name = 'KeysNotLoaded'
-}
-
 export async function buildUserApp(options: UserAppOptions): Promise<FastifyInstance> {
   const { config, database } = options
   const credentials = serviceCredentials(config, "the user service calls auth's internal API with them (create a client with `pnpm create-client --name user`)")
@@ -38,11 +34,7 @@ export async function buildUserApp(options: UserAppOptions): Promise<FastifyInst
     service: 'user',
     readiness: {
       database: () => database.ping(),
-      // Auth may have come up after us: try again rather than stay unready.
-      keys: async () => {
-        if (!keys.isLoaded()) await keys.refresh().catch(() => {})
-        if (!keys.isLoaded()) throw new KeysNotLoaded()
-      },
+      keys: keysLoaded(keys),
     },
   })
   if (!options.keys) app.addHook('onClose', async () => keys.stop())

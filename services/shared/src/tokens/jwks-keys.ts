@@ -75,3 +75,15 @@ export function createJwksKeySource(options: JwksOptions): JwksKeySource {
     stop: () => clearInterval(timer),
   }
 }
+
+class KeysNotLoaded extends Error {
+  override name = 'KeysNotLoaded'
+}
+
+/** The readiness check of a process that verifies tokens: auth may have started after it, so each probe asks again until it has keys. */
+export function keysLoaded(keys: JwksKeySource): () => Promise<void> {
+  return async () => {
+    if (!keys.isLoaded()) await keys.refresh().catch(() => {})
+    if (!keys.isLoaded()) throw new KeysNotLoaded()
+  }
+}
