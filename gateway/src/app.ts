@@ -80,6 +80,7 @@ export async function buildGatewayApp(options: GatewayAppOptions): Promise<Fasti
     ],
     upstreamTimeoutMs: config.upstreamTimeoutMs,
     bodyLimit: config.bodyLimit,
+    sourceAddress: config.proxySourceAddress,
   })
   return app
 }

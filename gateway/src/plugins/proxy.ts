@@ -15,6 +15,8 @@ export interface ProxyOptions {
   upstreamTimeoutMs: number
   /** The services' body limit: a larger body is refused here, before it is streamed to one of them. */
   bodyLimit: number
+  /** The local address connections to the services come from: the one address their TRUST_PROXY believes. */
+  sourceAddress?: string | undefined
 }
 
 async function enforceAccess(app: FastifyInstance, request: FastifyRequest): Promise<void> {
@@ -39,7 +41,7 @@ async function proxy(app: FastifyInstance, options: ProxyOptions): Promise<void>
       upstream: '',
       prefix,
       rewritePrefix: prefix,
-      undici: { connections: 128, pipelining: 1, keepAliveTimeout: 30_000 },
+      undici: { connections: 128, pipelining: 1, keepAliveTimeout: 30_000, ...(options.sourceAddress ? { localAddress: options.sourceAddress } : {}) },
       // The request's own log line says how it went; reply-from's two more per request cost throughput (BENCHMARKS.md).
       disableRequestLogging: true,
       preHandler: (request, reply, done) => {

@@ -1,4 +1,6 @@
-// The instances of one service: round-robin over the healthy ones, with active /readyz probes and passive marking on failure.
+// The instances of one service: round-robin over the healthy ones, with active /readyz probes (on each instance's management
+// port) and passive marking on failure.
+import type { Upstream } from '@portcullis/shared/config'
 export interface UpstreamPool {
   name: string
   /** The next healthy instance not in `tried`; an unhealthy one only when no healthy one is left untried. */
@@ -17,23 +19,24 @@ export interface PoolOptions {
   probeTimeoutMs?: number
 }
 
-export function createUpstreamPool(name: string, urls: readonly string[], options: PoolOptions = {}): UpstreamPool {
+export function createUpstreamPool(name: string, upstreams: readonly Upstream[], options: PoolOptions = {}): UpstreamPool {
   const healthPath = options.healthPath ?? '/readyz'
+  const urls = upstreams.map((upstream) => upstream.url)
   const up = new Map<string, boolean>(urls.map((url) => [url, true]))
   let next = 0
 
-  async function probeOne(url: string): Promise<void> {
+  async function probeOne(upstream: Upstream): Promise<void> {
     try {
-      const res = await fetch(`${url}${healthPath}`, { signal: AbortSignal.timeout(options.probeTimeoutMs ?? 1000) })
+      const res = await fetch(`${upstream.managementUrl}${healthPath}`, { signal: AbortSignal.timeout(options.probeTimeoutMs ?? 1000) })
       await res.body?.cancel()
-      up.set(url, res.ok)
+      up.set(upstream.url, res.ok)
     } catch {
-      up.set(url, false)
+      up.set(upstream.url, false)
     }
   }
 
   async function probe(): Promise<void> {
-    await Promise.all(urls.map(probeOne))
+    await Promise.all(upstreams.map(probeOne))
   }
 
   const timer = setInterval(() => void probe(), options.probeIntervalMs ?? 1000)

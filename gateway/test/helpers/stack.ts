@@ -71,9 +71,9 @@ export async function startTestStack(t: Teardown, kind: DatabaseKind, options: T
   const gatewayEnv = {
     ...base,
     TRUST_PROXY: '',
-    AUTH_UPSTREAMS: auths.map((a) => a.url).join(','),
-    USER_UPSTREAMS: users.map((u) => u.url).join(','),
-    ADMIN_UPSTREAMS: admins.map((a) => a.url).join(','),
+    AUTH_UPSTREAMS: auths.map((a) => a.upstream).join(','),
+    USER_UPSTREAMS: users.map((u) => u.upstream).join(','),
+    ADMIN_UPSTREAMS: admins.map((a) => a.upstream).join(','),
     SERVICE_CLIENT_ID: clients.gateway.clientId,
     SERVICE_CLIENT_SECRET: clients.gateway.clientSecret,
     REVOCATION_POLL_MS: '500',

@@ -34,14 +34,14 @@ for (const kind of testDatabaseKinds()) {
     const app = await buildAdminApp({ config, database: auth.database.handle })
     t.teardown(() => app.close())
 
-    t.equal((await app.inject({ method: 'GET', url: '/healthz' })).json().service, 'admin', 'alive all along')
-    const early = await app.inject({ method: 'GET', url: '/readyz' })
+    t.equal((await app.management.inject({ method: 'GET', url: '/healthz' })).json().service, 'admin', 'alive all along')
+    const early = await app.management.inject({ method: 'GET', url: '/readyz' })
     t.equal(early.statusCode, 503)
     t.match(early.json(), { code: 'not_ready', detail: /keys/ })
     t.notMatch(early.json().detail, /database/)
 
     await auth.app.listen({ port, host: '127.0.0.1' })
-    const ready = await app.inject({ method: 'GET', url: '/readyz' })
+    const ready = await app.management.inject({ method: 'GET', url: '/readyz' })
     t.equal(ready.statusCode, 200)
     t.same(ready.json(), { status: 'ready', service: 'admin', checks: { database: 'ok', keys: 'ok' } })
   })

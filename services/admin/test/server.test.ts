@@ -37,7 +37,7 @@ for (const kind of testDatabaseKinds()) {
     const root = await auth.userSession('root', 'admin')
 
     t.test('ready, with the database and the keys; a route answers over HTTP', async (t) => {
-      const readyz = await fetch(`${first.url}/readyz`)
+      const readyz = await fetch(`${first.managementUrl}/readyz`)
       t.same(await readyz.json(), { status: 'ready', service: 'admin', checks: { database: 'ok', keys: 'ok' } })
       const res = await fetch(`${first.url}/admin/get-all-users?limit=5`, {
         headers: { authorization: `Bearer ${root.access_token}`, 'x-request-id': 'admin-trace-1' },

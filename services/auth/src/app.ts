@@ -17,6 +17,7 @@ import { jwksRoute } from './routes/jwks.ts'
 import { loginRoute } from './routes/login.ts'
 import { logoutAllRoute } from './routes/logout-all.ts'
 import { logoutRoute } from './routes/logout.ts'
+import { passwordPolicyRoute } from './routes/password-policy.ts'
 import { passwordRoute } from './routes/password.ts'
 import { refreshRoute } from './routes/refresh.ts'
 import { signupRoute } from './routes/signup.ts'
@@ -62,6 +63,7 @@ export async function buildAuthApp(options: AuthAppOptions): Promise<FastifyInst
   await app.register(logoutRoute)
   await app.register(logoutAllRoute)
   await app.register(passwordRoute)
+  await app.register(passwordPolicyRoute)
   await app.register(jwksRoute)
   // Form bodies are accepted only where OAuth2 expects them, so no other route can be posted to by a cross-site form.
   await app.register(async (oauth) => {

@@ -17,15 +17,20 @@ for (const kind of testDatabaseKinds()) {
     t.teardown(() => auth.stop('SIGKILL'))
 
     t.test('health, readiness and metrics answer', async (t) => {
-      const healthz = await fetch(`${auth.url}/healthz`)
+      const healthz = await fetch(`${auth.managementUrl}/healthz`)
       t.equal(healthz.status, 200)
       t.match(await healthz.json(), { status: 'ok', service: 'auth' })
-      const readyz = await fetch(`${auth.url}/readyz`)
+      const readyz = await fetch(`${auth.managementUrl}/readyz`)
       t.same(await readyz.json(), { status: 'ready', service: 'auth', checks: { database: 'ok', keys: 'ok' } })
       await fetch(`${auth.url}/auth/.well-known/jwks.json`)
-      const metrics = await (await fetch(`${auth.url}/metrics`)).text()
+      const metrics = await (await fetch(`${auth.managementUrl}/metrics`)).text()
       t.match(metrics, /http_request_duration_seconds_bucket\{.*route="\/auth\/\.well-known\/jwks\.json"/)
       t.match(metrics, /process_resident_memory_bytes/)
+      for (const path of ['/healthz', '/readyz', '/metrics']) {
+        const publicAnswer = await fetch(`${auth.url}${path}`)
+        t.equal(publicAnswer.status, 404, `${path} is not answered on the public port`)
+        t.notMatch(await publicAnswer.text(), /process_|nodejs_|ready/, `${path} tells nothing there`)
+      }
     })
 
     t.test('signup, login, refresh and logout over HTTP, with the seed bodies', async (t) => {

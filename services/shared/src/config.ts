@@ -3,9 +3,23 @@ import path from 'node:path'
 
 export type SigningAlgorithm = 'EdDSA' | 'ES256'
 
+export type LogFormat = 'auto' | 'json' | 'pretty'
+
+/** One instance of a service behind the gateway: where it serves requests, and where its /readyz answers. */
+export interface Upstream {
+  url: string
+  managementUrl: string
+}
+
+/** How far above PORT a process's management port is when MANAGEMENT_PORT is not set: 8081 serves /readyz on 9081. */
+export const MANAGEMENT_PORT_OFFSET = 1000
+
 export interface Config {
   port: number
   host: string
+  /** /healthz, /readyz and /metrics; never on the public port. */
+  managementPort: number
+  managementHost: string
   databaseUrl: string | undefined
   dataDir: string
   dbPoolSize: number
@@ -16,6 +30,7 @@ export interface Config {
   refreshAbsoluteTtl: number
   refreshReuseGrace: number
   logLevel: string
+  logFormat: LogFormat
   rateLimitPerIp: number
   loginLimitPerIp: number
   redisUrl: string | undefined
@@ -36,9 +51,14 @@ export interface Config {
   jwksUrl: string
   serviceClientId: string | undefined
   serviceClientSecret: string | undefined
-  authUpstreams: string[]
-  userUpstreams: string[]
-  adminUpstreams: string[]
+  authUpstreams: Upstream[]
+  userUpstreams: Upstream[]
+  adminUpstreams: Upstream[]
+  /** Gateway: the local address its connections to the services come from, which the services' TRUST_PROXY names. */
+  proxySourceAddress: string | undefined
+  /** auth: the key-encryption key that wraps the signing keys' private halves at rest (32 bytes), and older ones still read. */
+  keyEncryptionKey: Buffer | undefined
+  previousKeyEncryptionKeys: Buffer[]
   revocationPollMs: number
   upstreamTimeoutMs: number
   drainDelayMs: number
@@ -97,13 +117,59 @@ function url(env: Env, name: string, protocols: readonly string[]): string | und
   return raw
 }
 
-function urlList(env: Env, name: string, fallback: string[]): string[] {
+/** The management URL of an instance at `publicUrl`: the same host, its port plus MANAGEMENT_PORT_OFFSET. */
+export function defaultManagementUrl(publicUrl: string): string {
+  const parsed = new URL(publicUrl)
+  const port = Number(parsed.port || (parsed.protocol === 'https:' ? 443 : 80))
+  parsed.port = String(port + MANAGEMENT_PORT_OFFSET)
+  return parsed.origin
+}
+
+/**
+ * Instances of a service: `URL` (its management port is the port plus 1000), or `URL|MANAGEMENT` where MANAGEMENT is a port
+ * on the same host or a URL of its own; comma-separated.
+ */
+function upstreamList(env: Env, name: string, fallback: string[]): Upstream[] {
   const raw = read(env, name)
-  if (raw === undefined) return fallback
-  const urls = raw.split(',').map((item) => item.trim()).filter(Boolean)
-  if (urls.length === 0) throw new ConfigError(`${name} must list at least one http:// URL`)
-  for (const item of urls) url({ [name]: item }, name, ['http:', 'https:'])
-  return urls.map((item) => item.replace(/\/$/, ''))
+  const entries = raw === undefined ? fallback : raw.split(',').map((item) => item.trim()).filter(Boolean)
+  if (entries.length === 0) throw new ConfigError(`${name} must list at least one http:// URL`)
+  return entries.map((entry) => {
+    const [publicPart = '', managementPart, ...rest] = entry.split('|').map((part) => part.trim())
+    if (rest.length > 0) throw new ConfigError(`${name}: "${entry}" has more than one "|"; write URL or URL|MANAGEMENT_PORT`)
+    const publicUrl = (url({ [name]: publicPart }, name, ['http:', 'https:']) ?? '').replace(/\/$/, '')
+    let managementUrl: string
+    if (managementPart === undefined || managementPart === '') {
+      managementUrl = defaultManagementUrl(publicUrl)
+    } else if (/^\d+$/.test(managementPart)) {
+      const port = Number(managementPart)
+      if (port < 1 || port > 65_535) throw new ConfigError(`${name}: the management port of "${entry}" must be between 1 and 65535`)
+      const parsed = new URL(publicUrl)
+      parsed.port = String(port)
+      managementUrl = parsed.origin
+    } else {
+      managementUrl = (url({ [name]: managementPart }, name, ['http:', 'https:']) ?? '').replace(/\/$/, '')
+    }
+    return { url: publicUrl, managementUrl }
+  })
+}
+
+/** A 32-byte key, written as 64 hex digits or as base64 / base64url. */
+function encryptionKey(name: string, raw: string): Buffer {
+  const key = /^[0-9a-fA-F]{64}$/.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64url')
+  if (key.length !== 32 || (!/^[0-9a-fA-F]{64}$/.test(raw) && !/^[A-Za-z0-9+/_-]{43}=?$/.test(raw))) {
+    throw new ConfigError(`${name} must be 32 random bytes as 64 hex digits or 44 base64 characters (openssl rand -base64 32)`)
+  }
+  return key
+}
+
+function encryptionKeys(env: Env, name: string): Buffer[] {
+  const raw = read(env, name)
+  if (raw === undefined) return []
+  return raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean)
+    .map((item) => encryptionKey(name, item))
 }
 
 function redactUrl(raw: string): string {
@@ -126,10 +192,20 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const trustProxyRaw = read(env, 'TRUST_PROXY')
   const port = integer(env, 'PORT', 8080, 0, 65_535)
+  const host = read(env, 'HOST') ?? '127.0.0.1'
+  const managementPort = integer(env, 'MANAGEMENT_PORT', port === 0 ? 0 : Math.min(65_535, port + MANAGEMENT_PORT_OFFSET), 0, 65_535)
+  if (managementPort !== 0 && managementPort === port) throw new ConfigError(`MANAGEMENT_PORT must differ from PORT (both are ${port})`)
   const authUrl = (url(env, 'AUTH_URL', ['http:', 'https:']) ?? 'http://127.0.0.1:8081').replace(/\/$/, '')
+  const keyEncryptionKeyRaw = read(env, 'KEY_ENCRYPTION_KEY')
+  const previousKeyEncryptionKeys = encryptionKeys(env, 'KEY_ENCRYPTION_KEY_PREVIOUS')
+  if (!keyEncryptionKeyRaw && previousKeyEncryptionKeys.length > 0) {
+    throw new ConfigError('KEY_ENCRYPTION_KEY_PREVIOUS needs KEY_ENCRYPTION_KEY: the previous keys are only read, the current one wraps')
+  }
   return {
     port,
-    host: read(env, 'HOST') ?? '127.0.0.1',
+    host,
+    managementPort,
+    managementHost: read(env, 'MANAGEMENT_HOST') ?? host,
     databaseUrl: url(env, 'DATABASE_URL', ['mysql:', 'mariadb:']),
     dataDir: path.resolve(read(env, 'DATA_DIR') ?? '.data'),
     dbPoolSize: integer(env, 'DB_POOL_SIZE', 10, 1, 500),
@@ -140,6 +216,7 @@ export function loadConfig(env: Env = process.env): Config {
     refreshAbsoluteTtl,
     refreshReuseGrace: integer(env, 'REFRESH_REUSE_GRACE', 10, 0, 300),
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', LOG_LEVELS),
+    logFormat: oneOf(env, 'LOG_FORMAT', 'auto', ['auto', 'json', 'pretty'] as const),
     rateLimitPerIp: integer(env, 'RATE_LIMIT_PER_IP', 1200, 0, 10_000_000),
     loginLimitPerIp: integer(env, 'LOGIN_LIMIT_PER_IP', 30, 0, 10_000_000),
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
@@ -160,9 +237,12 @@ export function loadConfig(env: Env = process.env): Config {
     jwksUrl: url(env, 'JWKS_URL', ['http:', 'https:']) ?? `${authUrl}/auth/.well-known/jwks.json`,
     serviceClientId: read(env, 'SERVICE_CLIENT_ID'),
     serviceClientSecret: read(env, 'SERVICE_CLIENT_SECRET'),
-    authUpstreams: urlList(env, 'AUTH_UPSTREAMS', [authUrl]),
-    userUpstreams: urlList(env, 'USER_UPSTREAMS', ['http://127.0.0.1:8082']),
-    adminUpstreams: urlList(env, 'ADMIN_UPSTREAMS', ['http://127.0.0.1:8083']),
+    authUpstreams: upstreamList(env, 'AUTH_UPSTREAMS', [authUrl]),
+    userUpstreams: upstreamList(env, 'USER_UPSTREAMS', ['http://127.0.0.1:8082']),
+    adminUpstreams: upstreamList(env, 'ADMIN_UPSTREAMS', ['http://127.0.0.1:8083']),
+    proxySourceAddress: read(env, 'PROXY_SOURCE_ADDRESS'),
+    keyEncryptionKey: keyEncryptionKeyRaw === undefined ? undefined : encryptionKey('KEY_ENCRYPTION_KEY', keyEncryptionKeyRaw),
+    previousKeyEncryptionKeys,
     revocationPollMs: integer(env, 'REVOCATION_POLL_MS', 1000, 100, 5000),
     upstreamTimeoutMs: integer(env, 'UPSTREAM_TIMEOUT_MS', 10_000, 100, 120_000),
     drainDelayMs: integer(env, 'DRAIN_DELAY_MS', 2000, 0, 60_000),

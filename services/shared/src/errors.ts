@@ -3,7 +3,23 @@ import createError, { type FastifyErrorConstructor } from '@fastify/error'
 
 export interface FieldError {
   field: string
+  /** One human sentence: "Username must be 3 to 32 characters: …". */
   message: string
+  /** A stable machine code for the problem: required, too_short, pattern, reserved, common… */
+  code?: string
+}
+
+/** "new_password" → "New password", "user.display_name" → "Display name": the label a person knows a field by. */
+export function fieldLabel(field: string): string {
+  const last = field.split('.').at(-1) ?? field
+  const words = last.replaceAll('_', ' ').trim()
+  return words.charAt(0).toUpperCase() + words.slice(1)
+}
+
+/** A field error as one sentence: the label, what is wrong with it ("must be …", "is …"), a full stop. */
+export function fieldProblem(field: string, problem: string, code: string, label = fieldLabel(field)): FieldError {
+  const sentence = `${label} ${problem}`.trim()
+  return { field, message: /[.!?]$/.test(sentence) ? sentence : `${sentence}.`, code }
 }
 
 /** Extra members an error may carry into its problem+json answer. */
@@ -58,7 +74,7 @@ export const InternalError = define('internal_error', 'Something went wrong on o
 
 export function validationFailed(fieldErrors: FieldError[], message?: string): Error & ProblemExtras {
   const error: Error & ProblemExtras = new ValidationFailed()
-  error.message = message ?? fieldErrors.map((f) => `${f.field} ${f.message}`).join('; ')
+  error.message = message ?? fieldErrors.map((f) => f.message).join(' ')
   error.fieldErrors = fieldErrors
   return error
 }

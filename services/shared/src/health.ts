@@ -1,22 +1,19 @@
-// /healthz (alive), /readyz (can serve) and Prometheus /metrics for one process; never routed publicly.
-import type { FastifyInstance } from 'fastify'
-import fp from 'fastify-plugin'
+// The management side of one process: /healthz (alive), /readyz (can serve) and Prometheus /metrics, on MANAGEMENT_PORT only.
+// The public port never answers them (Keycloak's port 9000, Kratos' admin port): probes, scrapers and the gateway's balancer
+// reach this app, the internet never does.
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client'
-import { sendProblem } from './problem.ts'
+import { OneLineRequestLog } from './request-log.ts'
+import { clientErrorProblem, frameworkErrorProblem, problemDetails, sendProblem } from './problem.ts'
 
 export type ReadinessCheck = () => Promise<void>
 
-export interface HealthOptions {
+export interface ManagementOptions {
   service: string
   checks: Record<string, ReadinessCheck>
   /** True once the process is shutting down: it still serves, but balancers must stop sending to it. */
-  draining?: () => boolean
-}
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    metrics: Registry
-  }
+  draining: () => boolean
+  logger: FastifyBaseLogger
 }
 
 const CHECK_TIMEOUT_MS = 2000
@@ -35,9 +32,10 @@ async function runCheck(check: ReadinessCheck): Promise<string | null> {
   }
 }
 
-async function healthPlugin(app: FastifyInstance, options: HealthOptions): Promise<void> {
+/** Counts every answer of the public app into a registry that the management app serves at /metrics. */
+export function requestMetrics(publicApp: FastifyInstance, service: string): Registry {
   const registry = new Registry()
-  registry.setDefaultLabels({ service: options.service })
+  registry.setDefaultLabels({ service })
   collectDefaultMetrics({ register: registry })
   const duration = new Histogram({
     name: 'http_request_duration_seconds',
@@ -52,20 +50,32 @@ async function healthPlugin(app: FastifyInstance, options: HealthOptions): Promi
     labelNames: ['method', 'route', 'status'],
     registers: [registry],
   })
-  app.decorate('metrics', registry)
-
-  app.addHook('onResponse', async (request, reply) => {
-    const route = request.routeOptions.url ?? 'unmatched'
-    if (route === '/metrics' || route === '/healthz' || route === '/readyz') return
-    const labels = { method: request.method, route, status: String(reply.statusCode) }
+  publicApp.addHook('onResponse', async (request, reply) => {
+    const labels = { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }
     duration.observe(labels, reply.elapsedTime / 1000)
     total.inc(labels)
   })
+  return registry
+}
 
-  app.get('/healthz', { logLevel: 'warn' }, async () => ({ status: 'ok', service: options.service }))
+/** The management app of a process: its own Fastify instance, listened on by runService at MANAGEMENT_PORT. */
+export async function createManagementApp(options: ManagementOptions & { metrics: Registry }): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: options.logger.child({ port: 'management' }),
+    // Probes and scrapes arrive every second or so: their lines are written at warn, so the info log stays the traffic's.
+    logController: new OneLineRequestLog(),
+    clientErrorHandler: clientErrorProblem,
+    frameworkErrors: frameworkErrorProblem,
+    return503OnClosing: false,
+    forceCloseConnections: 'idle',
+  })
+  await app.register(problemDetails)
+
+  // The pid lets a supervisor tell its own child from another process that answers on the same port.
+  app.get('/healthz', { logLevel: 'warn' }, async () => ({ status: 'ok', service: options.service, pid: process.pid }))
 
   app.get('/readyz', { logLevel: 'warn' }, async (request, reply) => {
-    if (options.draining?.()) return sendProblem(request, reply, 503, 'not_ready', 'Not ready: shutting down')
+    if (options.draining()) return sendProblem(request, reply, 503, 'not_ready', 'Not ready: shutting down')
     const results = await Promise.all(
       Object.entries(options.checks).map(async ([name, check]) => [name, await runCheck(check)] as const),
     )
@@ -77,9 +87,8 @@ async function healthPlugin(app: FastifyInstance, options: HealthOptions): Promi
   })
 
   app.get('/metrics', { logLevel: 'warn' }, async (_request, reply) => {
-    reply.type(registry.contentType)
-    return registry.metrics()
+    reply.type(options.metrics.contentType)
+    return options.metrics.metrics()
   })
+  return app
 }
-
-export const health = fp(healthPlugin, { name: 'portcullis-health', fastify: '5.x' })

@@ -2,7 +2,9 @@
 import type { Socket } from 'node:net'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import type { ErrorObject } from 'ajv'
 import { isTransientDatabaseError } from './db/unavailable.ts'
+import { fieldErrorsFromValidation } from './validation-messages.ts'
 import { newId } from './ids.ts'
 import type { FieldError, ProblemExtras } from './errors.ts'
 import { problemCode } from './errors.ts'
@@ -108,31 +110,11 @@ export function frameworkErrorProblem(error: FastifyError, request: FastifyReque
   sendProblem(request, reply, known.status, known.code, known.detail)
 }
 
-function fieldErrorsFromValidation(error: FastifyError): FieldError[] {
-  const part = error.validationContext ?? 'body'
-  return (error.validation ?? []).map((issue) => {
-    const params = issue.params as Record<string, unknown>
-    const base = issue.instancePath.replace(/^\//, '').replaceAll('/', '.')
-    if (issue.keyword === 'required' && typeof params.missingProperty === 'string') {
-      return { field: joinField(part, base, params.missingProperty), message: 'is required' }
-    }
-    if (issue.keyword === 'additionalProperties' && typeof params.additionalProperty === 'string') {
-      return { field: joinField(part, base, params.additionalProperty), message: 'is not a known field' }
-    }
-    return { field: base === '' ? part : base, message: issue.message ?? 'is not valid' }
-  })
-}
-
-function joinField(part: string, base: string, name: string): string {
-  if (base !== '') return `${base}.${name}`
-  return part === 'body' ? name : `${part}.${name}`
-}
-
 async function problemPlugin(app: FastifyInstance): Promise<void> {
   app.setErrorHandler((error: FastifyError & ProblemExtras, request, reply) => {
     if (error.validation) {
-      const fieldErrors = fieldErrorsFromValidation(error)
-      const summary = fieldErrors.map((f) => `${f.field} ${f.message}`).join('; ')
+      const fieldErrors = fieldErrorsFromValidation(error.validation as ErrorObject[], error.validationContext ?? 'body')
+      const summary = fieldErrors.map((f) => f.message).join(' ')
       return sendProblem(request, reply, 422, 'validation_failed', summary || 'The request is not valid', { fieldErrors })
     }
     const code = problemCode(error)

@@ -12,6 +12,17 @@ export interface StartedService {
   close?: () => Promise<void>
 }
 
+async function listenOn(app: FastifyInstance, port: number, host: string, setting: string): Promise<void> {
+  try {
+    await app.listen({ port, host })
+  } catch (error) {
+    const code = (error as { code?: unknown }).code
+    if (code === 'EADDRINUSE') throw new ConfigError(`${setting} ${port} on ${host} is already in use by another program; stop it or choose another ${setting}`)
+    if (code === 'EADDRNOTAVAIL') throw new ConfigError(`${host} is not an address of this machine (${setting} ${port})`)
+    throw error
+  }
+}
+
 export function runService(name: string, start: (config: Config) => Promise<StartedService>): void {
   const main = async (): Promise<void> => {
     const config = loadConfig()
@@ -37,7 +48,9 @@ export function runService(name: string, start: (config: Config) => Promise<Star
     process.once('SIGINT', () => void stop('SIGINT'))
     // Started by `pnpm start` with an IPC channel: when that supervisor dies, even by SIGKILL, stop too.
     process.once('disconnect', () => void stop('supervisor gone'))
-    await app.listen({ port: config.port, host: config.host })
+    await listenOn(app, config.port, config.host, 'PORT')
+    // The management port comes up last: whoever probes /readyz there may send traffic as soon as it answers.
+    await listenOn(app.management, config.managementPort, config.managementHost, 'MANAGEMENT_PORT')
   }
 
   main().catch((error: unknown) => {

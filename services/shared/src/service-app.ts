@@ -3,7 +3,7 @@ import helmet from '@fastify/helmet'
 import swagger from '@fastify/swagger'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Config } from './config.ts'
-import { type ReadinessCheck, health } from './health.ts'
+import { createManagementApp, type ReadinessCheck, requestMetrics } from './health.ts'
 import { newId } from './ids.ts'
 import { loggerOptions } from './logger.ts'
 import { clientErrorProblem, frameworkErrorProblem, problemDetails } from './problem.ts'
@@ -22,6 +22,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Starts the drain before a shutdown: /readyz says 503 so balancers stop sending, and every answer closes its connection. */
     startDraining(): void
+    /** /healthz, /readyz and /metrics of this process, served on MANAGEMENT_PORT (runService listens on it); closed with the app. */
+    management: FastifyInstance
   }
 }
 
@@ -59,7 +61,15 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Fast
   await app.register(problemDetails)
   // TLS and its upgrade rule belong to Nginx in front; the local stack on http://localhost must load its own assets.
   await app.register(helmet, { global: true, contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } })
-  await app.register(health, { service: options.service, checks: options.readiness, draining: () => draining })
+  const management = await createManagementApp({
+    service: options.service,
+    checks: options.readiness,
+    draining: () => draining,
+    logger: app.log,
+    metrics: requestMetrics(app, options.service),
+  })
+  app.decorate('management', management)
+  app.addHook('onClose', async () => management.close())
   // The OpenAPI document of this service, built from its route schemas; the gateway merges them all at /docs.
   await app.register(swagger, {
     openapi: {

@@ -4,7 +4,8 @@ import { Ajv, type Options } from 'ajv'
 import addFormats from 'ajv-formats'
 
 function makeAjv(options: Options): Ajv {
-  const ajv = new Ajv({ allErrors: true, removeAdditional: false, useDefaults: true, strict: false, ...options })
+  // verbose: each error carries the schema that refused it, whose title and errorMessage make the human sentence.
+  const ajv = new Ajv({ allErrors: true, verbose: true, removeAdditional: false, useDefaults: true, strict: false, ...options })
   addFormats.default(ajv)
   return ajv
 }

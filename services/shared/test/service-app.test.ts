@@ -14,10 +14,12 @@ async function startApp(t: { teardown(fn: () => unknown): void }) {
     throw new TypeError("Cannot read properties of undefined (reading 'x')")
   })
   await app.listen({ port: 0, host: '127.0.0.1' })
+  await app.management.listen({ port: 0, host: '127.0.0.1' })
   t.teardown(() => app.close())
   const address = app.server.address()
-  if (address === null || typeof address === 'string') throw new Error('not listening on a port')
-  return { app, port: address.port, url: `http://127.0.0.1:${address.port}` }
+  const management = app.management.server.address()
+  if (address === null || typeof address === 'string' || management === null || typeof management === 'string') throw new Error('not listening on a port')
+  return { app, port: address.port, url: `http://127.0.0.1:${address.port}`, managementUrl: `http://127.0.0.1:${management.port}` }
 }
 
 /** Sends raw bytes and reads everything the server answers until it closes the connection. */
@@ -44,7 +46,7 @@ function problemOf(answer: string): { status: number; type: string; body: Record
 
 t.test("headers too large: 431 problem+json, not Fastify's own JSON", async (t) => {
   const { port } = await startApp(t)
-  const answer = problemOf(await raw(port, `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Padding: ${'a'.repeat(20_000)}\r\n\r\n`))
+  const answer = problemOf(await raw(port, `GET /bug HTTP/1.1\r\nHost: x\r\nX-Padding: ${'a'.repeat(20_000)}\r\n\r\n`))
   t.equal(answer.status, 431)
   t.equal(answer.type, 'application/problem+json')
   t.match(answer.body, { status: 431, code: 'headers_too_large' })
@@ -52,7 +54,7 @@ t.test("headers too large: 431 problem+json, not Fastify's own JSON", async (t) 
 
 t.test('malformed HTTP: 400 problem+json', async (t) => {
   const { port } = await startApp(t)
-  const answer = problemOf(await raw(port, 'GET /healthz HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n'))
+  const answer = problemOf(await raw(port, 'GET /bug HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n'))
   t.equal(answer.status, 400)
   t.equal(answer.type, 'application/problem+json')
   t.match(answer.body, { status: 400, code: 'bad_request' })
@@ -80,16 +82,29 @@ t.test('a database that is away: 503 service_unavailable with Retry-After; a bug
 })
 
 t.test('draining: /readyz turns 503 while everything else is still served, each answer closing its connection', async (t) => {
-  const { app, url } = await startApp(t)
-  const before = await fetch(`${url}/healthz`)
-  t.equal(before.status, 200)
+  const { app, url, managementUrl } = await startApp(t)
+  const before = await fetch(`${url}/bug`)
   t.not(before.headers.get('connection'), 'close', 'keep-alive before the drain')
-  t.equal((await fetch(`${url}/readyz`)).status, 200)
+  t.equal((await fetch(`${managementUrl}/readyz`)).status, 200)
   app.startDraining()
-  const ready = await fetch(`${url}/readyz`)
+  const ready = await fetch(`${managementUrl}/readyz`)
   t.equal(ready.status, 503, 'balancers are told to stop sending')
   t.match(await ready.json(), { code: 'not_ready', detail: 'Not ready: shutting down' })
-  const served = await fetch(`${url}/healthz`)
-  t.equal(served.status, 200, 'requests are still served')
+  const served = await fetch(`${url}/database-away`)
+  t.equal(served.status, 503, 'requests are still served')
   t.equal(served.headers.get('connection'), 'close', 'and their connection closed after the answer')
+})
+
+t.test('health, readiness and metrics answer on the management port only', async (t) => {
+  const { url, managementUrl } = await startApp(t)
+  await fetch(`${url}/bug`)
+  t.match(await (await fetch(`${managementUrl}/healthz`)).json(), { status: 'ok', service: 'test', pid: process.pid })
+  t.same(await (await fetch(`${managementUrl}/readyz`)).json(), { status: 'ready', service: 'test', checks: {} })
+  t.match(await (await fetch(`${managementUrl}/metrics`)).text(), /http_requests_total\{.*route="\/bug",status="500"/, 'the public app is counted')
+  for (const path of ['/healthz', '/readyz', '/metrics']) {
+    const answer = await fetch(`${url}${path}`)
+    t.equal(answer.status, 404, `${path} is not on the public port`)
+    t.match(answer.headers.get('content-type'), /problem\+json/)
+  }
+  t.equal((await fetch(`${managementUrl}/user/profile`)).status, 404, 'and the management port serves nothing else')
 })

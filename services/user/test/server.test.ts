@@ -19,7 +19,7 @@ for (const kind of testDatabaseKinds()) {
     t.test('ready, serving over HTTP, and draining on SIGTERM', async (t) => {
       const user = await startService(server, { ...env, LOG_LEVEL: 'info', SERVICE_CLIENT_ID: client.clientId, SERVICE_CLIENT_SECRET: client.clientSecret })
       t.teardown(() => user.stop('SIGKILL'))
-      const readyz = await fetch(`${user.url}/readyz`)
+      const readyz = await fetch(`${user.managementUrl}/readyz`)
       t.equal(readyz.status, 200)
       t.same(await readyz.json(), { status: 'ready', service: 'user', checks: { database: 'ok', keys: 'ok' } })
 

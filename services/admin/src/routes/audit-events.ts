@@ -6,6 +6,7 @@ import { ProblemSchema } from '@portcullis/shared/api/common'
 import { validationFailed } from '@portcullis/shared/errors'
 import { listAuditEvents } from '../audit/list-events.ts'
 import { ADMIN_REFUSALS, ADMIN_ROUTE, adminOnly } from './admin-access.ts'
+import { resolveParties } from '@portcullis/shared/audit/parties'
 import { toAuditEventBody } from './audit-event-body.ts'
 
 /** JSON Schema's date-time admits a leap second, which Date cannot hold. */
@@ -38,7 +39,8 @@ export async function auditEventsRoute(app: FastifyInstance): Promise<void> {
         since: epochMs('since', since),
         until: epochMs('until', until),
       })
-      return { events: page.events.map(toAuditEventBody), next_cursor: page.nextCursor }
+      const parties = await resolveParties(app.db, page.events)
+      return { events: page.events.map((event) => toAuditEventBody(event, parties)), next_cursor: page.nextCursor }
     },
   )
 }

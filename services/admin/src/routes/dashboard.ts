@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify'
 import { AdminDashboardResponse } from '@portcullis/shared/api/admin'
 import { dashboardSummary } from '../dashboard/summary.ts'
 import { ADMIN_REFUSALS, ADMIN_ROUTE, adminOnly } from './admin-access.ts'
+import { resolveParties } from '@portcullis/shared/audit/parties'
 import { toAuditEventBody } from './audit-event-body.ts'
 
 export async function dashboardRoute(app: FastifyInstance): Promise<void> {
@@ -19,6 +20,7 @@ export async function dashboardRoute(app: FastifyInstance): Promise<void> {
     },
     async () => {
       const summary = await dashboardSummary(app.database, app.now(), { idleMs: app.config.refreshIdleTtl * 1000 })
+      const parties = await resolveParties(app.db, summary.recentEvents)
       return {
         counts: {
           users: { total: summary.users.total, by_role: summary.users.byRole, by_status: summary.users.byStatus },
@@ -26,7 +28,7 @@ export async function dashboardRoute(app: FastifyInstance): Promise<void> {
           active_sessions: summary.activeSessions,
           failed_logins_24h: summary.failedLogins24h,
         },
-        recent_events: summary.recentEvents.map(toAuditEventBody),
+        recent_events: summary.recentEvents.map((event) => toAuditEventBody(event, parties)),
       }
     },
   )

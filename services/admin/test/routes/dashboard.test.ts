@@ -83,6 +83,8 @@ for (const kind of testDatabaseKinds()) {
       type: 'role_changed',
       user_id: alice.user.id,
       actor_id: root.user.id,
+      user: { id: alice.user.id, kind: 'user', name: alice.user.username },
+      actor: { id: root.user.id, kind: 'user', name: root.user.username },
       ip: '192.0.2.1',
       user_agent: 'test',
       detail: { from: 'user', to: 'admin', n: 23 },

@@ -73,8 +73,8 @@ for (const kind of testDatabaseKinds()) {
       const sessions = await db.selectFrom('sessions').select(['revoked_at', 'revoked_reason']).where('user_id', '=', carol.user.id).execute()
       t.ok(sessions.length > 0 && sessions.every((s) => s.revoked_at !== null), 'every session revoked')
       const refreshed = await refreshOverHttp(auth, carol.refresh_token)
-      t.equal(refreshed.status, 401)
-      t.equal(refreshed.body.code, 'session_revoked')
+      t.equal(refreshed.status, 403)
+      t.equal(refreshed.body.code, 'account_disabled', 'she is told her account is disabled, not that her session ended')
 
       const enabled = await patch(app, root.access_token, carol.user.id, { status: 'active' })
       t.equal(enabled.statusCode, 200)
@@ -94,7 +94,7 @@ for (const kind of testDatabaseKinds()) {
       t.equal(res.statusCode, 200)
       t.match(res.json(), { role: 'admin', status: 'disabled' })
       t.same((await eventsAbout(db, dave.user.id, ADMIN_EVENTS)).map((e) => e.type).sort(), ['role_changed', 'user_disabled'])
-      t.equal((await refreshOverHttp(auth, dave.refresh_token)).status, 401)
+      t.equal((await refreshOverHttp(auth, dave.refresh_token)).status, 403)
     })
 
     t.test('a change to what already is: 200, nothing written', async (t) => {
@@ -172,7 +172,7 @@ for (const kind of testDatabaseKinds()) {
       const retry = await patch(flakyApp, root.access_token, grace.user.id, { status: 'disabled' })
       t.equal(retry.statusCode, 200)
       t.same(calls, ['sessions', 'sessions'])
-      t.equal((await refreshOverHttp(auth, grace.refresh_token)).status, 401, 'her sessions are ended')
+      t.equal((await refreshOverHttp(auth, grace.refresh_token)).status, 403, 'her sessions are ended')
       t.equal((await eventsAbout(db, grace.user.id, ADMIN_EVENTS)).length, 1, 'one disable, audited once')
     })
   })

@@ -1,4 +1,5 @@
 // pnpm create-client --name NAME [--scopes "a b"]: registers a service client and prints its secret once.
+import { COMMAND_LINE_ACTOR } from '@portcullis/shared/audit/parties'
 import { migrateToLatest } from '@portcullis/shared/db/migrate'
 import { recordAuditEvent } from '@portcullis/shared/audit/record'
 import { createServiceClient, INTERNAL_SCOPES } from '../clients/service-clients.ts'
@@ -15,7 +16,7 @@ await runCommand('create-client', usage, { name: { type: 'string' }, scopes: { t
   await migrateToLatest(database.db)
   const now = Date.now()
   const { clientId, clientSecret } = await createServiceClient(database.db, name, scopes, now)
-  await recordAuditEvent(database.db, { type: 'service_client_created', actorId: 'cli', detail: { client_id: clientId, scopes } }, now)
+  await recordAuditEvent(database.db, { type: 'service_client_created', actorId: COMMAND_LINE_ACTOR, detail: { client_id: clientId, scopes } }, now)
   console.log(`create-client: created ${clientId} with scopes "${scopes.join(' ')}"`)
   console.log(`CLIENT_ID=${clientId}`)
   console.log(`CLIENT_SECRET=${clientSecret}`)

@@ -1,4 +1,5 @@
 // pnpm rotate-keys: adds a new signing key; old keys stay published until the tokens they signed have expired.
+import { COMMAND_LINE_ACTOR } from '@portcullis/shared/audit/parties'
 import { migrateToLatest } from '@portcullis/shared/db/migrate'
 import { recordAuditEvent } from '@portcullis/shared/audit/record'
 import { rotateSigningKeys } from '../keys/store.ts'
@@ -8,6 +9,6 @@ await runCommand('rotate-keys', 'usage: pnpm rotate-keys', {}, async (_args, { c
   await migrateToLatest(database.db)
   const now = Date.now()
   const { kid, retired } = await rotateSigningKeys(database.db, config.signingAlgorithm, now)
-  await recordAuditEvent(database.db, { type: 'signing_key_rotated', actorId: 'cli', detail: { kid, retired } }, now)
+  await recordAuditEvent(database.db, { type: 'signing_key_rotated', actorId: COMMAND_LINE_ACTOR, detail: { kid, retired } }, now)
   console.log(`rotate-keys: now signing with ${kid} (${config.signingAlgorithm}); retired ${retired.length > 0 ? retired.join(', ') : 'none'}, still published for ${config.accessTokenTtl + 60} s`)
 })

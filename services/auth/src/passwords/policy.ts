@@ -1,8 +1,12 @@
-// The password rules of DESIGN.md: a minimum length, no truncation, no composition rules, and no common password.
+// The password policy as auth applies it: the shared rules (services/shared/src/passwords/rules.ts) with this deployment's
+// settings, plus the 49,000 most common passwords, which only the server holds.
 import { dictionary } from '@zxcvbn-ts/language-common'
-import type { FieldError } from '@portcullis/shared/errors'
+import type { Config } from '@portcullis/shared/config'
+import { type FieldError, fieldProblem } from '@portcullis/shared/errors'
+import { type PasswordContext, type PasswordPolicy, passwordProblems } from '@portcullis/shared/passwords/rules'
 
 export const PASSWORD_MAX_LENGTH = 1024
+export const PRODUCT_NAME = 'Portcullis'
 
 const commonPasswords: ReadonlySet<string> = new Set(
   (dictionary['passwords-common'] as string[]).map((password) => password.toLowerCase()),
@@ -12,25 +16,11 @@ export function isCommonPassword(password: string): boolean {
   return commonPasswords.has(password.toLowerCase())
 }
 
-export interface PasswordContext {
-  minLength: number
-  username?: string | undefined
-  email?: string | null | undefined
+export function passwordPolicy(config: Pick<Config, 'passwordMinLength'>): PasswordPolicy {
+  return { minLength: config.passwordMinLength, maxLength: PASSWORD_MAX_LENGTH, productName: PRODUCT_NAME }
 }
 
-/** Returns what is wrong with a new password, as messages for the given field; empty when it is acceptable. */
-export function passwordProblems(field: string, password: string, context: PasswordContext): FieldError[] {
-  const problems: FieldError[] = []
-  const length = [...password].length
-  if (length < context.minLength) problems.push({ field, message: `must be at least ${context.minLength} characters long` })
-  if (length > PASSWORD_MAX_LENGTH) problems.push({ field, message: `must be at most ${PASSWORD_MAX_LENGTH} characters long` })
-  if (isCommonPassword(password)) problems.push({ field, message: 'is too common; choose one that is harder to guess' })
-  const lower = password.toLowerCase()
-  if (context.username && lower === context.username.toLowerCase()) {
-    problems.push({ field, message: 'must not be the same as the username' })
-  }
-  if (context.email && lower === context.email.toLowerCase()) {
-    problems.push({ field, message: 'must not be the same as the email address' })
-  }
-  return problems
+/** What is wrong with a new password, as one sentence per broken rule for the given field; empty when it is acceptable. */
+export function newPasswordProblems(field: string, password: string, policy: PasswordPolicy, context: PasswordContext, label?: string): FieldError[] {
+  return passwordProblems(password, policy, context, { isCommon: isCommonPassword }).map((check) => fieldProblem(field, check.problem, check.code, label))
 }

@@ -3,10 +3,10 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { PasswordChangeRequest } from '@portcullis/shared/api/auth'
 import { ProblemSchema } from '@portcullis/shared/api/common'
-import { validationFailed } from '@portcullis/shared/errors'
+import { fieldProblem, validationFailed } from '@portcullis/shared/errors'
 import { recordAuditEvent } from '@portcullis/shared/audit/record'
 import { requestOrigin } from '@portcullis/shared/request-origin'
-import { passwordProblems } from '../passwords/policy.ts'
+import { newPasswordProblems, passwordPolicy } from '../passwords/policy.ts'
 import { revokeUserSessions } from '../sessions/revoke.ts'
 import { recordLoginFailure, secondsUntilAllowed, throttleKeys } from '../throttle/login-throttle.ts'
 import { tooManyAttempts } from '@portcullis/shared/errors'
@@ -38,10 +38,10 @@ export async function passwordRoute(app: FastifyInstance): Promise<void> {
       if (wait > 0) throw tooManyAttempts(wait)
       if (!(await app.passwords.verify(user.password_hash, current_password))) {
         await recordLoginFailure(app.db, keys, app.throttleRules, now)
-        throw validationFailed([{ field: 'current_password', message: 'is not your current password' }], 'current_password is not your current password')
+        throw validationFailed([fieldProblem('current_password', 'is not your current password', 'wrong_password', 'That')])
       }
-      const problems = passwordProblems('new_password', new_password, { minLength: app.config.passwordMinLength, username: user.username, email: user.email })
-      if (new_password === current_password) problems.push({ field: 'new_password', message: 'must differ from the current password' })
+      const problems = newPasswordProblems('new_password', new_password, passwordPolicy(app.config), { username: user.username, email: user.email })
+      if (new_password === current_password) problems.push(fieldProblem('new_password', 'must differ from the current password', 'unchanged'))
       if (problems.length > 0) throw validationFailed(problems)
 
       await setPasswordHash(app.db, user.id, await app.passwords.hash(new_password), now, true)

@@ -37,6 +37,12 @@ export async function refreshRoute(app: FastifyInstance): Promise<void> {
       const now = app.now()
       const result = await rotateRefreshToken(app.db, presented.token, app.sessionPolicy, now)
       const origin = requestOrigin(request)
+      // A disabled account is told so, whatever became of the session (disabling it revoked every session first).
+      const user = result.kind === 'unknown' ? undefined : await findUserById(app.db, result.userId)
+      if (result.kind !== 'unknown' && user?.status !== 'active') {
+        if (result.kind === 'rotated') await revokeSession(app.db, result.sessionId, 'disabled', now, app.config.accessTokenTtl)
+        throw failed(new AccountDisabled())
+      }
       switch (result.kind) {
         case 'unknown':
           throw failed(new InvalidRefreshToken())
@@ -52,11 +58,7 @@ export async function refreshRoute(app: FastifyInstance): Promise<void> {
           )
           throw failed(new RefreshTokenReused())
         case 'rotated': {
-          const user = await findUserById(app.db, result.userId)
-          if (user?.status !== 'active') {
-            await revokeSession(app.db, result.sessionId, 'disabled', now, app.config.accessTokenTtl)
-            throw failed(new AccountDisabled())
-          }
+          if (!user) throw failed(new InvalidRefreshToken())
           const mode = presented.via === 'cookie' ? 'cookie' : 'token'
           return tokenResponse(app, reply, user, { sessionId: result.sessionId, refreshToken: result.refreshToken }, mode)
         }

@@ -3,11 +3,11 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { SignupRequest, SignupResponse } from '@portcullis/shared/api/auth'
 import { ProblemSchema } from '@portcullis/shared/api/common'
-import { type FieldError, validationFailed } from '@portcullis/shared/errors'
+import { type FieldError, fieldProblem, validationFailed } from '@portcullis/shared/errors'
 import { recordAuditEvent } from '@portcullis/shared/audit/record'
 import { requestOrigin } from '@portcullis/shared/request-origin'
 import { toPublicUser } from '@portcullis/shared/users/public-user'
-import { passwordProblems } from '../passwords/policy.ts'
+import { newPasswordProblems, passwordPolicy } from '../passwords/policy.ts'
 import { insertUser } from '../users/queries.ts'
 
 export async function signupRoute(app: FastifyInstance): Promise<void> {
@@ -23,13 +23,9 @@ export async function signupRoute(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const { username, password, confirm_password, email } = request.body
-      const problems: FieldError[] = passwordProblems('password', password, {
-        minLength: app.config.passwordMinLength,
-        username,
-        email,
-      })
+      const problems: FieldError[] = newPasswordProblems('password', password, passwordPolicy(app.config), { username, email })
       if (confirm_password !== undefined && confirm_password !== password) {
-        problems.push({ field: 'confirm_password', message: 'does not match the password' })
+        problems.push(fieldProblem('confirm_password', 'does not match the password', 'mismatch', 'The confirmation'))
       }
       if (problems.length > 0) throw validationFailed(problems)
 

@@ -43,7 +43,7 @@ export async function createSession(
       .execute()
     await trx
       .insertInto('refresh_tokens')
-      .values({ id: newId(), session_id: sessionId, token_hash: hashRefreshToken(refreshToken), created_at: now, rotated_at: null })
+      .values({ id: newId(), session_id: sessionId, token_hash: hashRefreshToken(refreshToken), created_at: now, rotated_at: null, successor: null })
       .execute()
   })
   return { sessionId, refreshToken }

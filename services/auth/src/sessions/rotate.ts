@@ -1,10 +1,12 @@
-// Refresh-token rotation: every use replaces the token; a replaced token used again past the grace window is theft and ends the session.
+// Refresh-token rotation: every use replaces the token; a replaced token used again within the grace window gets the same
+// successor back (two tabs refreshing at once share one chain); used again after it, it is theft and ends the session.
 import type { Kysely } from 'kysely'
 import type { Database } from '@portcullis/shared/db/schema'
 import { newId } from '@portcullis/shared/ids'
 import type { SessionPolicy } from './policy.ts'
 import { generateRefreshToken, hashRefreshToken } from './refresh-token.ts'
 import { revokeSession } from './revoke.ts'
+import { openSuccessor, sealSuccessor } from './successor-seal.ts'
 
 export type RotationResult =
   | { kind: 'rotated'; sessionId: string; userId: string; refreshToken: string; viaGrace: boolean }
@@ -13,18 +15,71 @@ export type RotationResult =
   | { kind: 'expired'; sessionId: string; userId: string }
   | { kind: 'reused'; sessionId: string; userId: string }
 
-export async function rotateRefreshToken(
-  db: Kysely<Database>,
-  presented: string,
-  policy: SessionPolicy,
-  now: number,
-): Promise<RotationResult> {
-  const row = await db
+/** A chain longer than this within one grace window is not tabs racing; it is treated as reuse. */
+const LONGEST_GRACE_CHAIN = 32
+
+interface TokenRow {
+  id: string
+  rotated_at: number | null
+  successor: string | null
+}
+
+function findToken(db: Kysely<Database>, token: string) {
+  return db
     .selectFrom('refresh_tokens as t')
     .innerJoin('sessions as s', 's.id', 't.session_id')
-    .select(['t.id as token_id', 't.rotated_at', 's.id as session_id', 's.user_id', 's.revoked_at', 's.expires_at', 's.last_used_at'])
-    .where('t.token_hash', '=', hashRefreshToken(presented))
+    .select(['t.id as token_id', 't.rotated_at', 't.successor', 's.id as session_id', 's.user_id', 's.revoked_at', 's.expires_at', 's.last_used_at'])
+    .where('t.token_hash', '=', hashRefreshToken(token))
     .executeTakeFirst()
+}
+
+function tokenRow(db: Kysely<Database>, id: string): Promise<TokenRow | undefined> {
+  return db.selectFrom('refresh_tokens').select(['id', 'rotated_at', 'successor']).where('id', '=', id).executeTakeFirst()
+}
+
+/**
+ * Spends the token once: marks it rotated with its sealed successor and stores the successor, in one transaction. Of several
+ * requests racing for one token exactly one wins; the others find it spent and follow it to the same successor.
+ */
+async function spend(db: Kysely<Database>, tokenId: string, presented: string, sessionId: string, now: number): Promise<string | undefined> {
+  const successor = generateRefreshToken()
+  const won = await db.transaction().execute(async (trx) => {
+    const claimed = await trx
+      .updateTable('refresh_tokens')
+      .set({ rotated_at: now, successor: sealSuccessor(successor, presented, tokenId) })
+      .where('id', '=', tokenId)
+      .where('rotated_at', 'is', null)
+      .executeTakeFirst()
+    if (Number(claimed.numUpdatedRows) === 0) return false
+    await trx
+      .insertInto('refresh_tokens')
+      .values({ id: newId(), session_id: sessionId, token_hash: hashRefreshToken(successor), created_at: now, rotated_at: null, successor: null })
+      .execute()
+    await trx.updateTable('sessions').set({ last_used_at: now }).where('id', '=', sessionId).execute()
+    return true
+  })
+  return won ? successor : undefined
+}
+
+/** From a spent token to the session's live one, opening each link's seal with the token before it. */
+async function liveSuccessorOf(db: Kysely<Database>, spent: TokenRow, presented: string): Promise<string | undefined> {
+  let row = spent
+  let token = presented
+  for (let step = 0; step < LONGEST_GRACE_CHAIN; step++) {
+    if (row.successor === null) return undefined
+    const next = openSuccessor(row.successor, token, row.id)
+    if (next === undefined) return undefined
+    const nextRow = await findToken(db, next)
+    if (!nextRow) return undefined
+    if (nextRow.rotated_at === null) return next
+    row = { id: nextRow.token_id, rotated_at: nextRow.rotated_at, successor: nextRow.successor }
+    token = next
+  }
+  return undefined
+}
+
+export async function rotateRefreshToken(db: Kysely<Database>, presented: string, policy: SessionPolicy, now: number): Promise<RotationResult> {
+  const row = await findToken(db, presented)
   if (!row) return { kind: 'unknown' }
   const session = { sessionId: row.session_id, userId: row.user_id }
   if (row.revoked_at !== null) return { kind: 'revoked', ...session }
@@ -33,31 +88,28 @@ export async function rotateRefreshToken(
     return { kind: 'expired', ...session }
   }
 
-  let rotatedAt = row.rotated_at
-  if (rotatedAt === null) {
-    const claimed = await db
-      .updateTable('refresh_tokens')
-      .set({ rotated_at: now })
-      .where('id', '=', row.token_id)
-      .where('rotated_at', 'is', null)
-      .executeTakeFirst()
-    if (Number(claimed.numUpdatedRows) === 0) {
-      // Another request rotated it between our read and our write: judge it like any reuse.
-      const current = await db.selectFrom('refresh_tokens').select('rotated_at').where('id', '=', row.token_id).executeTakeFirst()
-      rotatedAt = current?.rotated_at ?? now
-    }
+  let spent: TokenRow = { id: row.token_id, rotated_at: row.rotated_at, successor: row.successor }
+  if (spent.rotated_at === null) {
+    const successor = await spend(db, spent.id, presented, row.session_id, now)
+    if (successor !== undefined) return { kind: 'rotated', ...session, refreshToken: successor, viaGrace: false }
+    // Another request spent it between our read and our write: from here on it is a spent token like any other.
+    spent = (await tokenRow(db, spent.id)) ?? spent
   }
-  const viaGrace = rotatedAt !== null
-  if (rotatedAt !== null && now - rotatedAt > policy.reuseGraceMs) {
+  const rotatedAt = spent.rotated_at ?? now
+  if (now - rotatedAt > policy.reuseGraceMs) {
     await revokeSession(db, row.session_id, 'reuse', now, policy.accessTokenTtl)
     return { kind: 'reused', ...session }
   }
+  const live = await liveSuccessorOf(db, spent, presented)
+  // Within the window the holder gets the session's one live token; a chain that cannot be followed is not ours to extend.
+  if (live === undefined) {
+    await revokeSession(db, row.session_id, 'reuse', now, policy.accessTokenTtl)
+    return { kind: 'reused', ...session }
+  }
+  return { kind: 'rotated', ...session, refreshToken: live, viaGrace: true }
+}
 
-  const refreshToken = generateRefreshToken()
-  await db
-    .insertInto('refresh_tokens')
-    .values({ id: newId(), session_id: row.session_id, token_hash: hashRefreshToken(refreshToken), created_at: now, rotated_at: null })
-    .execute()
-  await db.updateTable('sessions').set({ last_used_at: now }).where('id', '=', row.session_id).execute()
-  return { kind: 'rotated', ...session, refreshToken, viaGrace }
+/** Forgets the sealed successors of tokens spent longer ago than the grace window: past it they can only mean reuse. */
+export async function forgetSpentSuccessors(db: Kysely<Database>, policy: SessionPolicy, now: number): Promise<void> {
+  await db.updateTable('refresh_tokens').set({ successor: null }).where('rotated_at', '<', now - policy.reuseGraceMs).where('successor', 'is not', null).execute()
 }

@@ -1,9 +1,10 @@
 // Makes sure an admin exists: creates the account, or promotes an existing one.
+import { COMMAND_LINE_ACTOR } from '@portcullis/shared/audit/parties'
 import type { Kysely } from 'kysely'
 import type { Database } from '@portcullis/shared/db/schema'
 import { recordAuditEvent } from '@portcullis/shared/audit/record'
 import type { PasswordHasher } from '../passwords/hash.ts'
-import { passwordProblems } from '../passwords/policy.ts'
+import { newPasswordProblems, passwordPolicy } from '../passwords/policy.ts'
 import { insertUser, normalizeLogin } from './queries.ts'
 
 export class InvalidAdminInput extends Error {
@@ -35,14 +36,14 @@ export async function ensureAdmin(
   if (existing) {
     if (existing.role === 'admin') return 'already_admin'
     await db.updateTable('users').set({ role: 'admin', updated_at: now }).where('id', '=', existing.id).execute()
-    await recordAuditEvent(db, { type: 'admin_promoted', userId: existing.id, actorId: 'cli' }, now)
+    await recordAuditEvent(db, { type: 'admin_promoted', userId: existing.id, actorId: COMMAND_LINE_ACTOR }, now)
     return 'promoted'
   }
   if (account.password === undefined) throw new InvalidAdminInput(`user "${username}" does not exist; give a password to create it`)
-  const problems = passwordProblems('password', account.password, { minLength: minPasswordLength, username, email: account.email })
-  if (problems.length > 0) throw new InvalidAdminInput(`the password ${problems.map((p) => p.message).join('; ')}`)
+  const problems = newPasswordProblems('password', account.password, passwordPolicy({ passwordMinLength: minPasswordLength }), { username, email: account.email }, 'The password')
+  if (problems.length > 0) throw new InvalidAdminInput(problems.map((p) => p.message).join(' '))
   const user = await insertUser(db, { username, email: account.email ?? null, passwordHash: await passwords.hash(account.password), role: 'admin' }, now)
-  await recordAuditEvent(db, { type: 'admin_created', userId: user.id, actorId: 'cli' }, now)
+  await recordAuditEvent(db, { type: 'admin_created', userId: user.id, actorId: COMMAND_LINE_ACTOR }, now)
   return 'created'
 }
 

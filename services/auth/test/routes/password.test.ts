@@ -101,10 +101,12 @@ for (const kind of testDatabaseKinds()) {
     t.test('a weak new_password is 422 naming new_password', async (t) => {
       const session = await signupAndLogin(app, 'rorymoore')
       for (const [password, message] of [
-        ['short', /at least 8 characters/],
+        ['short', /^New password must be at least 8 characters long\.$/],
         ['password123', /too common/],
-        ['qwertyuiop', /too common/],
-        ['RoryMoore', /same as the username/],
+        ['qwertyuiop', /sequence/],
+        ['RoryMoore', /built from your username/],
+        ['rorymoore1234', /built from your username/],
+        ['zzzzzzzzzz', /repeat/],
         [STRONG_PASSWORD, /differ/],
       ] as const) {
         const res = await changePassword(app, session.access_token, { current_password: STRONG_PASSWORD, new_password: password })
@@ -114,7 +116,8 @@ for (const kind of testDatabaseKinds()) {
           res.json().errors.every((e: { field: string }) => e.field === 'new_password'),
           `${password}: every error names new_password`,
         )
-        t.match(res.json().errors[0], { field: 'new_password', message }, password)
+        const messages = (res.json().errors as Array<{ message: string }>).map((e) => e.message)
+        t.ok(messages.some((text) => message.test(text)), `${password}: ${messages.join(' ')}`)
       }
       t.equal((await login(app, 'rorymoore', STRONG_PASSWORD)).statusCode, 200, 'the password is unchanged')
       t.equal((await refresh(app, session.refresh_token)).statusCode, 200, 'the session lives on')

@@ -100,37 +100,50 @@ for (const kind of testDatabaseKinds()) {
       t.equal(logoutAll.statusCode, 401, 'access tokens of the revoked session are refused by auth')
     })
 
-    t.test('within the grace window a rotated token still succeeds with yet another token', async (t) => {
+    /** The refresh tokens of a session that can still be used: exactly one, whatever raced. */
+    async function liveTokens(sessionOf: string): Promise<number> {
+      const sid = claimsOf(sessionOf).sid as string
+      const rows = await database.handle.db.selectFrom('refresh_tokens').select('id').where('session_id', '=', sid).where('rotated_at', 'is', null).execute()
+      return rows.length
+    }
+
+    async function reuseEvents(userId: string): Promise<number> {
+      const rows = await database.handle.db
+        .selectFrom('audit_events')
+        .select('type')
+        .where('user_id', '=', userId)
+        .where('type', '=', 'refresh_reuse_detected')
+        .execute()
+      return rows.length
+    }
+
+    t.test('within the grace window a spent token gets the same successor again, so the session does not fork', async (t) => {
       const login = await signupAndLogin(app, 'grace-user')
       const first = await refreshWithBody(app, login.refresh_token)
       t.equal(first.statusCode, 200)
       clock.advance(5_000)
       const again = await refreshWithBody(app, login.refresh_token)
       t.equal(again.statusCode, 200, 'the second tab is not logged out')
-      const tokens = new Set([login.refresh_token, first.json().refresh_token, again.json().refresh_token])
-      t.equal(tokens.size, 3, 'every answer carries a different refresh token')
-      const events = await database.handle.db.selectFrom('audit_events').select('type').where('user_id', '=', login.user.id).execute()
-      t.notOk(
-        events.some((e) => e.type === 'refresh_reuse_detected'),
-        'no reuse is recorded',
-      )
+      t.equal(again.json().refresh_token, first.json().refresh_token, 'it gets the successor the first tab got')
+      t.not(again.json().access_token, first.json().access_token, 'with an access token of its own')
+      t.equal(await liveTokens(login.access_token), 1, 'the session has one live refresh token')
+      t.equal(await reuseEvents(login.user.id), 0, 'no reuse is recorded')
       const next = await refreshWithBody(app, again.json().refresh_token)
       t.equal(next.statusCode, 200, 'the session is still alive')
     })
 
-    t.test('two concurrent refreshes with the same token both succeed', async (t) => {
+    t.test('two concurrent refreshes with the same token both succeed with one successor', async (t) => {
       const login = await signupAndLogin(app, 'twotabs-user')
       const [a, b] = await Promise.all([refreshWithBody(app, login.refresh_token), refreshWithBody(app, login.refresh_token)])
       t.equal(a.statusCode, 200, a.body)
       t.equal(b.statusCode, 200, b.body)
-      t.not(a.json().refresh_token, b.json().refresh_token)
-      for (const res of [a, b]) {
-        const next = await refreshWithBody(app, res.json().refresh_token)
-        t.equal(next.statusCode, 200, 'each answer can be refreshed again')
-      }
+      t.equal(a.json().refresh_token, b.json().refresh_token, 'the same successor for both')
+      t.equal(await liveTokens(login.access_token), 1)
+      const next = await refreshWithBody(app, a.json().refresh_token)
+      t.equal(next.statusCode, 200, 'the shared successor refreshes again')
     })
 
-    t.test('a burst of concurrent refreshes with one token all succeed (racing rotations stay within grace)', async (t) => {
+    t.test('a burst of concurrent refreshes with one token: all succeed, one live token, and reuse still caught after the window', async (t) => {
       const login = await signupAndLogin(app, 'manytabs-user')
       const answers = await Promise.all(Array.from({ length: 6 }, () => refreshWithBody(app, login.refresh_token)))
       t.same(
@@ -138,14 +151,36 @@ for (const kind of testDatabaseKinds()) {
         answers.map(() => 200),
         answers.map((res) => res.json().code ?? 'ok').join(' '),
       )
-      t.equal(new Set(answers.map((res) => res.json().refresh_token)).size, answers.length, 'each tab gets its own refresh token')
-      const events = await database.handle.db
-        .selectFrom('audit_events')
-        .select('type')
-        .where('user_id', '=', login.user.id)
-        .where('type', '=', 'refresh_reuse_detected')
-        .execute()
-      t.equal(events.length, 0, 'no reuse is recorded')
+      t.equal(new Set(answers.map((res) => res.json().refresh_token)).size, 1, 'every tab got the same successor')
+      t.equal(await liveTokens(login.access_token), 1, 'the session has exactly one live refresh token')
+      t.equal(await reuseEvents(login.user.id), 0, 'no reuse is recorded')
+      clock.advance(11_000)
+      const stolen = await refreshWithBody(app, login.refresh_token)
+      t.equal(stolen.json().code, 'refresh_token_reused', 'the spent token past the window is theft')
+      const live = await refreshWithBody(app, answers[0]?.json().refresh_token)
+      t.equal(live.json().code, 'session_revoked', 'and it ends the one chain the session had')
+    })
+
+    t.test('a spent token within the window follows the chain to the live token', async (t) => {
+      const login = await signupAndLogin(app, 'chain-user')
+      const b = (await refreshWithBody(app, login.refresh_token)).json().refresh_token
+      clock.advance(1_000)
+      const c = (await refreshWithBody(app, b)).json().refresh_token
+      clock.advance(1_000)
+      const late = await refreshWithBody(app, login.refresh_token)
+      t.equal(late.statusCode, 200, 'a tab that slept through two rotations is not logged out')
+      t.equal(late.json().refresh_token, c, 'it gets the live token, not a spent one')
+      t.equal(await liveTokens(login.access_token), 1)
+    })
+
+    t.test('the database alone does not give away a successor: it is sealed with the spent token', async (t) => {
+      const login = await signupAndLogin(app, 'sealed-user')
+      const next = (await refreshWithBody(app, login.refresh_token)).json().refresh_token
+      const rows = await database.handle.db.selectFrom('refresh_tokens').select(['successor', 'token_hash']).where('rotated_at', 'is not', null).execute()
+      for (const row of rows) {
+        t.notMatch(row.successor ?? '', next, 'no successor is stored in the clear')
+        t.notOk(row.successor?.includes(next.slice(0, 16)))
+      }
     })
 
     t.test('a refreshed access token carries the current role', async (t) => {
@@ -166,8 +201,11 @@ for (const kind of testDatabaseKinds()) {
       t.equal(res.json().code, 'account_disabled')
       t.notOk('access_token' in res.json())
       const viaHeader = await app.inject({ method: 'POST', url: '/auth/refresh', headers: bearer(login.refresh_token) })
-      t.equal(viaHeader.statusCode, 401, 'the session is gone afterwards')
+      t.equal(viaHeader.json().code, 'account_disabled', 'asked again, the account is still said to be disabled (not "session ended")')
       t.notOk('access_token' in viaHeader.json())
+      const sid = claimsOf(login.access_token).sid as string
+      const session = await database.handle.db.selectFrom('sessions').select('revoked_at').where('id', '=', sid).executeTakeFirstOrThrow()
+      t.not(session.revoked_at, null, 'the session is gone afterwards')
     })
 
     t.test('garbage refresh tokens are refused with 401 invalid_refresh_token, never a 5xx', async (t) => {

@@ -1,6 +1,6 @@
 // Request and response schemas of the admin service's routes, shared with the web client.
 import { type Static, Type } from 'typebox'
-import { NO_NUL, RoleSchema, UserSchema, UserStatusSchema } from './common.ts'
+import { EventPartySchema, PLAIN_TEXT, RoleSchema, UserSchema, UserStatusSchema } from './common.ts'
 
 export { IdParams as UserIdParams } from './auth.ts'
 
@@ -18,6 +18,10 @@ export const AuditEventSchema = Type.Object({
   type: Type.String(),
   user_id: Type.Union([Type.String(), Type.Null()]),
   actor_id: Type.Union([Type.String(), Type.Null()]),
+  /** The account the event is about, by username (null when none, or when the account has since been deleted). */
+  user: Type.Union([EventPartySchema, Type.Null()]),
+  /** Who did it: the user themselves, an admin, a service client by name, or the command line. */
+  actor: Type.Union([EventPartySchema, Type.Null()]),
   ip: Type.Union([Type.String(), Type.Null()]),
   user_agent: Type.Union([Type.String(), Type.Null()]),
   detail: Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()]),
@@ -53,7 +57,7 @@ export const UserListQuery = Type.Object(
   {
     limit: Type.Optional(Limit),
     cursor: Type.Optional(Cursor),
-    q: Type.Optional(Type.String({ maxLength: 254, pattern: NO_NUL, description: 'case-insensitive prefix of the username or email' })),
+    q: Type.Optional(Type.String({ maxLength: 254, pattern: PLAIN_TEXT, title: 'Search', description: 'case-insensitive prefix of the username or email' })),
     role: Type.Optional(RoleSchema),
     status: Type.Optional(UserStatusSchema),
     sort: Type.Optional(userSort({ default: '-created_at' })),

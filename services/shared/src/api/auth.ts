@@ -1,19 +1,29 @@
 // Request and response schemas of the auth service's public and internal routes, shared with the web client.
 import { type Static, Type } from 'typebox'
-import { NO_NUL, UserSchema } from './common.ts'
+import { NO_NUL, PLAIN_TEXT, UserSchema } from './common.ts'
 
 export const USERNAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{2,31}$'
 
-export const Username = Type.String({ pattern: USERNAME_PATTERN, description: '3 to 32 letters, digits, dots, dashes or underscores' })
-export const Email = Type.String({ format: 'email', maxLength: 254 })
+export const Username = Type.String({
+  pattern: USERNAME_PATTERN,
+  title: 'Username',
+  description: '3 to 32 letters, digits, dots, dashes or underscores',
+  errorMessage: 'must be 3 to 32 characters: letters, digits, dots, dashes or underscores, starting with a letter or digit',
+})
+export const Email = Type.String({
+  format: 'email',
+  maxLength: 254,
+  title: 'Email',
+  errorMessage: 'must be an email address like name@example.com',
+})
 /** Any password the server can hash: the length and block-list rules are applied by the service, with field messages. */
-export const Password = Type.String({ minLength: 1, maxLength: 1024, pattern: NO_NUL })
+export const Password = Type.String({ minLength: 1, maxLength: 1024, pattern: NO_NUL, title: 'Password' })
 
 export const SignupRequest = Type.Object(
   {
     username: Username,
     password: Password,
-    confirm_password: Type.Optional(Password),
+    confirm_password: Type.Optional({ ...Password, title: 'Confirm password' }),
     email: Type.Optional(Type.Union([Email, Type.Null()])),
   },
   { additionalProperties: false },
@@ -22,11 +32,11 @@ export type SignupRequest = Static<typeof SignupRequest>
 
 export const SignupResponse = Type.Object({ user: UserSchema })
 
-export const SessionModeSchema = Type.Union([Type.Literal('cookie'), Type.Literal('token')])
+export const SessionModeSchema = Type.Union([Type.Literal('cookie'), Type.Literal('token')], { title: 'Session', errorMessage: 'must be "cookie" or "token"' })
 
 export const LoginRequest = Type.Object(
   {
-    username: Type.String({ minLength: 1, maxLength: 254, pattern: NO_NUL, description: 'username or email' }),
+    username: Type.String({ minLength: 1, maxLength: 254, pattern: PLAIN_TEXT, title: 'Username or email', description: 'username or email' }),
     password: Password,
     session: Type.Optional(SessionModeSchema),
   },
@@ -50,10 +60,18 @@ export const RefreshRequest = Type.Object(
 export type RefreshRequest = Static<typeof RefreshRequest>
 
 export const PasswordChangeRequest = Type.Object(
-  { current_password: Password, new_password: Password },
+  { current_password: { ...Password, title: 'Current password' }, new_password: { ...Password, title: 'New password' } },
   { additionalProperties: false },
 )
 export type PasswordChangeRequest = Static<typeof PasswordChangeRequest>
+
+/** GET /auth/password-policy: the settings behind the password rules, so a client shows the rules the server applies. */
+export const PasswordPolicyResponse = Type.Object({
+  min_length: Type.Integer({ description: 'PASSWORD_MIN_LENGTH: the fewest characters a password may have' }),
+  max_length: Type.Integer({ description: 'the most characters a password may have' }),
+  product_name: Type.String({ description: 'the name a password must not be built from, besides the username and email' }),
+})
+export type PasswordPolicyResponse = Static<typeof PasswordPolicyResponse>
 
 export const JwksResponse = Type.Object({
   keys: Type.Array(

@@ -1,13 +1,19 @@
 // Request and response schemas of the user service's routes, shared with the web client.
 import { type Static, Type } from 'typebox'
 import { Email, IdParams, SessionModeSchema } from './auth.ts'
-import { NO_NUL, UserSchema } from './common.ts'
+import { EventPartySchema, PLAIN_TEXT, UserSchema } from './common.ts'
 
 /** The signed-in user's own profile: the same shape as every other user view. */
 export const ProfileResponse = UserSchema
 export type ProfileResponse = Static<typeof ProfileResponse>
 
-export const DisplayName = Type.String({ minLength: 1, maxLength: 100, pattern: NO_NUL })
+export const DisplayName = Type.String({
+  minLength: 1,
+  maxLength: 100,
+  pattern: PLAIN_TEXT,
+  title: 'Display name',
+  errorMessage: 'must be 1 to 100 characters of visible text, with no control or invisible formatting characters',
+})
 
 /** Each field is optional; null clears it. */
 export const ProfileUpdateRequest = Type.Object(
@@ -41,6 +47,8 @@ export const AccountEventSchema = Type.Object({
   id: Type.String(),
   type: Type.String(),
   at: Type.String({ format: 'date-time' }),
+  /** Who did it when it was not the user themselves: an admin by username, a service by name, or the command line. */
+  actor: Type.Union([EventPartySchema, Type.Null()]),
   ip: Type.Union([Type.String(), Type.Null()]),
   user_agent: Type.Union([Type.String(), Type.Null()]),
 })

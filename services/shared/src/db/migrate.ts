@@ -3,11 +3,15 @@ import type { Kysely } from 'kysely'
 import { type Migration, type MigrationResult, Migrator } from 'kysely/migration'
 import * as initial from './migrations/0001_initial.ts'
 import * as adminIndexes from './migrations/0002_admin_indexes.ts'
+import * as refreshSuccessor from './migrations/0003_refresh_successor.ts'
+import * as revocationFeedOrder from './migrations/0004_revocation_feed_order.ts'
 import type { Database } from './schema.ts'
 
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_admin_indexes': adminIndexes,
+  '0003_refresh_successor': refreshSuccessor,
+  '0004_revocation_feed_order': revocationFeedOrder,
 }
 
 export class MigrationFailed extends Error {

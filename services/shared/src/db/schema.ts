@@ -39,6 +39,8 @@ export interface RefreshTokensTable {
   token_hash: string
   created_at: number
   rotated_at: number | null
+  /** Once rotated: the next token of the session, sealed with a key derived from this one (sessions/successor-seal.ts). */
+  successor: string | null
 }
 
 export interface SigningKeysTable {

@@ -42,7 +42,8 @@ for (const kind of testDatabaseKinds()) {
         body.recent_events.map((e) => e.type),
         ['profile_updated', 'login_succeeded', 'signup'],
       )
-      t.same(Object.keys(body.recent_events[0] ?? {}).sort(), ['at', 'id', 'ip', 'type', 'user_agent'], 'no detail, no actor')
+      t.same(Object.keys(body.recent_events[0] ?? {}).sort(), ['actor', 'at', 'id', 'ip', 'type', 'user_agent'], 'no detail')
+      t.equal(body.recent_events[0]?.actor, null, 'no actor named when the user did it themselves')
       t.match(body.recent_events[0], { type: 'profile_updated', user_agent: 'dash-test/1.0', at: /^\d{4}-\d{2}-\d{2}T.*Z$/ })
       const bobs = await dashboard(bob.access_token)
       t.same(
