@@ -2,6 +2,8 @@
 import { execFile } from 'node:child_process'
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
+import { createServer } from 'node:http'
+import { type AddressInfo, BlockList } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
@@ -18,7 +20,7 @@ import {
   parseDockerignore,
   stageChain,
 } from './dockerfile.ts'
-import { configVariables, readEnvFile, readRepoFile, repoPath, repoRoot, runtimePackagesOf, workspacePackages } from './repository.ts'
+import { configVariables, listening, readEnvFile, readRepoFile, repoPath, repoRoot, runtimePackagesOf, workspacePackages } from './repository.ts'
 
 const run = promisify(execFile)
 const dockerDir = repoPath('infra/docker')
@@ -111,12 +113,15 @@ function dockerfileProblems(file: Dockerfile): string[] {
       if (health !== 'NONE') problems.push(`${target}: a one-shot job should say HEALTHCHECK NONE`)
       if (image.exposed.length > 0) problems.push(`${target}: a one-shot job exposes ${image.exposed.join(' ')}`)
     } else {
+      const { managementPort } = listening(image.env)
       if (health === undefined || health === 'NONE') problems.push(`${target}: no HEALTHCHECK`)
       else if (health[0] !== 'node' || !/fetch\(.*\/healthz/.test(health.join(' '))) problems.push(`${target}: HEALTHCHECK does not fetch /healthz with node`)
-      else if (!/process\.env\.PORT/.test(health.join(' ')) && !health.join(' ').includes(`:${port}/`))
-        problems.push(`${target}: HEALTHCHECK probes another port`)
+      // The public port answers 404 there; which port it does ask is run for real in "each HEALTHCHECK asks …".
+      else if (!/process\.env\.MANAGEMENT_PORT/.test(health.join(' '))) problems.push(`${target}: HEALTHCHECK ignores MANAGEMENT_PORT`)
       if (image.env.get('PORT') !== String(port)) problems.push(`${target}: ENV PORT is ${image.env.get('PORT')}, not ${port}`)
       if (!image.exposed.includes(String(port))) problems.push(`${target}: does not EXPOSE ${port}`)
+      // EXPOSE is what `docker run -P` publishes: the management port stays off it.
+      if (image.exposed.includes(String(managementPort))) problems.push(`${target}: EXPOSEs its management port ${managementPort}`)
       if (image.env.get('HOST') !== '0.0.0.0') problems.push(`${target}: HOST is not 0.0.0.0, so nothing outside the container reaches it`)
     }
   }
@@ -196,6 +201,34 @@ t.test('the Dockerfile', async (t) => {
     )
   })
 
+  t.test('each HEALTHCHECK asks the management port: MANAGEMENT_PORT, else PORT + 1000', async (t) => {
+    // A management port that answers /healthz; the public port of the same process would answer 404 there.
+    const server = createServer((request, response) => {
+      response.statusCode = request.url === '/healthz' ? 200 : 404
+      response.end()
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())))
+    const management = (server.address() as AddressInfo).port
+    for (const [target, port] of Object.entries(TARGETS)) {
+      if (port === undefined) continue
+      const healthcheck = imageConfig(dockerfile, target).healthcheck
+      const command = healthcheck ? healthcheckCommand(healthcheck) : 'NONE'
+      if (command === 'NONE' || command[0] !== 'node') {
+        t.fail(`${target}: no node HEALTHCHECK to run`)
+        continue
+      }
+      const healthy = (env: Record<string, string>) =>
+        run(process.execPath, command.slice(1), { env: { PATH: process.env.PATH, ...env }, timeout: 10_000 }).then(
+          () => true,
+          () => false,
+        )
+      t.ok(await healthy({ PORT: String(management - 1000) }), `${target}: healthy when PORT + 1000 answers`)
+      t.ok(await healthy({ PORT: String(port), MANAGEMENT_PORT: String(management) }), `${target}: healthy when MANAGEMENT_PORT answers`)
+      t.notOk(await healthy({ PORT: String(management) }), `${target}: not when only PORT answers /healthz`)
+    }
+  })
+
   t.test('the checks catch a broken Dockerfile', async (t) => {
     const broken = (from: string, to: string) => {
       t.ok(dockerfileText.includes(from), `the Dockerfile has "${from}"`)
@@ -213,6 +246,13 @@ t.test('the Dockerfile', async (t) => {
     t.match(broken('COPY gateway/src gateway/src', '').join('\n'), /gateway: \/app\/gateway\/src is not copied/)
     t.match(broken('FROM runtime AS auth', 'FROM build AS auth').join('\n'), /auth: built on a build stage/)
     t.match(broken('ENV PORT=8083', 'ENV PORT=8084').join('\n'), /admin: ENV PORT is 8084, not 8083/)
+    t.match(broken('EXPOSE 8081\n', 'EXPOSE 8081 9081\n').join('\n'), /auth: EXPOSEs its management port 9081/)
+    t.match(
+      dockerfileProblems(
+        parseDockerfile(dockerfileText.replaceAll('(process.env.MANAGEMENT_PORT || Number(process.env.PORT) + 1000)', 'process.env.PORT')),
+      ).join('\n'),
+      /gateway: HEALTHCHECK ignores MANAGEMENT_PORT/,
+    )
     const withoutHealthcheck = dockerfileText.replace(/HEALTHCHECK --interval[^\n]*\n[^\n]*\nCMD \["node", "services\/user/, 'CMD ["node", "services/user')
     t.match(dockerfileProblems(parseDockerfile(withoutHealthcheck)).join('\n'), /user: no HEALTHCHECK/)
   })
@@ -247,6 +287,7 @@ interface ComposeService {
   healthcheck?: { test: string[] }
   volumes?: Array<string | { type: string; source: string; target: string; read_only?: boolean }>
   network_mode?: string
+  networks?: string[] | Record<string, { ipv4_address?: string } | null>
   ports?: string[]
   deploy?: { replicas?: number }
   read_only?: boolean
@@ -256,6 +297,7 @@ interface ComposeService {
 interface Compose {
   name: string
   services: Record<string, ComposeService>
+  networks?: Record<string, { ipam?: { config?: Array<{ subnet?: string; ip_range?: string }> } } | null>
   volumes: Record<string, unknown>
 }
 
@@ -383,6 +425,78 @@ function composeProblems(compose: Compose): string[] {
       problems.push(`nginx listens on ${port}, which the gateway's namespace does not publish`)
   }
   if (nginx?.depends_on?.gateway === undefined) problems.push('nginx does not wait for the gateway')
+  return [...problems, ...trustProblems(compose), ...publishedPortProblems(compose), ...keyEncryptionProblems(compose)]
+}
+
+/** Whether an IPv4 address is inside a CIDR. */
+function inSubnet(address: string, cidr: string | undefined): boolean {
+  const [network, bits] = (cidr ?? '').split('/')
+  if (!network || !bits) return false
+  const list = new BlockList()
+  list.addSubnet(network, Number(bits))
+  return list.check(address)
+}
+
+/** The gateway has a fixed address of the project network, its connections' source, and the only one whose
+ * X-Forwarded-For auth, user and admin believe; the gateway itself believes Nginx, on its loopback. */
+function trustProblems(compose: Compose): string[] {
+  const problems: string[] = []
+  const gateway = compose.services.gateway ?? {}
+  const networks = Array.isArray(gateway.networks) ? Object.fromEntries(gateway.networks.map((name) => [name, null])) : (gateway.networks ?? {})
+  const attached = Object.entries(networks)
+  // On two networks its source address would depend on the destination.
+  if (attached.length !== 1) return [`gateway: on ${attached.length} networks with a fixed address, not one`]
+  const [network, settings] = attached[0] as [string, { ipv4_address?: string } | null]
+  const address = settings?.ipv4_address
+  if (!address) return [`gateway: no fixed ipv4_address on ${network}`]
+  const ipam = compose.networks?.[network]?.ipam?.config?.[0]
+  if (!inSubnet(address, ipam?.subnet)) problems.push(`gateway: ${address} is not in the subnet ${ipam?.subnet} of ${network}`)
+  // Addresses Docker hands out come from ip_range (the whole subnet without one): a container started first could take it.
+  if (!ipam?.ip_range || inSubnet(address, ipam.ip_range)) problems.push(`gateway: ${address} is one Docker may give another container first`)
+  const env = serviceEnvironment(gateway)
+  if (env.get('PROXY_SOURCE_ADDRESS') !== address)
+    problems.push(`gateway: PROXY_SOURCE_ADDRESS is ${env.get('PROXY_SOURCE_ADDRESS')}, not its address ${address}`)
+  if (env.get('TRUST_PROXY') !== '127.0.0.1') problems.push(`gateway: TRUST_PROXY is ${env.get('TRUST_PROXY')}, not Nginx's 127.0.0.1`)
+  for (const name of ['auth', 'user', 'admin']) {
+    const trust = serviceEnvironment(compose.services[name] ?? {}).get('TRUST_PROXY')
+    if (trust !== address) problems.push(`${name}: TRUST_PROXY is ${trust}, not the gateway's address ${address}`)
+  }
+  return problems
+}
+
+/** Only Nginx's ports are published (from the gateway's namespace, which Nginx shares); no management port ever is. */
+function publishedPortProblems(compose: Compose): string[] {
+  const problems: string[] = []
+  for (const [name, service] of portcullisServices(compose)) {
+    const target = service.build?.target ?? ''
+    // An unknown target is reported by composeProblems already.
+    if (!dockerfile.stages.some((stage) => stage.name === target)) continue
+    const env = new Map([...imageConfig(dockerfile, target).env, ...serviceEnvironment(service)])
+    const { managementPort } = listening(env)
+    for (const mapping of service.ports ?? []) {
+      const containerPort = Number(mapping.split(':').at(-1)?.split('/')[0])
+      if (containerPort === managementPort) problems.push(`${name}: publishes its management port ${managementPort}`)
+      else if (name !== 'gateway' || !nginxConfig.listens.includes(containerPort)) problems.push(`${name}: publishes ${mapping}, which is not Nginx's`)
+    }
+    const healthcheck = service.healthcheck?.test?.join(' ')
+    if (healthcheck !== undefined && !healthcheck.includes('MANAGEMENT_PORT') && !healthcheck.includes(`:${managementPort}/`))
+      problems.push(`${name}: its healthcheck does not ask the management port ${managementPort}`)
+  }
+  return problems
+}
+
+/** KEY_ENCRYPTION_KEY(_PREVIOUS) reach auth and the auth commands (the migrate image), and no other container. */
+function keyEncryptionProblems(compose: Compose): string[] {
+  const problems: string[] = []
+  for (const [name, service] of portcullisServices(compose)) {
+    const env = serviceEnvironment(service)
+    const needs = service.build?.target === 'auth' || service.build?.target === 'migrate'
+    for (const variable of ['KEY_ENCRYPTION_KEY', 'KEY_ENCRYPTION_KEY_PREVIOUS']) {
+      if (needs && !env.get(variable)?.includes(`\${${variable}`))
+        problems.push(`${name}: ${variable} is not \${${variable}} of infra/docker/.env or the shell`)
+      if (!needs && env.has(variable)) problems.push(`${name}: gets ${variable}, which only auth needs`)
+    }
+  }
   return problems
 }
 
@@ -426,6 +540,32 @@ t.test('compose.yaml', async (t) => {
       broken('/etc/letsencrypt/live/portcullis.example.com/privkey.pem', '/etc/nginx/privkey.pem'),
       /portcullis.conf reads \/etc\/letsencrypt\/live\/portcullis.example.com\/privkey.pem, which is not mounted/,
     )
+    t.match(
+      broken(
+        /( {4}environment:\n {6}DATABASE_URL: \*database-url\n {6}AUTH_URL: http:\/\/auth:8081\n {6})TRUST_PROXY: \*gateway-address/,
+        '$1TRUST_PROXY: 172.16.0.0/12',
+      ),
+      /user: TRUST_PROXY is 172\.16\.0\.0\/12, not the gateway's address 172\.30\.0\.10/,
+      'a service believing the whole network',
+    )
+    t.match(broken('          ip_range: 172.30.0.128/25\n', ''), /gateway: 172\.30\.0\.10 is one Docker may give another container first/)
+    t.match(broken('ipv4_address: *gateway-address', 'ipv4_address: 172.31.0.10'), /gateway: 172\.31\.0\.10 is not in the subnet 172\.30\.0\.0\/24/)
+    t.match(broken('      PROXY_SOURCE_ADDRESS: *gateway-address\n', ''), /gateway: PROXY_SOURCE_ADDRESS is undefined/)
+    t.match(broken("      - '443:443'\n", "      - '443:443'\n      - '9080:9080'\n"), /gateway: publishes its management port 9080/)
+    t.match(
+      broken(/( {6}AUTH_URL: http:\/\/auth:8081\n {6}TRUST_PROXY: \*gateway-address\n)/, "$1    ports:\n      - '8083:8083'\n"),
+      /publishes 8083:8083, which is not Nginx's/,
+    )
+    t.match(
+      broken(/( {6}<<: \*key-encryption\n {6}DATABASE_URL: \*database-url\n {6}TRUST_PROXY)/, '      DATABASE_URL: *database-url\n      TRUST_PROXY'),
+      /auth: KEY_ENCRYPTION_KEY is not \$\{KEY_ENCRYPTION_KEY\}/,
+      'auth without the key',
+    )
+    t.match(
+      broken('      ADMIN_UPSTREAMS: http://admin:8083\n', '      ADMIN_UPSTREAMS: http://admin:8083\n      <<: *key-encryption\n'),
+      /gateway: gets KEY_ENCRYPTION_KEY, which only auth needs/,
+      'the key given to the gateway',
+    )
   })
 })
 
@@ -437,7 +577,15 @@ t.test('portcullis.env.example sets only known settings and no secrets', async (
     [],
     'every name is one config.ts reads',
   )
-  const secrets = ['DATABASE_URL', 'REDIS_URL', 'ADMIN_PASSWORD', 'SERVICE_CLIENT_ID', 'SERVICE_CLIENT_SECRET']
+  const secrets = [
+    'DATABASE_URL',
+    'REDIS_URL',
+    'ADMIN_PASSWORD',
+    'SERVICE_CLIENT_ID',
+    'SERVICE_CLIENT_SECRET',
+    'KEY_ENCRYPTION_KEY',
+    'KEY_ENCRYPTION_KEY_PREVIOUS',
+  ]
   t.same(
     [...env.keys()].filter((name) => secrets.includes(name)),
     [],

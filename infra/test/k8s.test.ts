@@ -1,5 +1,6 @@
 // The Kubernetes manifests, offline: each resource against its schema (kubernetes-models, no download), no field the
-// schema lacks, and the references between them (selectors, keys, ports, probes, routes, settings) checked.
+// schema lacks, the references between them (selectors, keys, ports, probes, routes, settings) and who the network
+// policies let connect to whom.
 import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -10,6 +11,7 @@ import { Deployment, type IDeployment } from 'kubernetes-models/apps/v1/Deployme
 import { HorizontalPodAutoscaler, type IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler'
 import { type IJob, Job } from 'kubernetes-models/batch/v1/Job'
 import { type IIngress, Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress'
+import { type INetworkPolicy, NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy'
 import { type IPodDisruptionBudget, PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget'
 import { ConfigMap, type IConfigMap } from 'kubernetes-models/v1/ConfigMap'
 import type { IContainer } from 'kubernetes-models/v1/Container'
@@ -19,7 +21,8 @@ import { type ISecret, Secret } from 'kubernetes-models/v1/Secret'
 import { type IService, Service } from 'kubernetes-models/v1/Service'
 import { parseDockerfile } from './dockerfile.ts'
 import { unknownFieldChecker } from './k8s-fields.ts'
-import { configVariables, readRepoFile, repoPath } from './repository.ts'
+import { admits, type Caller, type Pod } from './network-policy.ts'
+import { configVariables, type Listening, listening, readRepoFile, repoPath } from './repository.ts'
 
 const k8sDir = repoPath('infra/k8s')
 const NAMESPACE = 'portcullis'
@@ -42,6 +45,7 @@ const KINDS: Record<string, { model: Model; module: string; name: string }> = {
     name: 'IHorizontalPodAutoscaler',
   },
   'networking.k8s.io/v1/Ingress': { model: Ingress, module: 'kubernetes-models/networking.k8s.io/v1/Ingress', name: 'IIngress' },
+  'networking.k8s.io/v1/NetworkPolicy': { model: NetworkPolicy, module: 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy', name: 'INetworkPolicy' },
   'policy/v1/PodDisruptionBudget': { model: PodDisruptionBudget, module: 'kubernetes-models/policy/v1/PodDisruptionBudget', name: 'IPodDisruptionBudget' },
 }
 const unknownFields = unknownFieldChecker(Object.fromEntries(Object.entries(KINDS).map(([kind, { module, name }]) => [kind, { module, name }])))
@@ -92,6 +96,7 @@ const configMaps = (m: Manifests) => ofKind<IConfigMap>(m, 'v1/ConfigMap')
 const secrets = (m: Manifests) => ofKind<ISecret>(m, 'v1/Secret')
 const jobs = (m: Manifests) => ofKind<IJob>(m, 'batch/v1/Job')
 const ingresses = (m: Manifests) => ofKind<IIngress>(m, 'networking.k8s.io/v1/Ingress')
+const networkPolicies = (m: Manifests) => ofKind<INetworkPolicy>(m, 'networking.k8s.io/v1/NetworkPolicy')
 
 /** Every pod the manifests run: the Deployments' and the Jobs'. */
 function pods(m: Manifests): Array<{ source: string; name: string; spec: IPodSpec; labels: Record<string, string> }> {
@@ -185,6 +190,12 @@ function serviceProblems(m: Manifests): string[] {
         problems.push(`${source}: port ${port.name ?? port.port} targets ${port.targetPort}, which no container has`)
       }
     }
+    // The gateway probes each upstream's /readyz through its Service, on the management port.
+    for (const container of containers) {
+      const { managementPort } = listensOn(m, container)
+      if (!(body.spec?.ports ?? []).some((port) => resolvePort(container, port.targetPort ?? port.port) === managementPort))
+        problems.push(`${source}: no port reaches the management port ${managementPort} of ${container.name}`)
+    }
   }
   for (const { source, body } of deployments(m)) {
     if (!services(m).some((service) => selects(service.body.spec?.selector, body.spec?.template.metadata?.labels ?? {})))
@@ -198,17 +209,34 @@ function probeProblems(m: Manifests): string[] {
   for (const { source, body } of deployments(m)) {
     for (const container of body.spec?.template.spec?.containers ?? []) {
       const at = `${source}: ${container.name}`
-      const listens = Number(container.env?.find((variable) => variable.name === 'PORT')?.value)
-      const containerPort = container.ports?.[0]?.containerPort
-      if (listens !== containerPort) problems.push(`${at} listens on PORT ${listens} but declares port ${containerPort}`)
-      const probes = { readinessProbe: '/readyz', livenessProbe: '/healthz', startupProbe: '/healthz' } as const
+      const { port, managementPort } = listensOn(m, container)
+      const declared = { http: resolvePort(container, 'http'), management: resolvePort(container, 'management') }
+      if (declared.http !== port) problems.push(`${at} listens on PORT ${port} but its port "http" is ${declared.http}`)
+      if (declared.management !== managementPort)
+        problems.push(`${at} serves /healthz, /readyz and /metrics on MANAGEMENT_PORT ${managementPort} but its port "management" is ${declared.management}`)
+      // The public port answers 404 on these paths: a probe there would fail every pod.
+      const probes = { startupProbe: '/healthz', livenessProbe: '/healthz', readinessProbe: '/readyz' } as const
       for (const [probe, path] of Object.entries(probes)) {
         const check = container[probe as keyof typeof probes]
-        if (check === undefined && probe === 'startupProbe') continue
         if (check?.httpGet?.path !== path) problems.push(`${at}: ${probe} is not GET ${path}`)
-        else if (resolvePort(container, check.httpGet.port) !== listens) problems.push(`${at}: ${probe} probes port ${check.httpGet.port}, not ${listens}`)
+        else if (resolvePort(container, check.httpGet.port) !== managementPort)
+          problems.push(`${at}: ${probe} probes port ${check.httpGet.port}, not the management port ${managementPort}`)
       }
     }
+  }
+  return problems
+}
+
+/** The prometheus.io/* annotations on each pod template, which Prometheus' kubernetes-pods job follows. */
+function scrapeProblems(m: Manifests): string[] {
+  const problems: string[] = []
+  for (const { source, body } of deployments(m)) {
+    const annotations = body.spec?.template.metadata?.annotations ?? {}
+    const managementPorts = (body.spec?.template.spec?.containers ?? []).map((container) => listensOn(m, container).managementPort)
+    if (annotations['prometheus.io/scrape'] !== 'true') problems.push(`${source}: its pods are not marked prometheus.io/scrape: 'true'`)
+    if (!managementPorts.includes(Number(annotations['prometheus.io/port'])))
+      problems.push(`${source}: Prometheus would scrape port ${annotations['prometheus.io/port']}, not the management port ${managementPorts.join(', ')}`)
+    if (annotations['prometheus.io/path'] !== '/metrics') problems.push(`${source}: Prometheus would scrape ${annotations['prometheus.io/path']}, not /metrics`)
   }
   return problems
 }
@@ -294,6 +322,11 @@ function environment(m: Manifests, container: IContainer): Map<string, string | 
   return env
 }
 
+/** Where a container's process listens and which upstreams it probes where, as config.ts makes of its environment. */
+function listensOn(m: Manifests, container: IContainer): Listening {
+  return listening(environment(m, container))
+}
+
 function environmentProblems(m: Manifests, known: Set<string>): string[] {
   const problems: string[] = []
   for (const { source, spec } of pods(m)) {
@@ -306,28 +339,41 @@ function environmentProblems(m: Manifests, known: Set<string>): string[] {
   return problems
 }
 
-/** The gateway's upstreams and everyone's AUTH_URL: one URL each, naming a Service, its port, the right pods. */
+/** The gateway's upstreams and everyone's AUTH_URL: one URL each, naming a Service, a port of it that reaches the right
+ * port of the right pods: the public one for requests, the management one for the gateway's /readyz probes. */
 function upstreamProblems(m: Manifests): string[] {
   const problems: string[] = []
-  const pointsAt = (at: string, url: string | undefined, service: string) => {
+  const pointsAt = (at: string, url: string | undefined, service: string, side: 'public' | 'management') => {
     const parsed = URL.canParse(url ?? '') ? new URL(url as string) : undefined
     const target = services(m).find(({ body }) => body.metadata?.name === parsed?.hostname.split('.')[0])
     if (!parsed || !target) return problems.push(`${at} is ${url}, not a Service`)
     if (target.body.metadata?.name !== `portcullis-${service}`) return problems.push(`${at} is ${url}, the Service of another part`)
-    if (!target.body.spec?.ports?.some((port) => String(port.port) === parsed.port)) problems.push(`${at} is ${url}, a port the Service does not have`)
     if (parsed.pathname !== '/' || parsed.search !== '') problems.push(`${at} is ${url}, with a path`)
+    const servicePort = target.body.spec?.ports?.find((port) => String(port.port) === (parsed.port || '80'))
+    if (!servicePort) return problems.push(`${at} is ${url}, a port the Service does not have`)
+    const pods = deployments(m).find(({ body }) => selects(target.body.spec?.selector, body.spec?.template.metadata?.labels ?? {}))
+    for (const container of pods?.body.spec?.template.spec?.containers ?? []) {
+      const ports = listensOn(m, container)
+      const wanted = side === 'public' ? ports.port : ports.managementPort
+      const reached = resolvePort(container, servicePort.targetPort ?? servicePort.port)
+      if (reached !== wanted) problems.push(`${at} is ${url}, which reaches port ${reached} of ${container.name}, not its ${side} port ${wanted}`)
+    }
     return 0
   }
   for (const { source, body } of deployments(m)) {
     for (const container of body.spec?.template.spec?.containers ?? []) {
       const env = environment(m, container)
-      if (body.metadata?.name !== 'portcullis-auth') pointsAt(`${source}: AUTH_URL`, env.get('AUTH_URL'), 'auth')
+      if (body.metadata?.name !== 'portcullis-auth') pointsAt(`${source}: AUTH_URL`, env.get('AUTH_URL'), 'auth', 'public')
       if (body.metadata?.name !== 'portcullis-gateway') continue
-      for (const service of ['auth', 'user', 'admin']) {
+      const upstreams = listensOn(m, container)
+      for (const service of ['auth', 'user', 'admin'] as const) {
         const variable = `${service.toUpperCase()}_UPSTREAMS`
-        const urls = env.get(variable)?.split(',') ?? []
-        if (urls.length !== 1) problems.push(`${source}: ${variable} lists ${urls.length} URLs, not the one Service`)
-        for (const url of urls) pointsAt(`${source}: ${variable}`, url, service)
+        const instances = upstreams[`${service}Upstreams`]
+        if (instances.length !== 1) problems.push(`${source}: ${variable} lists ${instances.length} URLs, not the one Service`)
+        for (const { url, managementUrl } of instances) {
+          pointsAt(`${source}: ${variable}`, url, service, 'public')
+          pointsAt(`${source}: ${variable} (its /readyz)`, managementUrl, service, 'management')
+        }
       }
     }
   }
@@ -367,6 +413,7 @@ function autoscalerProblems(m: Manifests): string[] {
 function ingressProblems(m: Manifests): string[] {
   const problems: string[] = []
   const gateway = services(m).find(({ body }) => body.metadata?.name === 'portcullis-gateway')
+  const gatewayContainer = deployments(m).find(({ body }) => body.metadata?.name === 'portcullis-gateway')?.body.spec?.template.spec?.containers[0]
   const routes = new Map<string, string>()
   for (const { source, body } of ingresses(m)) {
     for (const tls of body.spec?.tls ?? []) {
@@ -384,6 +431,12 @@ function ingressProblems(m: Manifests): string[] {
           backend?.port?.name ? candidate.name === backend.port.name : candidate.port === backend?.port?.number,
         )
         if (!port) problems.push(`${source}: ${route.path} goes to a port the gateway Service does not have`)
+        else if (gatewayContainer) {
+          // Only the public port: the management one (/healthz, /readyz, /metrics) is for the cluster, never the internet.
+          const reached = resolvePort(gatewayContainer, port.targetPort ?? port.port)
+          const { port: publicPort } = listensOn(m, gatewayContainer)
+          if (reached !== publicPort) problems.push(`${source}: ${route.path} goes to port ${reached} of the gateway, not its public port ${publicPort}`)
+        }
         routes.set(`${route.pathType} ${route.path}`, backend?.name ?? '')
       }
     }
@@ -391,14 +444,99 @@ function ingressProblems(m: Manifests): string[] {
   for (const prefix of ['/auth', '/user', '/admin', '/']) {
     if (routes.get(`Prefix ${prefix}`) !== 'portcullis-gateway') problems.push(`no Ingress sends ${prefix} to the gateway`)
   }
-  // "/" would publish the gateway's own health and metrics: they must be answered by an Ingress that restricts them.
-  for (const internal of ['/healthz', '/readyz', '/metrics']) {
-    const guarded = ingresses(m).some(
-      ({ body }) =>
-        Object.keys(body.metadata?.annotations ?? {}).some((annotation) => /source-range$/.test(annotation)) &&
-        body.spec?.rules?.some((rule) => rule.http?.paths.some((route) => route.path === internal && route.pathType === 'Exact')),
-    )
-    if (!guarded) problems.push(`${internal} is not kept from the public host`)
+  for (const { source, body } of ingresses(m)) {
+    if (body.spec?.defaultBackend) problems.push(`${source}: a defaultBackend, which these checks do not follow`)
+  }
+  return problems
+}
+
+/** Where the Ingress controller and Prometheus run, as network-policies.yaml (and README.md) assume. */
+const INGRESS_CONTROLLER = {
+  namespace: 'ingress-nginx',
+  labels: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' },
+}
+const MONITORING_NAMESPACE = 'monitoring'
+
+/** Who may connect to each part, by the name of its container port; any other port, and any other pod: nobody. */
+const MAY_CONNECT: Record<string, Record<string, string[]>> = {
+  'portcullis-gateway': { http: ['the Ingress controller'], management: ['Prometheus'] },
+  'portcullis-auth': { http: ['portcullis-gateway', 'portcullis-user', 'portcullis-admin'], management: ['portcullis-gateway', 'Prometheus'] },
+  'portcullis-user': { http: ['portcullis-gateway'], management: ['portcullis-gateway', 'Prometheus'] },
+  'portcullis-admin': { http: ['portcullis-gateway'], management: ['portcullis-gateway', 'Prometheus'] },
+}
+
+function podIn(namespace: string, labels: Record<string, string>, ports: Pod['ports'] = []): Pod {
+  return { namespace, namespaceLabels: { 'kubernetes.io/metadata.name': namespace }, labels, ports }
+}
+
+/** Every pod the manifests run, as a network policy sees it: its namespace, labels and container ports. */
+function runningPods(m: Manifests): Array<{ name: string; pod: Pod }> {
+  return pods(m).map(({ name, spec, labels }) => ({
+    name,
+    pod: podIn(
+      NAMESPACE,
+      labels,
+      spec.containers.flatMap((container) => container.ports ?? []),
+    ),
+  }))
+}
+
+/** Whoever might try to connect: the pods of these manifests, their two neighbours, and the ones that must be refused. */
+function callers(m: Manifests): Caller[] {
+  const gatewayLabels = pods(m).find(({ name }) => name === 'portcullis-gateway')?.labels ?? {}
+  return [
+    ...runningPods(m),
+    { name: 'another pod of the namespace', pod: podIn(NAMESPACE, { 'app.kubernetes.io/name': 'debug' }) },
+    { name: 'the Ingress controller', pod: podIn(INGRESS_CONTROLLER.namespace, INGRESS_CONTROLLER.labels) },
+    {
+      name: "another pod of the Ingress controller's namespace",
+      pod: podIn(INGRESS_CONTROLLER.namespace, { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'admission-webhook' }),
+    },
+    { name: 'Prometheus', pod: podIn(MONITORING_NAMESPACE, { 'app.kubernetes.io/name': 'prometheus' }) },
+    { name: 'a pod of another namespace labelled as the gateway', pod: podIn('default', gatewayLabels) },
+    { name: 'something outside the cluster', pod: undefined },
+  ]
+}
+
+function networkPolicyProblems(m: Manifests): string[] {
+  const problems: string[] = []
+  const policies = networkPolicies(m).map(({ body }) => body)
+  const everyone = callers(m)
+  const destinations = [
+    ...runningPods(m),
+    { name: 'another pod of the namespace', pod: podIn(NAMESPACE, { 'app.kubernetes.io/name': 'debug' }, [{ containerPort: 8080 }]) },
+  ]
+  for (const { name, pod } of destinations) {
+    // Each declared port, and one nobody declares.
+    const ports = [...pod.ports, { name: undefined, containerPort: 22 }]
+    for (const { name: portName, containerPort } of ports) {
+      const at = `${name} port ${portName ?? 'undeclared'} (${containerPort})`
+      const expected = (portName ? MAY_CONNECT[name]?.[portName] : undefined) ?? []
+      const admitted = everyone.filter((caller) => admits(policies, caller, pod, containerPort)).map((caller) => caller.name)
+      for (const caller of admitted.filter((caller) => !expected.includes(caller))) problems.push(`${at} admits ${caller}`)
+      for (const caller of expected.filter((caller) => !admitted.includes(caller))) problems.push(`${at} refuses ${caller}`)
+    }
+  }
+  return problems
+}
+
+/** KEY_ENCRYPTION_KEY(_PREVIOUS): from the Secret, for auth and the migration Job (auth's code) and no other pod. */
+function keyEncryptionProblems(m: Manifests): string[] {
+  const problems: string[] = []
+  const keys = { KEY_ENCRYPTION_KEY: 'key-encryption-key', KEY_ENCRYPTION_KEY_PREVIOUS: 'key-encryption-key-previous' }
+  for (const { source, name, spec } of pods(m)) {
+    const needs = name === 'portcullis-auth' || name === 'portcullis-migrate'
+    for (const container of spec.containers) {
+      for (const [variable, key] of Object.entries(keys)) {
+        if (needs) {
+          const ref = container.env?.find((candidate) => candidate.name === variable)?.valueFrom?.secretKeyRef
+          if (ref?.name !== 'portcullis-secrets' || ref.key !== key)
+            problems.push(`${source}: ${container.name} does not get ${variable} from ${key} of portcullis-secrets`)
+        } else if (environment(m, container).has(variable)) {
+          problems.push(`${source}: ${container.name} gets ${variable}, which only auth needs`)
+        }
+      }
+    }
   }
   return problems
 }
@@ -447,14 +585,18 @@ const CHECKS: Record<string, (m: Manifests) => string[]> = {
   'everything is in the portcullis namespace': namespaceProblems,
   'a Deployment per service, running images the Dockerfile builds': deploymentProblems,
   "every Service selects one Deployment's pods, on a port they have": serviceProblems,
-  'probes: readiness on /readyz, liveness on /healthz, on the port the process listens on': probeProblems,
+  'probes: startup and liveness on /healthz, readiness on /readyz, all on the management port': probeProblems,
+  'Prometheus scrapes /metrics on the management port of every pod': scrapeProblems,
   'every container requests and is limited in CPU and memory': resourceProblems,
   'every pod meets the restricted Pod Security Standard': securityProblems,
   'every configMapKeyRef, secretKeyRef and envFrom names something that exists': referenceProblems,
   'every variable a container gets is one config.ts reads': (m) => environmentProblems(m, configVariables()),
-  "AUTH_URL and the gateway's *_UPSTREAMS point at the Services": upstreamProblems,
+  "AUTH_URL and the gateway's *_UPSTREAMS point at the Services, its /readyz probes at their management ports": upstreamProblems,
   'an autoscaler (autoscaling/v2, CPU) and a disruption budget per Deployment': autoscalerProblems,
-  'the Ingress sends /auth, /user, /admin and / to the gateway, over TLS, and keeps its health and metrics private': ingressProblems,
+  "the Ingress sends /auth, /user, /admin and / to the gateway's public port, over TLS, and never to a management port": ingressProblems,
+  'the network policies let only the Ingress controller reach the gateway, only the gateway reach user and admin, only gateway, user and admin reach auth':
+    networkPolicyProblems,
+  'the key-encryption keys reach auth and the migration Job only, from the Secret': keyEncryptionProblems,
   'the migration Job runs the migrate image with the database from a Secret': migrationProblems,
   'the secret example holds only placeholders': placeholderProblems,
   'kustomization.yaml applies every manifest but the secrets and the Job': kustomizationProblems,
@@ -468,7 +610,7 @@ const manifests = loadManifests(k8sDir)
 
 t.test('the manifests', async (t) => {
   const kinds = manifests.all.map(({ kind }) => kind)
-  for (const kind of ['v1/Namespace', 'v1/ConfigMap', 'v1/Secret', 'batch/v1/Job', 'networking.k8s.io/v1/Ingress'])
+  for (const kind of ['v1/Namespace', 'v1/ConfigMap', 'v1/Secret', 'batch/v1/Job', 'networking.k8s.io/v1/Ingress', 'networking.k8s.io/v1/NetworkPolicy'])
     t.ok(kinds.includes(kind), `there is a ${kind}`)
   for (const kind of ['apps/v1/Deployment', 'v1/Service', 'autoscaling/v2/HorizontalPodAutoscaler']) {
     t.equal(kinds.filter((candidate) => candidate === kind).length, SERVICES.length, `one ${kind} per service`)
@@ -479,19 +621,36 @@ t.test('the manifests', async (t) => {
 t.test('config.ts is read right', async (t) => {
   const known = configVariables()
   t.ok(known.size >= 30, `${known.size} variables`)
-  for (const name of ['PORT', 'HOST', 'DATABASE_URL', 'AUTH_URL', 'SERVICE_CLIENT_SECRET', 'AUTH_UPSTREAMS', 'TRUST_PROXY', 'WEB_DIR'])
+  for (const name of [
+    'PORT',
+    'HOST',
+    'MANAGEMENT_PORT',
+    'MANAGEMENT_HOST',
+    'DATABASE_URL',
+    'AUTH_URL',
+    'SERVICE_CLIENT_SECRET',
+    'AUTH_UPSTREAMS',
+    'TRUST_PROXY',
+    'PROXY_SOURCE_ADDRESS',
+    'KEY_ENCRYPTION_KEY',
+    'KEY_ENCRYPTION_KEY_PREVIOUS',
+    'WEB_DIR',
+  ])
     t.ok(known.has(name), name)
 })
 
 t.test('the checks catch broken manifests', async (t) => {
-  /** The problems of the manifests after `change` is applied to a copy of the first document of `kind`. */
-  const problemsAfter = <T>(kind: string, change: (body: T) => void): string => {
+  /** The problems of the manifests after `change` is applied to a copy of the first document of `kind` (named `name`). */
+  const problemsAfter = <T>(kind: string, change: (body: T) => void, name?: string): string => {
     const copy = structuredClone(manifests)
-    const target = copy.all.find((manifest) => manifest.kind === kind)
-    if (!target) throw new Error(`no ${kind}`)
+    const target = copy.all.find((manifest) => manifest.kind === kind && (name === undefined || manifest.body.metadata?.name === name))
+    if (!target) throw new Error(`no ${kind} ${name ?? ''}`)
     change(target.body as T)
     return allProblems(copy).join('\n')
   }
+  const policy = (name: string, change: (spec: NonNullable<INetworkPolicy['spec']>) => void) =>
+    problemsAfter<INetworkPolicy>('networking.k8s.io/v1/NetworkPolicy', (body) => change(body.spec ?? {}), name)
+  const gatewayPeer = { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'portcullis', 'app.kubernetes.io/component': 'gateway' } } }
   const container = (body: IDeployment) => body.spec?.template.spec?.containers[0] as IContainer
 
   t.match(
@@ -554,6 +713,147 @@ t.test('the checks catch broken manifests', async (t) => {
     /AUTH_URL is http:\/\/portcullis-auth:9999, a port the Service does not have/,
     'AUTH_URL on a port the Service lacks',
   )
+
+  t.test('the management port', async (t) => {
+    t.match(
+      problemsAfter<IDeployment>('apps/v1/Deployment', (body) => {
+        const probe = container(body).readinessProbe?.httpGet
+        if (probe) probe.port = 'http'
+      }),
+      /admin: readinessProbe probes port http, not the management port 9083/,
+      'a probe on the public port, which answers 404 there',
+    )
+    t.match(
+      problemsAfter<IDeployment>('apps/v1/Deployment', (body) => {
+        const env = container(body).env?.find((variable) => variable.name === 'MANAGEMENT_PORT')
+        if (env) env.value = '9999'
+      }),
+      /admin serves \/healthz, \/readyz and \/metrics on MANAGEMENT_PORT 9999 but its port "management" is 9083/,
+      'MANAGEMENT_PORT and the declared port apart',
+    )
+    t.match(
+      problemsAfter<IService>('v1/Service', (body) => {
+        body.spec?.ports?.splice(1)
+      }),
+      /admin\.yaml#1: no port reaches the management port 9083[\s\S]*ADMIN_UPSTREAMS \(its \/readyz\) is http:\/\/portcullis-admin:9083, a port the Service does not have/,
+      'a Service the gateway cannot probe through',
+    )
+    t.match(
+      problemsAfter<IConfigMap>(
+        'v1/ConfigMap',
+        (body) => Object.assign(body.data ?? {}, { USER_UPSTREAMS: 'http://portcullis-user:8082|8082' }),
+        'portcullis-gateway',
+      ),
+      /USER_UPSTREAMS \(its \/readyz\) is http:\/\/portcullis-user:8082, which reaches port 8082 of user, not its management port 9082/,
+      'an upstream probed on its public port',
+    )
+    t.match(
+      problemsAfter<IIngress>('networking.k8s.io/v1/Ingress', (body) => {
+        const root = body.spec?.rules?.[0]?.http?.paths.find((route) => route.path === '/')
+        if (root?.backend.service) root.backend.service.port = { name: 'management' }
+      }),
+      /ingress\.yaml#0: \/ goes to port 9080 of the gateway, not its public port 8080/,
+      'an Ingress route to the management port',
+    )
+    t.match(
+      problemsAfter<IDeployment>('apps/v1/Deployment', (body) => {
+        Object.assign(body.spec?.template.metadata?.annotations ?? {}, { 'prometheus.io/port': '8083' })
+      }),
+      /admin\.yaml#0: Prometheus would scrape port 8083, not the management port 9083/,
+      'Prometheus pointed at the public port',
+    )
+  })
+
+  t.test('the network policies', async (t) => {
+    t.match(
+      policy('portcullis-user', (spec) => {
+        const rule = spec.ingress?.[0]
+        if (rule) rule.from = [{ podSelector: {} }]
+      }),
+      /portcullis-user port http \(8082\) admits portcullis-auth[\s\S]*portcullis-user port http \(8082\) admits another pod of the namespace/,
+      "user's ingress admitting pods other than the gateway",
+    )
+    t.match(
+      policy('portcullis-admin', (spec) => {
+        const rule = spec.ingress?.[0]
+        if (rule) rule.from = [{ ...gatewayPeer, namespaceSelector: {} }]
+      }),
+      /portcullis-admin port http \(8083\) admits a pod of another namespace labelled as the gateway/,
+      'a gateway label from any namespace',
+    )
+    t.match(
+      policy('portcullis-user', (spec) => {
+        const rule = spec.ingress?.[0]
+        if (rule) delete rule.ports
+      }),
+      /portcullis-user port undeclared \(22\) admits portcullis-gateway/,
+      'a rule open on every port',
+    )
+    t.match(
+      policy('portcullis-gateway', (spec) => {
+        const peer = spec.ingress?.[0]?.from?.[0]
+        if (peer) delete peer.podSelector
+      }),
+      /portcullis-gateway port http \(8080\) admits another pod of the Ingress controller's namespace/,
+      "the Ingress controller's whole namespace",
+    )
+    t.match(
+      policy('portcullis-auth', (spec) => {
+        spec.ingress?.[0]?.from?.splice(1, 1)
+      }),
+      /portcullis-auth port http \(8081\) refuses portcullis-user/,
+      "user shut out of auth's internal API",
+    )
+    t.match(
+      policy('portcullis-monitoring', (spec) => {
+        const peer = spec.ingress?.[0]?.from?.[0]
+        if (peer) peer.ipBlock = { cidr: '0.0.0.0/0' }
+      }),
+      /portcullis-auth port management \(9081\) admits something outside the cluster/,
+      'an ipBlock',
+    )
+    t.match(
+      policy('portcullis-default-deny', (spec) => {
+        spec.podSelector = { matchLabels: { 'app.kubernetes.io/component': 'gateway' } }
+      }),
+      /portcullis-migrate port undeclared \(22\) admits another pod of the namespace[\s\S]*another pod of the namespace port undeclared \(22\) admits something outside the cluster/,
+      'no default deny for the rest of the namespace',
+    )
+    const withoutPolicies = structuredClone(manifests)
+    withoutPolicies.all = withoutPolicies.all.filter(({ kind }) => kind !== 'networking.k8s.io/v1/NetworkPolicy')
+    t.match(allProblems(withoutPolicies).join('\n'), /portcullis-user port http \(8082\) admits something outside the cluster/, 'no policies at all')
+  })
+
+  t.test('the key-encryption keys', async (t) => {
+    t.match(
+      problemsAfter<IJob>('batch/v1/Job', (body) => {
+        const env = body.spec?.template.spec?.containers[0]?.env
+        env?.splice(
+          env.findIndex((variable) => variable.name === 'KEY_ENCRYPTION_KEY'),
+          1,
+        )
+      }),
+      /migrate-job\.yaml#0: migrate does not get KEY_ENCRYPTION_KEY from key-encryption-key of portcullis-secrets/,
+      'the migration Job without the key',
+    )
+    t.match(
+      problemsAfter<IDeployment>('apps/v1/Deployment', (body) =>
+        container(body).env?.push({
+          name: 'KEY_ENCRYPTION_KEY',
+          valueFrom: { secretKeyRef: { name: 'portcullis-secrets', key: 'key-encryption-key' } },
+        }),
+      ),
+      /admin\.yaml#0: admin gets KEY_ENCRYPTION_KEY, which only auth needs/,
+      'the key given to a service that has no use for it',
+    )
+    t.match(
+      problemsAfter<ISecret>('v1/Secret', (body) =>
+        Object.assign(body.stringData ?? {}, { 'key-encryption-key': 'q7bX0a1ZsZ7yq9gJ0c2m5m1x3sT8dY4kP6wN2vR8uLk=' }),
+      ),
+      /key-encryption-key looks like a real value, not a CHANGE-ME placeholder/,
+      'a real key in the example',
+    )
+  })
 
   t.test('a copy of infra/k8s with a bad field is refused', async (t) => {
     const dir = await mkdtemp(path.join(tmpdir(), 'portcullis-k8s-'))

@@ -3,6 +3,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { parse } from 'yaml'
+import { type Config, loadConfig } from '../../services/shared/src/config.ts'
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..')
 
@@ -28,6 +29,18 @@ export function readEnvFile(file: string): Map<string, string> {
     if (match) values.set(match[1] as string, (match[2] as string).trim())
   }
   return values
+}
+
+/** The settings a process's addresses follow from; the rest (secrets, placeholders) are left out of `listening`. */
+const ADDRESS_SETTINGS = ['PORT', 'HOST', 'MANAGEMENT_PORT', 'MANAGEMENT_HOST', 'AUTH_URL', 'AUTH_UPSTREAMS', 'USER_UPSTREAMS', 'ADMIN_UPSTREAMS']
+
+export type Listening = Pick<Config, 'port' | 'host' | 'managementPort' | 'managementHost' | 'authUpstreams' | 'userUpstreams' | 'adminUpstreams'>
+
+/** Where a process with this environment listens, and where the gateway would probe its upstreams, as config.ts itself
+ * works it out (MANAGEMENT_PORT defaulting to PORT + 1000, `URL|MANAGEMENT` upstreams): one rule, not a copy of it. */
+export function listening(env: ReadonlyMap<string, string | undefined> | Record<string, string | undefined>): Listening {
+  const entries = env instanceof Map ? [...env] : Object.entries(env)
+  return loadConfig(Object.fromEntries(entries.filter(([name]) => ADDRESS_SETTINGS.includes(name))))
 }
 
 export interface WorkspacePackage {

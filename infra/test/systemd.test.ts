@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import t from 'tap'
-import { configVariables, readEnvFile, readRepoFile, repoPath, repoRoot } from './repository.ts'
+import { configVariables, listening, readEnvFile, readRepoFile, repoPath, repoRoot } from './repository.ts'
 
 const run = promisify(execFile)
 const unitDir = repoPath('infra/systemd')
@@ -129,7 +129,58 @@ function unitProblems(units: Map<string, Unit>): string[] {
   return problems
 }
 
+/** The example of each file the units read, by where it is installed: /etc/portcullis/auth.env ← env/auth.env.example. */
+function readEnvExamples(): Map<string, Map<string, string>> {
+  return new Map(
+    readdirSync(path.join(unitDir, 'env')).map((file) => [`/etc/portcullis/${file.replace(/\.example$/, '')}`, readEnvFile(path.join(unitDir, 'env', file))]),
+  )
+}
+
+/** What a unit's process gets, as systemd builds it: Environment=, then every EnvironmentFile= in order, each
+ * overriding what came before (and Environment=, wherever it stands). */
+function processEnvironment(unit: Unit | undefined, files: Map<string, Map<string, string>>): Map<string, string> {
+  const env = environment(unit)
+  for (const file of values(unit, 'Service', 'EnvironmentFile')) for (const [name, value] of files.get(file.replace(/^-/, '')) ?? []) env.set(name, value)
+  return env
+}
+
+/** Nginx reaches the gateway at 127.0.0.1 and, binding no other address (no proxy_bind), connects from it. */
+const NGINX_ADDRESS = '127.0.0.1'
+
+/** Whose X-Forwarded-For each process believes: the gateway Nginx's, the services only the gateway's own source
+ * address, which nothing else on the host connects from. */
+function trustProblems(units: Map<string, Unit>, files: Map<string, Map<string, string>>): string[] {
+  const problems: string[] = []
+  const gateway = processEnvironment(units.get('portcullis-gateway@.service'), files)
+  const source = gateway.get('PROXY_SOURCE_ADDRESS')
+  // The whole of 127.0.0.0/8 is this host's; 127.0.0.1 is where every other local connection comes from.
+  if (source === undefined || !/^127\.\d+\.\d+\.\d+$/.test(source) || source === NGINX_ADDRESS)
+    problems.push(`portcullis-gateway@.service: PROXY_SOURCE_ADDRESS is ${source}, not a loopback address of its own (not 127.0.0.1)`)
+  if (gateway.get('TRUST_PROXY') !== NGINX_ADDRESS)
+    problems.push(`portcullis-gateway@.service: TRUST_PROXY is ${gateway.get('TRUST_PROXY')}, not Nginx's address ${NGINX_ADDRESS}`)
+  for (const service of ['auth', 'user', 'admin']) {
+    const trust = processEnvironment(units.get(`portcullis-${service}@.service`), files).get('TRUST_PROXY')
+    if (trust !== source) problems.push(`portcullis-${service}@.service: TRUST_PROXY is ${trust}, not the gateway's PROXY_SOURCE_ADDRESS ${source}`)
+  }
+  return problems
+}
+
+/** KEY_ENCRYPTION_KEY(_PREVIOUS) reach auth and the migrations (auth's code), and no other process. */
+function keyEncryptionProblems(units: Map<string, Unit>, files: Map<string, Map<string, string>>): string[] {
+  const problems: string[] = []
+  for (const [file, unit] of units) {
+    if (!file.endsWith('.service')) continue
+    const env = processEnvironment(unit, files)
+    const needs = file === 'portcullis-auth@.service' || file === 'portcullis-migrate.service'
+    if (needs && !env.has('KEY_ENCRYPTION_KEY')) problems.push(`${file}: gets no KEY_ENCRYPTION_KEY`)
+    for (const name of ['KEY_ENCRYPTION_KEY', 'KEY_ENCRYPTION_KEY_PREVIOUS'])
+      if (!needs && env.has(name)) problems.push(`${file}: gets ${name}, which only auth needs`)
+  }
+  return problems
+}
+
 const units = readUnits(unitDir)
+const envExamples = readEnvExamples()
 
 t.test('the units', async (t) => {
   t.same(
@@ -163,14 +214,82 @@ t.test('the env file examples', async (t) => {
       [],
       `${file}: every name is one config.ts reads`,
     )
-    // EnvironmentFile= overrides Environment=: a PORT here would put every instance on one port.
+    // EnvironmentFile= overrides Environment=: a PORT here would put every instance on one port, a MANAGEMENT_PORT every
+    // instance's management side.
     t.notOk(env.has('PORT'), `${file}: no PORT`)
+    t.notOk(env.has('MANAGEMENT_PORT'), `${file}: no MANAGEMENT_PORT`)
   }
+})
+
+t.test('who believes whose X-Forwarded-For', async (t) => {
+  t.same(trustProblems(units, envExamples), [], "the gateway believes Nginx; auth, user and admin only the gateway's PROXY_SOURCE_ADDRESS")
+  t.notMatch(readRepoFile('infra/nginx/portcullis.conf'), /proxy_bind/, 'Nginx connects to the gateway from 127.0.0.1')
+
+  t.test('the check catches a service that believes any local caller', async (t) => {
+    const changed = (file: string, name: string, value: string | undefined) => {
+      const files = structuredClone(envExamples)
+      const env = files.get(file) as Map<string, string>
+      if (value === undefined) env.delete(name)
+      else env.set(name, value)
+      return trustProblems(units, files).join('\n')
+    }
+    t.match(
+      changed('/etc/portcullis/user.env', 'TRUST_PROXY', '127.0.0.1'),
+      /portcullis-user@\.service: TRUST_PROXY is 127\.0\.0\.1, not the gateway's PROXY_SOURCE_ADDRESS 127\.0\.0\.2/,
+    )
+    t.match(changed('/etc/portcullis/admin.env', 'TRUST_PROXY', '127.0.0.0/8'), /portcullis-admin@\.service: TRUST_PROXY is 127\.0\.0\.0\/8/)
+    t.match(changed('/etc/portcullis/auth.env', 'TRUST_PROXY', undefined), /portcullis-auth@\.service: TRUST_PROXY is undefined/)
+    t.match(changed('/etc/portcullis/gateway.env', 'PROXY_SOURCE_ADDRESS', undefined), /PROXY_SOURCE_ADDRESS is undefined, not a loopback address of its own/)
+    t.match(changed('/etc/portcullis/gateway.env', 'PROXY_SOURCE_ADDRESS', '127.0.0.1'), /PROXY_SOURCE_ADDRESS is 127\.0\.0\.1, not a loopback address/)
+    // A shared setting is overridden by the service's own file, and would otherwise reach every process.
+    const files = structuredClone(envExamples)
+    files.get('/etc/portcullis/portcullis.env')?.set('TRUST_PROXY', '127.0.0.1')
+    files.get('/etc/portcullis/user.env')?.delete('TRUST_PROXY')
+    t.match(trustProblems(units, files).join('\n'), /portcullis-user@\.service: TRUST_PROXY is 127\.0\.0\.1/)
+  })
+})
+
+t.test('the key-encryption keys', async (t) => {
+  t.same(keyEncryptionProblems(units, envExamples), [], 'in auth.env, read by auth and the migrations only')
+  const auth = envExamples.get('/etc/portcullis/auth.env')
+  t.equal(auth?.get('KEY_ENCRYPTION_KEY'), 'CHANGE-ME', 'a placeholder in the example')
+
+  t.test('the check catches the key in the wrong place', async (t) => {
+    const withoutAuthEnv = new Map(units)
+    const migrate = parseUnit(readFileSync(path.join(unitDir, 'portcullis-migrate.service'), 'utf8').replace('EnvironmentFile=/etc/portcullis/auth.env\n', ''))
+    withoutAuthEnv.set('portcullis-migrate.service', migrate)
+    t.match(keyEncryptionProblems(withoutAuthEnv, envExamples).join('\n'), /portcullis-migrate\.service: gets no KEY_ENCRYPTION_KEY/)
+    const shared = structuredClone(envExamples)
+    shared.get('/etc/portcullis/portcullis.env')?.set('KEY_ENCRYPTION_KEY', 'CHANGE-ME')
+    t.match(keyEncryptionProblems(units, shared).join('\n'), /portcullis-gateway@\.service: gets KEY_ENCRYPTION_KEY, which only auth needs/)
+  })
 })
 
 t.test('the README runs what the units and the gateway expect', async (t) => {
   const readme = readRepoFile('infra/systemd/README.md')
   t.match(readme, 'systemctl enable --now portcullis-auth@8081 portcullis-auth@8091', 'two auth instances')
+  const instances = [...readme.matchAll(/^sudo systemctl enable --now .*$/gm)].flatMap((match) =>
+    [...match[0].matchAll(/portcullis-[a-z]+@(\d+)/g)].map((instance) => listening({ PORT: instance[1] })),
+  )
+  const ports = instances.flatMap(({ port, managementPort }) => [port, managementPort])
+  t.same(
+    ports.filter((port, index) => ports.indexOf(port) !== index),
+    [],
+    'no two instances share a public or management port (each management port is its public port + 1000)',
+  )
+  const probed = [...readme.matchAll(/curl [^\n]*http:\/\/127\.0\.0\.1:(\d+)\/(?:healthz|readyz|metrics)/g)].map((match) => Number(match[1]))
+  t.ok(probed.length > 0, 'the README shows a health check')
+  for (const port of probed)
+    t.ok(
+      instances.some(({ managementPort }) => managementPort === port),
+      `curl …:${port}/readyz asks an instance's management port`,
+    )
+  const helper = /^portcullis\(\) \{\n([\s\S]*?)^\}/m.exec(readme)?.[1] ?? ''
+  t.same(
+    [...helper.matchAll(/-p EnvironmentFile=(\S+)/g)].map((match) => match[1]),
+    values(units.get('portcullis-migrate.service'), 'Service', 'EnvironmentFile'),
+    'the commands run with the settings the migrations read, the key-encryption key among them',
+  )
   const gateway = readEnvFile(path.join(unitDir, 'env/gateway.env.example'))
   for (const service of ['auth', 'user', 'admin']) {
     const enabled = [...readme.matchAll(/^sudo systemctl enable --now .*$/gm)]
