@@ -1,4 +1,5 @@
-// The admin console against a stubbed API: counts and users, search, filters, sorting, paging, confirmed actions, problems, the audit log.
+// The admin console against a stubbed API: counts and users, search, filters, sorting, paging, confirmed actions, problems,
+// the audit log (usernames, device names, the user picker), titles and focus.
 import type { AdminDashboardResponse, AuditEventsResponse, UserListResponse } from '@portcullis/shared/api/admin'
 import type { UserBody } from '@portcullis/shared/api/common'
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
@@ -18,6 +19,8 @@ const ada = user('u-ada', 'ada', 'admin')
 const bob = user('u-bob', 'bob')
 const cyd = user('u-cyd', 'cyd')
 
+const FIREFOX_ON_LINUX = 'Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0'
+
 const events: AuditEventsResponse = {
   events: [
     {
@@ -26,9 +29,42 @@ const events: AuditEventsResponse = {
       type: 'login_failed',
       user_id: 'u-bob',
       actor_id: null,
+      user: { id: 'u-bob', kind: 'user', name: 'bob' },
+      actor: null,
       ip: '203.0.113.9',
-      user_agent: 'Firefox',
+      user_agent: FIREFOX_ON_LINUX,
       detail: { reason: 'wrong_password' },
+    },
+  ],
+  next_cursor: null,
+}
+
+/** Events done to bob by an admin and by a service client, and one of an account deleted since. */
+const doneToBob: AuditEventsResponse = {
+  events: [
+    {
+      id: 'e3',
+      at: '2025-03-02T12:00:00.000Z',
+      type: 'user_disabled',
+      user_id: 'u-bob',
+      actor_id: 'u-root',
+      user: { id: 'u-bob', kind: 'user', name: 'bob' },
+      actor: { id: 'u-root', kind: 'user', name: 'root' },
+      ip: '192.0.2.1',
+      user_agent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/141.0.0.0 Safari/537.36',
+      detail: null,
+    },
+    {
+      id: 'e2',
+      at: '2025-03-02T11:00:00.000Z',
+      type: 'sessions_revoked',
+      user_id: 'u-bob',
+      actor_id: 'c-billing',
+      user: { id: 'u-bob', kind: 'user', name: 'bob' },
+      actor: { id: 'c-billing', kind: 'service', name: 'billing' },
+      ip: '10.0.0.5',
+      user_agent: 'node',
+      detail: null,
     },
   ],
   next_cursor: null,
@@ -70,7 +106,7 @@ function defaultAnswer(call: Call): Response {
   const path = call.url.pathname
   if (path === '/admin/dashboard') return json(dashboard)
   if (path === '/admin/get-all-users') return json(call.url.searchParams.get('cursor') === 'c2' ? secondPage : firstPage)
-  if (path === '/admin/audit-events') return json(events)
+  if (path === '/admin/audit-events') return json(call.url.searchParams.get('user_id') === 'u-bob' ? doneToBob : events)
   if (call.method === 'PATCH' && path.startsWith('/admin/users/')) return json({ ...bob, ...(call.body as object) })
   if (call.method === 'POST' && path.endsWith('/revoke-sessions')) return new Response(null, { status: 204 })
   return problem(404, 'not_found', 'Nothing is here')
@@ -155,6 +191,8 @@ afterEach(() => {
 describe('admin page', () => {
   it('shows the counts as tiles and a page of users', async () => {
     renderAt('/admin')
+    expect(document.activeElement).toBe(await screen.findByRole('heading', { level: 1, name: 'Administration' }))
+    expect(document.title).toBe('Users · Admin · Portcullis')
     await usersShown()
     const tile = (label: string) => screen.getByText((_, element) => element?.tagName === 'LI' && element.textContent === label)
     await screen.findByText('Active sessions')
@@ -270,12 +308,19 @@ describe('admin page', () => {
     expect(userListCalls().length).toBeGreaterThan(listsBefore)
   })
 
-  it('promotes without asking and revokes sessions after asking', async () => {
+  it('asks before making an admin, as before making a user, and before revoking sessions', async () => {
     const person = userEvent.setup()
     renderAt('/admin')
     await usersShown()
+    const patches = () => calls.filter((call) => call.method === 'PATCH')
     await person.click(rowButton('Make admin (bob)'))
-    await waitFor(() => expect(calls.find((call) => call.method === 'PATCH')?.body).toEqual({ role: 'admin' }))
+    const dialog = screen.getByRole('dialog', { name: 'Make bob an admin?' })
+    await person.click(within(dialog).getByRole('button', { name: 'Cancel' }))
+    expect(patches()).toEqual([])
+
+    await person.click(rowButton('Make admin (bob)'))
+    await person.click(within(screen.getByRole('dialog', { name: 'Make bob an admin?' })).getByRole('button', { name: 'Make admin' }))
+    await waitFor(() => expect(patches()[0]?.body).toEqual({ role: 'admin' }))
     await screen.findByText('bob is now an admin.')
 
     await person.click(rowButton('Revoke sessions (bob)'))
@@ -308,7 +353,8 @@ describe('audit page', () => {
     const person = userEvent.setup()
     renderAt('/admin/audit')
     await screen.findByText('reason: wrong_password')
-    expect(screen.getByRole('heading', { level: 1, name: 'Audit log' })).toBeTruthy()
+    expect(document.activeElement).toBe(screen.getByRole('heading', { level: 1, name: 'Audit log' }))
+    expect(document.title).toBe('Audit log · Admin · Portcullis')
     expect(auditCalls()[0]?.has('type')).toBe(false)
 
     await person.selectOptions(screen.getByRole('combobox', { name: 'Event type' }), 'login_failed')
@@ -323,5 +369,76 @@ describe('audit page', () => {
     fireEvent.change(screen.getByLabelText('Until'), { target: { value: '2025-03-02' } })
     await waitFor(() => expect(auditCalls().at(-1)?.get('until')).toBe(new Date('2025-03-03T00:00:00').toISOString()))
     expect(auditCalls().at(-1)?.get('since')).toBe(new Date('2025-03-01T00:00:00').toISOString())
+  })
+
+  it('names the user and the actor by username (a service by its name) and the device by a short name', async () => {
+    renderAt('/admin/audit?user_id=u-bob')
+    const table = await screen.findByRole('table', { name: 'Audit events, newest first' })
+    const row = (type: string) => {
+      const found = within(table)
+        .getAllByRole('row')
+        .find((candidate) => candidate.textContent?.includes(type))
+      if (!found) throw new Error(`no ${type} row`)
+      return within(found)
+    }
+    const cells = (type: string) =>
+      row(type)
+        .getAllByRole('cell')
+        .map((cell) => cell.textContent)
+    expect(cells('user disabled').slice(0, 3)).toEqual(['user disabled', 'bob', 'root'])
+    expect(cells('sessions revoked').slice(0, 3)).toEqual(['sessions revoked', 'bob', 'billing service'])
+    expect(row('user disabled').getByRole('link', { name: 'bob' }).getAttribute('href')).toBe('/admin/audit?user_id=u-bob')
+    const device = row('user disabled').getByText('Chrome on Windows')
+    expect(device.getAttribute('title')).toMatch(/^Mozilla\/5\.0 \(Windows NT/)
+    expect(table.textContent).not.toContain('AppleWebKit')
+    expect(table.textContent).not.toContain('u-root')
+    // The picker shows whom the address filters by, by name.
+    expect((screen.getByRole('combobox', { name: 'User' }) as HTMLInputElement).value).toBe('bob')
+  })
+
+  it('picks the user to filter by from a list of matching usernames, and clears it', async () => {
+    const person = userEvent.setup()
+    renderAt('/admin/audit')
+    await screen.findByText('reason: wrong_password')
+    const picker = screen.getByRole('combobox', { name: 'User' })
+    expect(screen.queryByRole('textbox', { name: /user id/i })).toBeNull()
+    expect(picker.getAttribute('aria-expanded')).toBe('false')
+
+    await person.type(picker, 'bo')
+    const list = await screen.findByRole('listbox', { name: 'Matching users' })
+    const search = lastUserList()
+    expect([search.get('q'), search.get('limit')]).toEqual(['bo', '10'])
+    // Debounced: no request went out for the half-typed "b".
+    expect(userListCalls().some((params) => params.get('q') === 'b')).toBe(false)
+    expect(picker.getAttribute('aria-expanded')).toBe('true')
+
+    // The arrow keys move through the matches; Enter picks one.
+    const options = within(list).getAllByRole('option')
+    expect(options[0]?.getAttribute('aria-selected')).toBe('true')
+    await person.keyboard('{ArrowDown}{ArrowDown}')
+    expect(picker.getAttribute('aria-activedescendant')).toBe(options[2]?.id)
+    expect(options[2]?.textContent).toContain('bob')
+    await person.keyboard('{Enter}')
+
+    await waitFor(() => expect(address()).toBe('/admin/audit?user_id=u-bob'))
+    expect((picker as HTMLInputElement).value).toBe('bob')
+    expect(picker.getAttribute('aria-expanded')).toBe('false')
+    await waitFor(() => expect(auditCalls().at(-1)?.get('user_id')).toBe('u-bob'))
+    await screen.findByRole('cell', { name: 'user disabled' })
+
+    await person.click(screen.getByRole('button', { name: 'Clear the user filter' }))
+    await waitFor(() => expect(address()).toBe('/admin/audit'))
+    expect((picker as HTMLInputElement).value).toBe('')
+    expect(document.activeElement).toBe(picker)
+  })
+
+  it('picks a user with the mouse', async () => {
+    const person = userEvent.setup()
+    renderAt('/admin/audit')
+    await screen.findByText('reason: wrong_password')
+    await person.type(screen.getByRole('combobox', { name: 'User' }), 'ad')
+    await person.click(await screen.findByRole('option', { name: /^ada/ }))
+    await waitFor(() => expect(address()).toBe('/admin/audit?user_id=u-ada'))
+    expect((screen.getByRole('combobox', { name: 'User' }) as HTMLInputElement).value).toBe('ada')
   })
 })

@@ -1,5 +1,7 @@
-// The login and signup forms: labels, server errors where the user looks for them, live password rules, success.
+// The login and signup forms: labels, every problem at its field at once (the form's own checks and the server's), the
+// password rules with the server's settings, the strength meter, focus and titles, success.
 import type { UserBody } from '@portcullis/shared/api/common'
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { render, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { MemoryRouter, Route, Routes } from 'react-router'
@@ -29,10 +31,13 @@ function problem(status: number, code: string, detail: string, extra: Record<str
 
 type Answer = (init: RequestInit | undefined) => Response | Promise<Response>
 
+/** The settings a test server has: not the defaults, so a copy of them in the web would show. */
+const POLICY = { min_length: 12, max_length: 64, product_name: 'Acme' }
+
 function stubFetch(routes: Record<string, Answer>) {
   const fetchMock = vi.fn(async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const key = `${init?.method ?? 'GET'} ${String(input)}`
-    const route = routes[key]
+    const route = routes[key] ?? (key === 'GET /auth/password-policy' ? () => json(POLICY) : undefined)
     if (!route) throw new Error(`unexpected request ${key}`)
     return route(init)
   })
@@ -46,15 +51,24 @@ function bodyOf(fetchMock: ReturnType<typeof stubFetch>, url: string): unknown {
 }
 
 function renderAt(path: '/login' | '/signup') {
+  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } })
   return render(
-    <MemoryRouter initialEntries={[path]}>
-      <Routes>
-        <Route path="/login" element={<LoginPage />} />
-        <Route path="/signup" element={<SignupPage />} />
-        <Route path="/dashboard" element={<h1>Dashboard</h1>} />
-      </Routes>
-    </MemoryRouter>,
+    <QueryClientProvider client={queryClient}>
+      <MemoryRouter initialEntries={[path]}>
+        <Routes>
+          <Route path="/login" element={<LoginPage />} />
+          <Route path="/signup" element={<SignupPage />} />
+          <Route path="/dashboard" element={<h1>Dashboard</h1>} />
+        </Routes>
+      </MemoryRouter>
+    </QueryClientProvider>,
   )
+}
+
+/** The error paragraph tied to an input (Field's), if any. */
+function errorOf(input: HTMLElement): string | undefined {
+  const ids = (input.getAttribute('aria-describedby') ?? '').split(/\s+/).filter(Boolean)
+  return ids.map((id) => document.getElementById(id)).find((element) => element?.classList.contains('field-error'))?.textContent ?? undefined
 }
 
 /** The texts an input's aria-describedby points at. */
@@ -65,6 +79,7 @@ function descriptionsOf(input: HTMLElement): string[] {
 
 beforeEach(() => {
   sessionStore.set({ status: 'anonymous' })
+  document.title = ''
 })
 
 afterEach(() => {
@@ -146,80 +161,195 @@ describe('LoginPage', () => {
     expect(await screen.findByRole('heading', { name: 'Dashboard' })).toBeTruthy()
     expect(bodyOf(fetchMock, '/auth/login')).toEqual({ username: 'alice.smith', password: 'correct horse battery staple', session: 'cookie' })
   })
+  it('has the username field focused when it opens, and names the tab', async () => {
+    renderAt('/login')
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByLabelText('Username or email')))
+    expect(document.title).toBe('Sign in · Portcullis')
+  })
+
+  it('names every empty field at once, focuses the first, and sends nothing', async () => {
+    const fetchMock = stubFetch({})
+    const actor = userEvent.setup()
+    renderAt('/login')
+
+    const button = screen.getByRole('button', { name: 'Sign in' }) as HTMLButtonElement
+    expect(button.disabled).toBe(false)
+    await actor.click(button)
+
+    const username = screen.getByLabelText('Username or email')
+    const password = screen.getByLabelText('Password')
+    expect(errorOf(username)).toBe('Username or email is required.')
+    expect(errorOf(password)).toBe('Password is required.')
+    expect(username.getAttribute('aria-invalid')).toBe('true')
+    expect(password.getAttribute('aria-invalid')).toBe('true')
+    expect(document.activeElement).toBe(username)
+
+    await actor.type(username, 'alice.smith')
+    expect(errorOf(username)).toBeUndefined()
+    await actor.click(button)
+    expect(errorOf(password)).toBe('Password is required.')
+    expect(document.activeElement).toBe(password)
+    expect(fetchMock).not.toHaveBeenCalled()
+  })
+
+  it("puts the server's field errors next to their fields, all at once", async () => {
+    stubFetch({
+      'POST /auth/login': () =>
+        problem(422, 'validation_failed', 'The request is not valid', {
+          errors: [
+            { field: 'username', message: 'Username or email must not contain control characters or invisible formatting characters.' },
+            { field: 'password', message: 'Password must not contain the NUL character.' },
+          ],
+        }),
+    })
+    const actor = userEvent.setup()
+    renderAt('/login')
+    await actor.type(screen.getByLabelText('Username or email'), 'alice')
+    await actor.type(screen.getByLabelText('Password'), 'secret')
+    await actor.click(screen.getByRole('button', { name: 'Sign in' }))
+
+    const username = screen.getByLabelText('Username or email')
+    await waitFor(() => expect(errorOf(username)).toBe('Username or email must not contain control characters or invisible formatting characters.'))
+    expect(errorOf(screen.getByLabelText('Password'))).toBe('Password must not contain the NUL character.')
+    expect(document.activeElement).toBe(username)
+    // Not said a second time above the form.
+    expect(screen.getAllByRole('alert')).toHaveLength(2)
+  })
 })
 
 describe('SignupPage', () => {
-  function rule(name: RegExp): 'met' | 'not yet' {
+  function checklist(): Array<[string, 'met' | 'not yet']> {
     const list = screen.getByRole('list', { name: 'Password rules' })
-    const item = within(list)
+    return within(list)
       .getAllByRole('listitem')
-      .find((li) => name.test(li.textContent ?? ''))
-    if (!item) throw new Error(`no password rule matches ${name}`)
-    return item.textContent?.includes('(met)') ? 'met' : 'not yet'
+      .map((item) => {
+        const text = item.textContent ?? ''
+        return [text.replace(/^\W+|\s*\((met|not yet)\)$/g, '').trim(), text.includes('(met)') ? 'met' : 'not yet']
+      })
   }
-  const LENGTH = /at least 8 characters/i
-  const NOT_USERNAME = /not the same as your username/i
-  const MATCH = /both passwords match/i
+
+  function rule(pattern: RegExp): 'met' | 'not yet' {
+    const found = checklist().find(([label]) => pattern.test(label))
+    if (!found) throw new Error(`no password rule matches ${pattern}: ${JSON.stringify(checklist())}`)
+    return found[1]
+  }
 
   function submitButton(): HTMLButtonElement {
     return screen.getByRole('button', { name: 'Create account' }) as HTMLButtonElement
   }
 
-  async function fillIn(actor: ReturnType<typeof userEvent.setup>, values: { username: string; password: string; confirm?: string }) {
+  async function fillIn(actor: ReturnType<typeof userEvent.setup>, values: { username: string; email?: string; password: string; confirm?: string }) {
     await actor.type(screen.getByLabelText('Username'), values.username)
+    if (values.email) await actor.type(screen.getByLabelText('Email (optional)'), values.email)
     await actor.type(screen.getByLabelText('Password'), values.password)
     await actor.type(screen.getByLabelText('Confirm password'), values.confirm ?? values.password)
   }
 
-  it('updates the password rules as the user types', async () => {
+  it("checks the password with the shared rules and the server's settings as the user types", async () => {
+    stubFetch({})
     const actor = userEvent.setup()
     renderAt('/signup')
-    expect([rule(LENGTH), rule(NOT_USERNAME), rule(MATCH)]).toEqual(['not yet', 'not yet', 'not yet'])
+    expect(document.title).toBe('Create an account · Portcullis')
+    // The server's settings: 12 characters, and its product name.
+    await waitFor(() =>
+      expect(checklist().map(([label]) => label)).toEqual([
+        'At least 12 characters',
+        'Not one character or a short pattern repeated',
+        'Not a sequence like 12345678 or qwertyui',
+        'Not built from your username, your email or the name Acme',
+        'Both passwords match',
+      ]),
+    )
+    expect(checklist().every(([, state]) => state === 'not yet')).toBe(true)
 
     await actor.type(screen.getByLabelText('Username'), 'alice.smith')
     const password = screen.getByLabelText('Password')
-    await actor.type(password, 'short')
-    expect([rule(LENGTH), rule(NOT_USERNAME), rule(MATCH)]).toEqual(['not yet', 'met', 'not yet'])
+    await actor.type(password, 'alice.smith2024')
+    expect(rule(/^At least 12/)).toBe('met')
+    expect(rule(/^Not built from/)).toBe('not yet')
 
-    // Long enough, but the username itself (in any case).
     await actor.clear(password)
-    await actor.type(password, 'ALICE.SMITH')
-    expect([rule(LENGTH), rule(NOT_USERNAME), rule(MATCH)]).toEqual(['met', 'not yet', 'not yet'])
+    await actor.type(password, 'acme-acme-acme')
+    expect(rule(/^Not built from/)).toBe('not yet')
 
-    await actor.type(password, '-rocks')
-    expect([rule(LENGTH), rule(NOT_USERNAME)]).toEqual(['met', 'met'])
-
-    const confirm = screen.getByLabelText('Confirm password')
-    await actor.type(confirm, 'ALICE.SMITH-rock')
-    expect(rule(MATCH)).toBe('not yet')
-    await actor.type(confirm, 's')
-    expect(rule(MATCH)).toBe('met')
+    await actor.clear(password)
+    await actor.type(password, 'tulip orbit lantern')
+    expect(
+      checklist()
+        .slice(0, 4)
+        .every(([, state]) => state === 'met'),
+    ).toBe(true)
+    expect(rule(/^Both passwords match/)).toBe('not yet')
+    await actor.type(screen.getByLabelText('Confirm password'), 'tulip orbit lantern')
+    expect(rule(/^Both passwords match/)).toBe('met')
   })
 
-  it('keeps the submit button disabled until the rules pass', async () => {
+  it('keeps the button enabled, and on submit names every problem at its field at once and focuses the first', async () => {
+    const fetchMock = stubFetch({})
     const actor = userEvent.setup()
     renderAt('/signup')
-    expect(submitButton().disabled).toBe(true)
-
-    await fillIn(actor, { username: 'alice.smith', password: 'correct horse battery staple', confirm: 'correct horse battery stapl' })
-    expect(submitButton().disabled).toBe(true)
-
-    await actor.type(screen.getByLabelText('Confirm password'), 'e')
+    await screen.findByText('At least 12 characters')
     expect(submitButton().disabled).toBe(false)
 
-    // A username shorter than 3 characters cannot be submitted either.
+    await fillIn(actor, { username: '-x', email: 'not an email', password: '12345678', confirm: '1234567' })
+    await actor.click(submitButton())
+
     const username = screen.getByLabelText('Username')
+    expect(errorOf(username)).toBe('Username must be 3 to 32 characters: letters, digits, dots, dashes or underscores, starting with a letter or digit.')
+    expect(errorOf(screen.getByLabelText('Email (optional)'))).toBe('Email must be an email address like name@example.com.')
+    expect(errorOf(screen.getByLabelText('Password'))).toBe(
+      'Password must be at least 12 characters long. Password must not be a sequence of letters, digits or keys (like 12345678, abcdefgh or qwertyui).',
+    )
+    expect(errorOf(screen.getByLabelText('Confirm password'))).toBe('The confirmation does not match the password.')
+    for (const label of ['Username', 'Email (optional)', 'Password', 'Confirm password']) {
+      expect(screen.getByLabelText(label).getAttribute('aria-invalid')).toBe('true')
+    }
+    expect(document.activeElement).toBe(username)
+    expect(fetchMock.mock.calls.map(([input]) => input)).toEqual(['/auth/password-policy'])
+
+    // Fixing a field takes its message away; the others stay until the next submit.
     await actor.clear(username)
-    await actor.type(username, 'al')
-    expect(submitButton().disabled).toBe(true)
+    await actor.type(username, 'alice.smith')
+    expect(errorOf(username)).toBeUndefined()
+    expect(errorOf(screen.getByLabelText('Password'))).toMatch(/^Password must be at least 12/)
+    await actor.click(submitButton())
+    expect(document.activeElement).toBe(screen.getByLabelText('Email (optional)'))
+  })
+
+  it("shows the server's field errors next to their fields, all at once, the first focused", async () => {
+    stubFetch({
+      'POST /auth/signup': () =>
+        problem(422, 'validation_failed', 'The request is not valid', {
+          errors: [
+            { field: 'email', message: 'Email must be an email address like name@example.com.', code: 'format' },
+            { field: 'password', message: 'Password is too common; choose one that is harder to guess.', code: 'common' },
+            { field: 'password', message: 'Password must not be built from your username, your email address or the name Acme.', code: 'context' },
+          ],
+        }),
+    })
+    const actor = userEvent.setup()
+    renderAt('/signup')
+    await screen.findByText('At least 12 characters')
+    await fillIn(actor, { username: 'alice.smith', email: 'alice@example', password: 'tulip orbit lantern' })
+    await actor.click(submitButton())
+
+    const email = screen.getByLabelText('Email (optional)')
+    await waitFor(() => expect(errorOf(email)).toBe('Email must be an email address like name@example.com.'))
+    expect(errorOf(screen.getByLabelText('Password'))).toBe(
+      'Password is too common; choose one that is harder to guess. Password must not be built from your username, your email address or the name Acme.',
+    )
+    expect(errorOf(screen.getByLabelText('Username'))).toBeUndefined()
+    expect(document.activeElement).toBe(email)
+    expect(screen.getAllByRole('alert')).toHaveLength(2)
   })
 
   it('shows a 409 username_taken next to the username field', async () => {
     stubFetch({ 'POST /auth/signup': () => problem(409, 'username_taken', 'That username is taken') })
     const actor = userEvent.setup()
     renderAt('/signup')
+    await screen.findByText('At least 12 characters')
 
-    await fillIn(actor, { username: 'alice.smith', password: 'correct horse battery staple' })
+    await fillIn(actor, { username: 'alice.smith', password: 'tulip orbit lantern' })
     await actor.click(submitButton())
 
     const username = screen.getByLabelText('Username')
@@ -229,25 +359,48 @@ describe('SignupPage', () => {
     const alerts = screen.getAllByRole('alert')
     expect(alerts.map((alert) => alert.textContent)).toEqual(['That username is taken'])
     expect(screen.getByLabelText('Password').getAttribute('aria-invalid')).toBeNull()
+    expect(document.activeElement).toBe(username)
     expect(sessionStore.get()).toEqual({ status: 'anonymous' })
   })
 
-  it('shows a 422 password error next to the password field', async () => {
-    const message = 'is too common; choose one that is harder to guess'
-    stubFetch({
-      'POST /auth/signup': () => problem(422, 'validation_failed', `password ${message}`, { errors: [{ field: 'password', message }] }),
+  it('shows how strong the password is, with zxcvbn’s warning, once the user types one', async () => {
+    stubFetch({})
+    const actor = userEvent.setup()
+    renderAt('/signup')
+    expect(screen.queryByRole('meter')).toBeNull()
+
+    await actor.type(screen.getByLabelText('Username'), 'alice.smith')
+    await actor.type(screen.getByLabelText('Password'), 'password')
+    const meter = await screen.findByRole('meter', { name: 'Strength:' }, { timeout: 5000 })
+    expect(meter.getAttribute('aria-valuetext')).toBe('Very weak')
+    expect(screen.getByText('Very weak')).toBeTruthy()
+    expect(screen.getByText('This is a heavily used password.')).toBeTruthy()
+
+    const password = screen.getByLabelText('Password')
+    await actor.clear(password)
+    await actor.type(password, 'alice.smith1')
+    // The username counts as a word a guesser knows.
+    await waitFor(() => expect(screen.getByRole('meter').getAttribute('aria-valuetext')).toBe('Weak'))
+    expect(screen.getByText('There should not be any personal or page related data.')).toBeTruthy()
+
+    await actor.clear(password)
+    await actor.type(password, 'tulip orbit lantern gravel')
+    await waitFor(() => expect(screen.getByRole('meter').getAttribute('aria-valuetext')).toBe('Strong'))
+  })
+
+  it('signs up without the settings when they cannot be had: the server has the last word', async () => {
+    const fetchMock = stubFetch({
+      'GET /auth/password-policy': () => problem(503, 'service_unavailable', 'The service cannot answer right now'),
+      'POST /auth/signup': () => json({ user: alice }, 201),
+      'POST /auth/login': () => json({ access_token: 'access-1', token_type: 'Bearer', expires_in: 600, user: alice }),
     })
     const actor = userEvent.setup()
     renderAt('/signup')
-
-    await fillIn(actor, { username: 'alice.smith', password: 'password1234' })
+    await waitFor(() => expect(fetchMock.mock.calls.map(([input]) => input)).toContain('/auth/password-policy'))
+    expect(checklist().map(([label]) => label)).toEqual(['Both passwords match'])
+    await fillIn(actor, { username: 'alice.smith', password: 'tulip orbit lantern' })
     await actor.click(submitButton())
-
-    const password = screen.getByLabelText('Password')
-    await waitFor(() => expect(password.getAttribute('aria-invalid')).toBe('true'))
-    expect(descriptionsOf(password)).toEqual([message])
-    expect(screen.getAllByRole('alert').map((alert) => alert.textContent)).toEqual([message])
-    expect(screen.getByLabelText('Username').getAttribute('aria-invalid')).toBeNull()
+    expect(await screen.findByRole('heading', { name: 'Dashboard' })).toBeTruthy()
   })
 
   it('creates the account, signs in and goes to the dashboard', async () => {
@@ -257,12 +410,13 @@ describe('SignupPage', () => {
     })
     const actor = userEvent.setup()
     renderAt('/signup')
+    await screen.findByText('At least 12 characters')
 
     await fillIn(actor, { username: '  alice.smith ', password: 'correct horse battery staple' })
     await actor.click(submitButton())
 
     expect(await screen.findByRole('heading', { name: 'Dashboard' })).toBeTruthy()
-    expect(fetchMock.mock.calls.map(([input]) => input)).toEqual(['/auth/signup', '/auth/login'])
+    expect(fetchMock.mock.calls.map(([input]) => input)).toEqual(['/auth/password-policy', '/auth/signup', '/auth/login'])
     expect(bodyOf(fetchMock, '/auth/signup')).toEqual({
       username: 'alice.smith',
       password: 'correct horse battery staple',

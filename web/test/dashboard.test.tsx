@@ -1,4 +1,5 @@
-// The dashboard page: profile, sessions (this device marked, the others revocable) and recent activity.
+// The dashboard page: profile, sessions (this device marked, the others revocable) and recent activity (who did it, from
+// which device); the tab title and the focused heading.
 import type { UserBody } from '@portcullis/shared/api/common'
 import type { AccountSession, DashboardResponse } from '@portcullis/shared/api/user'
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
@@ -47,9 +48,25 @@ const dashboard: DashboardResponse = {
   profile: alice,
   sessions: [thisDevice, otherDevice],
   recent_events: [
-    { id: 'e3', type: 'login_succeeded', at: '2025-06-01T09:30:00.000Z', ip: '198.51.100.7', user_agent: null },
-    { id: 'e2', type: 'login_failed', at: '2025-06-01T09:29:00.000Z', ip: '192.0.2.66', user_agent: null },
-    { id: 'e1', type: 'password_changed', at: '2025-05-01T12:00:00.000Z', ip: null, user_agent: null },
+    { id: 'e5', type: 'user_enabled', at: '2025-06-02T08:00:00.000Z', actor: { id: 'u-root', kind: 'user', name: 'root' }, ip: '192.0.2.1', user_agent: null },
+    {
+      id: 'e4',
+      type: 'sessions_revoked',
+      at: '2025-06-01T11:00:00.000Z',
+      actor: { id: 'c-billing', kind: 'service', name: 'billing' },
+      ip: null,
+      user_agent: null,
+    },
+    {
+      id: 'e3',
+      type: 'login_succeeded',
+      at: '2025-06-01T09:30:00.000Z',
+      actor: { id: alice.id, kind: 'user', name: 'alice' },
+      ip: '198.51.100.7',
+      user_agent: thisDevice.user_agent,
+    },
+    { id: 'e2', type: 'login_failed', at: '2025-06-01T09:29:00.000Z', actor: null, ip: '192.0.2.66', user_agent: null },
+    { id: 'e1', type: 'password_changed', at: '2025-05-01T12:00:00.000Z', actor: null, ip: null, user_agent: null },
   ],
 }
 
@@ -87,7 +104,8 @@ describe('DashboardPage', () => {
     const { fetchMock } = stubFetch({ 'GET /user/dashboard': () => json(dashboard) })
     renderDashboard()
 
-    expect(screen.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeTruthy()
+    expect(document.activeElement).toBe(screen.getByRole('heading', { level: 1, name: 'Dashboard' }))
+    expect(document.title).toBe('Dashboard · Portcullis')
     expect(screen.getByRole('status').textContent).toMatch(/loading/i)
 
     const profile = (await screen.findByRole('heading', { level: 2, name: 'Profile' })).closest('section') as HTMLElement
@@ -114,9 +132,24 @@ describe('DashboardPage', () => {
     const events = within(activity)
       .getAllByRole('rowheader')
       .map((cell) => cell.textContent)
-    expect(events).toEqual(['Signed in', 'Failed sign-in attempt', 'Password changed'])
-    expect(within(rowOf(activity, 'Failed sign-in attempt')).getByText('192.0.2.66')).toBeTruthy()
-    expect(within(rowOf(activity, 'Password changed')).getByText('Unknown')).toBeTruthy()
+    expect(events).toEqual(['Account enabled again', 'All sessions ended', 'Signed in', 'Failed sign-in attempt', 'Password changed'])
+    expect(
+      within(activity)
+        .getAllByRole('columnheader')
+        .map((header) => header.textContent),
+    ).toEqual(['Event', 'When', 'By', 'Device', 'IP address'])
+    const cells = (text: string) =>
+      within(rowOf(activity, text))
+        .getAllByRole('cell')
+        .map((cell) => cell.textContent)
+    // Who did it: an admin by username, a service by name; the user's own doings say "You".
+    expect(cells('Account enabled again').slice(1)).toEqual(['root', 'Unknown', '192.0.2.1'])
+    expect(cells('All sessions ended').slice(1)).toEqual(['billing service', 'Unknown', 'Unknown'])
+    expect(cells('Signed in').slice(1)).toEqual(['You', 'Firefox on Linux', '198.51.100.7'])
+    expect(cells('Failed sign-in attempt').slice(1)).toEqual(['You', 'Unknown', '192.0.2.66'])
+    // The device by a short name, its full user agent on hover.
+    expect(within(rowOf(activity, 'Signed in')).getByText('Firefox on Linux').getAttribute('title')).toBe(thisDevice.user_agent)
+    expect(activity.textContent).not.toContain('Gecko/20100101')
 
     expect(fetchMock).toHaveBeenCalledTimes(1)
     const sent = fetchMock.mock.calls[0]?.[1]?.headers as Record<string, string> | undefined

@@ -9,7 +9,7 @@ export function noContent(): Response {
   return new Response(null, { status: 204 })
 }
 
-export function problem(status: number, code: string, detail: string, errors?: Array<{ field: string; message: string }>): Response {
+export function problem(status: number, code: string, detail: string, errors?: Array<{ field: string; message: string; code?: string }>): Response {
   const body = { type: `https://portcullis.dev/problems/${code}`, title: 'Error', status, detail, code, request_id: 'req-1', ...(errors ? { errors } : {}) }
   return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/problem+json' } })
 }

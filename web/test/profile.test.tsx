@@ -1,4 +1,5 @@
-// The profile page: name and email (server errors next to their fields), password change, sign out everywhere.
+// The profile page: name and email, password change (every problem at its field at once, the shared rules with the
+// server's settings, a strength meter), sign out everywhere; the tab title and the focused heading.
 import type { UserBody } from '@portcullis/shared/api/common'
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { render, screen, waitFor, within } from '@testing-library/react'
@@ -7,7 +8,7 @@ import { MemoryRouter, Route, Routes, useLocation } from 'react-router'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { sessionStore } from '../src/features/auth/session/session-store.ts'
 import { ProfilePage } from '../src/features/profile/routes/index.ts'
-import { errorOf, json, noContent, problem, sentBody, stubFetch } from './fetch-stub.ts'
+import { errorOf, json, noContent, problem, type Route as Answer, sentBody, stubFetch } from './fetch-stub.ts'
 
 const alice: UserBody = {
   id: '0190a3c4-0000-7000-8000-000000000001',
@@ -18,6 +19,16 @@ const alice: UserBody = {
   status: 'active',
   created_at: '2025-01-01T00:00:00.000Z',
   last_login_at: '2025-06-01T09:30:00.000Z',
+}
+
+/** The profile and the server's password settings, which every render of the page asks for, and the routes of one test. */
+function profileApi(routes: Record<string, Answer> = {}) {
+  const stub = stubFetch({
+    'GET /user/profile': () => json(alice),
+    'GET /auth/password-policy': () => json({ min_length: 10, max_length: 64, product_name: 'Acme' }),
+    ...routes,
+  })
+  return { ...stub, changes: () => stub.calls.filter((call) => !call.startsWith('GET ')) }
 }
 
 function LocationProbe() {
@@ -60,13 +71,14 @@ afterEach(() => {
 
 describe('ProfilePage: name and email', () => {
   it('fills the form from the profile and saves only what changed', async () => {
-    const { calls, fetchMock } = stubFetch({
-      'GET /user/profile': () => json(alice),
+    const { changes, fetchMock } = profileApi({
       'PATCH /user/profile': (init) => json({ ...alice, ...(sentBody(init) as object) }),
     })
     const { actor } = renderProfile()
 
-    expect(screen.getByRole('heading', { level: 1, name: 'Profile' })).toBeTruthy()
+    const heading = screen.getByRole('heading', { level: 1, name: 'Profile' })
+    expect(document.activeElement).toBe(heading)
+    expect(document.title).toBe('Profile · Portcullis')
     const displayName = (await screen.findByLabelText('Display name')) as HTMLInputElement
     expect(displayName.value).toBe('Alice')
     expect((screen.getByLabelText('Email') as HTMLInputElement).value).toBe('alice@example.com')
@@ -76,16 +88,14 @@ describe('ProfilePage: name and email', () => {
     await actor.click(screen.getByRole('button', { name: 'Save profile' }))
 
     await waitFor(() => expect(statusText(/saved/)).toBe('Your profile has been saved.'))
-    expect(calls).toEqual(['GET /user/profile', 'PATCH /user/profile'])
-    expect(sentBody(fetchMock.mock.calls[1]?.[1])).toEqual({ display_name: 'Alice Liddell' })
+    expect(changes()).toEqual(['PATCH /user/profile'])
+    const patch = fetchMock.mock.calls.find(([, init]) => init?.method === 'PATCH')
+    expect(sentBody(patch?.[1])).toEqual({ display_name: 'Alice Liddell' })
     expect(displayName.value).toBe('Alice Liddell')
   })
 
   it('shows 409 email_taken next to the email field and keeps what was typed', async () => {
-    stubFetch({
-      'GET /user/profile': () => json(alice),
-      'PATCH /user/profile': () => problem(409, 'email_taken', 'That email address is already in use'),
-    })
+    profileApi({ 'PATCH /user/profile': () => problem(409, 'email_taken', 'That email address is already in use') })
     const { actor } = renderProfile()
 
     const email = (await screen.findByLabelText('Email')) as HTMLInputElement
@@ -102,59 +112,113 @@ describe('ProfilePage: name and email', () => {
     expect(statusText(/saved/)).toBeUndefined()
   })
 
-  it('puts a 422 field error from the server next to the field it names', async () => {
-    stubFetch({
-      'GET /user/profile': () => json(alice),
+  it("puts the server's field errors next to the fields they name, all at once, and focuses the first", async () => {
+    const displayNameProblem = 'Display name must be 1 to 100 characters of visible text, with no control or invisible formatting characters.'
+    const emailProblem = 'Email must be an email address like name@example.com.'
+    profileApi({
       'PATCH /user/profile': () =>
-        problem(422, 'validation_failed', 'display_name must not contain a NUL character', [
-          { field: 'display_name', message: 'must not contain a NUL character' },
+        problem(422, 'validation_failed', 'The request is not valid', [
+          { field: 'display_name', message: displayNameProblem },
+          { field: 'email', message: emailProblem },
         ]),
     })
     const { actor } = renderProfile()
 
     const displayName = (await screen.findByLabelText('Display name')) as HTMLInputElement
     await actor.type(displayName, ' the Second')
+    await actor.type(screen.getByLabelText('Email'), '.uk')
     await actor.click(screen.getByRole('button', { name: 'Save profile' }))
 
-    await waitFor(() => expect(errorOf(displayName)).toBe('must not contain a NUL character'))
+    await waitFor(() => expect(errorOf(displayName)).toBe(displayNameProblem))
     expect(displayName.value).toBe('Alice the Second')
-    expect(errorOf(screen.getByLabelText('Email'))).toBeUndefined()
+    expect(errorOf(screen.getByLabelText('Email'))).toBe(emailProblem)
+    expect(document.activeElement).toBe(displayName)
+    expect(screen.getAllByRole('alert')).toHaveLength(2)
+  })
+
+  it('names both problems at once before sending anything, and focuses the first', async () => {
+    const { changes } = profileApi()
+    const { actor } = renderProfile()
+
+    const displayName = (await screen.findByLabelText('Display name')) as HTMLInputElement
+    const email = screen.getByLabelText('Email') as HTMLInputElement
+    await actor.clear(email)
+    await actor.type(email, 'alice at example.com')
+    await actor.type(displayName, ' \u202Eevil')
+    await actor.click(screen.getByRole('button', { name: 'Save profile' }))
+
+    expect(errorOf(displayName)).toBe('Display name must be 1 to 100 characters of visible text, with no control or invisible formatting characters.')
+    expect(errorOf(email)).toBe('Email must be an email address like name@example.com.')
+    expect(document.activeElement).toBe(displayName)
+    expect(changes()).toEqual([])
   })
 })
 
 describe('ProfilePage: password', () => {
+  it('keeps the button enabled, and on submit names every problem at once, with the server settings, focusing the first', async () => {
+    const { changes } = profileApi()
+    const { actor } = renderProfile()
+    await screen.findByText('At least 10 characters')
+
+    const submit = screen.getByRole('button', { name: 'Change password' }) as HTMLButtonElement
+    expect(submit.disabled).toBe(false)
+    await actor.click(submit)
+    const current = screen.getByLabelText('Current password')
+    const next = screen.getByLabelText('New password')
+    expect(errorOf(current)).toBe('Current password is required.')
+    expect(errorOf(next)).toBe('New password is required.')
+    expect(document.activeElement).toBe(current)
+
+    await actor.type(current, 'my old password')
+    await actor.type(next, 'alice2024!')
+    await actor.type(screen.getByLabelText('Confirm new password'), 'alice2024')
+    await actor.click(submit)
+    expect(errorOf(current)).toBeUndefined()
+    expect(errorOf(next)).toBe('New password must not be built from your username, your email address or the name Acme.')
+    expect(errorOf(screen.getByLabelText('Confirm new password'))).toBe('The confirmation does not match the password.')
+    expect(document.activeElement).toBe(next)
+    expect(changes()).toEqual([])
+  })
+
   it('shows the server message at the current password when it is wrong', async () => {
-    const { fetchMock } = stubFetch({
-      'GET /user/profile': () => json(alice),
+    const { fetchMock } = profileApi({
       'POST /auth/password': () =>
-        problem(422, 'validation_failed', 'current_password is not your current password', [
-          { field: 'current_password', message: 'is not your current password' },
+        problem(422, 'validation_failed', 'The request is not valid', [
+          { field: 'current_password', message: 'Current password is not your current password.' },
         ]),
     })
     const { actor } = renderProfile()
+    await screen.findByText('At least 10 characters')
 
-    const submit = screen.getByRole('button', { name: 'Change password' }) as HTMLButtonElement
-    expect(submit.disabled).toBe(true)
     await actor.type(screen.getByLabelText('Current password'), 'not my password')
     await actor.type(screen.getByLabelText('New password'), 'a much longer passphrase')
-    expect(submit.disabled).toBe(true) // not confirmed yet
     await actor.type(screen.getByLabelText('Confirm new password'), 'a much longer passphrase')
     const rules = within(screen.getByRole('list', { name: 'Password rules' }))
     expect(rules.getAllByRole('listitem').every((rule) => rule.className === 'met')).toBe(true)
-    await actor.click(submit)
+    await actor.click(screen.getByRole('button', { name: 'Change password' }))
 
     const current = screen.getByLabelText('Current password') as HTMLInputElement
-    await waitFor(() => expect(errorOf(current)).toBe('is not your current password'))
+    await waitFor(() => expect(errorOf(current)).toBe('Current password is not your current password.'))
     expect(current.getAttribute('aria-invalid')).toBe('true')
+    expect(document.activeElement).toBe(current)
     expect(errorOf(screen.getByLabelText('New password'))).toBeUndefined()
     const call = fetchMock.mock.calls.find(([input]) => input === '/auth/password')
     expect(sentBody(call?.[1])).toEqual({ current_password: 'not my password', new_password: 'a much longer passphrase' })
     expect(statusText(/changed/)).toBeUndefined()
   })
 
-  it('clears the form and says so when the password is changed', async () => {
-    stubFetch({ 'GET /user/profile': () => json(alice), 'POST /auth/password': () => noContent() })
+  it('shows a strength meter for the new password', async () => {
+    profileApi()
     const { actor } = renderProfile()
+    await actor.type(screen.getByLabelText('New password'), 'qwertyuiop')
+    const meter = await screen.findByRole('meter', { name: 'Strength:' }, { timeout: 5000 })
+    expect(meter.getAttribute('aria-valuetext')).toBe('Very weak')
+  })
+
+  it('clears the form and says so when the password is changed', async () => {
+    profileApi({ 'POST /auth/password': () => noContent() })
+    const { actor } = renderProfile()
+    await screen.findByText('At least 10 characters')
 
     await actor.type(screen.getByLabelText('Current password'), 'my old password')
     await actor.type(screen.getByLabelText('New password'), 'a much longer passphrase')
@@ -168,7 +232,7 @@ describe('ProfilePage: password', () => {
 
 describe('ProfilePage: sign out everywhere', () => {
   it('asks for confirmation first and does nothing on Cancel', async () => {
-    const { calls } = stubFetch({ 'GET /user/profile': () => json(alice) })
+    const { changes } = profileApi()
     const { actor } = renderProfile()
     await screen.findByLabelText('Email')
 
@@ -180,14 +244,13 @@ describe('ProfilePage: sign out everywhere', () => {
     await actor.click(within(dialog).getByRole('button', { name: 'Cancel' }))
 
     expect(screen.queryByRole('dialog')).toBeNull()
-    expect(calls).toEqual(['GET /user/profile'])
+    expect(changes()).toEqual([])
     expect(sessionStore.get().status).toBe('signed-in')
     expect(screen.getByTestId('location').textContent).toBe('/profile')
   })
 
   it('ends every session, then this tab, and goes to the login page once confirmed', async () => {
-    const { calls } = stubFetch({
-      'GET /user/profile': () => json(alice),
+    const { changes } = profileApi({
       'POST /auth/logout-all': () => noContent(),
       'POST /auth/logout': () => noContent(),
     })
@@ -198,13 +261,12 @@ describe('ProfilePage: sign out everywhere', () => {
     await actor.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Yes, sign out everywhere' }))
 
     await waitFor(() => expect(screen.getByTestId('location').textContent).toBe('/login'))
-    expect(calls).toEqual(['GET /user/profile', 'POST /auth/logout-all', 'POST /auth/logout'])
+    expect(changes()).toEqual(['POST /auth/logout-all', 'POST /auth/logout'])
     expect(sessionStore.get()).toEqual({ status: 'anonymous', reason: 'signed_out' })
   })
 
   it('stays signed in and says why when the server cannot sign out everywhere', async () => {
-    stubFetch({
-      'GET /user/profile': () => json(alice),
+    profileApi({
       'POST /auth/logout-all': () => problem(503, 'service_unavailable', 'The service cannot answer right now'),
     })
     const { actor } = renderProfile()

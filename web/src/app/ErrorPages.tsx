@@ -1,18 +1,16 @@
 // 403 and 404.
-import { useEffect, useRef } from 'react'
 import { Link } from 'react-router'
+import { PageHeading } from '../components/PageHeading.tsx'
 
 function ErrorPage({ code, title, text }: { code: number; title: string; text: string }) {
-  const heading = useRef<HTMLHeadingElement>(null)
-  useEffect(() => heading.current?.focus(), [])
   return (
     <section className="error-page" aria-labelledby="error-title">
       <p className="error-code" aria-hidden="true">
         {code}
       </p>
-      <h1 id="error-title" ref={heading} tabIndex={-1}>
+      <PageHeading id="error-title" title={[title]}>
         {title}
-      </h1>
+      </PageHeading>
       <p>{text}</p>
       <Link to="/dashboard">Back to your dashboard</Link>
     </section>

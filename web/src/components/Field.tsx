@@ -1,10 +1,11 @@
 // A labelled input whose error is announced and tied to it (aria-invalid, aria-describedby).
-import { type InputHTMLAttributes, useId } from 'react'
+import { type InputHTMLAttributes, type Ref, useId } from 'react'
 
 export interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
   label: string
   error?: string | undefined
   hint?: string | undefined
+  ref?: Ref<HTMLInputElement>
 }
 
 export function Field({ label, error, hint, id, ...input }: FieldProps) {
@@ -12,19 +13,19 @@ export function Field({ label, error, hint, id, ...input }: FieldProps) {
   const inputId = id ?? generated
   const hintId = `${inputId}-hint`
   const errorId = `${inputId}-error`
-  const describedBy = [hint ? hintId : undefined, error ? errorId : undefined].filter(Boolean).join(' ') || undefined
+  const describedBy = [error ? errorId : undefined, hint ? hintId : undefined].filter(Boolean).join(' ') || undefined
   return (
     <div className="field">
       <label htmlFor={inputId}>{label}</label>
       <input id={inputId} aria-invalid={error ? true : undefined} aria-describedby={describedBy} {...input} />
-      {hint && (
-        <p className="field-hint" id={hintId}>
-          {hint}
-        </p>
-      )}
       {error && (
         <p className="field-error" id={errorId} role="alert">
           {error}
+        </p>
+      )}
+      {hint && (
+        <p className="field-hint" id={hintId}>
+          {hint}
         </p>
       )}
     </div>

@@ -1,13 +1,13 @@
 // Live feedback on the password rules, read out politely as they change.
-import { passwordRules } from './password-rules.ts'
+import type { ChecklistItem } from '../lib/password-checks.ts'
 
-export function PasswordRules({ password, confirm, username }: { password: string; confirm: string; username: string }) {
+export function PasswordRules({ items }: { items: ChecklistItem[] }) {
   return (
     <ul className="password-rules" aria-live="polite" aria-label="Password rules">
-      {passwordRules(password, confirm, username).map((rule) => (
-        <li key={rule.label} className={rule.met ? 'met' : 'unmet'}>
-          <span aria-hidden="true">{rule.met ? '✓' : '•'}</span> {rule.label}
-          <span className="visually-hidden">{rule.met ? ' (met)' : ' (not yet)'}</span>
+      {items.map((item) => (
+        <li key={item.label} className={item.met ? 'met' : 'unmet'}>
+          <span aria-hidden="true">{item.met ? '✓' : '•'}</span> {item.label}
+          <span className="visually-hidden">{item.met ? ' (met)' : ' (not yet)'}</span>
         </li>
       ))}
     </ul>

@@ -1,5 +1,11 @@
-// A readable name for the device behind a session ("Firefox on Linux"), guessed from its user agent.
+// A readable name for the device behind a session or an event ("Firefox on Linux"), guessed from its user agent.
 import type { AccountSession } from '@portcullis/shared/api/user'
+
+/** A session has a mode (a token session without a user agent is an API client); an event has only the user agent. */
+export interface DeviceSource {
+  user_agent: string | null
+  mode?: AccountSession['mode']
+}
 
 // Order matters: Edge and Opera also claim Chrome, Chrome also claims Safari.
 const BROWSERS: Array<[RegExp, string]> = [
@@ -21,9 +27,9 @@ const SYSTEMS: Array<[RegExp, string]> = [
   [/\bLinux\b/, 'Linux'],
 ]
 
-export function deviceName(session: Pick<AccountSession, 'user_agent' | 'mode'>): string {
-  const agent = session.user_agent?.trim()
-  if (!agent) return session.mode === 'token' ? 'API client' : 'Unknown device'
+export function deviceName(source: DeviceSource): string {
+  const agent = source.user_agent?.trim()
+  if (!agent) return source.mode === 'token' ? 'API client' : 'Unknown device'
   const browser = BROWSERS.find(([pattern]) => pattern.test(agent))?.[1]
   const system = SYSTEMS.find(([pattern]) => pattern.test(agent))?.[1]
   if (browser && system) return `${browser} on ${system}`

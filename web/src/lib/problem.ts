@@ -5,7 +5,7 @@ export class ProblemError extends Error {
   override name = 'ProblemError'
   readonly status: number
   readonly code: string
-  readonly fieldErrors: Array<{ field: string; message: string }>
+  readonly fieldErrors: Array<{ field: string; message: string; code?: string }>
   readonly retryAfter: number | undefined
 
   constructor(status: number, body: Partial<ProblemBody>, retryAfter?: number) {
@@ -16,9 +16,10 @@ export class ProblemError extends Error {
     this.retryAfter = retryAfter
   }
 
-  /** The message for one field, e.g. "password is too common". */
+  /** Every sentence the server said about one field, in its order, e.g. "Password is too common; choose one that is harder to guess." */
   forField(field: string): string | undefined {
-    return this.fieldErrors.find((error) => error.field === field)?.message
+    const messages = this.fieldErrors.filter((error) => error.field === field).map((error) => error.message)
+    return messages.length > 0 ? messages.join(' ') : undefined
   }
 }
 

@@ -1,4 +1,4 @@
-// What the admin console reads: the dashboard counts, a page of users, a page of audit events.
+// What the admin console reads: the dashboard counts, a page of users, users by the start of their name, a page of audit events.
 import type { AdminDashboardResponse, AuditEventsQuery, AuditEventsResponse, UserListQuery, UserListResponse } from '@portcullis/shared/api/admin'
 import { keepPreviousData, queryOptions } from '@tanstack/react-query'
 import { apiFetch } from '../../../lib/api-client.ts'
@@ -25,6 +25,17 @@ export function userListQuery(query: UserListQuery) {
     queryFn: ({ signal }) => apiFetch<UserListResponse>(`/admin/get-all-users${searchOf(query)}`, { signal }),
     // The table keeps showing the last page while the next one loads, instead of flashing empty.
     placeholderData: keepPreviousData,
+  })
+}
+
+/** How many users the audit log's user picker offers. */
+export const USER_CHOICES = 10
+
+/** The first users, by username, whose username or email starts with `prefix` (for picking one). */
+export function userChoicesQuery(prefix: string) {
+  return queryOptions({
+    ...userListQuery({ q: prefix, limit: USER_CHOICES, sort: 'username' }),
+    enabled: prefix !== '',
   })
 }
 

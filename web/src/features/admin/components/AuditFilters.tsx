@@ -1,7 +1,8 @@
-// The audit log's filters: event type, user id, and a range of days.
+// The audit log's filters: event type, a user picked by name, and a range of days.
 import { DebouncedField } from './DebouncedField.tsx'
 import { AUDIT_EVENT_TYPES, eventTypeLabel } from './audit-event-types.ts'
 import { SelectField } from './SelectField.tsx'
+import { UserPicker } from './UserPicker.tsx'
 
 export type AuditFilterName = 'type' | 'user_id' | 'since' | 'until'
 
@@ -11,9 +12,11 @@ export const USER_ID = /^[A-Za-z0-9-]{1,64}$/
 export interface AuditFiltersProps {
   filters: Record<AuditFilterName, string>
   onChange: (patch: Partial<Record<AuditFilterName, string>>, options?: { replace?: boolean }) => void
+  /** The filtered user's username, when the events shown name it. */
+  userName: string | undefined
 }
 
-export function AuditFilters({ filters, onChange }: AuditFiltersProps) {
+export function AuditFilters({ filters, onChange, userName }: AuditFiltersProps) {
   const known: readonly string[] = AUDIT_EVENT_TYPES
   // A type from a link that this list does not know yet still shows as selected.
   const types = filters.type && !known.includes(filters.type) ? [...known, filters.type] : known
@@ -26,16 +29,7 @@ export function AuditFilters({ filters, onChange }: AuditFiltersProps) {
         options={[{ value: '', label: 'All types' }, ...types.map((type) => ({ value: type, label: eventTypeLabel(type) }))]}
         onChange={(event) => onChange({ type: event.target.value })}
       />
-      <DebouncedField
-        label="User id"
-        name="user_id"
-        autoComplete="off"
-        spellCheck={false}
-        maxLength={64}
-        value={filters.user_id}
-        validate={(value) => (USER_ID.test(value) ? undefined : 'A user id has only letters, digits and dashes')}
-        onCommit={(userId) => onChange({ user_id: userId }, { replace: true })}
-      />
+      <UserPicker userId={USER_ID.test(filters.user_id) ? filters.user_id : ''} knownName={userName} onChange={(userId) => onChange({ user_id: userId })} />
       <DebouncedField
         label="Since"
         hint="From the start of this day"

@@ -1,6 +1,9 @@
-// Audit events as a table, newest first as the API sends them, each detail as "key: value" lines.
+// Audit events as a table, newest first as the API sends them: who by username, the device by name (its full user agent
+// on hover), each detail as "key: value" lines.
 import type { AuditEventBody } from '@portcullis/shared/api/admin'
 import { Link } from 'react-router'
+import { EventParty } from '../../../components/EventParty.tsx'
+import { deviceName } from '../../../lib/device-name.ts'
 import { eventTypeLabel } from './audit-event-types.ts'
 import { Time } from './Time.tsx'
 
@@ -18,20 +21,28 @@ export function detailLines(detail: object | null): string[] {
   return Object.entries(detail).map(([key, value]) => `${key.replaceAll('_', ' ')}: ${valueText(value)}`)
 }
 
-function UserLink({ id }: { id: string | null }) {
-  if (!id) return <span className="muted">—</span>
+/** The account the event is about, by username, linked to its events; an account deleted since shows its id. */
+function UserLink({ event }: { event: AuditEventBody }) {
+  if (!event.user_id) return <span className="muted">—</span>
+  const href = `/admin/audit?user_id=${encodeURIComponent(event.user_id)}`
+  if (!event.user)
+    return (
+      <span className="muted" title={event.user_id}>
+        deleted account
+      </span>
+    )
   return (
-    <Link to={`/admin/audit?user_id=${encodeURIComponent(id)}`} className="id" title="Show only this user's events">
-      {id}
+    <Link to={href} title="Show only this user's events">
+      {event.user.name}
     </Link>
   )
 }
 
 /** Who acted: the user themselves, another user (usually an admin), a service client or the command line. */
-function actorText(event: AuditEventBody) {
-  if (!event.actor_id) return <span className="muted">—</span>
-  if (event.actor_id === event.user_id) return <span className="muted">the user</span>
-  return <span className="id">{event.actor_id}</span>
+function Actor({ event }: { event: AuditEventBody }) {
+  if (event.actor) return <EventParty party={event.actor} />
+  if (event.actor_id) return <span className="id">{event.actor_id}</span>
+  return <span className="muted">—</span>
 }
 
 export interface AuditTableProps {
@@ -43,7 +54,7 @@ export interface AuditTableProps {
 export function AuditTable({ caption, events, busy = false }: AuditTableProps) {
   return (
     <div className="table-wrap">
-      <table className="admin-table" aria-busy={busy || undefined}>
+      <table className="admin-table stacked-table" aria-busy={busy || undefined}>
         <caption className="visually-hidden">{caption}</caption>
         <thead>
           <tr>
@@ -68,16 +79,22 @@ export function AuditTable({ caption, events, busy = false }: AuditTableProps) {
                 <th scope="row">
                   <Time iso={event.at} />
                 </th>
-                <td>{eventTypeLabel(event.type)}</td>
-                <td>
-                  <UserLink id={event.user_id} />
+                <td data-label="Event">{eventTypeLabel(event.type)}</td>
+                <td data-label="User">
+                  <UserLink event={event} />
                 </td>
-                <td>{actorText(event)}</td>
-                <td>
+                <td data-label="Actor">
+                  <Actor event={event} />
+                </td>
+                <td data-label="Source">
                   {event.ip ?? '—'}
-                  {event.user_agent && <span className="muted user-agent">{event.user_agent}</span>}
+                  {event.user_agent && (
+                    <span className="muted subline" title={event.user_agent}>
+                      {deviceName(event)}
+                    </span>
+                  )}
                 </td>
-                <td>
+                <td data-label="Detail">
                   {lines.length ? (
                     <ul className="detail-list">
                       {lines.map((line) => (

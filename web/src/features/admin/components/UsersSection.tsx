@@ -34,8 +34,13 @@ function oneOf<T extends string>(allowed: readonly T[], value: string): T | unde
   return (allowed as readonly string[]).includes(value) ? (value as T) : undefined
 }
 
-/** Destructive actions are asked about first; the others run at once. */
+/** Changes of power or access are asked about first; enabling an account runs at once. */
 const CONFIRMATIONS: Partial<Record<UserAction, (username: string) => { title: string; message: string; confirmLabel: string }>> = {
+  promote: (username) => ({
+    title: `Make ${username} an admin?`,
+    message: `${username} can open the admin console, see every account and change or disable them.`,
+    confirmLabel: 'Make admin',
+  }),
   demote: (username) => ({
     title: `Make ${username} a user?`,
     message: `${username} loses access to the admin console within seconds.`,

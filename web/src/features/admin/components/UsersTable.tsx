@@ -52,7 +52,7 @@ export interface UsersTableProps {
 export function UsersTable({ users, sort, onSort, selfId, pendingId, busy, onAction }: UsersTableProps) {
   return (
     <div className="table-wrap">
-      <table className="admin-table" aria-busy={busy || undefined}>
+      <table className="admin-table stacked-table" aria-busy={busy || undefined}>
         <caption className="visually-hidden">Users</caption>
         <thead>
           <tr>
@@ -86,18 +86,18 @@ export function UsersTable({ users, sort, onSort, selfId, pendingId, busy, onAct
                   )}
                   {user.display_name && <span className="muted subline">{user.display_name}</span>}
                 </th>
-                <td>{user.email ?? <span className="muted">—</span>}</td>
-                <td>
+                <td data-label="Email">{user.email ?? <span className="muted">—</span>}</td>
+                <td data-label="Role">
                   <span className={user.role === 'admin' ? 'badge admin' : 'badge'}>{user.role}</span>
                 </td>
-                <td>
+                <td data-label="Status">
                   <span className={user.status === 'disabled' ? 'badge disabled' : 'badge'}>{user.status}</span>
                 </td>
-                <td>
+                <td data-label="Created">
                   <Time iso={user.created_at} />
                 </td>
-                <td>{user.last_login_at ? <Time iso={user.last_login_at} /> : <span className="muted">never</span>}</td>
-                <td>
+                <td data-label="Last sign-in">{user.last_login_at ? <Time iso={user.last_login_at} /> : <span className="muted">never</span>}</td>
+                <td data-label="Actions">
                   <div className="actions">
                     {user.role === 'admin' ? (
                       <RowButton label="Make user" user={user} disabled={self || waiting} onClick={() => onAction('demote', user)} />

@@ -2,6 +2,7 @@
 import type { AuditEventsQuery } from '@portcullis/shared/api/admin'
 import { useQuery } from '@tanstack/react-query'
 import { Link } from 'react-router'
+import { PageHeading } from '../../../components/PageHeading.tsx'
 import { describeError } from '../../../lib/problem.ts'
 import { auditEventsQuery } from '../api/queries.ts'
 import { AuditFilters, USER_ID } from '../components/AuditFilters.tsx'
@@ -35,15 +36,18 @@ export function AuditPage() {
   }
   const events = useQuery(auditEventsQuery(query))
   const page = events.data
+  const userName = page?.events.find((event) => event.user_id === query.user_id)?.user?.name
   const summary = page && list.pagesBefore !== undefined ? `Page ${list.pagesBefore + 1}` : undefined
 
   return (
     <section className="card" aria-labelledby="audit-title">
       <div className="page-head">
-        <h1 id="audit-title">Audit log</h1>
+        <PageHeading id="audit-title" title={['Audit log', 'Admin']}>
+          Audit log
+        </PageHeading>
         <Link to="/admin">Back to administration</Link>
       </div>
-      <AuditFilters filters={list.filters} onChange={list.setFilters} />
+      <AuditFilters filters={list.filters} onChange={list.setFilters} userName={userName} />
       {events.isPending && (
         <p className="loading" role="status">
           Loading events…

@@ -1,9 +1,10 @@
-// Sign in; afterwards, back to the page the user came from.
-import { type FormEvent, useState } from 'react'
+// Sign in; afterwards, back to the page the user came from. The username field has focus when the page opens.
+import { type FormEvent, useEffect, useRef, useState } from 'react'
 import { Link, Navigate, useLocation, useNavigate } from 'react-router'
 import { Field } from '../../../components/Field.tsx'
 import { FormError } from '../../../components/FormError.tsx'
-import { describeError, ProblemError } from '../../../lib/problem.ts'
+import { PageHeading } from '../../../components/PageHeading.tsx'
+import { type FieldErrors, fieldSentence, useFormErrors } from '../../../lib/use-form-errors.ts'
 import { signIn } from '../session/session-actions.ts'
 import { useSession } from '../session/use-session.ts'
 
@@ -14,8 +15,11 @@ interface LoginState {
 
 const REASONS: Record<string, string> = {
   expired: 'Your session has ended. Sign in again.',
-  disabled: 'This account has been disabled.',
+  disabled: 'Your account has been disabled. Ask an administrator to enable it again.',
 }
+
+type LoginField = 'username' | 'password'
+const FIELDS: readonly LoginField[] = ['username', 'password']
 
 export function LoginPage() {
   const session = useSession()
@@ -24,42 +28,61 @@ export function LoginPage() {
   const state = (location.state ?? {}) as LoginState
   const [username, setUsername] = useState('')
   const [password, setPassword] = useState('')
-  const [error, setError] = useState<unknown>()
   const [pending, setPending] = useState(false)
+  const problems = useFormErrors({ fields: FIELDS })
+  const usernameInput = useRef<HTMLInputElement>(null)
   const target = state.from && state.from !== '/login' ? state.from : '/dashboard'
+  const signedIn = session.status === 'signed-in' && !pending
 
-  if (session.status === 'signed-in' && !pending) return <Navigate to={target} replace />
+  useEffect(() => {
+    if (!signedIn) usernameInput.current?.focus()
+  }, [signedIn])
+
+  if (signedIn) return <Navigate to={target} replace />
 
   async function submit(event: FormEvent) {
     event.preventDefault()
+    const found: FieldErrors<LoginField> = {
+      username: username.trim() ? undefined : fieldSentence('Username or email', 'is required'),
+      password: password ? undefined : fieldSentence('Password', 'is required'),
+    }
+    if (problems.showFieldErrors(found)) return
     setPending(true)
-    setError(undefined)
     try {
       await signIn(username, password)
       navigate(target, { replace: true })
     } catch (caught) {
-      setError(caught)
+      problems.showFailure(caught)
     } finally {
       setPending(false)
     }
   }
 
-  const problem = error instanceof ProblemError ? error : undefined
   const notice = state.reason ? REASONS[state.reason] : undefined
   return (
     <section className="card narrow" aria-labelledby="login-title">
-      <h1 id="login-title">Sign in</h1>
-      {notice && <p className="notice" role="status">{notice}</p>}
-      <form onSubmit={submit} noValidate>
-        <FormError message={error && !problem?.fieldErrors.length ? describeError(error) : undefined} />
+      <PageHeading id="login-title" title={['Sign in']} focus={false}>
+        Sign in
+      </PageHeading>
+      {notice && (
+        <p className="notice" role="status">
+          {notice}
+        </p>
+      )}
+      <form ref={problems.form} onSubmit={submit} noValidate>
+        <FormError message={problems.formError} />
         <Field
+          ref={usernameInput}
           label="Username or email"
           name="username"
           autoComplete="username"
           required
           value={username}
-          onChange={(event) => setUsername(event.target.value)}
-          error={problem?.forField('username')}
+          onChange={(event) => {
+            setUsername(event.target.value)
+            problems.clearField('username')
+          }}
+          error={problems.errors.username}
         />
         <Field
           label="Password"
@@ -68,8 +91,11 @@ export function LoginPage() {
           autoComplete="current-password"
           required
           value={password}
-          onChange={(event) => setPassword(event.target.value)}
-          error={problem?.forField('password')}
+          onChange={(event) => {
+            setPassword(event.target.value)
+            problems.clearField('password')
+          }}
+          error={problems.errors.password}
         />
         <button type="submit" className="primary" disabled={pending}>
           {pending ? 'Signing in…' : 'Sign in'}

@@ -1,48 +1,69 @@
-// Create an account: live password feedback, a confirm field, server errors next to their fields; then sign in.
+// Create an account: every problem named at its field on submit (the button never waits greyed out), the password rules
+// and its strength shown as the user types; then sign in.
+import { useQuery } from '@tanstack/react-query'
 import { type FormEvent, useState } from 'react'
 import { Link, useNavigate } from 'react-router'
 import { Field } from '../../../components/Field.tsx'
 import { FormError } from '../../../components/FormError.tsx'
-import { passwordRules } from '../../../components/password-rules.ts'
-import { PasswordRules } from '../../../components/PasswordRules.tsx'
-import { describeError, ProblemError } from '../../../lib/problem.ts'
+import { NewPasswordFields } from '../../../components/NewPasswordFields.tsx'
+import { PageHeading } from '../../../components/PageHeading.tsx'
+import { emailError, usernameError } from '../../../lib/account-fields.ts'
+import { confirmationError, newPasswordError } from '../../../lib/password-checks.ts'
+import { passwordPolicyQuery } from '../../../lib/password-policy.ts'
+import { useFormErrors } from '../../../lib/use-form-errors.ts'
 import { createAccount } from '../api/signup.ts'
 import { signIn } from '../session/session-actions.ts'
 
+type SignupField = 'username' | 'email' | 'password' | 'confirm_password'
+const FIELDS: readonly SignupField[] = ['username', 'email', 'password', 'confirm_password']
+const FIELD_OF_CODE = { username_taken: 'username', email_taken: 'email' } as const
+
 export function SignupPage() {
   const navigate = useNavigate()
+  const { data: policy } = useQuery(passwordPolicyQuery())
   const [username, setUsername] = useState('')
   const [email, setEmail] = useState('')
   const [password, setPassword] = useState('')
   const [confirm, setConfirm] = useState('')
-  const [error, setError] = useState<unknown>()
   const [pending, setPending] = useState(false)
-  const ready = passwordRules(password, confirm, username).every((rule) => rule.met) && username.trim().length >= 3
+  const problems = useFormErrors({ fields: FIELDS, fieldOfCode: FIELD_OF_CODE })
+  const context = { username: username.trim(), email: email.trim() }
 
   async function submit(event: FormEvent) {
     event.preventDefault()
+    const found = {
+      username: usernameError(context.username),
+      email: emailError(context.email),
+      password: newPasswordError('Password', password, policy, context),
+      confirm_password: confirmationError(password, confirm),
+    }
+    if (problems.showFieldErrors(found)) return
     setPending(true)
-    setError(undefined)
     try {
-      await createAccount({ username: username.trim(), password, confirm_password: confirm, ...(email.trim() ? { email: email.trim() } : {}) })
-      await signIn(username.trim(), password)
+      await createAccount({ username: context.username, password, confirm_password: confirm, ...(context.email ? { email: context.email } : {}) })
+      await signIn(context.username, password)
       navigate('/dashboard', { replace: true })
     } catch (caught) {
-      setError(caught)
+      problems.showFailure(caught)
     } finally {
       setPending(false)
     }
   }
 
-  const problem = error instanceof ProblemError ? error : undefined
-  const usernameError = problem?.forField('username') ?? (problem?.code === 'username_taken' ? problem.message : undefined)
-  const emailError = problem?.forField('email') ?? (problem?.code === 'email_taken' ? problem.message : undefined)
-  const fieldLevel = Boolean(usernameError || emailError || problem?.fieldErrors.length)
+  function edit(field: SignupField, setter: (value: string) => void) {
+    return (value: string) => {
+      setter(value)
+      problems.clearField(field)
+    }
+  }
+
   return (
     <section className="card narrow" aria-labelledby="signup-title">
-      <h1 id="signup-title">Create an account</h1>
-      <form onSubmit={submit} noValidate>
-        <FormError message={error && !fieldLevel ? describeError(error) : undefined} />
+      <PageHeading id="signup-title" title={['Create an account']}>
+        Create an account
+      </PageHeading>
+      <form ref={problems.form} onSubmit={submit} noValidate>
+        <FormError message={problems.formError} />
         <Field
           label="Username"
           name="username"
@@ -50,8 +71,8 @@ export function SignupPage() {
           required
           hint="3 to 32 letters, digits, dots, dashes or underscores"
           value={username}
-          onChange={(event) => setUsername(event.target.value)}
-          error={usernameError}
+          onChange={(event) => edit('username', setUsername)(event.target.value)}
+          error={problems.errors.username}
         />
         <Field
           label="Email (optional)"
@@ -59,31 +80,22 @@ export function SignupPage() {
           type="email"
           autoComplete="email"
           value={email}
-          onChange={(event) => setEmail(event.target.value)}
-          error={emailError}
+          onChange={(event) => edit('email', setEmail)(event.target.value)}
+          error={problems.errors.email}
         />
-        <Field
-          label="Password"
-          name="password"
-          type="password"
-          autoComplete="new-password"
-          required
-          value={password}
-          onChange={(event) => setPassword(event.target.value)}
-          error={problem?.forField('password')}
+        <NewPasswordFields
+          password={{ label: 'Password', name: 'password', value: password, error: problems.errors.password, onChange: edit('password', setPassword) }}
+          confirm={{
+            label: 'Confirm password',
+            name: 'confirm_password',
+            value: confirm,
+            error: problems.errors.confirm_password,
+            onChange: edit('confirm_password', setConfirm),
+          }}
+          policy={policy}
+          context={context}
         />
-        <Field
-          label="Confirm password"
-          name="confirm_password"
-          type="password"
-          autoComplete="new-password"
-          required
-          value={confirm}
-          onChange={(event) => setConfirm(event.target.value)}
-          error={problem?.forField('confirm_password')}
-        />
-        <PasswordRules password={password} confirm={confirm} username={username} />
-        <button type="submit" className="primary" disabled={pending || !ready}>
+        <button type="submit" className="primary" disabled={pending}>
           {pending ? 'Creating…' : 'Create account'}
         </button>
       </form>

@@ -1,9 +1,17 @@
-// The latest security events on the account, newest first, in plain words.
+// The latest security events on the account, newest first, in plain words: what, when, who did it, from which device.
 import type { AccountEvent } from '@portcullis/shared/api/user'
+import { deviceName } from '../../../lib/device-name.ts'
+import { EventParty } from '../../../components/EventParty.tsx'
 import { DateTime } from './DateTime.tsx'
 import { eventName, isWarningEvent } from './event-names.ts'
 
-export function RecentActivity({ events }: { events: AccountEvent[] }) {
+/** "You" when the owner did it (or nobody is named), else the admin's username or the service's name. */
+function ByWhom({ event, selfId }: { event: AccountEvent; selfId: string }) {
+  if (!event.actor || event.actor.id === selfId) return <>You</>
+  return <EventParty party={event.actor} />
+}
+
+export function RecentActivity({ events, selfId }: { events: AccountEvent[]; selfId: string }) {
   return (
     <section className="card" aria-labelledby="activity-title">
       <h2 id="activity-title">Recent activity</h2>
@@ -11,11 +19,13 @@ export function RecentActivity({ events }: { events: AccountEvent[] }) {
         <p>No activity yet.</p>
       ) : (
         <div className="table-wrap">
-          <table className="account-table" aria-labelledby="activity-title">
+          <table className="account-table stacked-table" aria-labelledby="activity-title">
             <thead>
               <tr>
                 <th scope="col">Event</th>
                 <th scope="col">When</th>
+                <th scope="col">By</th>
+                <th scope="col">Device</th>
                 <th scope="col">IP address</th>
               </tr>
             </thead>
@@ -25,10 +35,16 @@ export function RecentActivity({ events }: { events: AccountEvent[] }) {
                   <th scope="row" className={isWarningEvent(event.type) ? 'event-warning' : undefined}>
                     {eventName(event.type)}
                   </th>
-                  <td>
+                  <td data-label="When">
                     <DateTime iso={event.at} />
                   </td>
-                  <td>{event.ip ?? 'Unknown'}</td>
+                  <td data-label="By">
+                    <ByWhom event={event} selfId={selfId} />
+                  </td>
+                  <td data-label="Device">
+                    {event.user_agent ? <span title={event.user_agent}>{deviceName(event)}</span> : <span className="muted">Unknown</span>}
+                  </td>
+                  <td data-label="IP address">{event.ip ?? 'Unknown'}</td>
                 </tr>
               ))}
             </tbody>

@@ -5,7 +5,7 @@ import { FormError } from '../../../components/FormError.tsx'
 import { describeError } from '../../../lib/problem.ts'
 import { useRevokeSession } from '../api/queries.ts'
 import { DateTime } from './DateTime.tsx'
-import { deviceName } from './device-name.ts'
+import { deviceName } from '../../../lib/device-name.ts'
 
 export function SessionsTable({ sessions }: { sessions: AccountSession[] }) {
   const revoke = useRevokeSession()
@@ -30,7 +30,7 @@ export function SessionsTable({ sessions }: { sessions: AccountSession[] }) {
         <p>No active sessions.</p>
       ) : (
         <div className="table-wrap">
-          <table className="account-table" aria-labelledby="sessions-title">
+          <table className="account-table stacked-table" aria-labelledby="sessions-title">
             <thead>
               <tr>
                 <th scope="col">Device</th>
@@ -50,14 +50,14 @@ export function SessionsTable({ sessions }: { sessions: AccountSession[] }) {
                     {session.current && <span className="badge this-device">This device</span>}
                     {session.user_agent && <span className="device-agent">{session.user_agent}</span>}
                   </th>
-                  <td>{session.ip ?? 'Unknown'}</td>
-                  <td>
+                  <td data-label="IP address">{session.ip ?? 'Unknown'}</td>
+                  <td data-label="Signed in">
                     <DateTime iso={session.created_at} />
                   </td>
-                  <td>
+                  <td data-label="Last used">
                     <DateTime iso={session.last_used_at} />
                   </td>
-                  <td>
+                  <td className={session.current ? 'no-actions' : undefined}>
                     {!session.current && (
                       <button type="button" onClick={() => end(session)} disabled={revoke.isPending}>
                         {ending?.id === session.id ? 'Signing out…' : 'Sign out this session'}

@@ -1,6 +1,7 @@
 // The signed-in user's home: their profile, live sessions and recent security events.
 import { useQuery } from '@tanstack/react-query'
 import { FormError } from '../../../components/FormError.tsx'
+import { PageHeading } from '../../../components/PageHeading.tsx'
 import { describeError } from '../../../lib/problem.ts'
 import { dashboardQuery } from '../api/queries.ts'
 import { ProfileSummary } from '../components/ProfileSummary.tsx'
@@ -16,7 +17,7 @@ export function DashboardPage() {
   )
   return (
     <div className="dashboard-page">
-      <h1>Dashboard</h1>
+      <PageHeading title={['Dashboard']}>Dashboard</PageHeading>
       {data ? (
         <>
           {/* A failed background refresh keeps the last answer on screen and says it may be out of date. */}
@@ -27,7 +28,7 @@ export function DashboardPage() {
           )}
           <ProfileSummary profile={data.profile} />
           <SessionsTable sessions={data.sessions} />
-          <RecentActivity events={data.recent_events} />
+          <RecentActivity events={data.recent_events} selfId={data.profile.id} />
         </>
       ) : isError ? (
         <>

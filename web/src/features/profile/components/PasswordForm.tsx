@@ -1,21 +1,36 @@
-// Changing the password: the current one, the new one twice, the rules checked live; the server ends the other sessions.
+// Changing the password: the current one, the new one twice, every problem named at its field on submit, the rules and
+// the strength shown as the user types; the server ends the other sessions.
+import type { UserBody } from '@portcullis/shared/api/common'
+import { useQuery } from '@tanstack/react-query'
 import { type FormEvent, useState } from 'react'
 import { Field } from '../../../components/Field.tsx'
 import { FormError } from '../../../components/FormError.tsx'
-import { passwordRules } from '../../../components/password-rules.ts'
-import { PasswordRules } from '../../../components/PasswordRules.tsx'
-import { describeError, ProblemError } from '../../../lib/problem.ts'
+import { NewPasswordFields } from '../../../components/NewPasswordFields.tsx'
+import { confirmationError, newPasswordError } from '../../../lib/password-checks.ts'
+import { passwordPolicyQuery } from '../../../lib/password-policy.ts'
+import { fieldSentence, useFormErrors } from '../../../lib/use-form-errors.ts'
 import { useChangePassword } from '../api/queries.ts'
 
-export function PasswordForm({ username }: { username: string }) {
+type PasswordField = 'current_password' | 'new_password' | 'confirm_new_password'
+const FIELDS: readonly PasswordField[] = ['current_password', 'new_password', 'confirm_new_password']
+
+export function PasswordForm({ account }: { account: Pick<UserBody, 'username' | 'email'> }) {
   const change = useChangePassword()
+  const { data: policy } = useQuery(passwordPolicyQuery())
   const [current, setCurrent] = useState('')
   const [next, setNext] = useState('')
   const [confirm, setConfirm] = useState('')
-  const ready = current.length > 0 && passwordRules(next, confirm, username).every((rule) => rule.met)
+  const problems = useFormErrors({ fields: FIELDS })
+  const context = { username: account.username, email: account.email }
 
   function submit(event: FormEvent) {
     event.preventDefault()
+    const found = {
+      current_password: current ? undefined : fieldSentence('Current password', 'is required'),
+      new_password: newPasswordError('New password', next, policy, context),
+      confirm_new_password: confirmationError(next, confirm),
+    }
+    if (problems.showFieldErrors(found)) return
     change.mutate(
       { current_password: current, new_password: next },
       {
@@ -24,24 +39,24 @@ export function PasswordForm({ username }: { username: string }) {
           setNext('')
           setConfirm('')
         },
+        onError: problems.showFailure,
       },
     )
   }
 
-  function typed(setter: (value: string) => void, value: string) {
-    setter(value)
-    if (change.isSuccess) change.reset()
+  function edit(field: PasswordField, setter: (value: string) => void) {
+    return (value: string) => {
+      setter(value)
+      problems.clearField(field)
+      if (change.isSuccess) change.reset()
+    }
   }
 
-  const problem = change.error instanceof ProblemError ? change.error : undefined
-  const currentError = problem?.forField('current_password')
-  const nextError = problem?.forField('new_password')
-  const fieldLevel = Boolean(currentError || nextError)
   return (
     <section className="card" aria-labelledby="password-title">
       <h2 id="password-title">Change password</h2>
-      <form onSubmit={submit} noValidate aria-labelledby="password-title">
-        <FormError message={change.isError && !fieldLevel ? describeError(change.error) : undefined} />
+      <form ref={problems.form} onSubmit={submit} noValidate aria-labelledby="password-title">
+        <FormError message={problems.formError} />
         <Field
           label="Current password"
           name="current_password"
@@ -49,33 +64,25 @@ export function PasswordForm({ username }: { username: string }) {
           autoComplete="current-password"
           required
           value={current}
-          onChange={(event) => typed(setCurrent, event.target.value)}
-          error={currentError}
+          onChange={(event) => edit('current_password', setCurrent)(event.target.value)}
+          error={problems.errors.current_password}
         />
-        <Field
-          label="New password"
-          name="new_password"
-          type="password"
-          autoComplete="new-password"
-          required
-          value={next}
-          onChange={(event) => typed(setNext, event.target.value)}
-          error={nextError}
+        <NewPasswordFields
+          password={{ label: 'New password', name: 'new_password', value: next, error: problems.errors.new_password, onChange: edit('new_password', setNext) }}
+          confirm={{
+            label: 'Confirm new password',
+            name: 'confirm_new_password',
+            value: confirm,
+            error: problems.errors.confirm_new_password,
+            onChange: edit('confirm_new_password', setConfirm),
+          }}
+          policy={policy}
+          context={context}
         />
-        <Field
-          label="Confirm new password"
-          name="confirm_new_password"
-          type="password"
-          autoComplete="new-password"
-          required
-          value={confirm}
-          onChange={(event) => typed(setConfirm, event.target.value)}
-        />
-        <PasswordRules password={next} confirm={confirm} username={username} />
         <p className="success live-status" role="status">
           {change.isSuccess ? 'Your password has been changed. Your other sessions have been signed out.' : ''}
         </p>
-        <button type="submit" className="primary" disabled={change.isPending || !ready}>
+        <button type="submit" className="primary" disabled={change.isPending}>
           {change.isPending ? 'Changing…' : 'Change password'}
         </button>
       </form>

@@ -1,23 +1,29 @@
-// Changing the display name and email: the form shows the cached profile, overlaid with what the user has typed.
+// Changing the display name and email: the form shows the cached profile, overlaid with what the user has typed; every
+// problem is named at its field on submit.
 import type { ProfileResponse, ProfileUpdateRequest } from '@portcullis/shared/api/user'
 import { type FormEvent, useState } from 'react'
 import { Field } from '../../../components/Field.tsx'
 import { FormError } from '../../../components/FormError.tsx'
-import { describeError, ProblemError } from '../../../lib/problem.ts'
+import { DISPLAY_NAME_MAX_LENGTH, displayNameError, EMAIL_MAX_LENGTH, emailError } from '../../../lib/account-fields.ts'
+import { useFormErrors } from '../../../lib/use-form-errors.ts'
 import { useUpdateProfile } from '../api/queries.ts'
 
 type EditableField = 'display_name' | 'email'
+const FIELDS: readonly EditableField[] = ['display_name', 'email']
+const FIELD_OF_CODE = { email_taken: 'email' } as const
 /** Only the fields the user has touched; the rest show the server's value, so a refetch is never overwritten. */
 type Draft = Partial<Record<EditableField, string>>
 
 export function ProfileForm({ profile }: { profile: ProfileResponse }) {
   const update = useUpdateProfile()
   const [draft, setDraft] = useState<Draft>({})
+  const problems = useFormErrors({ fields: FIELDS, fieldOfCode: FIELD_OF_CODE })
   const displayName = draft.display_name ?? profile.display_name ?? ''
   const email = draft.email ?? profile.email ?? ''
 
   function edit(field: EditableField, value: string) {
     setDraft((current) => ({ ...current, [field]: value }))
+    problems.clearField(field)
     if (update.isSuccess) update.reset()
   }
 
@@ -27,39 +33,40 @@ export function ProfileForm({ profile }: { profile: ProfileResponse }) {
     // An emptied field clears the value on the server.
     if (draft.display_name !== undefined) changes.display_name = draft.display_name.trim() || null
     if (draft.email !== undefined) changes.email = draft.email.trim() || null
-    update.mutate(changes, { onSuccess: () => setDraft({}) })
+    const found = {
+      display_name: changes.display_name ? displayNameError(changes.display_name) : undefined,
+      email: changes.email ? emailError(changes.email) : undefined,
+    }
+    if (problems.showFieldErrors(found)) return
+    update.mutate(changes, { onSuccess: () => setDraft({}), onError: problems.showFailure })
   }
 
-  const problem = update.error instanceof ProblemError ? update.error : undefined
-  const displayNameError = problem?.forField('display_name')
-  const emailError = problem?.forField('email') ?? (problem?.code === 'email_taken' ? problem.message : undefined)
-  const fieldLevel = Boolean(displayNameError || emailError)
   return (
-    <form onSubmit={submit} noValidate aria-labelledby="profile-details-title">
+    <form ref={problems.form} onSubmit={submit} noValidate aria-labelledby="profile-details-title">
       <p>
         Signed in as <strong>{profile.username}</strong>. Your username cannot be changed.
       </p>
-      <FormError message={update.isError && !fieldLevel ? describeError(update.error) : undefined} />
+      <FormError message={problems.formError} />
       <Field
         label="Display name"
         name="display_name"
         autoComplete="name"
-        maxLength={100}
-        hint="Up to 100 characters. Leave it empty to remove it."
+        maxLength={DISPLAY_NAME_MAX_LENGTH}
+        hint={`Up to ${DISPLAY_NAME_MAX_LENGTH} characters. Leave it empty to remove it.`}
         value={displayName}
         onChange={(event) => edit('display_name', event.target.value)}
-        error={displayNameError}
+        error={problems.errors.display_name}
       />
       <Field
         label="Email"
         name="email"
         type="email"
         autoComplete="email"
-        maxLength={254}
+        maxLength={EMAIL_MAX_LENGTH}
         hint="Leave it empty to remove it."
         value={email}
         onChange={(event) => edit('email', event.target.value)}
-        error={emailError}
+        error={problems.errors.email}
       />
       <p className="success live-status" role="status">
         {update.isSuccess ? 'Your profile has been saved.' : ''}

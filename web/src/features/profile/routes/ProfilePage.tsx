@@ -1,6 +1,7 @@
 // The account's own settings: display name and email, password, and signing out everywhere.
 import { useQuery } from '@tanstack/react-query'
 import { FormError } from '../../../components/FormError.tsx'
+import { PageHeading } from '../../../components/PageHeading.tsx'
 import { describeError } from '../../../lib/problem.ts'
 import { useSession } from '../../auth/session/use-session.ts'
 import { profileQuery } from '../api/queries.ts'
@@ -11,10 +12,10 @@ import { SignOutEverywhere } from '../components/SignOutEverywhere.tsx'
 export function ProfilePage() {
   const session = useSession()
   const { data: profile, error, isError, refetch } = useQuery(profileQuery())
-  const username = profile?.username ?? (session.status === 'signed-in' ? session.user.username : '')
+  const account = profile ?? (session.status === 'signed-in' ? session.user : { username: '', email: null })
   return (
     <div className="profile-page">
-      <h1>Profile</h1>
+      <PageHeading title={['Profile']}>Profile</PageHeading>
       <section className="card" aria-labelledby="profile-details-title">
         <h2 id="profile-details-title">Name and email</h2>
         {profile ? (
@@ -32,7 +33,7 @@ export function ProfilePage() {
           </p>
         )}
       </section>
-      <PasswordForm username={username} />
+      <PasswordForm account={account} />
       <SignOutEverywhere />
     </div>
   )
