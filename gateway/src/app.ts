@@ -12,6 +12,7 @@ import { proxyPlugin } from './plugins/proxy.ts'
 import { rateLimitPlugin } from './plugins/rate-limit.ts'
 import { webAppPlugin } from './plugins/web-app.ts'
 import { createRevocationList } from './revocation/revocation-list.ts'
+import { refuseAmbiguousPaths } from './routes/request-path.ts'
 import { createUpstreamPool } from './upstreams/pool.ts'
 
 export interface GatewayAppOptions {
@@ -63,6 +64,8 @@ export async function buildGatewayApp(options: GatewayAppOptions): Promise<Fasti
     for (const pool of Object.values(pools)) pool.stop()
   })
 
+  // Before every other hook: each policy below is decided on the path as the router decoded it, and an ambiguous one is refused.
+  app.addHook('onRequest', refuseAmbiguousPaths)
   await app.register(rateLimitPlugin, { perIpPerMinute: config.rateLimitPerIp, loginPerIpPerMinute: config.loginLimitPerIp, redis: options.redis })
   await app.register(accessTokenVerifier, {
     keys,

@@ -20,9 +20,9 @@ for (const kind of testDatabaseKinds()) {
     const config = loadConfig({
       ...TEST_ENV,
       AUTH_URL: auth.url,
-      AUTH_UPSTREAMS: auth.url,
-      USER_UPSTREAMS: users.map((u) => u.url).join(','),
-      ADMIN_UPSTREAMS: admin.url,
+      AUTH_UPSTREAMS: auth.upstream,
+      USER_UPSTREAMS: users.map((u) => u.upstream).join(','),
+      ADMIN_UPSTREAMS: admin.upstream,
       SERVICE_CLIENT_ID: client.clientId,
       SERVICE_CLIENT_SECRET: client.clientSecret,
       REVOCATION_POLL_MS: '200',
@@ -231,9 +231,10 @@ for (const kind of testDatabaseKinds()) {
     })
 
     t.test('gateway health is its own', async (t) => {
-      const ready = await gateway.inject({ url: '/readyz' })
+      const ready = await gateway.management.inject({ url: '/readyz' })
       t.equal(ready.statusCode, 200)
       t.match(ready.json(), { service: 'gateway', checks: { keys: 'ok', revocations: 'ok' } })
+      for (const url of ['/readyz', '/healthz', '/metrics']) t.equal((await gateway.inject({ url })).statusCode, 404, `${url} is not on the public port`)
     })
   })
 }

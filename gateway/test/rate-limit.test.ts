@@ -22,7 +22,7 @@ t.test('rate limits', async (t) => {
   const env = {
     ...TEST_ENV,
     AUTH_URL: auth.url,
-    AUTH_UPSTREAMS: auth.url,
+    AUTH_UPSTREAMS: auth.upstream,
     SERVICE_CLIENT_ID: client.clientId,
     SERVICE_CLIENT_SECRET: client.clientSecret,
     LOGIN_LIMIT_PER_IP: '3',
@@ -54,7 +54,7 @@ t.test('rate limits', async (t) => {
     const general = []
     for (let i = 0; i < 9; i++) general.push((await gw.inject({ url: '/auth/.well-known/jwks.json', remoteAddress: ip })).statusCode)
     t.equal(general.at(-1), 429, 'the general limit applies too')
-    t.equal((await gw.inject({ url: '/healthz', remoteAddress: ip })).statusCode, 200, 'health is never limited')
+    t.equal((await gw.management.inject({ url: '/healthz', remoteAddress: ip })).statusCode, 200, 'health (on the management port) is never limited')
   })
 
   t.test('0 turns a limit off', async (t) => {

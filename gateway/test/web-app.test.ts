@@ -25,8 +25,8 @@ t.test('web app and API on one origin', async (t) => {
     config: loadConfig({
       ...TEST_ENV,
       AUTH_URL: auth.url,
-      AUTH_UPSTREAMS: auth.url,
-      ADMIN_UPSTREAMS: admin.url,
+      AUTH_UPSTREAMS: auth.upstream,
+      ADMIN_UPSTREAMS: admin.upstream,
       SERVICE_CLIENT_ID: client.clientId,
       SERVICE_CLIENT_SECRET: client.clientSecret,
       WEB_DIR: webDir,

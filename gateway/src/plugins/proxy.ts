@@ -2,9 +2,10 @@
 import httpProxy from '@fastify/http-proxy'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { BadRequest, Forbidden, PayloadTooLarge } from '@portcullis/shared/errors'
+import { Forbidden, PayloadTooLarge } from '@portcullis/shared/errors'
 import { hasRole } from '@portcullis/shared/tokens/principal'
-import { accessFor, hasDotSegment } from '../routes/access-policy.ts'
+import { type Access, accessFor } from '../routes/access-policy.ts'
+import { routedPath } from '../routes/request-path.ts'
 import { boundChunkedBody } from '../upstreams/bounded-body.ts'
 import { forwardWithFailover } from '../upstreams/failover.ts'
 import { forwardedHeaders } from '../upstreams/forward-headers.ts'
@@ -19,11 +20,14 @@ export interface ProxyOptions {
   sourceAddress?: string | undefined
 }
 
-async function enforceAccess(app: FastifyInstance, request: FastifyRequest): Promise<void> {
-  const path = request.url.split('?', 1)[0] ?? '/'
-  if (hasDotSegment(path)) throw new BadRequest()
-  const access = accessFor(path)
-  if (access === undefined || access === 'public') return
+/** The route's own prefix sets a floor: whatever the path says, nothing under /user is public, nothing under /admin less than admin. */
+const PREFIX_ACCESS: Record<ProxyOptions['routes'][number]['prefix'], Access> = { '/auth': 'public', '/user': 'user', '/admin': 'admin' }
+const RANK: Record<Access, number> = { public: 0, user: 1, admin: 2 }
+
+async function enforceAccess(app: FastifyInstance, request: FastifyRequest, prefix: keyof typeof PREFIX_ACCESS): Promise<void> {
+  const byPath = accessFor(routedPath(request)) ?? 'public'
+  const access = RANK[byPath] >= RANK[PREFIX_ACCESS[prefix]] ? byPath : PREFIX_ACCESS[prefix]
+  if (access === 'public') return
   const principal = await app.verifyAccessToken(request)
   if (!hasRole(principal, access)) throw new Forbidden()
 }
@@ -45,7 +49,7 @@ async function proxy(app: FastifyInstance, options: ProxyOptions): Promise<void>
       // The request's own log line says how it went; reply-from's two more per request cost throughput (BENCHMARKS.md).
       disableRequestLogging: true,
       preHandler: (request, reply, done) => {
-        enforceAccess(app, request)
+        enforceAccess(app, request, prefix)
           .then(() => boundChunkedBody(request, reply, options.bodyLimit))
           .then(() => done(), done)
       },

@@ -4,6 +4,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Redis } from 'ioredis'
 import { RateLimited } from '@portcullis/shared/errors'
+import { isCredentialRoute } from '../routes/access-policy.ts'
+import { routedPath } from '../routes/request-path.ts'
 
 export interface RateLimitOptions {
   perIpPerMinute: number
@@ -11,25 +13,18 @@ export interface RateLimitOptions {
   redis?: Redis | undefined
 }
 
-const CREDENTIAL_ROUTES = new Set(['/auth/login', '/auth/signup'])
-
-function isCredentialRoute(request: FastifyRequest): boolean {
-  return request.method === 'POST' && CREDENTIAL_ROUTES.has((request.url.split('?', 1)[0] ?? '').replace(/\/+$/, ''))
+function isCredentialRequest(request: FastifyRequest): boolean {
+  return isCredentialRoute(request.method, routedPath(request))
 }
-
-const UNLIMITED_PATHS = new Set(['/healthz', '/readyz', '/metrics'])
 
 async function limits(app: FastifyInstance, options: RateLimitOptions): Promise<void> {
   if (options.perIpPerMinute === 0 && options.loginPerIpPerMinute === 0) return
   await app.register(rateLimit, {
     global: true,
     timeWindow: 60_000,
-    max: (request) => (isCredentialRoute(request) ? options.loginPerIpPerMinute : options.perIpPerMinute),
-    keyGenerator: (request) => (isCredentialRoute(request) ? `login:${request.ip}` : `ip:${request.ip}`),
-    allowList: (request) => {
-      if (UNLIMITED_PATHS.has(request.url)) return true
-      return (isCredentialRoute(request) ? options.loginPerIpPerMinute : options.perIpPerMinute) === 0
-    },
+    max: (request) => (isCredentialRequest(request) ? options.loginPerIpPerMinute : options.perIpPerMinute),
+    keyGenerator: (request) => (isCredentialRequest(request) ? `login:${request.ip}` : `ip:${request.ip}`),
+    allowList: (request) => (isCredentialRequest(request) ? options.loginPerIpPerMinute : options.perIpPerMinute) === 0,
     ...(options.redis ? { redis: options.redis, nameSpace: 'portcullis-rate:', skipOnError: true } : {}),
     errorResponseBuilder: (_request, context) => Object.assign(new RateLimited(), { retryAfter: Math.ceil(context.ttl / 1000) }),
   })

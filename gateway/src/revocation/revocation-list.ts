@@ -1,5 +1,5 @@
 // The gateway's view of revoked sessions and users, kept current by polling auth's revocation feed.
-import type { AuthClient } from '@portcullis/shared/internal/auth-client'
+import type { AuthClient, FeedCursor } from '@portcullis/shared/internal/auth-client'
 import type { Principal } from '@portcullis/shared/tokens/principal'
 
 export interface RevocationList {
@@ -14,6 +14,8 @@ export interface RevocationList {
 
 export interface RevocationListOptions {
   pollMs: number
+  /** Rows asked for per page (auth's maximum by default); a full page is followed by the next at once. */
+  pageSize?: number
   /** How long an entry matters: an access token's lifetime plus slack. */
   retainMs: number
   onError?: (error: unknown) => void
@@ -22,10 +24,13 @@ export interface RevocationListOptions {
 /** Rows committed by other auth instances may carry a time slightly before the feed's `now`; ask again with this overlap. */
 const OVERLAP_MS = 5000
 
+/** One sync reads at most this many full pages before it lets the poll go on (the next poll carries on from there). */
+const PAGES_PER_SYNC = 1000
+
 export function createRevocationList(auth: AuthClient, options: RevocationListOptions): RevocationList {
   const sessions = new Map<string, number>()
   const users = new Map<string, number>()
-  let cursor = 0
+  let cursor: FeedCursor = { since: 0 }
   let lastSync = 0
   let timer: NodeJS.Timeout | undefined
   let running: Promise<void> | undefined
@@ -38,14 +43,25 @@ export function createRevocationList(auth: AuthClient, options: RevocationListOp
   async function sync(): Promise<void> {
     running ??= (async () => {
       try {
-        const { now, revocations } = await auth.revocationsSince(cursor)
-        for (const entry of revocations) {
-          const map = entry.kind === 'session' ? sessions : users
-          map.set(entry.subject, Math.max(map.get(entry.subject) ?? 0, entry.at))
+        // Page by page from the cursor; the cursor never passes the last row read, so a restart with a long backlog loses nothing.
+        for (let pages = 0; pages < PAGES_PER_SYNC; pages++) {
+          const page = await auth.revocationsSince(cursor, options.pageSize)
+          for (const entry of page.revocations) {
+            const map = entry.kind === 'session' ? sessions : users
+            map.set(entry.subject, Math.max(map.get(entry.subject) ?? 0, entry.at))
+          }
+          const last = page.revocations.at(-1)
+          if (page.hasMore && last) {
+            cursor = { since: last.at, after: last.id }
+            continue
+          }
+          // Caught up: ask again from a little before now next time, for rows other instances are still committing.
+          const overlap = Math.max(0, page.now - OVERLAP_MS)
+          if (overlap > cursor.since) cursor = { since: overlap }
+          lastSync = Date.now()
+          prune(page.now)
+          return
         }
-        cursor = Math.max(0, now - OVERLAP_MS)
-        lastSync = Date.now()
-        prune(now)
       } finally {
         running = undefined
       }

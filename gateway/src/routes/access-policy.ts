@@ -1,4 +1,5 @@
-// Who may call what, decided at the gateway before any service is touched; the services check again.
+// Who may call what, decided at the gateway before any service is touched; the services check again. The path given is
+// always routedPath(request): decoded as the router decodes it, never the raw URL.
 import type { Role } from '@portcullis/shared/db/schema'
 
 export type Access = 'public' | Role
@@ -14,13 +15,9 @@ export function accessFor(path: string): Access | undefined {
   return undefined
 }
 
-/** Dot segments are refused outright: a URL parser downstream would resolve them to another route than the one checked here. */
-export function hasDotSegment(path: string): boolean {
-  let decoded: string
-  try {
-    decoded = decodeURIComponent(path)
-  } catch {
-    return true
-  }
-  return /(^|\/)\.{1,2}(\/|$)/.test(decoded) || decoded.includes('\\')
+const CREDENTIAL_ROUTES = new Set(['/auth/login', '/auth/signup'])
+
+/** Login and signup: each attempt may cost an argon2 hash, so they have their own, tighter per-IP limit. */
+export function isCredentialRoute(method: string, path: string): boolean {
+  return method === 'POST' && CREDENTIAL_ROUTES.has(path.replace(/\/+$/, ''))
 }

@@ -3,6 +3,8 @@ import Fastify, { type FastifyInstance } from 'fastify'
 
 export interface EchoUpstream {
   url: string
+  /** As *_UPSTREAMS names it: this stand-in answers /readyz on its one port. */
+  upstream: string
   hits(): number
   /** Whether a request asked it to drain (x-echo-connection: close); undrain() makes it ready again. */
   draining(): boolean
@@ -26,6 +28,7 @@ export async function startEchoUpstream(name: string): Promise<EchoUpstream> {
   const url = await app.listen({ port: 0, host: '127.0.0.1' })
   return {
     url,
+    upstream: `${url}|${url}`,
     app,
     hits: () => hits,
     draining: () => draining,

@@ -23,6 +23,8 @@ export interface TestStack {
   /** The gateway at `url`; `gateways` lists every gateway instance, all alike. */
   gateway: RunningProcess
   gateways: RunningProcess[]
+  /** Starts one more gateway like the others (stopped with the stack), with `env` over their settings. */
+  startGateway(env?: Record<string, string>): Promise<RunningProcess>
 }
 
 export interface TestStackOptions {
@@ -82,8 +84,9 @@ export async function startTestStack(t: Teardown, kind: DatabaseKind, options: T
     ...options.gatewayEnv,
   }
   const gateways: RunningProcess[] = []
-  for (let i = 0; i < (options.gatewayInstances ?? 1); i++) gateways.push(await start('gateway/src/server.ts', gatewayEnv))
+  const startGateway = (env: Record<string, string> = {}) => start('gateway/src/server.ts', { ...gatewayEnv, ...env })
+  for (let i = 0; i < (options.gatewayInstances ?? 1); i++) gateways.push(await startGateway())
   const [auth, admin, gateway] = [auths[0], admins[0], gateways[0]]
   if (!auth || !admin || !gateway) throw new Error('a stack needs at least one auth, admin and gateway instance')
-  return { url: gateway.url, database, auth, auths, users, admin, admins, gateway, gateways }
+  return { url: gateway.url, database, auth, auths, users, admin, admins, gateway, gateways, startGateway }
 }

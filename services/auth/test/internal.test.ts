@@ -1,4 +1,5 @@
 import t from 'tap'
+import { newId } from '@portcullis/shared/ids'
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 import { testDatabaseKinds } from '@portcullis/shared/testing/databases'
 import { createServiceClient } from '../src/clients/service-clients.ts'
@@ -314,6 +315,49 @@ for (const kind of testDatabaseKinds()) {
         t.equal(bad.statusCode, 422, `since=${since}`)
         t.equal(bad.json().code, 'validation_failed', `since=${since}`)
       }
+    })
+
+    t.test('the feed pages in (at, id) order: paging on from the last row reads every row once, ties within a millisecond included', async (t) => {
+      const at = clock.now() + 120_000
+      // 25,000 rows over five milliseconds: every page boundary falls inside a millisecond.
+      const rows = Array.from({ length: 25_000 }, (_, i) => ({
+        id: newId(),
+        kind: 'session' as const,
+        subject: `paged-${String(i).padStart(5, '0')}`,
+        at: at + (i % 5),
+        expires_at: at + 3_600_000,
+      }))
+      for (let i = 0; i < rows.length; i += 1000) await db.insertInto('token_revocations').values(rows.slice(i, i + 1000)).execute()
+      t.teardown(async () => {
+        await db.deleteFrom('token_revocations').where('at', '>=', at).execute()
+      })
+
+      for (const limit of [10_000, 4_999, 7]) {
+        const seen: string[] = []
+        let query = `since=${at}`
+        let pages = 0
+        for (;;) {
+          const res = await app.inject({ method: 'GET', url: `/internal/revocations?${query}&limit=${limit}`, headers: bearer(token) })
+          t.equal(res.statusCode, 200)
+          const page = res.json<{ revocations: Array<{ id: string; subject: string; at: number }>; has_more: boolean }>()
+          pages++
+          t.ok(page.revocations.length <= limit)
+          seen.push(...page.revocations.map((r) => r.subject))
+          const last = page.revocations.at(-1)
+          if (!page.has_more || !last) break
+          t.equal(page.revocations.length, limit, 'only a full page says has_more')
+          query = `since=${last.at}&after=${last.id}`
+          if (limit === 7 && pages >= 40) break
+        }
+        if (limit === 7) {
+          t.equal(new Set(seen).size, seen.length, `limit 7: no row twice over ${pages} pages`)
+          continue
+        }
+        t.equal(seen.length, rows.length, `limit ${limit}: every row read, in ${pages} pages`)
+        t.equal(new Set(seen).size, rows.length, `limit ${limit}: none twice`)
+      }
+      const tooMany = await app.inject({ method: 'GET', url: `/internal/revocations?since=0&limit=10001`, headers: bearer(token) })
+      t.equal(tooMany.statusCode, 422, 'a page is at most 10,000 rows')
     })
   })
 }

@@ -3,7 +3,7 @@ import type { DatabaseHandle } from '@portcullis/shared/db/connect'
 import type { AuditEvent } from '@portcullis/shared/db/schema'
 import { indexHint } from '../db/index-hint.ts'
 import { decodeCursor, encodeCursor, invalidCursor } from '../pagination/cursor.ts'
-import { keysetAfter } from '../pagination/keyset.ts'
+import { keysetAfter } from '@portcullis/shared/db/keyset'
 
 export interface AuditEventFilters {
   type?: string

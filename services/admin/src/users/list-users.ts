@@ -5,7 +5,7 @@ import type { Role, User, UserStatus } from '@portcullis/shared/db/schema'
 import { indexHint } from '../db/index-hint.ts'
 import { startsWith } from '../db/prefix-match.ts'
 import { decodeCursor, encodeCursor, invalidCursor } from '../pagination/cursor.ts'
-import { type Direction, keysetAfter } from '../pagination/keyset.ts'
+import { type Direction, keysetAfter } from '@portcullis/shared/db/keyset'
 
 export interface UserListFilters {
   /** Prefix of the username or the email, any case. */

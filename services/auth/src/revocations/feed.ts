@@ -1,6 +1,7 @@
 // The revocation feed the gateway polls: revoked sessions, and users whose earlier access tokens are void.
 import type { Kysely } from 'kysely'
 import type { Database, RevocationKind } from '@portcullis/shared/db/schema'
+import { keysetAfter } from '@portcullis/shared/db/keyset'
 import { newId } from '@portcullis/shared/ids'
 
 export interface Revocation {
@@ -30,15 +31,23 @@ export async function publishRevocations(
     .execute()
 }
 
-export async function revocationsSince(db: Kysely<Database>, since: number, now: number): Promise<Revocation[]> {
-  return db
-    .selectFrom('token_revocations')
-    .select(['kind', 'subject', 'at'])
-    .where('at', '>=', since)
-    .where('expires_at', '>', now)
-    .orderBy('at')
-    .limit(10_000)
-    .execute()
+/** Where a reader of the feed stands: everything before (at, id) read; `after` absent means nothing of `since` read yet. */
+export interface FeedPosition {
+  since: number
+  after?: string | undefined
+}
+
+export interface FeedPage {
+  revocations: Array<Revocation & { id: string }>
+  hasMore: boolean
+}
+
+/** One page of live revocations from a position, in (at, id) order, so that a reader can go on exactly where it stopped. */
+export async function revocationsSince(db: Kysely<Database>, position: FeedPosition, now: number, limit: number): Promise<FeedPage> {
+  let query = db.selectFrom('token_revocations').select(['id', 'kind', 'subject', 'at']).where('expires_at', '>', now)
+  query = position.after === undefined ? query.where('at', '>=', position.since) : query.where(keysetAfter('at', 'id', 'asc', position.since, position.after))
+  const rows = await query.orderBy('at').orderBy('id').limit(limit + 1).execute()
+  return { revocations: rows.slice(0, limit).map((row) => ({ ...row, at: Number(row.at) })), hasMore: rows.length > limit }
 }
 
 export async function pruneRevocations(db: Kysely<Database>, now: number): Promise<void> {

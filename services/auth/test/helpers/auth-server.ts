@@ -5,6 +5,10 @@ import { type LoginResult, STRONG_PASSWORD, startTestAuth, type TestAuth } from 
 
 export interface TestAuthServer extends TestAuth {
   url: string
+  /** Its /healthz, /readyz and /metrics. */
+  managementUrl: string
+  /** The instance as a gateway's AUTH_UPSTREAMS names it: `url|management URL`. */
+  upstream: string
   /** A fresh service client with every internal scope. */
   serviceClient(name: string): Promise<{ clientId: string; clientSecret: string }>
   /** Signs up (optionally with a role set straight in the database) and logs in. */
@@ -18,10 +22,13 @@ interface Teardown {
 export async function startTestAuthServer(t: Teardown, kind: DatabaseKind, env: Record<string, string> = {}): Promise<TestAuthServer> {
   const auth = await startTestAuth(t, kind, env)
   const url = await auth.app.listen({ port: 0, host: '127.0.0.1' })
+  const managementUrl = await auth.app.management.listen({ port: 0, host: '127.0.0.1' })
   const db = auth.database.handle.db
   return {
     ...auth,
     url,
+    managementUrl,
+    upstream: `${url}|${managementUrl}`,
     async serviceClient(name) {
       return createServiceClient(db, `${name}-${Math.random().toString(36).slice(2, 8)}`, INTERNAL_SCOPES, Date.now())
     },

@@ -107,8 +107,17 @@ export const ServiceTokenResponse = Type.Object({
 
 export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9-]+$' }) })
 
+/** The largest page of the revocation feed; a client pages on until a page comes back with has_more false. */
+export const REVOCATION_PAGE_MAX = 10_000
+
 export const RevocationsQuery = Type.Object(
-  { since: Type.Optional(Type.Integer({ minimum: 0 })) },
+  {
+    since: Type.Optional(Type.Integer({ minimum: 0, description: 'revocations at or after this time (epoch ms)' })),
+    after: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9-]+$', description: 'with since: only rows of that millisecond with a greater id (the last row read)' }),
+    ),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: REVOCATION_PAGE_MAX, description: `rows per page, at most ${REVOCATION_PAGE_MAX}` })),
+  },
   { additionalProperties: false },
 )
 
@@ -116,11 +125,14 @@ export const RevocationsResponse = Type.Object({
   now: Type.Integer(),
   revocations: Type.Array(
     Type.Object({
+      id: Type.String(),
       kind: Type.Union([Type.Literal('session'), Type.Literal('user')]),
       subject: Type.String(),
       at: Type.Integer(),
     }),
+    { description: 'in (at, id) order' },
   ),
+  has_more: Type.Boolean({ description: 'the page was full: ask again from its last row (since = its at, after = its id)' }),
 })
 export type RevocationsResponse = Static<typeof RevocationsResponse>
 

@@ -9,16 +9,30 @@ export interface AuthClientOptions {
 }
 
 export interface Revocation {
+  id: string
   kind: 'session' | 'user'
   subject: string
   at: number
+}
+
+/** Where to read the revocation feed from: at or after `since`, or, with `after`, past that row of the millisecond `since`. */
+export interface FeedCursor {
+  since: number
+  after?: string
+}
+
+export interface RevocationPage {
+  now: number
+  revocations: Revocation[]
+  /** The page was full: more rows follow its last one. */
+  hasMore: boolean
 }
 
 export interface AuthClient {
   revokeUserSessions(userId: string): Promise<number>
   revokeUserTokens(userId: string): Promise<void>
   revokeSession(sessionId: string): Promise<void>
-  revocationsSince(since: number): Promise<{ now: number; revocations: Revocation[] }>
+  revocationsSince(cursor: FeedCursor, limit?: number): Promise<RevocationPage>
 }
 
 export class AuthCallFailed extends Error {
@@ -95,9 +109,13 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     async revokeSession(sessionId) {
       await call('POST', `/internal/sessions/${encodeURIComponent(sessionId)}/revoke`)
     },
-    async revocationsSince(since) {
-      const res = await call('GET', `/internal/revocations?since=${since}`)
-      return (await res.json()) as { now: number; revocations: Revocation[] }
+    async revocationsSince(cursor, limit) {
+      const query = new URLSearchParams({ since: String(cursor.since) })
+      if (cursor.after !== undefined) query.set('after', cursor.after)
+      if (limit !== undefined) query.set('limit', String(limit))
+      const res = await call('GET', `/internal/revocations?${query}`)
+      const body = (await res.json()) as { now: number; revocations: Revocation[]; has_more: boolean }
+      return { now: body.now, revocations: body.revocations, hasMore: body.has_more }
     },
   }
 }

@@ -1,3 +1,4 @@
+import type { AccountEvent } from '@portcullis/shared/api/user'
 import t from 'tap'
 import { newId } from '@portcullis/shared/ids'
 import { testDatabaseKinds } from '@portcullis/shared/testing/databases'
@@ -6,7 +7,7 @@ import { bearer, sessionIdOf, startTestUserService } from '../helpers/user-app.t
 interface Dashboard {
   profile: Record<string, unknown>
   sessions: Array<{ id: string; current: boolean }>
-  recent_events: Array<{ id: string; type: string; at: string; ip: string | null; user_agent: string | null }>
+  recent_events: AccountEvent[]
 }
 
 for (const kind of testDatabaseKinds()) {

@@ -1,7 +1,7 @@
 // GET /internal/revocations: the feed the gateway polls to refuse revoked sessions and users within seconds.
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
-import { RevocationsQuery, RevocationsResponse } from '@portcullis/shared/api/auth'
+import { REVOCATION_PAGE_MAX, RevocationsQuery, RevocationsResponse } from '@portcullis/shared/api/auth'
 import { ProblemSchema } from '@portcullis/shared/api/common'
 import { revocationsSince } from '../../revocations/feed.ts'
 
@@ -13,15 +13,16 @@ export async function revocationFeedRoute(app: FastifyInstance): Promise<void> {
       logLevel: 'warn',
       schema: {
         tags: ['internal'],
-        summary: 'Revocations since a time (epoch ms)',
+        summary: 'Revocations from a position (epoch ms, and the id of the last row read), a page at a time',
         querystring: RevocationsQuery,
         response: { 200: RevocationsResponse, 401: ProblemSchema, 403: ProblemSchema },
       },
     },
     async (request) => {
       const now = app.now()
-      const revocations = await revocationsSince(app.db, request.query.since ?? 0, now)
-      return { now, revocations }
+      const { since = 0, after, limit = REVOCATION_PAGE_MAX } = request.query
+      const page = await revocationsSince(app.db, { since, after }, now, limit)
+      return { now, revocations: page.revocations, has_more: page.hasMore }
     },
   )
 }
