@@ -2,7 +2,8 @@
 // certificate, rendered from the production config in infra/nginx/portcullis.conf.
 import path from 'node:path'
 import { loadConfig } from '@portcullis/shared/config'
-import { ensureSelfSignedCertificate, findNginx, type LocalNginx, loadTlsSettings, prepareLocalNginx } from './stack/local-nginx.ts'
+import { ensureSelfSignedCertificate, findNginx, loadTlsSettings, prepareLocalNginx, stopLeftoverNginx } from './stack/local-nginx.ts'
+import { announceReady } from './stack/ready-banner.ts'
 import { runStackCommand } from './stack/stack-command.ts'
 import { startStack } from './stack/start-stack.ts'
 
@@ -10,26 +11,28 @@ runStackCommand(async (supervisor) => {
   const config = loadConfig()
   const tls = loadTlsSettings()
   findNginx()
+  const nginxDir = path.join(config.dataDir, 'nginx')
 
-  let nginx: LocalNginx
-  try {
-    // Nginx on 127.0.0.1 is the only proxy whose X-Forwarded-For the gateway believes.
-    const stack = await startStack(config, { supervisor, gatewayEnv: { TRUST_PROXY: '127.0.0.1' } })
-    nginx = await prepareLocalNginx({
-      ...tls,
-      dir: path.join(config.dataDir, 'nginx'),
-      certificate: ensureSelfSignedCertificate(path.join(config.dataDir, 'tls')),
-      webRoot: stack.webDir,
-      gateway: `127.0.0.1:${stack.gatewayPort}`,
-    })
-    await supervisor.start(nginx.spec)
-  } catch (error) {
-    // Nginx has no IPC channel to notice this process is gone, so nothing is left running on the way out.
-    await supervisor.stopAll('SIGTERM')
-    throw error
-  }
+  // Nginx on 127.0.0.1 is the only proxy whose X-Forwarded-For the gateway believes.
+  const stack = await startStack(config, {
+    supervisor,
+    gatewayEnv: { TRUST_PROXY: '127.0.0.1' },
+    ports: [
+      { setting: 'HTTPS_PORT', host: '127.0.0.1', port: tls.httpsPort },
+      { setting: 'HTTP_PORT', host: '127.0.0.1', port: tls.httpPort },
+    ],
+    onDataDirLocked: () => stopLeftoverNginx(nginxDir),
+  })
+  const nginx = await prepareLocalNginx({
+    ...tls,
+    dir: nginxDir,
+    certificate: ensureSelfSignedCertificate(path.join(config.dataDir, 'tls')),
+    webRoot: stack.webDir,
+    gateway: `127.0.0.1:${stack.gatewayPort}`,
+  })
+  await supervisor.start(nginx.spec)
   console.log(`portcullis: nginx config ${nginx.configFile}, logs in ${nginx.logDir}`)
   console.log(`portcullis: self-signed certificate ${nginx.certificate.certificate} (the browser asks once to accept it)`)
   console.log(`portcullis: http://localhost:${tls.httpPort} redirects to HTTPS; the gateway itself stays on http://localhost:${config.port}`)
-  console.log(`portcullis: ready at ${nginx.url}`)
+  announceReady(nginx.url, stack)
 })

@@ -172,7 +172,6 @@ export async function prepareLocalNginx(options: LocalNginxOptions): Promise<Loc
   await writeFile(configFile, renderMainConfig(dir, siteFile))
   const ca = await readFile(options.certificate.certificate, 'utf8')
   const probe = `https://127.0.0.1:${options.httpsPort}/`
-  await stopLeftoverNginx(dir, configFile)
   return {
     url: `https://localhost:${options.httpsPort}`,
     certificate: options.certificate,
@@ -193,9 +192,10 @@ export async function prepareLocalNginx(options: LocalNginxOptions): Promise<Loc
 
 /**
  * Stops an Nginx that an earlier run in this directory left behind (its supervisor was killed outright), found by the
- * pid file and recognised by its command line, so the ports are free again.
+ * pid file and recognised by its command line, so the ports are free again. Called only once DATA_DIR is this run's.
  */
-async function stopLeftoverNginx(dir: string, configFile: string): Promise<void> {
+export async function stopLeftoverNginx(dir: string): Promise<void> {
+  const configFile = path.join(path.resolve(dir), 'nginx.conf')
   const pid = Number((await readFile(path.join(dir, 'nginx.pid'), 'utf8').catch(() => '')).trim())
   if (!Number.isInteger(pid) || pid <= 0) return
   const commandLine = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')

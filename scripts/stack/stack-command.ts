@@ -1,7 +1,22 @@
 // The frame of `pnpm start` and `pnpm start:tls`: one supervisor for the command's life; Ctrl-C, SIGTERM or a child that keeps
-// crashing stop every child and exit; a configuration error exits 2 with its message, any other failure 1.
+// crashing stop every child and exit; a configuration error or a refused start (port or data folder taken) exits 2 with its
+// message, any other failure 1, and nothing is left running either way.
 import { ConfigError } from '@portcullis/shared/config'
-import { createSupervisor, type Supervisor } from './supervisor.ts'
+import { StartRefused } from './start-refused.ts'
+import { ChildStartFailed, createSupervisor, type Supervisor } from './supervisor.ts'
+
+function exitCodeOf(error: unknown): number {
+  if (error instanceof ConfigError || error instanceof StartRefused) return 2
+  // A bad ADMIN_USERNAME or a weak ADMIN_PASSWORD, refused by the admin bootstrap.
+  if (error instanceof Error && error.name === 'InvalidAdminInput') return 2
+  if (error instanceof ChildStartFailed && error.exitCode === 2) return 2
+  return 1
+}
+
+function messageOf(error: unknown): string {
+  if (error instanceof ConfigError) return `configuration error: ${error.message}`
+  return error instanceof Error ? error.message : String(error)
+}
 
 export function runStackCommand(main: (supervisor: Supervisor) => Promise<void>): void {
   let closing = false
@@ -16,9 +31,7 @@ export function runStackCommand(main: (supervisor: Supervisor) => Promise<void>)
   process.on('SIGTERM', () => void shutdown(0))
 
   main(supervisor).catch((error: unknown) => {
-    console.error(
-      `portcullis: ${error instanceof ConfigError ? `configuration error: ${error.message}` : error instanceof Error ? error.message : String(error)}`,
-    )
-    process.exit(error instanceof ConfigError ? 2 : 1)
+    console.error(`portcullis: ${messageOf(error)}`)
+    void shutdown(exitCodeOf(error))
   })
 }

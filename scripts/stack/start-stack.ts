@@ -1,11 +1,12 @@
-// The whole stack as separate processes: prepares the embedded (or MySQL) database, then runs auth, user, admin and the gateway.
+// The whole stack as separate processes: refuses at once when its port or data folder is taken, prepares the embedded (or
+// MySQL) database, then runs auth, user, admin and the gateway, each with its own management port.
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { provisionStackClients, type StackClients } from '@portcullis/auth/clients/service-clients'
-import { bootstrapStack } from '@portcullis/auth/bootstrap'
 import type { Config } from '@portcullis/shared/config'
-import { connectDatabase } from '@portcullis/shared/db/connect'
-import { freePort } from '@portcullis/shared/net/free-port'
+import { lockDataDir } from './data-dir-lock.ts'
+import { prepareDatabase } from './prepare-database.ts'
+import { assertPortsFree, freePorts, type PortClaim } from './ports.ts'
+import { loadStackEnvironment } from './stack-environment.ts'
 import type { Supervisor } from './supervisor.ts'
 import { ensureWebBuild } from './web-build.ts'
 
@@ -17,80 +18,132 @@ export interface StackOptions {
   supervisor: Supervisor
   /** Set last on the gateway's environment (start-tls: TRUST_PROXY for the local Nginx in front). */
   gatewayEnv?: Record<string, string>
+  /** More ports the command listens on (start:tls: HTTPS_PORT, HTTP_PORT), refused with PORT if taken. */
+  ports?: PortClaim[]
+  /** Runs once DATA_DIR is this command's, before the ports are checked (start:tls: stops an Nginx a killed run left). */
+  onDataDirLocked?: () => Promise<void>
 }
 
 export interface RunningStack {
   /** Where the gateway listens (PORT), e.g. http://127.0.0.1:8080. */
   gatewayUrl: string
   gatewayPort: number
+  /** The gateway's /healthz, /readyz and /metrics. */
+  gatewayManagementUrl: string
   /** The built web app the gateway serves. */
   webDir: string
+  /** The first admin's generated password, shown once after the ready line, where it does not scroll away. */
+  generatedAdmin?: { username: string; password: string }
   supervisor: Supervisor
   stop(): Promise<void>
 }
 
+/** An address to reach a host on: a wildcard bind is reached on loopback. */
+function reachable(host: string): string {
+  if (host === '0.0.0.0' || host === '') return '127.0.0.1'
+  if (host === '::' || host === '[::]') return '[::1]'
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host
+}
+
 export async function startStack(config: Config, options: StackOptions): Promise<RunningStack> {
   const { supervisor } = options
-  const database = connectDatabase(config)
-  let clients: StackClients
-  try {
-    const result = await bootstrapStack(config, database)
-    if (result.migrations.length > 0) console.log(`portcullis: migrated ${database.kind} database (${result.migrations.join(', ')})`)
-    if (result.admin.generatedPassword) {
-      console.log(`portcullis: created admin "${result.admin.username}" with password: ${result.admin.generatedPassword}`)
-      console.log('portcullis: this password is shown once; set ADMIN_PASSWORD to choose your own')
-    } else if (result.admin.outcome === 'created' || result.admin.outcome === 'promoted') {
-      console.log(`portcullis: admin "${result.admin.username}" ${result.admin.outcome}`)
-    }
-    clients = await provisionStackClients(database.db, Date.now())
-  } finally {
-    await database.close()
+  const environment = loadStackEnvironment()
+  lockDataDir(config.dataDir)
+  await options.onDataDirLocked?.()
+  const claims: PortClaim[] = [{ setting: 'PORT', host: config.host, port: config.port }]
+  if (environment.gatewayManagementPortGiven) claims.push({ setting: 'MANAGEMENT_PORT', host: config.managementHost, port: config.managementPort })
+  claims.push(...(options.ports ?? []))
+  await assertPortsFree(claims)
+
+  const database = await prepareDatabase(config)
+  const { bootstrap, clients } = database
+  if (bootstrap.migrations.length > 0) console.log(`portcullis: migrated ${database.kind} database (${bootstrap.migrations.join(', ')})`)
+  if (bootstrap.admin.outcome === 'created' || bootstrap.admin.outcome === 'promoted') {
+    console.log(
+      `portcullis: admin "${bootstrap.admin.username}" ${bootstrap.admin.outcome}${bootstrap.admin.generatedPassword ? ' (its password is shown once the stack is ready)' : ''}`,
+    )
   }
+  if (database.createdClients.length > 0) console.log(`portcullis: new service clients for ${database.createdClients.join(', ')}, kept in ${config.dataDir}`)
 
   const webDir = ensureWebBuild(path.join(root, 'web'))
-  const [authPort, userPort, adminPort] = [await freePort(), await freePort(), await freePort()]
+  const ports = await freePorts(
+    7,
+    claims.map((claim) => claim.port),
+  )
+  const [authPort, authManagement, userPort, userManagement, adminPort, adminManagement, freeGatewayManagement] = ports as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ]
+  const gatewayManagementPort = environment.gatewayManagementPortGiven ? config.managementPort : freeGatewayManagement
   const url = (port: number) => `http://127.0.0.1:${port}`
   const shared = {
-    ...process.env,
+    ...environment.inherited,
     DATA_DIR: config.dataDir,
     HOST: '127.0.0.1',
+    MANAGEMENT_HOST: '127.0.0.1',
     AUTH_URL: url(authPort),
     // The services sit behind the gateway on loopback and believe its X-Forwarded-For.
     TRUST_PROXY: '127.0.0.1',
   }
+  const service = (name: string, relative: string, port: number, management: number, env: Record<string, string> = {}) => ({
+    name,
+    script: script(relative),
+    env: { ...shared, PORT: String(port), MANAGEMENT_PORT: String(management), ...env },
+    url: url(port),
+    managementUrl: url(management),
+  })
 
-  await supervisor.start({ name: 'auth', script: script('services/auth/src/server.ts'), env: { ...shared, PORT: String(authPort) }, url: url(authPort) })
+  await supervisor.start(service('auth', 'services/auth/src/server.ts', authPort, authManagement))
   await Promise.all([
-    supervisor.start({
-      name: 'user',
-      script: script('services/user/src/server.ts'),
-      env: { ...shared, PORT: String(userPort), SERVICE_CLIENT_ID: clients.user.clientId, SERVICE_CLIENT_SECRET: clients.user.clientSecret },
-      url: url(userPort),
-    }),
-    supervisor.start({
-      name: 'admin',
-      script: script('services/admin/src/server.ts'),
-      env: { ...shared, PORT: String(adminPort), SERVICE_CLIENT_ID: clients.admin.clientId, SERVICE_CLIENT_SECRET: clients.admin.clientSecret },
-      url: url(adminPort),
-    }),
+    supervisor.start(
+      service('user', 'services/user/src/server.ts', userPort, userManagement, {
+        SERVICE_CLIENT_ID: clients.user.clientId,
+        SERVICE_CLIENT_SECRET: clients.user.clientSecret,
+      }),
+    ),
+    supervisor.start(
+      service('admin', 'services/admin/src/server.ts', adminPort, adminManagement, {
+        SERVICE_CLIENT_ID: clients.admin.clientId,
+        SERVICE_CLIENT_SECRET: clients.admin.clientSecret,
+      }),
+    ),
   ])
+  const gatewayManagementUrl = `http://${reachable(config.managementHost)}:${gatewayManagementPort}`
   await supervisor.start({
     name: 'gateway',
     script: script('gateway/src/server.ts'),
     env: {
       ...shared,
       PORT: String(config.port),
-      HOST: process.env.HOST ?? '127.0.0.1',
-      TRUST_PROXY: process.env.TRUST_PROXY ?? '',
-      AUTH_UPSTREAMS: url(authPort),
-      USER_UPSTREAMS: url(userPort),
-      ADMIN_UPSTREAMS: url(adminPort),
+      HOST: config.host,
+      MANAGEMENT_PORT: String(gatewayManagementPort),
+      MANAGEMENT_HOST: config.managementHost,
+      TRUST_PROXY: environment.gatewayTrustProxy,
+      // Each instance with its management port, where the gateway probes /readyz.
+      AUTH_UPSTREAMS: `${url(authPort)}|${authManagement}`,
+      USER_UPSTREAMS: `${url(userPort)}|${userManagement}`,
+      ADMIN_UPSTREAMS: `${url(adminPort)}|${adminManagement}`,
       SERVICE_CLIENT_ID: clients.gateway.clientId,
       SERVICE_CLIENT_SECRET: clients.gateway.clientSecret,
       WEB_DIR: webDir,
       ...options.gatewayEnv,
     },
-    url: url(config.port),
+    url: `http://${reachable(config.host)}:${config.port}`,
+    managementUrl: gatewayManagementUrl,
   })
-  return { gatewayUrl: url(config.port), gatewayPort: config.port, webDir, supervisor, stop: () => supervisor.stopAll('SIGTERM') }
+  const generated = bootstrap.admin.generatedPassword
+  return {
+    gatewayUrl: `http://${reachable(config.host)}:${config.port}`,
+    gatewayPort: config.port,
+    gatewayManagementUrl,
+    webDir,
+    ...(generated ? { generatedAdmin: { username: bootstrap.admin.username, password: generated } } : {}),
+    supervisor,
+    stop: () => supervisor.stopAll('SIGTERM'),
+  }
 }

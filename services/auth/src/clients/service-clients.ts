@@ -10,16 +10,16 @@ function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex')
 }
 
+export interface ClientCredentials {
+  clientId: string
+  clientSecret: string
+}
+
 export class ServiceClientExists extends Error {
   override name = 'ServiceClientExists'
 }
 
-export async function createServiceClient(
-  db: Kysely<Database>,
-  name: string,
-  scopes: readonly string[],
-  now: number,
-): Promise<{ clientId: string; clientSecret: string }> {
+export async function createServiceClient(db: Kysely<Database>, name: string, scopes: readonly string[], now: number): Promise<ClientCredentials> {
   const clientId = `${name}-${randomBytes(4).toString('hex')}`
   const clientSecret = randomBytes(32).toString('base64url')
   try {
@@ -35,35 +35,13 @@ export async function createServiceClient(
 }
 
 /** The client when id and secret match an enabled client; compared in constant time. */
-export async function authenticateServiceClient(
-  db: Kysely<Database>,
-  clientId: string,
-  clientSecret: string,
-): Promise<ServiceClient | undefined> {
+export async function authenticateServiceClient(db: Kysely<Database>, clientId: string, clientSecret: string): Promise<ServiceClient | undefined> {
   const client = await db.selectFrom('service_clients').selectAll().where('id', '=', clientId).executeTakeFirst()
   const expected = Buffer.from(client?.secret_hash ?? '0'.repeat(64), 'hex')
   const actual = Buffer.from(hashSecret(clientSecret), 'hex')
   const matches = timingSafeEqual(expected, actual)
   if (!client || !matches || client.disabled_at !== null) return undefined
   return client
-}
-
-/** The stack's own clients: created on first start, given a fresh secret on every start after (only the hash is kept). */
-export async function provisionServiceClient(
-  db: Kysely<Database>,
-  name: string,
-  scopes: readonly string[],
-  now: number,
-): Promise<{ clientId: string; clientSecret: string }> {
-  const existing = await db.selectFrom('service_clients').select('id').where('name', '=', name).executeTakeFirst()
-  if (!existing) return createServiceClient(db, name, scopes, now)
-  const clientSecret = randomBytes(32).toString('base64url')
-  await db
-    .updateTable('service_clients')
-    .set({ secret_hash: hashSecret(clientSecret), scopes: scopes.join(' '), disabled_at: null })
-    .where('id', '=', existing.id)
-    .execute()
-  return { clientId: existing.id, clientSecret }
 }
 
 /** What each of the stack's own services may ask auth for: user and admin end sessions, the gateway reads the revocation feed. */
@@ -73,13 +51,60 @@ const STACK_CLIENTS = {
   gateway: { name: 'gateway', scopes: ['revocations:read'] },
 } as const
 
-export type StackClients = Record<keyof typeof STACK_CLIENTS, { clientId: string; clientSecret: string }>
+export type StackClientRole = keyof typeof STACK_CLIENTS
 
-/** Credentials for the user service, the admin service and the gateway, fresh on every start. */
-export async function provisionStackClients(db: Kysely<Database>, now: number): Promise<StackClients> {
-  return {
-    user: await provisionServiceClient(db, STACK_CLIENTS.user.name, STACK_CLIENTS.user.scopes, now),
-    admin: await provisionServiceClient(db, STACK_CLIENTS.admin.name, STACK_CLIENTS.admin.scopes, now),
-    gateway: await provisionServiceClient(db, STACK_CLIENTS.gateway.name, STACK_CLIENTS.gateway.scopes, now),
+export type StackClients = Record<StackClientRole, ClientCredentials>
+
+export interface ProvisionedStackClients {
+  clients: StackClients
+  /** The roles that got a new client because they had no saved credentials that still authenticate. */
+  created: StackClientRole[]
+}
+
+/** Whether saved credentials still authenticate, as an enabled client holding every scope the role needs. */
+async function stillWorks(db: Kysely<Database>, saved: ClientCredentials, scopes: readonly string[]): Promise<boolean> {
+  const client = await authenticateServiceClient(db, saved.clientId, saved.clientSecret)
+  const granted = new Set(client?.scopes.split(' ') ?? [])
+  return client !== undefined && scopes.every((scope) => granted.has(scope))
+}
+
+/**
+ * A new client for a role. An existing client keeps its secret, whoever holds it (another stack on the same database may be
+ * running with it): when the role's name is taken, the new client gets the name with a random suffix.
+ */
+async function createStackClient(db: Kysely<Database>, role: StackClientRole, now: number): Promise<ClientCredentials> {
+  const { name, scopes } = STACK_CLIENTS[role]
+  for (let attempt = 0; ; attempt++) {
+    const taken = attempt > 0 || (await db.selectFrom('service_clients').select('id').where('name', '=', name).executeTakeFirst()) !== undefined
+    try {
+      return await createServiceClient(db, taken ? `${name}-${randomBytes(3).toString('hex')}` : name, scopes, now)
+    } catch (error) {
+      // Another start took the name between the look-up and the insert; a suffixed name is tried next.
+      if (!(error instanceof ServiceClientExists) || attempt >= 3) throw error
+    }
   }
+}
+
+/**
+ * Credentials for the user service, the admin service and the gateway: the saved ones where they still work, new clients
+ * where they do not. Never changes an existing client's secret.
+ */
+export async function keepOrCreateStackClients(db: Kysely<Database>, saved: Partial<StackClients>, now: number): Promise<ProvisionedStackClients> {
+  const clients = {} as StackClients
+  const created: StackClientRole[] = []
+  for (const role of Object.keys(STACK_CLIENTS) as StackClientRole[]) {
+    const credentials = saved[role]
+    if (credentials && (await stillWorks(db, credentials, STACK_CLIENTS[role].scopes))) {
+      clients[role] = credentials
+    } else {
+      clients[role] = await createStackClient(db, role, now)
+      created.push(role)
+    }
+  }
+  return { clients, created }
+}
+
+/** New credentials for the user service, the admin service and the gateway (a test or bench stack on its own database). */
+export async function provisionStackClients(db: Kysely<Database>, now: number): Promise<StackClients> {
+  return (await keepOrCreateStackClients(db, {}, now)).clients
 }
