@@ -6,6 +6,7 @@ import type { Config } from '@portcullis/shared/config'
 import { lockDataDir } from './data-dir-lock.ts'
 import { prepareDatabase } from './prepare-database.ts'
 import { assertPortsFree, freePorts, type PortClaim } from './ports.ts'
+import { chooseProxySource } from './proxy-address.ts'
 import { loadStackEnvironment } from './stack-environment.ts'
 import type { Supervisor } from './supervisor.ts'
 import { ensureWebBuild } from './web-build.ts'
@@ -66,6 +67,8 @@ export async function startStack(config: Config, options: StackOptions): Promise
   if (database.createdClients.length > 0) console.log(`portcullis: new service clients for ${database.createdClients.join(', ')}, kept in ${config.dataDir}`)
 
   const webDir = ensureWebBuild(path.join(root, 'web'))
+  const proxy = await chooseProxySource()
+  if (proxy.notice) console.log(`portcullis: ${proxy.notice}`)
   const ports = await freePorts(
     7,
     claims.map((claim) => claim.port),
@@ -87,8 +90,8 @@ export async function startStack(config: Config, options: StackOptions): Promise
     HOST: '127.0.0.1',
     MANAGEMENT_HOST: '127.0.0.1',
     AUTH_URL: url(authPort),
-    // The services sit behind the gateway on loopback and believe its X-Forwarded-For.
-    TRUST_PROXY: '127.0.0.1',
+    // The services believe X-Forwarded-For from the gateway's address alone.
+    TRUST_PROXY: proxy.address,
   }
   const service = (name: string, relative: string, port: number, management: number, env: Record<string, string> = {}) => ({
     name,
@@ -124,6 +127,7 @@ export async function startStack(config: Config, options: StackOptions): Promise
       MANAGEMENT_PORT: String(gatewayManagementPort),
       MANAGEMENT_HOST: config.managementHost,
       TRUST_PROXY: environment.gatewayTrustProxy,
+      PROXY_SOURCE_ADDRESS: proxy.address,
       // Each instance with its management port, where the gateway probes /readyz.
       AUTH_UPSTREAMS: `${url(authPort)}|${authManagement}`,
       USER_UPSTREAMS: `${url(userPort)}|${userManagement}`,
