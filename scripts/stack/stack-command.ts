@@ -1,7 +1,8 @@
-// The frame of `pnpm start` and `pnpm start:tls`: one supervisor for the command's life; Ctrl-C, SIGTERM or a child that keeps
-// crashing stop every child and exit; a configuration error or a refused start (port or data folder taken) exits 2 with its
-// message, any other failure 1, and nothing is left running either way.
+// The frame of `pnpm start` and `pnpm start:tls`: one supervisor for the command's life; Ctrl-C, SIGTERM, the launcher (pnpm)
+// going away or a child that keeps crashing stop every child and exit; a configuration error or a refused start (port or
+// data folder taken) exits 2 with its message, any other failure 1, and nothing is left running either way.
 import { ConfigError } from '@portcullis/shared/config'
+import { watchLauncher } from './launcher-watch.ts'
 import { StartRefused } from './start-refused.ts'
 import { ChildStartFailed, createSupervisor, type Supervisor } from './supervisor.ts'
 
@@ -29,6 +30,10 @@ export function runStackCommand(main: (supervisor: Supervisor) => Promise<void>)
   const supervisor = createSupervisor(() => void shutdown(1))
   process.on('SIGINT', () => void shutdown(0))
   process.on('SIGTERM', () => void shutdown(0))
+  watchLauncher((why) => {
+    console.error(`portcullis: ${why}; stopping the stack`)
+    void shutdown(0)
+  })
 
   main(supervisor).catch((error: unknown) => {
     console.error(`portcullis: ${messageOf(error)}`)
