@@ -10,10 +10,13 @@ import { launchChromium, screenshot } from './browser.ts'
 const web = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const PASSWORD = 'correct horse battery staple'
 const kind = process.env.E2E_DATABASE === 'sqlite' ? 'sqlite' : 'mysql'
+/** An iPhone 14's screen in CSS pixels. */
+const PHONE = { width: 390, height: 844 }
 
 t.test(`the web app in Chromium (${kind})`, async (t) => {
   const webDir = ensureWebBuild(web)
-  const stack = await startTestStack(t, kind, { env: { WEB_DIR: webDir } })
+  // Not the default minimum: the sign-up page must show the server's setting, not a copy of the default.
+  const stack = await startTestStack(t, kind, { env: { WEB_DIR: webDir, PASSWORD_MIN_LENGTH: '10' } })
   // The refresh cookie is Secure: browsers keep Secure cookies over plain HTTP only for localhost.
   const base = stack.url.replace('127.0.0.1', 'localhost')
   const browser: Browser = await launchChromium()
@@ -21,8 +24,26 @@ t.test(`the web app in Chromium (${kind})`, async (t) => {
   const db = stack.database.handle.db
 
   async function signUpByApi(username: string): Promise<void> {
-    const res = await fetch(`${stack.url}/auth/signup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD }) })
+    const res = await fetch(`${stack.url}/auth/signup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password: PASSWORD }),
+    })
     if (res.status !== 201) throw new Error(`signup ${username}: ${res.status}`)
+  }
+
+  /** A second session of the user (an API client's), so that the dashboard lists one this browser can sign out. */
+  async function signInByApi(username: string): Promise<void> {
+    const res = await fetch(`${stack.url}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'user-agent': 'curl/8.5.0' },
+      body: JSON.stringify({ username, password: PASSWORD, session: 'token' }),
+    })
+    if (res.status !== 200) throw new Error(`login ${username}: ${res.status}`)
+  }
+
+  async function makeAdmin(username: string): Promise<void> {
+    await db.updateTable('users').set({ role: 'admin' }).where('username', '=', username).execute()
   }
 
   async function logIn(page: Page, username: string): Promise<void> {
@@ -111,24 +132,235 @@ t.test(`the web app in Chromium (${kind})`, async (t) => {
     await logIn(admin, 'chief')
     await admin.getByRole('link', { name: 'Admin' }).click()
     await admin.waitForURL(`${base}/admin`)
-    const row = admin.getByRole('row').filter({ hasText: 'victim' })
+    // In the users table: the recent events under it name the user too.
+    const users = admin.getByRole('table', { name: 'Users' })
+    const row = users.getByRole('row').filter({ hasText: 'victim' })
     await row.waitFor()
     await screenshot(admin, 'admin-users')
     await row.getByRole('button', { name: /disable/i }).click()
-    await admin.getByRole('dialog').getByRole('button', { name: /disable/i }).click()
-    await admin.getByRole('row').filter({ hasText: 'victim' }).getByText(/disabled/i).first().waitFor()
+    await admin
+      .getByRole('dialog')
+      .getByRole('button', { name: /disable/i })
+      .click()
+    await users
+      .getByRole('row')
+      .filter({ hasText: 'victim' })
+      .getByText(/disabled/i)
+      .first()
+      .waitFor()
     await admin.goto(`${base}/admin/audit`)
     await admin.getByRole('cell', { name: 'user disabled' }).first().waitFor()
     await screenshot(admin, 'admin-audit')
 
     await user.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Profile' }).click()
     await user.waitForURL(/\/login$/, { timeout: 10_000 })
+    const notice = user.getByRole('status').filter({ hasText: 'Your account has been disabled' })
+    await notice.waitFor()
+    t.equal(await user.getByText('Your session has ended').count(), 0, 'not told that the session merely ended')
     await screenshot(user, 'thrown-out')
+    // A reload asks the server again, which still refuses the account: the page still says why.
+    await user.reload()
+    await user.getByRole('status').filter({ hasText: 'Your account has been disabled' }).waitFor()
     await user.getByLabel('Username or email').fill('victim')
     await user.getByLabel('Password', { exact: true }).fill(PASSWORD)
     await user.getByRole('button', { name: 'Sign in' }).click()
-    await user.getByRole('alert').filter({ hasText: /disabled/i }).waitFor()
+    await user
+      .getByRole('alert')
+      .filter({ hasText: /disabled/i })
+      .waitFor()
     t.pass('thrown out, and cannot sign back in')
+  })
+
+  t.test('a disabled user whose page is open is told so at the next action', async (t) => {
+    await signUpByApi('stillhere')
+    await signUpByApi('warden')
+    await makeAdmin('warden')
+    const userContext = await browser.newContext()
+    const adminContext = await browser.newContext()
+    t.teardown(async () => {
+      await userContext.close()
+      await adminContext.close()
+    })
+    const user = await userContext.newPage()
+    await logIn(user, 'stillhere')
+    await user.goto(`${base}/profile`)
+    await user.getByLabel('Display name').waitFor()
+
+    const admin = await adminContext.newPage()
+    await logIn(admin, 'warden')
+    await admin.goto(`${base}/admin?q=stillhere`)
+    const users = admin.getByRole('table', { name: 'Users' })
+    await users.getByRole('button', { name: 'Disable (stillhere)' }).click()
+    await admin.getByRole('dialog').getByRole('button', { name: 'Disable' }).click()
+    await users.getByRole('button', { name: 'Enable (stillhere)' }).waitFor()
+
+    // The profile page is still on screen; saving it is the next thing the user does.
+    await user.getByLabel('Display name').fill('Still here')
+    await user.getByRole('button', { name: 'Save profile' }).click()
+    await user.waitForURL(/\/login$/, { timeout: 10_000 })
+    await user.getByRole('status').filter({ hasText: 'Your account has been disabled' }).waitFor()
+    t.pass('on the login page, told the account is disabled')
+  })
+
+  t.test("sign-up names every problem at once, with the server's rules, and shows the password's strength", async (t) => {
+    const context = await browser.newContext()
+    t.teardown(() => context.close())
+    const page = await context.newPage()
+    await page.goto(`${base}/signup`)
+    t.equal(await page.title(), 'Create an account · Portcullis')
+    await page.getByText('At least 10 characters').waitFor()
+    const button = page.getByRole('button', { name: 'Create account' })
+    t.ok(await button.isEnabled(), 'the button is not greyed out')
+
+    await page.getByLabel('Username').fill('x')
+    await page.getByLabel('Password', { exact: true }).fill('12345678')
+    await page.getByLabel('Confirm password').fill('1234567')
+    await button.click()
+    const alerts = page.getByRole('alert')
+    await alerts.first().waitFor()
+    const said = await alerts.allTextContents()
+    t.same(said, [
+      'Username must be 3 to 32 characters: letters, digits, dots, dashes or underscores, starting with a letter or digit.',
+      'Password must be at least 10 characters long. Password must not be a sequence of letters, digits or keys (like 12345678, abcdefgh or qwertyui).',
+      'The confirmation does not match the password.',
+    ])
+    t.equal(await page.evaluate(() => document.activeElement?.getAttribute('name')), 'username', 'the first invalid field has focus')
+    t.equal(await page.getByLabel('Username').getAttribute('aria-invalid'), 'true')
+    await screenshot(page, 'signup-problems')
+
+    // The strength meter: loaded once a password is typed, a word and zxcvbn's warning.
+    const meter = page.getByRole('meter', { name: 'Strength:' })
+    await meter.waitFor()
+    t.equal(await meter.getAttribute('aria-valuetext'), 'Very weak')
+    await page.getByText('This is a heavily used password.').waitFor()
+    await page.getByLabel('Password', { exact: true }).fill('tulip orbit lantern gravel')
+    await page.getByText('Strong', { exact: true }).waitFor()
+
+    // What only the server knows (a taken username) comes back next to its field too.
+    await signUpByApi('takenname')
+    await page.getByLabel('Username').fill('takenname')
+    await page.getByLabel('Confirm password').fill('tulip orbit lantern gravel')
+    await button.click()
+    const username = page.getByLabel('Username')
+    await page.waitForFunction(() => document.querySelector('input[name="username"]')?.getAttribute('aria-invalid') === 'true')
+    t.equal(await page.evaluate(() => document.activeElement?.getAttribute('name')), 'username')
+    t.equal(await username.getAttribute('aria-invalid'), 'true')
+    t.equal(await page.getByRole('alert').count(), 1, 'one problem, at the username')
+  })
+
+  t.test('each page names the tab and focuses its heading; the login page focuses the username field', async (t) => {
+    await signUpByApi('reader')
+    await makeAdmin('reader')
+    const context = await browser.newContext()
+    t.teardown(() => context.close())
+    const page = await context.newPage()
+    await page.goto(`${base}/login`)
+    t.equal(await page.title(), 'Sign in · Portcullis')
+    await page.waitForFunction(() => document.activeElement?.getAttribute('name') === 'username')
+    await logIn(page, 'reader')
+    const focusedHeading = () => page.evaluate(() => (document.activeElement?.tagName === 'H1' ? document.activeElement.textContent : null))
+    await page.waitForFunction(() => document.activeElement?.tagName === 'H1')
+    t.equal(await page.title(), 'Dashboard · Portcullis')
+    t.equal(await focusedHeading(), 'Dashboard')
+    const nav = page.getByRole('navigation', { name: 'Main' })
+    for (const [link, title, heading] of [
+      ['Profile', 'Profile · Portcullis', 'Profile'],
+      ['Admin', 'Users · Admin · Portcullis', 'Administration'],
+    ] as const) {
+      await nav.getByRole('link', { name: link }).click()
+      await page.waitForFunction((text) => document.activeElement?.tagName === 'H1' && document.activeElement.textContent === text, heading)
+      t.equal(await page.title(), title)
+    }
+    await page.getByRole('link', { name: 'Audit log', exact: true }).click()
+    await page.waitForFunction(() => document.activeElement?.tagName === 'H1' && document.activeElement.textContent === 'Audit log')
+    t.equal(await page.title(), 'Audit log · Admin · Portcullis')
+    await page.goto(`${base}/no-such-page`)
+    await page.waitForFunction(() => document.activeElement?.tagName === 'H1')
+    t.equal(await page.title(), 'Page not found · Portcullis')
+  })
+
+  t.test('the admin asks before making an admin, and the audit log names people and devices, filtered by a picked user', async (t) => {
+    await signUpByApi('promoted')
+    await signUpByApi('overseer')
+    await makeAdmin('overseer')
+    const userContext = await browser.newContext({ userAgent: 'Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0' })
+    const adminContext = await browser.newContext()
+    t.teardown(async () => {
+      await userContext.close()
+      await adminContext.close()
+    })
+    await logIn(await userContext.newPage(), 'promoted')
+    const admin = await adminContext.newPage()
+    await logIn(admin, 'overseer')
+    await admin.goto(`${base}/admin?q=promoted`)
+    await admin.getByRole('table', { name: 'Users' }).getByRole('button', { name: 'Make admin (promoted)' }).click()
+    const dialog = admin.getByRole('dialog', { name: 'Make promoted an admin?' })
+    await dialog.waitFor()
+    await dialog.getByRole('button', { name: 'Make admin' }).click()
+    await admin.getByText('promoted is now an admin.').waitFor()
+
+    await admin.getByRole('link', { name: 'Audit log', exact: true }).click()
+    const picker = admin.getByRole('combobox', { name: 'User' })
+    await picker.fill('promo')
+    await admin.getByRole('option', { name: /^promoted/ }).click()
+    await admin.waitForURL(/\/admin\/audit\?user_id=/)
+    t.equal(await picker.inputValue(), 'promoted', 'the picker shows the chosen username')
+    // Every row is about the chosen user once the filtered page has come (the last page stays on screen until then).
+    await admin.waitForFunction(() => {
+      const rows = Array.from(document.querySelectorAll('table tbody tr'))
+      return rows.length > 0 && rows.every((row) => row.querySelectorAll('td')[1]?.textContent === 'promoted')
+    })
+    const table = admin.getByRole('table', { name: 'Audit events, newest first' })
+    const promotion = table
+      .getByRole('row')
+      .filter({ hasText: 'role changed' })
+      .or(table.getByRole('row').filter({ hasText: 'admin promoted' }))
+      .first()
+    await promotion.waitFor()
+    const text = (await promotion.textContent()) ?? ''
+    t.match(text, /promoted/, 'the user by username')
+    t.match(text, /overseer/, 'the actor by username')
+    const signIn = table.getByRole('row').filter({ hasText: 'login succeeded' }).first()
+    t.match((await signIn.textContent()) ?? '', /Firefox on Linux/, 'the device by a short name')
+    t.notMatch((await table.textContent()) ?? '', /Gecko\/20100101/, 'no full user agent in the table')
+    await screenshot(admin, 'admin-audit-filtered')
+    await admin.getByRole('button', { name: 'Clear the user filter' }).click()
+    await admin.waitForURL(`${base}/admin/audit`)
+  })
+
+  t.test('on a 390 px phone no page scrolls sideways and every row button is on screen', async (t) => {
+    await signUpByApi('pocket')
+    await makeAdmin('pocket')
+    await signInByApi('pocket')
+    const context = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true })
+    t.teardown(() => context.close())
+    const page = await context.newPage()
+    await logIn(page, 'pocket')
+    for (const [path, buttons] of [
+      ['/dashboard', /^Sign out this session/],
+      ['/admin', /^(Make user|Make admin|Disable|Enable|Revoke sessions)/],
+      ['/admin/audit', undefined],
+      ['/profile', undefined],
+    ] as const) {
+      await page.goto(`${base}${path}`)
+      await page.getByRole('heading', { level: 1 }).waitFor()
+      await page.waitForLoadState('networkidle')
+      if (path !== '/profile') await page.getByRole('table').first().waitFor()
+      const name = `phone-${path.slice(1).replaceAll('/', '-')}`
+      await screenshot(page, name)
+      const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }))
+      // A phone widens the layout viewport to fit content that overflows: innerWidth must still be the phone's.
+      t.equal(widths.inner, PHONE.width, `${path} is laid out at the phone's width`)
+      t.ok(widths.scroll <= widths.inner, `${path} does not scroll sideways (${widths.scroll} <= ${widths.inner})`)
+      if (!buttons) continue
+      const found = page.getByRole('button', { name: buttons })
+      const count = await found.count()
+      t.ok(count > 0, `${path} has row buttons`)
+      for (let i = 0; i < count; i++) {
+        const box = await found.nth(i).boundingBox()
+        t.ok(box && box.x >= 0 && box.x + box.width <= widths.inner, `${path}: button ${i + 1} lies within the screen (${box?.x} + ${box?.width})`)
+      }
+    }
   })
 
   t.test('keyboard-only login', async (t) => {
@@ -140,8 +372,7 @@ t.test(`the web app in Chromium (${kind})`, async (t) => {
     await page.waitForURL(`${base}/login`)
     await screenshot(page, 'login')
     const username = page.getByLabel('Username or email')
-    for (let i = 0; i < 15 && !(await username.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab')
-    t.ok(await username.evaluate((el) => el === document.activeElement), 'Tab reaches the username field')
+    t.ok(await username.evaluate((el) => el === document.activeElement), 'the username field has focus when the page opens')
     await page.keyboard.type('keyboard')
     await page.keyboard.press('Tab')
     await page.keyboard.type(PASSWORD)

@@ -8,6 +8,7 @@ import { MemoryRouter, useLocation } from 'react-router'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { AppRoutes } from '../src/app/AppRoutes.tsx'
 import { type SessionState, sessionStore } from '../src/features/auth/session/session-store.ts'
+import { apiFetch } from '../src/lib/api-client.ts'
 
 // Every PascalCase export of a stubbed feature module is a page that renders "<Name> stub".
 const { stubPages } = vi.hoisted(() => ({
@@ -127,6 +128,34 @@ describe('AppRoutes', () => {
     renderAt('/profile', { status: 'anonymous', reason: 'expired' })
     expect((await screen.findByRole('status')).textContent).toBe('Your session has ended. Sign in again.')
     expect(location()).toBe('/login')
+  })
+
+  it('tells a user whose account was disabled that it is, not that the session ended', async () => {
+    renderAt('/profile', { status: 'anonymous', reason: 'disabled' })
+    expect((await screen.findByRole('status')).textContent).toBe('Your account has been disabled. Ask an administrator to enable it again.')
+    expect(location()).toBe('/login')
+  })
+
+  it('goes to the login page, saying the account is disabled, when an API call is answered 403 account_disabled', async () => {
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => new Response(JSON.stringify({ status: 403, code: 'account_disabled', detail: 'This account is disabled' }), { status: 403 })),
+    )
+    renderAt('/dashboard', signedIn(user))
+    expect(await screen.findByText('DashboardPage stub')).toBeTruthy()
+
+    await apiFetch('/user/dashboard').catch(() => undefined)
+
+    expect((await screen.findByRole('status')).textContent).toMatch(/account has been disabled/)
+    expect(location()).toBe('/login')
+    expect(document.title).toBe('Sign in · Portcullis')
+  })
+
+  it('names the tab on the error pages and focuses their heading', async () => {
+    renderAt('/no/such/page', signedIn(user))
+    const heading = await screen.findByRole('heading', { level: 1, name: 'Page not found' })
+    expect(document.activeElement).toBe(heading)
+    expect(document.title).toBe('Page not found · Portcullis')
   })
 
   it('sends a signed-in user who opens the login page to the dashboard', async () => {

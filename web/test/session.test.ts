@@ -173,9 +173,18 @@ describe('refreshSession', () => {
     expect(store.get()).toEqual({ status: 'anonymous', reason: 'expired' })
   })
 
-  it("gives the reason 'disabled' for a 403 account_disabled", async () => {
+  it("gives the reason 'disabled' for a 403 account_disabled, and tells the other tabs", async () => {
     signInAs('old')
     stubFetch({ 'POST /auth/refresh': () => problem(403, 'account_disabled', 'This account is disabled') })
+    const told = nextMessage(otherTab)
+    expect(await actions.refreshSession()).toBe(false)
+    expect(store.get()).toEqual({ status: 'anonymous', reason: 'disabled' })
+    expect(await told).toEqual({ type: 'signed-out', reason: 'disabled' })
+  })
+
+  it("gives the reason 'disabled' when a reload's first refresh is refused with account_disabled", async () => {
+    stubFetch({ 'POST /auth/refresh': () => problem(403, 'account_disabled', 'This account is disabled') })
+    expect(store.get()).toEqual({ status: 'restoring' })
     expect(await actions.refreshSession()).toBe(false)
     expect(store.get()).toEqual({ status: 'anonymous', reason: 'disabled' })
   })
@@ -229,6 +238,25 @@ describe('apiFetch', () => {
     await expect(client.apiFetch('/user/profile')).rejects.toMatchObject({ status: 401, code: 'token_expired' })
     expect(callsTo('GET', '/user/profile')).toHaveLength(1)
     expect(store.get()).toEqual({ status: 'anonymous', reason: 'expired' })
+  })
+
+  it('signs this tab and the others out, as disabled, when a call is answered 403 account_disabled', async () => {
+    signInAs('token')
+    const { callsTo } = stubFetch({ 'GET /user/dashboard': () => problem(403, 'account_disabled', 'This account is disabled') })
+    const told = nextMessage(otherTab)
+
+    await expect(client.apiFetch('/user/dashboard')).rejects.toMatchObject({ status: 403, code: 'account_disabled' })
+
+    expect(store.get()).toEqual({ status: 'anonymous', reason: 'disabled' })
+    expect(await told).toEqual({ type: 'signed-out', reason: 'disabled' })
+    expect(callsTo('GET', '/user/dashboard')).toHaveLength(1)
+  })
+
+  it('leaves the session alone on any other 403', async () => {
+    signInAs('token')
+    stubFetch({ 'GET /admin/dashboard': () => problem(403, 'forbidden', 'This needs the admin role') })
+    await expect(client.apiFetch('/admin/dashboard')).rejects.toMatchObject({ status: 403, code: 'forbidden' })
+    expect(store.get()).toMatchObject({ status: 'signed-in', accessToken: 'token' })
   })
 
   it('turns a problem+json answer into a ProblemError with its code and field errors', async () => {
@@ -334,6 +362,10 @@ describe('followOtherTabs', () => {
 
     otherTab.postMessage({ type: 'signed-out' })
     await vi.waitFor(() => expect(store.get()).toEqual({ status: 'anonymous', reason: 'signed_out' }))
+
+    store.set({ status: 'signed-in', accessToken: 'again', user: alice, expiresAt })
+    otherTab.postMessage({ type: 'signed-out', reason: 'disabled' })
+    await vi.waitFor(() => expect(store.get()).toEqual({ status: 'anonymous', reason: 'disabled' }))
   })
 
   it('stops applying messages once unsubscribed', async () => {

@@ -1,5 +1,6 @@
-// Every API call of the SPA: the access token from memory, one retry after a refresh on 401, problems as ProblemError.
-import { refreshSession } from '../features/auth/session/session-actions.ts'
+// Every API call of the SPA: the access token from memory, one retry after a refresh on 401, problems as ProblemError; an
+// account disabled while signed in signs the tab out, to a login page that says so.
+import { endDisabledSession, refreshSession } from '../features/auth/session/session-actions.ts'
 import { sessionStore } from '../features/auth/session/session-store.ts'
 import { problemFrom } from './problem.ts'
 
@@ -22,7 +23,11 @@ export async function apiFetch<T>(path: string, request: ApiRequest = {}, retrie
     signal: request.signal,
   })
   if (response.status === 401 && !retried && (await refreshSession())) return apiFetch<T>(path, request, true)
-  if (!response.ok) throw await problemFrom(response)
+  if (!response.ok) {
+    const problem = await problemFrom(response)
+    if (problem.status === 403 && problem.code === 'account_disabled' && token) endDisabledSession()
+    throw problem
+  }
   if (response.status === 204) return undefined as T
   return (await response.json()) as T
 }

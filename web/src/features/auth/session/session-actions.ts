@@ -52,8 +52,8 @@ export function refreshSession(): Promise<boolean> {
         })
         if (!response.ok) {
           const problem = await problemFrom(response)
-          const reason = problem.code === 'account_disabled' ? 'disabled' : sessionStore.get().status === 'signed-in' ? 'expired' : undefined
-          sessionStore.set(reason ? { status: 'anonymous', reason } : { status: 'anonymous' })
+          if (problem.code === 'account_disabled') endDisabledSession()
+          else sessionStore.set(sessionStore.get().status === 'signed-in' ? { status: 'anonymous', reason: 'expired' } : { status: 'anonymous' })
           return false
         }
         signedIn((await response.json()) as TokenResponse)
@@ -81,11 +81,17 @@ export async function signOut(): Promise<void> {
   }
 }
 
+/** The server refuses this account (403 account_disabled): every tab forgets the session and says the account is disabled. */
+export function endDisabledSession(): void {
+  sessionStore.set({ status: 'anonymous', reason: 'disabled' })
+  tellOtherTabs({ type: 'signed-out', reason: 'disabled' })
+}
+
 /** Keeps this tab in step with the others; returns the unsubscribe function. */
 export function followOtherTabs(): () => void {
   return listenToOtherTabs((message) => {
     if (message.type === 'signed-out') {
-      sessionStore.set({ status: 'anonymous', reason: 'signed_out' })
+      sessionStore.set({ status: 'anonymous', reason: message.reason ?? 'signed_out' })
       return
     }
     lastSharedAt = Date.now()

@@ -1,7 +1,10 @@
 // Tells the other tabs of this browser about a new access token or a sign-out, so they share one session.
 import type { UserBody } from '@portcullis/shared/api/common'
 
-export type TabMessage = { type: 'signed-in'; accessToken: string; user: UserBody; expiresAt: number } | { type: 'signed-out' }
+export type TabMessage =
+  | { type: 'signed-in'; accessToken: string; user: UserBody; expiresAt: number }
+  /** `disabled`: the account was disabled, which every tab says on its login page. */
+  | { type: 'signed-out'; reason?: 'disabled' }
 
 const NAME = 'portcullis-session'
 
