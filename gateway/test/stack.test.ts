@@ -46,9 +46,11 @@ for (const kind of testDatabaseKinds()) {
     const db = stack.database.handle.db
 
     async function account(username: string, role: 'user' | 'admin' = 'user') {
-      const signup = await api('POST', '/auth/signup', { body: { username, password: PASSWORD, confirm_password: PASSWORD, email: `${username}@example.com` } })
+      // An admin is named by an operator, who may choose a name that sign-up keeps for itself ("root").
+      const signupName = role === 'admin' ? `operator-named-${Math.random().toString(36).slice(2, 8)}` : username
+      const signup = await api('POST', '/auth/signup', { body: { username: signupName, password: PASSWORD, confirm_password: PASSWORD, email: `${username}@example.com` } })
       if (signup.status !== 201) throw new Error(`signup ${username}: ${signup.status} ${JSON.stringify(signup.body)}`)
-      if (role === 'admin') await db.updateTable('users').set({ role: 'admin' }).where('username', '=', username).execute()
+      if (role === 'admin') await db.updateTable('users').set({ role: 'admin', username }).where('username', '=', signupName).execute()
       const login = await api('POST', '/auth/login', { body: { username, password: PASSWORD } })
       if (login.status !== 200) throw new Error(`login ${username}: ${login.status}`)
       return login.body as { access_token: string; refresh_token: string; user: { id: string } }

@@ -10,14 +10,15 @@ import { findUserByLogin, setPasswordHash } from '../users/queries.ts'
 export async function authenticatePassword(app: FastifyInstance, login: string, password: string, origin: RequestOrigin): Promise<User> {
   const { db, passwords } = app
   const now = app.now()
-  const keys = throttleKeys(login, origin.ip)
+  // The account first (one read either way), so that its username and its email count against the same bucket.
+  const user = await findUserByLogin(db, login)
+  const keys = throttleKeys(user ? { userId: user.id } : { login }, origin.ip)
   const wait = await secondsUntilAllowed(db, keys, now)
   if (wait > 0) {
-    await recordAuditEvent(db, { type: 'login_throttled', ip: origin.ip, userAgent: origin.userAgent, detail: { retry_after: wait } }, now)
+    await recordAuditEvent(db, { type: 'login_throttled', userId: user?.id ?? null, ip: origin.ip, userAgent: origin.userAgent, detail: { retry_after: wait } }, now)
     throw tooManyAttempts(wait)
   }
 
-  const user = await findUserByLogin(db, login)
   const valid = user ? await passwords.verify(user.password_hash, password) : await passwords.verifyDecoy(password)
   if (!user || !valid) {
     await recordLoginFailure(db, keys, app.throttleRules, now)

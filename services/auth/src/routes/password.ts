@@ -33,7 +33,7 @@ export async function passwordRoute(app: FastifyInstance): Promise<void> {
       if (!user) throw new Error('the principal has no user row')
       const origin = requestOrigin(request)
       const now = app.now()
-      const keys = throttleKeys(user.username, origin.ip)
+      const keys = throttleKeys({ userId: user.id }, origin.ip)
       const wait = await secondsUntilAllowed(app.db, keys, now)
       if (wait > 0) throw tooManyAttempts(wait)
       if (!(await app.passwords.verify(user.password_hash, current_password))) {

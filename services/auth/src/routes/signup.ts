@@ -6,6 +6,8 @@ import { ProblemSchema } from '@portcullis/shared/api/common'
 import { type FieldError, fieldProblem, validationFailed } from '@portcullis/shared/errors'
 import { recordAuditEvent } from '@portcullis/shared/audit/record'
 import { requestOrigin } from '@portcullis/shared/request-origin'
+import { adminUsernames } from '@portcullis/shared/users/admin-usernames'
+import { lookalikeMessage, lookalikeProblem } from '@portcullis/shared/users/lookalike-names'
 import { toPublicUser } from '@portcullis/shared/users/public-user'
 import { newPasswordProblems, passwordPolicy } from '../passwords/policy.ts'
 import { insertUser } from '../users/queries.ts'
@@ -23,7 +25,10 @@ export async function signupRoute(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const { username, password, confirm_password, email } = request.body
-      const problems: FieldError[] = newPasswordProblems('password', password, passwordPolicy(app.config), { username, email })
+      const problems: FieldError[] = []
+      const lookalike = lookalikeProblem(username, await adminUsernames(app.db), { asPart: true })
+      if (lookalike) problems.push(fieldProblem('username', lookalikeMessage(lookalike), lookalike.kind === 'reserved' ? 'reserved' : 'lookalike'))
+      problems.push(...newPasswordProblems('password', password, passwordPolicy(app.config), { username, email }))
       if (confirm_password !== undefined && confirm_password !== password) {
         problems.push(fieldProblem('confirm_password', 'does not match the password', 'mismatch', 'The confirmation'))
       }

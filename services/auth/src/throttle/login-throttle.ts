@@ -19,9 +19,14 @@ export interface ThrottleKeys {
   ip: string
 }
 
-export function throttleKeys(login: string, ip: string): ThrottleKeys {
-  const account = createHash('sha256').update(login.trim().toLowerCase()).digest('hex')
-  return { accountAtIp: `acct:${account}:${ip}`.slice(0, 320), ip: `ip:${ip}`.slice(0, 320) }
+/**
+ * The keys one attempt counts against. An account that exists is keyed by its id, so its username, its email and any way of
+ * writing them share one bucket; a login that matches no account is keyed by its text (so guessing names costs the same).
+ */
+export function throttleKeys(account: { userId: string } | { login: string }, ip: string): ThrottleKeys {
+  const subject = 'userId' in account ? `user:${account.userId}` : `login:${account.login.trim().toLowerCase()}`
+  const digest = createHash('sha256').update(subject).digest('hex')
+  return { accountAtIp: `acct:${digest}:${ip}`.slice(0, 320), ip: `ip:${ip}`.slice(0, 320) }
 }
 
 /** Seconds until another attempt is allowed, or 0 when one is allowed now. */

@@ -37,6 +37,42 @@ for (const kind of testDatabaseKinds()) {
       t.equal(row, undefined)
     })
 
+    t.test('reserved names and look-alikes of an admin are refused, each with a sentence; ordinary names pass', async (t) => {
+      // An operator names admins as they like (pnpm create-admin); self-service sign-up may not take such names.
+      t.equal((await signup(app, 'future-boss')).statusCode, 201)
+      await database.handle.db.updateTable('users').set({ role: 'admin', username: 'root_admin' }).where('username', '=', 'future-boss').execute()
+      const refused: Array<[string, RegExp]> = [
+        ['admin', /reserved/],
+        ['Administrator', /reserved/],
+        ['root', /reserved/],
+        ['ROOT', /reserved/],
+        ['adm1n', /reserved/],
+        ['4dmin', /reserved/],
+        ['r00t', /reserved/],
+        ['portcullis', /reserved/],
+        ['the_admin', /reserved/],
+        ['admin2', /reserved/],
+        ['support-team', /reserved/],
+        ['root-admin', /reserved|administrator/],
+        ['r00t_admin', /reserved|administrator/],
+        ['rootadmin', /administrator's username/],
+        ['R00T.ADM1N', /reserved|administrator/],
+        ['root__admin', /reserved|administrator/],
+      ]
+      for (const [username, message] of refused) {
+        const res = await signup(app, username)
+        t.equal(res.statusCode, 422, username)
+        const error = (res.json().errors as Array<{ field: string; message: string; code: string }>).find((e) => e.field === 'username')
+        t.match(error, { field: 'username', message, code: /^(reserved|lookalike)$/ }, `${username}: ${error?.message}`)
+        t.match(error?.message, /^Username .*\.$/, 'a sentence')
+      }
+      for (const username of ['rootbeer', 'badminton_fan', 'lily', 'adam.min', 'roots-music']) {
+        t.equal((await signup(app, username)).statusCode, 201, `${username} is an ordinary name`)
+      }
+      const users = await database.handle.db.selectFrom('users').select('username').where('username', 'in', refused.map(([u]) => u.toLowerCase())).execute()
+      t.same(users, [], 'none of the refused names was created')
+    })
+
     t.test('422 for short, common or username-like passwords', async (t) => {
       for (const [password, message] of [
         ['short', /^Password must be at least 8 characters long\.$/],

@@ -42,6 +42,19 @@ for (const kind of testDatabaseKinds()) {
       t.equal((await signup(app, name)).statusCode, 201, `${name} signed up`)
     }
 
+    t.test('the username and the email of one account share one bucket, however they are written', async (t) => {
+      const made = await app.inject({ method: 'POST', url: '/auth/signup', payload: { username: 'two-names', password: STRONG_PASSWORD, email: 'two.names@example.com' } })
+      t.equal(made.statusCode, 201)
+      // Three free failures in all (THROTTLE_ENV), spread over every way of naming the account.
+      await fail(t, app, 'two-names', '10.9.0.1', 1)
+      await fail(t, app, 'two.names@example.com', '10.9.0.1', 1)
+      await fail(t, app, '  TWO-NAMES ', '10.9.0.1', 1)
+      for (const name of ['two-names', 'two.names@example.com', 'Two.Names@Example.com']) {
+        assertThrottled(t, await login(app, name, STRONG_PASSWORD, '10.9.0.1'), `then ${name} waits too`)
+      }
+      t.equal((await login(app, 'two.names@example.com', STRONG_PASSWORD, '10.9.0.2')).statusCode, 200, 'the owner elsewhere is not locked out')
+    })
+
     t.test('after 3 failures from one IP even the right password gets 429 with Retry-After', async (t) => {
       await fail(t, app, 'victim', '10.1.0.1', 3)
       const blocked = await login(app, 'victim', STRONG_PASSWORD, '10.1.0.1')

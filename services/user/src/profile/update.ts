@@ -2,7 +2,9 @@
 import type { Kysely } from 'kysely'
 import { isUniqueViolation } from '@portcullis/shared/db/connect'
 import type { Database, User } from '@portcullis/shared/db/schema'
-import { EmailTaken } from '@portcullis/shared/errors'
+import { EmailTaken, fieldProblem, validationFailed } from '@portcullis/shared/errors'
+import { adminUsernames } from '@portcullis/shared/users/admin-usernames'
+import { lookalikeMessage, lookalikeProblem } from '@portcullis/shared/users/lookalike-names'
 import { recordAuditEvent } from '@portcullis/shared/audit/record'
 import type { RequestOrigin } from '@portcullis/shared/request-origin'
 
@@ -25,6 +27,11 @@ export async function updateProfile(db: Kysely<Database>, user: User, changes: P
   if (changes.email !== undefined) wanted.email = changes.email === null ? null : normalizeEmail(changes.email)
   const changed = (Object.keys(wanted) as ProfileField[]).filter((field) => wanted[field] !== user[field]).sort()
   if (changed.length === 0) return user
+  // An admin may call themselves "Admin"; anyone else may not pass for one.
+  if (wanted.display_name && changed.includes('display_name') && user.role !== 'admin') {
+    const lookalike = lookalikeProblem(wanted.display_name, await adminUsernames(db))
+    if (lookalike) throw validationFailed([fieldProblem('display_name', lookalikeMessage(lookalike), lookalike.kind === 'reserved' ? 'reserved' : 'lookalike')])
+  }
 
   const values: ProfileChanges = {}
   for (const field of changed) values[field] = wanted[field]
