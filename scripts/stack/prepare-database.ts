@@ -4,7 +4,13 @@ import { type BootstrapResult, bootstrapStack } from '@portcullis/auth/bootstrap
 import { keepOrCreateStackClients, type StackClientRole, type StackClients } from '@portcullis/auth/clients/service-clients'
 import type { Config } from '@portcullis/shared/config'
 import { connectDatabase, type DatabaseHandle, type DatabaseKind } from '@portcullis/shared/db/connect'
+import { describeDatabaseError } from '@portcullis/shared/db/describe-error'
 import { databaseKey, readSavedStackClients, saveStackClients } from './stack-clients-file.ts'
+
+/** The database cannot be used as configured; the message says what is wrong and what to do. */
+export class DatabaseUnusable extends Error {
+  override name = 'DatabaseUnusable'
+}
 
 export interface PreparedDatabase {
   kind: DatabaseKind
@@ -23,6 +29,9 @@ export async function prepareDatabase(config: Config): Promise<PreparedDatabase>
     const { clients, created } = await keepOrCreateStackClients(database.db, readSavedStackClients(config.dataDir, key), Date.now())
     if (created.length > 0) saveStackClients(config.dataDir, key, clients)
     return { kind: database.kind, bootstrap, clients, createdClients: created }
+  } catch (error) {
+    const sentence = describeDatabaseError(error, config)
+    throw sentence ? new DatabaseUnusable(sentence, { cause: error }) : error
   } finally {
     await database?.close().catch(() => {})
   }

@@ -2,6 +2,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { type Config, ConfigError, loadConfig } from '@portcullis/shared/config'
 import { connectDatabase, type DatabaseHandle } from '@portcullis/shared/db/connect'
+import { describeDatabaseError } from '@portcullis/shared/db/describe-error'
 
 export class UsageError extends Error {
   override name = 'UsageError'
@@ -16,16 +17,24 @@ export async function runCommand<T extends CommandOptions>(
   body: (args: Record<string, string | boolean | undefined>, context: { config: Config; database: DatabaseHandle }) => Promise<void>,
 ): Promise<void> {
   let database: DatabaseHandle | undefined
+  let config: Config | undefined
   try {
     const { values } = parseArgs({ options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false })
     if ((values as { help?: boolean }).help) {
       console.log(usage)
       return
     }
-    const config = loadConfig()
+    config = loadConfig()
     database = connectDatabase(config)
     await body(values as Record<string, string | boolean | undefined>, { config, database })
   } catch (error) {
+    // A wrong DATABASE_URL or DATA_DIR is said as what to fix ("cannot reach MariaDB at …"), not as "migration (unknown) failed".
+    const sentence = config ? describeDatabaseError(error, config) : undefined
+    if (sentence) {
+      console.error(`${name}: ${sentence}`)
+      process.exitCode = 1
+      return
+    }
     const known = error instanceof Error && ['UsageError', 'ConfigError', 'InvalidAdminInput', 'ServiceClientExists', 'MigrationFailed'].includes(error.name)
     const argsError = error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')
     if (known || argsError || error instanceof ConfigError) {
@@ -37,6 +46,6 @@ export async function runCommand<T extends CommandOptions>(
       process.exitCode = 1
     }
   } finally {
-    await database?.close()
+    await database?.close().catch(() => {})
   }
 }
