@@ -3,6 +3,10 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import type { Browser, Page } from 'playwright-core'
+
+interface Teardown {
+  teardown(fn: () => unknown): void
+}
 import { startTestStack } from '../../gateway/test/helpers/stack.ts'
 import { ensureWebBuild } from '../../scripts/stack/web-build.ts'
 import { launchChromium, screenshot } from './browser.ts'
@@ -44,6 +48,24 @@ t.test(`the web app in Chromium (${kind})`, async (t) => {
 
   async function makeAdmin(username: string): Promise<void> {
     await db.updateTable('users').set({ role: 'admin' }).where('username', '=', username).execute()
+  }
+
+  /** A user and an admin (both made here), each signed in in a browser context of their own: two people, two machines. */
+  async function userAndAdmin(t: Teardown, username: string, adminName: string, userAgent?: string): Promise<{ user: Page; admin: Page }> {
+    await signUpByApi(username)
+    await signUpByApi(adminName)
+    await makeAdmin(adminName)
+    const userContext = await browser.newContext(userAgent ? { userAgent } : {})
+    const adminContext = await browser.newContext()
+    t.teardown(async () => {
+      await userContext.close()
+      await adminContext.close()
+    })
+    const user = await userContext.newPage()
+    await logIn(user, username)
+    const admin = await adminContext.newPage()
+    await logIn(admin, adminName)
+    return { user, admin }
   }
 
   async function logIn(page: Page, username: string): Promise<void> {
@@ -117,19 +139,7 @@ t.test(`the web app in Chromium (${kind})`, async (t) => {
   })
 
   t.test('an admin disables a user, who is thrown out', async (t) => {
-    await signUpByApi('victim')
-    await signUpByApi('chief')
-    await db.updateTable('users').set({ role: 'admin' }).where('username', '=', 'chief').execute()
-    const userContext = await browser.newContext()
-    const adminContext = await browser.newContext()
-    t.teardown(async () => {
-      await userContext.close()
-      await adminContext.close()
-    })
-    const user = await userContext.newPage()
-    await logIn(user, 'victim')
-    const admin = await adminContext.newPage()
-    await logIn(admin, 'chief')
+    const { user, admin } = await userAndAdmin(t, 'victim', 'chief')
     await admin.getByRole('link', { name: 'Admin' }).click()
     await admin.waitForURL(`${base}/admin`)
     // In the users table: the recent events under it name the user too.
@@ -172,22 +182,10 @@ t.test(`the web app in Chromium (${kind})`, async (t) => {
   })
 
   t.test('a disabled user whose page is open is told so at the next action', async (t) => {
-    await signUpByApi('stillhere')
-    await signUpByApi('warden')
-    await makeAdmin('warden')
-    const userContext = await browser.newContext()
-    const adminContext = await browser.newContext()
-    t.teardown(async () => {
-      await userContext.close()
-      await adminContext.close()
-    })
-    const user = await userContext.newPage()
-    await logIn(user, 'stillhere')
+    const { user, admin } = await userAndAdmin(t, 'stillhere', 'warden')
     await user.goto(`${base}/profile`)
     await user.getByLabel('Display name').waitFor()
 
-    const admin = await adminContext.newPage()
-    await logIn(admin, 'warden')
     await admin.goto(`${base}/admin?q=stillhere`)
     const users = admin.getByRole('table', { name: 'Users' })
     await users.getByRole('button', { name: 'Disable (stillhere)' }).click()
@@ -280,18 +278,8 @@ t.test(`the web app in Chromium (${kind})`, async (t) => {
   })
 
   t.test('the admin asks before making an admin, and the audit log names people and devices, filtered by a picked user', async (t) => {
-    await signUpByApi('promoted')
-    await signUpByApi('overseer')
-    await makeAdmin('overseer')
-    const userContext = await browser.newContext({ userAgent: 'Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0' })
-    const adminContext = await browser.newContext()
-    t.teardown(async () => {
-      await userContext.close()
-      await adminContext.close()
-    })
-    await logIn(await userContext.newPage(), 'promoted')
-    const admin = await adminContext.newPage()
-    await logIn(admin, 'overseer')
+    const firefox = 'Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0'
+    const { admin } = await userAndAdmin(t, 'promoted', 'overseer', firefox)
     await admin.goto(`${base}/admin?q=promoted`)
     await admin.getByRole('table', { name: 'Users' }).getByRole('button', { name: 'Make admin (promoted)' }).click()
     const dialog = admin.getByRole('dialog', { name: 'Make promoted an admin?' })

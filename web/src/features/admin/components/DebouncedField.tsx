@@ -10,15 +10,12 @@ export interface DebouncedFieldProps extends Omit<InputHTMLAttributes<HTMLInputE
   /** The committed value, e.g. from the address; the input follows it when it changes from outside (Back). */
   value: string
   onCommit: (value: string) => void
-  /** A message for a value that must not be committed. */
-  validate?: (value: string) => string | undefined
 }
 
-export function DebouncedField({ label, hint, value, onCommit, validate, onKeyDown, ...input }: DebouncedFieldProps) {
+export function DebouncedField({ label, hint, value, onCommit, onKeyDown, ...input }: DebouncedFieldProps) {
   const [text, setText] = useState(value)
   const committed = useRef(value)
   const wanted = text.trim()
-  const error = wanted ? validate?.(wanted) : undefined
 
   function commit(next: string): void {
     committed.current = next
@@ -34,21 +31,20 @@ export function DebouncedField({ label, hint, value, onCommit, validate, onKeyDo
   }, [value])
 
   useEffect(() => {
-    if (wanted === committed.current || error) return
+    if (wanted === committed.current) return
     const timer = setTimeout(() => commitAfterPause(wanted), TYPING_PAUSE_MS)
     return () => clearTimeout(timer)
-  }, [wanted, error])
+  }, [wanted])
 
   return (
     <Field
       label={label}
       hint={hint}
-      error={error}
       value={text}
       onChange={(event) => setText(event.target.value)}
       onKeyDown={(event) => {
         onKeyDown?.(event)
-        if (event.key === 'Enter' && !error && wanted !== committed.current) {
+        if (event.key === 'Enter' && wanted !== committed.current) {
           event.preventDefault()
           commit(wanted)
         }
