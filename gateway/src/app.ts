@@ -71,6 +71,7 @@ export async function buildGatewayApp(options: GatewayAppOptions): Promise<Fasti
     keys,
     issuer: config.tokenIssuer,
     audience: config.tokenAudience,
+    accessTokenTtl: config.accessTokenTtl,
     isRevoked: (principal) => revocations.isRevoked(principal),
   })
   await app.register(docsPlugin, { pools: Object.values(pools) })

@@ -46,7 +46,7 @@ export async function buildAdminApp(options: AdminAppOptions): Promise<FastifyIn
   })
 
   await app.register(adminContextPlugin, { config, database, now: options.now ?? Date.now, authClient })
-  await app.register(accessTokenVerifier, { keys, issuer: config.tokenIssuer, audience: config.tokenAudience })
+  await app.register(accessTokenVerifier, { keys, issuer: config.tokenIssuer, audience: config.tokenAudience, accessTokenTtl: config.accessTokenTtl })
   await app.register(activeAdminPlugin)
 
   await app.register(dashboardRoute)

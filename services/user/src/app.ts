@@ -44,7 +44,7 @@ export async function buildUserApp(options: UserAppOptions): Promise<FastifyInst
     app.log.warn({ err: error, url: config.jwksUrl }, 'auth keys not loaded yet; /readyz will retry')
   }
 
-  await app.register(accessTokenVerifier, { keys, issuer: config.tokenIssuer, audience: config.tokenAudience })
+  await app.register(accessTokenVerifier, { keys, issuer: config.tokenIssuer, audience: config.tokenAudience, accessTokenTtl: config.accessTokenTtl })
   await app.register(userContextPlugin, { config, database, authClient, now: options.now ?? Date.now })
   await app.register(accountPlugin)
 

@@ -39,6 +39,22 @@ for (const kind of testDatabaseKinds()) {
         'other issuer': await signedByAuth(db, alice.access_token, { iss: 'evil' }),
         'a service token': await signedByAuth(db, alice.access_token, { aud: 'portcullis:internal', token_use: 'service' }),
         'unknown role': await signedByAuth(db, alice.access_token, { role: 'root' }),
+        // Signed with auth's own key, but not a token auth issues: every claim is required, aud is exactly ours.
+        'no exp': await signedByAuth(db, alice.access_token, { exp: undefined }),
+        'no iat': await signedByAuth(db, alice.access_token, { iat: undefined }),
+        'no iss': await signedByAuth(db, alice.access_token, { iss: undefined }),
+        'no aud': await signedByAuth(db, alice.access_token, { aud: undefined }),
+        'no sub': await signedByAuth(db, alice.access_token, { sub: undefined }),
+        'no sid': await signedByAuth(db, alice.access_token, { sid: undefined }),
+        'no jti': await signedByAuth(db, alice.access_token, { jti: undefined }),
+        'no role': await signedByAuth(db, alice.access_token, { role: undefined }),
+        'aud as a list holding ours': await signedByAuth(db, alice.access_token, { aud: ['portcullis', 'somebody-else'] }),
+        'aud as a list of ours alone': await signedByAuth(db, alice.access_token, { aud: ['portcullis'] }),
+        'iss as a list': await signedByAuth(db, alice.access_token, { iss: ['portcullis'] }),
+        'sub a number': await signedByAuth(db, alice.access_token, { sub: 42 }),
+        'issued in the future': await signedByAuth(db, alice.access_token, { iat: now + 3600, exp: now + 4200 }),
+        'a lifetime of ten years': await signedByAuth(db, alice.access_token, { iat: now, exp: now + 315_360_000 }),
+        'exp a string': await signedByAuth(db, alice.access_token, { exp: String(now + 600) }),
       }
       for (const [name, token] of Object.entries(tokens)) {
         for (const route of ROUTES) {

@@ -6,6 +6,7 @@ import type { Role, User } from '@portcullis/shared/db/schema'
 import { Forbidden, InvalidToken, TokenExpired, Unauthenticated } from '@portcullis/shared/errors'
 import { newId } from '@portcullis/shared/ids'
 import { issuedAtMs } from '@portcullis/shared/tokens/principal'
+import { claimsAreOurs } from '@portcullis/shared/tokens/verify'
 
 export interface AccessClaims {
   iss: string
@@ -87,7 +88,8 @@ async function tokens(app: FastifyInstance): Promise<void> {
       },
     },
     decode: { complete: true },
-    verify: { algorithms: ['EdDSA', 'ES256'], allowedIss: config.tokenIssuer, allowedAud: [userAudience, serviceAudience] },
+    // Both kinds share iss, sub, jti, iat and exp; each route below then asks for its own kind's claims and audience.
+    verify: { algorithms: ['EdDSA', 'ES256'], allowedIss: config.tokenIssuer, allowedAud: [userAudience, serviceAudience], requiredClaims: ['iss', 'aud', 'sub', 'jti', 'iat', 'exp'] },
   })
 
   app.decorate('issueAccessToken', (user: Pick<User, 'id' | 'role'>, sessionId: string) => {
@@ -112,7 +114,7 @@ async function tokens(app: FastifyInstance): Promise<void> {
 
   app.decorate('requireUser', async function requireUser(request: FastifyRequest) {
     const claims = await verifiedClaims(request)
-    if (claims.aud !== userAudience || typeof claims.sub !== 'string' || typeof claims.sid !== 'string') {
+    if (typeof claims.sub !== 'string' || typeof claims.sid !== 'string' || typeof claims.jti !== 'string' || !claimsAreOurs(claims, userAudience, config.accessTokenTtl)) {
       throw Object.assign(new InvalidToken(), { wwwAuthenticate: BEARER_ERROR })
     }
     const live = await app.db
@@ -131,7 +133,7 @@ async function tokens(app: FastifyInstance): Promise<void> {
   app.decorate('requireService', (scope: string) => {
     return async function requireService(request: FastifyRequest) {
       const claims = await verifiedClaims(request)
-      if (claims.aud !== serviceAudience || claims.token_use !== 'service' || typeof claims.sub !== 'string') {
+      if (claims.token_use !== 'service' || typeof claims.sub !== 'string' || typeof claims.jti !== 'string' || !claimsAreOurs(claims, serviceAudience, SERVICE_TOKEN_TTL)) {
         throw Object.assign(new InvalidToken(), { wwwAuthenticate: BEARER_ERROR })
       }
       const scopes = typeof claims.scope === 'string' ? claims.scope.split(' ') : []

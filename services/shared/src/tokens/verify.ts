@@ -11,6 +11,8 @@ export interface AccessTokenOptions {
   keys: JwksKeySource
   issuer: string
   audience: string
+  /** ACCESS_TOKEN_TTL: no access token lives longer, whatever its exp says. */
+  accessTokenTtl: number
   /** Extra refusal after the signature checks out, e.g. the gateway's revocation list. */
   isRevoked?: (principal: Principal) => boolean
 }
@@ -28,6 +30,22 @@ declare module 'fastify' {
 
 /** Verified tokens remembered per process: about the number of sessions active within one access-token lifetime. */
 const VERIFIED_TOKENS_CACHED = 10_000
+
+/** Every claim an access token of ours carries; a token missing any is refused, even when the signature is ours. */
+export const ACCESS_TOKEN_CLAIMS = ['iss', 'aud', 'sub', 'sid', 'jti', 'iat', 'exp', 'role'] as const
+
+/** How far apart two clocks may be: a token issued this far in the future is still accepted. */
+export const CLOCK_SKEW_SECONDS = 60
+
+/**
+ * What the signature cannot say about a token of ours: `aud` is exactly our audience (one string, not a list that contains
+ * it), `iat` is not in the future, and `exp` is no later than `iat` plus the access-token lifetime.
+ */
+export function claimsAreOurs(claims: Record<string, unknown>, audience: string, lifetimeSeconds: number, nowSeconds = Date.now() / 1000): boolean {
+  const { aud, iat, exp } = claims
+  if (aud !== audience || typeof iat !== 'number' || typeof exp !== 'number') return false
+  return iat <= nowSeconds + CLOCK_SKEW_SECONDS && exp - iat <= lifetimeSeconds + CLOCK_SKEW_SECONDS
+}
 
 const BEARER_ERROR = 'Bearer error="invalid_token"'
 
@@ -61,7 +79,13 @@ async function accessTokens(app: FastifyInstance, options: AccessTokenOptions): 
     // A token already verified is not verified again: fast-jwt keeps its claims (by a hash of the token) at most until its own
     // exp, so an expired token is still refused; revocation (isRevoked, the services' session check) runs on every request.
     // BENCHMARKS.md: 1.28–1.77× the throughput of a profile read. Failures are not cached.
-    verify: { algorithms: ['EdDSA', 'ES256'], allowedIss: options.issuer, allowedAud: options.audience, cache: VERIFIED_TOKENS_CACHED },
+    verify: {
+      algorithms: ['EdDSA', 'ES256'],
+      allowedIss: options.issuer,
+      allowedAud: options.audience,
+      requiredClaims: [...ACCESS_TOKEN_CLAIMS],
+      cache: VERIFIED_TOKENS_CACHED,
+    },
   })
 
   if (!app.hasRequestDecorator('principal')) app.decorateRequest('principal', null)
@@ -73,8 +97,9 @@ async function accessTokens(app: FastifyInstance, options: AccessTokenOptions): 
     } catch (error) {
       throw translate(error)
     }
-    const { sub, sid, role } = claims
-    if (typeof sub !== 'string' || typeof sid !== 'string' || (role !== 'user' && role !== 'admin')) throw invalid()
+    const { sub, sid, role, jti } = claims
+    if (typeof sub !== 'string' || typeof sid !== 'string' || typeof jti !== 'string' || (role !== 'user' && role !== 'admin')) throw invalid()
+    if (!claimsAreOurs(claims, options.audience, options.accessTokenTtl)) throw invalid()
     const principal: Principal = { userId: sub, sessionId: sid, role, issuedAt: issuedAtMs(claims) }
     if (options.isRevoked?.(principal)) throw invalid()
     request.principal = principal
