@@ -1,5 +1,7 @@
-// pino options for every process: JSON lines, request ids, and no secret ever written.
+// pino options for every process: JSON lines (or readable lines on a terminal), request ids, and no secret ever written.
 import type { FastifyServerOptions } from 'fastify'
+import pretty from 'pino-pretty'
+import type { LogFormat } from './config.ts'
 
 export const REDACTED_PATHS = [
   'req.headers.authorization',
@@ -21,10 +23,46 @@ export const REDACTED_PATHS = [
   'client_secret',
 ]
 
-export function loggerOptions(level: string, service: string): FastifyServerOptions['logger'] {
-  return {
+/** LOG_FORMAT=auto is pretty on a terminal (a person reads it) and JSON anywhere else (a collector reads it). */
+export function resolveLogFormat(format: LogFormat, isTerminal: boolean = process.stdout.isTTY === true): 'json' | 'pretty' {
+  if (format === 'auto') return isTerminal ? 'pretty' : 'json'
+  return format
+}
+
+/** The fields a request line's message already says, so the pretty line does not repeat them. */
+const SHOWN_IN_MESSAGE = ['method', 'url', 'statusCode', 'ms', 'ip']
+
+/** `GET /user/profile 200 1.3 ms from 127.0.0.1` for a request line, the message itself for anything else; prefixed with the service. */
+function prettyMessage(log: Record<string, unknown>, messageKey: string): string {
+  const message = String(log[messageKey] ?? '')
+  const service = typeof log.service === 'string' ? `${log.service}: ` : ''
+  if (message !== 'request' && message !== 'request errored') return `${service}${message}`
+  const [method, url, status, ms, ip] = SHOWN_IN_MESSAGE.map((key) => log[key])
+  return `${service}${method} ${url} ${status} ${ms} ms from ${ip}${message === 'request errored' ? ' (errored)' : ''}`
+}
+
+/**
+ * A pretty stream in this thread, not a transport worker: a worker thread per process costs memory (BENCHMARKS.md),
+ * and a local terminal needs no throughput. Written to `destination` (stdout by default) synchronously, so a line
+ * written just before the process exits is not lost.
+ */
+export function prettyLogStream(destination: number | NodeJS.WritableStream = 1, colorize: boolean = process.stdout.isTTY === true) {
+  return pretty({
+    destination,
+    sync: true,
+    colorize,
+    singleLine: true,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: ['pid', 'hostname', 'service', 'reqId', ...SHOWN_IN_MESSAGE].join(','),
+    messageFormat: (log, messageKey) => prettyMessage(log, messageKey),
+  })
+}
+
+export function loggerOptions(level: string, service: string, format: LogFormat = 'auto'): FastifyServerOptions['logger'] {
+  const options = {
     level,
     base: { service },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
   }
+  return resolveLogFormat(format) === 'pretty' ? { ...options, stream: prettyLogStream() } : options
 }
