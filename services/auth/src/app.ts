@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Config } from '@portcullis/shared/config'
 import type { DatabaseHandle } from '@portcullis/shared/db/connect'
 import { createServiceApp } from '@portcullis/shared/service-app'
+import { keyWrapping } from './keys/private-key-wrapping.ts'
 import { createKeyRing } from './keys/ring.ts'
 import { createPasswordHasher, type PasswordHasher } from './passwords/hash.ts'
 import { authContextPlugin } from './plugins/context.ts'
@@ -37,7 +38,7 @@ export function argon2Parameters(config: Config) {
 export async function buildAuthApp(options: AuthAppOptions): Promise<FastifyInstance> {
   const { config, database } = options
   const now = options.now ?? Date.now
-  const keyRing = createKeyRing(database.db, { algorithm: config.signingAlgorithm, accessTokenTtl: config.accessTokenTtl, now })
+  const keyRing = createKeyRing(database.db, { algorithm: config.signingAlgorithm, accessTokenTtl: config.accessTokenTtl, wrapping: keyWrapping(config), now })
   await keyRing.start()
   const passwords = options.passwords ?? (await createPasswordHasher(argon2Parameters(config)))
 

@@ -114,7 +114,7 @@ for (const kind of testDatabaseKinds()) {
     t.test('rotation publishes both keys, signs with the new one, and old tokens keep working', async (t) => {
       const before = await signupAndLogin(app, 'before-rotation')
       const oldKid = decode(before.access_token).header.kid
-      const { kid: newKid, retired } = await rotateSigningKeys(db, 'EdDSA', Date.now())
+      const { kid: newKid, retired } = await rotateSigningKeys(db, 'EdDSA', Date.now(), { current: undefined, previous: [] })
       t.same(retired, [oldKid])
       await app.keyRing.reload()
 
@@ -156,7 +156,7 @@ for (const kind of testDatabaseKinds()) {
 
       // A rotates; B learns the new kid the first time it sees it, without waiting for its periodic reload.
       await sleep(2100)
-      const { kid: rotatedKid } = await rotateSigningKeys(db, 'EdDSA', Date.now())
+      const { kid: rotatedKid } = await rotateSigningKeys(db, 'EdDSA', Date.now(), { current: undefined, previous: [] })
       await app.keyRing.reload()
       const rotated = await signupAndLogin(app, 'instance-a2')
       t.equal(decode(rotated.access_token).header.kid, rotatedKid)

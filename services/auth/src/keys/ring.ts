@@ -3,6 +3,7 @@ import { createPublicKey } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import type { SigningAlgorithm } from '@portcullis/shared/config'
 import type { Database, SigningKeyRow } from '@portcullis/shared/db/schema'
+import { type KeyWrapping, unwrapPrivateKey } from './private-key-wrapping.ts'
 import { ensureActiveKey, loadPublishedKeys } from './store.ts'
 
 export interface SigningKey {
@@ -36,6 +37,8 @@ export interface KeyRing {
 export interface KeyRingOptions {
   algorithm: SigningAlgorithm
   accessTokenTtl: number
+  /** KEY_ENCRYPTION_KEY and the previous ones: the private keys are unwrapped here, in memory only. */
+  wrapping: KeyWrapping
   now: () => number
   reloadIntervalMs?: number
 }
@@ -44,6 +47,7 @@ const UNKNOWN_KID_RELOAD_MS = 2000
 
 export function createKeyRing(db: Kysely<Database>, options: KeyRingOptions): KeyRing {
   let rows: SigningKeyRow[] = []
+  let privatePems = new Map<string, string>()
   let publicPems = new Map<string, string>()
   let jwks: PublicJwk[] = []
   let timer: NodeJS.Timeout | undefined
@@ -54,7 +58,10 @@ export function createKeyRing(db: Kysely<Database>, options: KeyRingOptions): Ke
     reloading ??= (async () => {
       try {
         const loaded = await loadPublishedKeys(db, options.now(), options.accessTokenTtl)
+        // Unwrapped before anything is replaced: a key this process cannot open leaves the set it had.
+        const unwrapped = new Map(loaded.map((row) => [row.kid, unwrapPrivateKey(row.private_pem, row.kid, options.wrapping)]))
         rows = loaded
+        privatePems = unwrapped
         publicPems = new Map(
           loaded.map((row) => [row.kid, createPublicKey({ key: JSON.parse(row.public_jwk), format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString()]),
         )
@@ -69,7 +76,7 @@ export function createKeyRing(db: Kysely<Database>, options: KeyRingOptions): Ke
 
   return {
     async start() {
-      await ensureActiveKey(db, options.algorithm, options.now())
+      await ensureActiveKey(db, options.algorithm, options.now(), options.wrapping)
       await reload()
       timer = setInterval(() => {
         reload().catch(() => {})
@@ -83,7 +90,9 @@ export function createKeyRing(db: Kysely<Database>, options: KeyRingOptions): Ke
     signingKey() {
       const active = rows.find((row) => row.retired_at === null) ?? rows[0]
       if (!active) throw new Error('no signing key is loaded')
-      return { kid: active.kid, alg: active.alg as SigningAlgorithm, privatePem: active.private_pem }
+      const privatePem = privatePems.get(active.kid)
+      if (!privatePem) throw new Error(`signing key ${active.kid} is not unwrapped`)
+      return { kid: active.kid, alg: active.alg as SigningAlgorithm, privatePem }
     },
     async publicKeyPem(kid) {
       const known = publicPems.get(kid)

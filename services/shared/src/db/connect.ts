@@ -1,5 +1,5 @@
 // Opens the one database: a mysql2 pool when DATABASE_URL is set, else the embedded SQLite file in DATA_DIR.
-import { mkdirSync } from 'node:fs'
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs'
 import path from 'node:path'
 import SQLite from 'better-sqlite3'
 import { Kysely, MysqlDialect, SqliteDialect, type SqliteDatabase, sql } from 'kysely'
@@ -84,10 +84,26 @@ export function withStatementCache(file: SQLite.Database, size = STATEMENT_CACHE
   }
 }
 
+/** The database file and its WAL and shared-memory files: readable by this user alone, whatever the folder allows. */
+const PRIVATE_FILE = 0o600
+
+function keepPrivate(filename: string): void {
+  try {
+    chmodSync(filename, PRIVATE_FILE)
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'ENOENT') throw error
+  }
+}
+
 function openSqlite(dataDir: string): Kysely<Database> {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 })
-  const file = new SQLite(sqliteFile(dataDir))
+  const databaseFile = sqliteFile(dataDir)
+  // Created (or tightened) before SQLite opens it: SQLite gives the -wal and -shm files the database file's mode.
+  closeSync(openSync(databaseFile, 'a', PRIVATE_FILE))
+  keepPrivate(databaseFile)
+  const file = new SQLite(databaseFile)
   file.pragma('journal_mode = WAL')
+  for (const companion of [`${databaseFile}-wal`, `${databaseFile}-shm`]) keepPrivate(companion)
   file.pragma('synchronous = NORMAL')
   file.pragma('busy_timeout = 5000')
   file.pragma('foreign_keys = ON')
