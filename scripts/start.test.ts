@@ -87,3 +87,17 @@ t.test('without an admin password, one is generated and printed once, after the 
   t.notMatch(await second.waitFor(/ready at/), /with password/, 'the second start prints no password')
   t.equal((await login(url, 'admin', password ?? '')).status, 200, 'and the admin is kept')
 })
+
+t.test('a later ADMIN_PASSWORD is not applied to the existing admin, and the start says so', async (t) => {
+  const dir = await dataDir(t)
+  const port = String(await freePort())
+  const first = runStack(start, { ...light, PORT: port, DATA_DIR: dir, ADMIN_PASSWORD: 'the first passphrase' })
+  t.teardown(() => first.stop('SIGKILL'))
+  const url = printedProcess(await first.waitFor(/ready at/), 'gateway').url
+  t.equal(await first.stop('SIGTERM'), 0)
+  const second = runStack(start, { ...light, PORT: port, DATA_DIR: dir, ADMIN_PASSWORD: 'another passphrase' })
+  t.teardown(() => second.stop('SIGKILL'))
+  t.match(await second.waitFor(/ready at/), /ADMIN_PASSWORD was not applied: it only creates the first admin, and "admin" exists already \(pnpm create-admin/)
+  t.equal((await login(url, 'admin', 'the first passphrase')).status, 200, 'the admin keeps its password (and its sessions)')
+  t.equal((await login(url, 'admin', 'another passphrase')).status, 401)
+})

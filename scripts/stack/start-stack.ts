@@ -64,6 +64,11 @@ export async function startStack(config: Config, options: StackOptions): Promise
       `portcullis: admin "${bootstrap.admin.username}" ${bootstrap.admin.outcome}${bootstrap.admin.generatedPassword ? ' (its password is shown once the stack is ready)' : ''}`,
     )
   }
+  if (bootstrap.admin.passwordNotApplied) {
+    console.log(
+      `portcullis: ADMIN_PASSWORD was not applied: it only creates the first admin, and "${bootstrap.admin.username}" exists already (pnpm create-admin --username ${bootstrap.admin.username} --password … sets a new one)`,
+    )
+  }
   if (database.createdClients.length > 0) console.log(`portcullis: new service clients for ${database.createdClients.join(', ')}, kept in ${config.dataDir}`)
 
   const webDir = ensureWebBuild(path.join(root, 'web'))

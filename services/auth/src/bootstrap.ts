@@ -4,27 +4,45 @@ import type { Config } from '@portcullis/shared/config'
 import type { DatabaseHandle } from '@portcullis/shared/db/connect'
 import { migrateToLatest } from '@portcullis/shared/db/migrate'
 import { argon2Parameters } from './app.ts'
+import { keyWrapping } from './keys/private-key-wrapping.ts'
 import { ensureActiveKey } from './keys/store.ts'
 import { createPasswordHasher } from './passwords/hash.ts'
 import { ensureAdmin, hasActiveAdmin } from './users/ensure-admin.ts'
 
 export interface BootstrapResult {
   migrations: string[]
-  admin: { username: string; outcome: 'created' | 'promoted' | 'already_admin' | 'kept'; generatedPassword?: string }
+  admin: {
+    username: string
+    outcome: 'created' | 'promoted' | 'already_admin' | 'kept'
+    generatedPassword?: string
+    /** ADMIN_PASSWORD was set but not applied: it only creates the first admin, and that admin exists with another password. */
+    passwordNotApplied?: boolean
+  }
 }
 
 export async function bootstrapStack(config: Config, database: DatabaseHandle): Promise<BootstrapResult> {
   const results = await migrateToLatest(database.db)
   const migrations = results.filter((r) => r.status === 'Success').map((r) => r.migrationName)
-  await ensureActiveKey(database.db, config.signingAlgorithm, Date.now())
+  await ensureActiveKey(database.db, config.signingAlgorithm, Date.now(), keyWrapping(config))
   const username = config.adminUsername ?? 'admin'
-  if (!config.adminUsername && (await hasActiveAdmin(database.db))) {
+  if (!config.adminUsername && !config.adminPassword && (await hasActiveAdmin(database.db))) {
     return { migrations, admin: { username, outcome: 'kept' } }
   }
-  const generatedPassword = config.adminPassword ? undefined : randomBytes(18).toString('base64url')
   const exists = await database.db.selectFrom('users').select('id').where('username', '=', username.toLowerCase()).executeTakeFirst()
-  const password = exists ? config.adminPassword : (config.adminPassword ?? generatedPassword)
+  if (!config.adminUsername && !exists && (await hasActiveAdmin(database.db))) {
+    // Some other admin was made first; ADMIN_PASSWORD names nobody.
+    return { migrations, admin: { username, outcome: 'kept', passwordNotApplied: true } }
+  }
+  const generatedPassword = config.adminPassword || exists ? undefined : randomBytes(18).toString('base64url')
   const passwords = await createPasswordHasher(argon2Parameters(config))
-  const outcome = await ensureAdmin(database.db, passwords, { username, password }, config.passwordMinLength, Date.now())
-  return { migrations, admin: { username, outcome, ...(outcome === 'created' && generatedPassword ? { generatedPassword } : {}) } }
+  const result = await ensureAdmin(database.db, passwords, { username, password: config.adminPassword ?? generatedPassword }, config, Date.now(), 'keep')
+  return {
+    migrations,
+    admin: {
+      username,
+      outcome: result.outcome,
+      ...(result.outcome === 'created' && generatedPassword ? { generatedPassword } : {}),
+      ...(result.passwordNotApplied ? { passwordNotApplied: true } : {}),
+    },
+  }
 }

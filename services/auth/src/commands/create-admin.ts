@@ -1,11 +1,12 @@
-// pnpm create-admin --username NAME [--password PW] [--email E]: creates an admin, or promotes an existing user.
+// pnpm create-admin --username NAME [--password PW] [--email E]: creates an admin, or promotes an existing user; a password
+// given for an existing user is checked against the password policy and set, ending that user's sessions.
 import { migrateToLatest } from '@portcullis/shared/db/migrate'
 import { argon2Parameters } from '../app.ts'
 import { createPasswordHasher } from '../passwords/hash.ts'
 import { ensureAdmin } from '../users/ensure-admin.ts'
 import { runCommand, UsageError } from './run-command.ts'
 
-const usage = 'usage: pnpm create-admin --username NAME [--password PASSWORD] [--email EMAIL]\n  (falls back to ADMIN_USERNAME and ADMIN_PASSWORD; an existing user is promoted)'
+const usage = 'usage: pnpm create-admin --username NAME [--password PASSWORD] [--email EMAIL]\n  (falls back to ADMIN_USERNAME and ADMIN_PASSWORD; an existing user is promoted, and given the password if one is given)'
 
 await runCommand(
   'create-admin',
@@ -19,8 +20,15 @@ await runCommand(
     if (email !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new UsageError(`--email "${email}" is not an email address`)
     await migrateToLatest(database.db)
     const passwords = await createPasswordHasher(argon2Parameters(config))
-    const outcome = await ensureAdmin(database.db, passwords, { username, password, email }, config.passwordMinLength, Date.now())
+    const result = await ensureAdmin(database.db, passwords, { username, password, email }, config, Date.now(), 'set')
     const messages = { created: `created admin "${username}"`, promoted: `promoted "${username}" to admin`, already_admin: `"${username}" is already an admin` }
-    console.log(`create-admin: ${messages[outcome]}`)
+    const sessions = result.sessionsRevoked === 1 ? '1 session' : `${result.sessionsRevoked} sessions`
+    const passwordNote =
+      result.outcome === 'created' || password === undefined
+        ? ''
+        : result.passwordSet
+          ? `; set the password given and ended ${sessions} (recorded as a password change by the command line)`
+          : '; the password given is already its password, so nothing else changed'
+    console.log(`create-admin: ${messages[result.outcome]}${passwordNote}`)
   },
 )
