@@ -2,6 +2,7 @@
 // received (connection refused), and idempotent requests that broke on the way or met a draining instance (503). An instance
 // that says it is draining (Connection: close) gets no new request until its probe finds it ready again.
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import { clientWentAway } from '@portcullis/shared/client-gone'
 import { sendProblem } from '@portcullis/shared/problem'
 import type { UpstreamPool } from './pool.ts'
 
@@ -34,6 +35,12 @@ export function forwardWithFailover(pool: UpstreamPool, timeoutMs: number) {
       onError(rawReply, { error }) {
         const reply = rawReply as unknown as FastifyReply
         const code = errorCode(error as ErrorWithCause)
+        // The client hung up (mid-upload, or waiting): the instance did nothing wrong and nobody is left to answer.
+        if (clientWentAway(request, (error as ErrorWithCause).cause ?? error)) {
+          request.log.info({ upstream, code }, 'client closed the connection; request to the upstream abandoned')
+          if (!reply.sent) sendProblem(request, reply, 400, 'bad_request', 'The request did not arrive whole')
+          return
+        }
         const notDelivered = code !== undefined && NOT_DELIVERED.has(code)
         const broken = code !== undefined && BROKEN_ON_THE_WAY.has(code)
         if (notDelivered || broken) pool.markDown(upstream)

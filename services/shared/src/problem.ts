@@ -3,6 +3,7 @@ import type { Socket } from 'node:net'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { ErrorObject } from 'ajv'
+import { clientWentAway } from './client-gone.ts'
 import { isTransientDatabaseError } from './db/unavailable.ts'
 import { fieldErrorsFromValidation } from './validation-messages.ts'
 import { newId } from './ids.ts'
@@ -133,6 +134,11 @@ async function problemPlugin(app: FastifyInstance): Promise<void> {
     }
     if (status >= 400 && status < 500) {
       return sendProblem(request, reply, status, 'bad_request', 'The request cannot be understood')
+    }
+    // A client that hung up mid-upload: nobody reads the answer, and it is no fault of ours or of the database.
+    if (clientWentAway(request, error)) {
+      request.log.info({ code: error.code }, 'client closed the connection before the request was read')
+      return sendProblem(request, reply, 400, 'bad_request', 'The request did not arrive whole')
     }
     if (isTransientDatabaseError(error)) {
       request.log.error({ err: error }, 'database unavailable')
