@@ -7,6 +7,7 @@ import { type RunningProcess, startService } from '@portcullis/shared/testing/pr
 import { freePort } from '@portcullis/shared/net/free-port'
 import { provisionStackClients } from '@portcullis/auth/clients/service-clients'
 import { TEST_ENV } from '@portcullis/auth/test/helpers/auth-app'
+import { GATEWAY_SOURCE_ADDRESS } from '../../../scripts/stack/proxy-address.ts'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
 const server = (relative: string) => path.join(root, relative)
@@ -50,7 +51,9 @@ export async function startTestStack(t: Teardown, kind: DatabaseKind, options: T
   const clients = await provisionStackClients(db, Date.now())
   const authPort = await freePort()
   const authUrl = `http://127.0.0.1:${authPort}`
-  const base = { ...TEST_ENV, LOG_LEVEL: 'warn', ...database.env, AUTH_URL: authUrl, TRUST_PROXY: '127.0.0.1', ...options.env }
+  // As pnpm start runs them: the gateway's connections come from 127.0.0.2, the one address whose X-Forwarded-For the
+  // services believe, so a test calling a service straight from 127.0.0.1 is a stranger to it.
+  const base = { ...TEST_ENV, LOG_LEVEL: 'warn', ...database.env, AUTH_URL: authUrl, TRUST_PROXY: GATEWAY_SOURCE_ADDRESS, ...options.env }
   const started: RunningProcess[] = []
   t.teardown(async () => {
     for (const running of started.reverse()) await running.stop('SIGKILL')
@@ -73,6 +76,7 @@ export async function startTestStack(t: Teardown, kind: DatabaseKind, options: T
   const gatewayEnv = {
     ...base,
     TRUST_PROXY: '',
+    PROXY_SOURCE_ADDRESS: GATEWAY_SOURCE_ADDRESS,
     AUTH_UPSTREAMS: auths.map((a) => a.upstream).join(','),
     USER_UPSTREAMS: users.map((u) => u.upstream).join(','),
     ADMIN_UPSTREAMS: admins.map((a) => a.upstream).join(','),
