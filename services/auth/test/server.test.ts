@@ -29,7 +29,7 @@ for (const kind of testDatabaseKinds()) {
       for (const path of ['/healthz', '/readyz', '/metrics']) {
         const publicAnswer = await fetch(`${auth.url}${path}`)
         t.equal(publicAnswer.status, 404, `${path} is not answered on the public port`)
-        t.notMatch(await publicAnswer.text(), /process_|nodejs_|ready/, `${path} tells nothing there`)
+        t.notMatch(await publicAnswer.text(), /process_|nodejs_|"status":"(ok|ready)"/, `${path} tells nothing there`)
       }
     })
 
@@ -89,4 +89,20 @@ t.test('a bad setting stops the process with a message naming the variable', asy
   const database = await createTestDatabase('sqlite', { migrate: false })
   t.teardown(() => database.drop())
   await t.rejects(startService(server, { ...TEST_ENV, ...database.env, ACCESS_TOKEN_TTL: 'ten minutes' }, { timeoutMs: 30_000 }), /ACCESS_TOKEN_TTL must be a whole number/)
+})
+
+t.test('a database it cannot reach stops auth with one sentence saying so, and no stack trace', async (t) => {
+  const database = await createTestDatabase('sqlite', { migrate: false })
+  t.teardown(() => database.drop())
+  const failure = startService(server, { ...TEST_ENV, DATA_DIR: database.env.DATA_DIR, DATABASE_URL: 'mysql://root@127.0.0.1:1/portcullis' }, { timeoutMs: 30_000 })
+  await t.rejects(failure, /auth: cannot reach MariaDB at 127\.0\.0\.1:1/)
+  await failure.catch((error: Error) => t.notMatch(error.message, /\n\s+at /, 'no stack trace'))
+})
+
+t.test('a port already taken is refused with its setting named', async (t) => {
+  const database = await createTestDatabase('sqlite')
+  t.teardown(() => database.drop())
+  const first = await startService(server, { ...TEST_ENV, ...database.env })
+  t.teardown(() => first.stop('SIGKILL'))
+  await t.rejects(startService(server, { ...TEST_ENV, ...database.env, PORT: new URL(first.url).port }, { timeoutMs: 30_000 }), /PORT \d+ on 127\.0\.0\.1 is already in use/)
 })

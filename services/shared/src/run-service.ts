@@ -2,6 +2,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyInstance } from 'fastify'
 import { type Config, ConfigError, loadConfig } from './config.ts'
+import { describeDatabaseError } from './db/describe-error.ts'
 
 /** How long requests still in flight after the drain delay may take before their connections are cut. */
 const IN_FLIGHT_GRACE_MS = 7000
@@ -24,8 +25,10 @@ async function listenOn(app: FastifyInstance, port: number, host: string, settin
 }
 
 export function runService(name: string, start: (config: Config) => Promise<StartedService>): void {
+  let loaded: Config | undefined
   const main = async (): Promise<void> => {
     const config = loadConfig()
+    loaded = config
     const { app, close } = await start(config)
     let closing = false
     // Draining: first tell balancers (readiness red) while still serving everything, each answer closing its connection; once
@@ -57,6 +60,12 @@ export function runService(name: string, start: (config: Config) => Promise<Star
     if (error instanceof ConfigError) {
       console.error(`${name}: configuration error: ${error.message}`)
       process.exit(2)
+    }
+    // A database that cannot be reached or used is said in one sentence an operator can act on, not as a stack trace.
+    const database = loaded ? describeDatabaseError(error, loaded) : undefined
+    if (database) {
+      console.error(`${name}: ${database}`)
+      process.exit(1)
     }
     console.error(`${name}: failed to start:`, error)
     process.exit(1)
