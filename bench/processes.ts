@@ -4,6 +4,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { closeSync, openSync, readFileSync } from 'node:fs'
 import path from 'node:path'
+import { serviceIsReady } from '../scripts/stack/supervisor.ts'
 import { freePort } from '../services/shared/src/net/free-port.ts'
 
 export { freePort }
@@ -13,6 +14,10 @@ export interface BenchProcess {
   name: string
   pid: number
   url: string
+  /** A Portcullis process's /healthz, /readyz and /metrics (MANAGEMENT_PORT); for another program, its own url. */
+  managementUrl: string
+  /** The instance as the gateway's *_UPSTREAMS name it: `url|management port`. */
+  upstream: string
   logFile: string
   /** False once it has exited, for whatever reason. */
   alive(): boolean
@@ -30,7 +35,12 @@ export interface StartOptions {
   env: Record<string, string>
   /** Where the process's stdout and stderr go. */
   logDir: string
-  /** The URL probed until it answers 2xx; a Node service gets http://127.0.0.1:PORT/readyz. */
+  /**
+   * A Portcullis service or gateway: it gets a free MANAGEMENT_PORT (unless env names one) and is ready once /readyz there
+   * answers 2xx and /healthz there gives its own pid. Otherwise (a peer, Nginx) `readyUrl` or `isReady` say when it is ready.
+   */
+  portcullis?: boolean
+  /** The URL probed until it answers 2xx; by default http://127.0.0.1:PORT/readyz. */
   readyUrl?: string
   isReady?: () => Promise<boolean>
   timeoutMs?: number
@@ -62,13 +72,21 @@ async function answers(url: string): Promise<boolean> {
 export async function startProcess(options: StartOptions): Promise<BenchProcess> {
   const port = options.env.PORT ? Number(options.env.PORT) : await freePort()
   const url = `http://127.0.0.1:${port}`
+  const managementPort = options.portcullis ? (options.env.MANAGEMENT_PORT ? Number(options.env.MANAGEMENT_PORT) : await freePort()) : undefined
+  const managementUrl = managementPort === undefined ? url : `http://127.0.0.1:${managementPort}`
   const logFile = path.join(options.logDir, `${options.name}.log`)
   const log = openSync(logFile, 'a')
   const command = options.command ?? process.execPath
   const args = options.args ?? (options.script ? [options.script] : [])
   const child = spawn(command, args, {
     ...(options.cwd ? { cwd: options.cwd } : {}),
-    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', ...options.env, PORT: String(port) },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOST: '127.0.0.1',
+      ...options.env,
+      PORT: String(port),
+      ...(managementPort === undefined ? {} : { MANAGEMENT_PORT: String(managementPort) }),
+    },
     stdio: ['ignore', log, log],
   })
   closeSync(log)
@@ -95,7 +113,8 @@ export async function startProcess(options: StartOptions): Promise<BenchProcess>
     await exited
     clearTimeout(timer)
   }
-  const isReady = options.isReady ?? (() => answers(options.readyUrl ?? `${url}/readyz`))
+  const isReady =
+    options.isReady ?? (options.portcullis ? () => serviceIsReady(managementUrl, child.pid) : () => answers(options.readyUrl ?? `${url}/readyz`))
   const deadline = Date.now() + (options.timeoutMs ?? 60_000)
   let ready = false
   while (!ready && Date.now() < deadline && alive()) {
@@ -106,5 +125,6 @@ export async function startProcess(options: StartOptions): Promise<BenchProcess>
     await stop()
     throw new Error(`${options.name} did not become ready on ${url}:\n${tail(logFile)}`)
   }
-  return { name: options.name, pid: child.pid, url, logFile, alive, stop }
+  const upstream = managementPort === undefined ? url : `${url}|${managementPort}`
+  return { name: options.name, pid: child.pid, url, managementUrl, upstream, logFile, alive, stop }
 }

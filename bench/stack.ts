@@ -55,7 +55,7 @@ export async function startBenchStack(kind: DatabaseKind, options: StackOptions)
     const base = { ...database.env, AUTH_URL: authUrl, TRUST_PROXY: '127.0.0.1', ...options.env }
     const start = async (name: string, relative: string, env: Record<string, string>) => {
       // Relative to the tree: the command line reads `node services/auth/src/server.ts` (see processes.ts on why that matters here).
-      const child = await startProcess({ name: `${options.name}${name}`, script: relative, cwd: root, env, logDir: options.logDir })
+      const child = await startProcess({ name: `${options.name}${name}`, script: relative, cwd: root, env, logDir: options.logDir, portcullis: true })
       started.push(child)
       return child
     }
@@ -80,9 +80,10 @@ export async function startBenchStack(kind: DatabaseKind, options: StackOptions)
       start(name, 'gateway/src/server.ts', {
         ...base,
         TRUST_PROXY: '',
-        AUTH_UPSTREAMS: auth.url,
-        USER_UPSTREAMS: gatewayUsers.map((user) => user.url).join(','),
-        ADMIN_UPSTREAMS: admin.url,
+        // Each instance with its management port, where the gateway probes /readyz.
+        AUTH_UPSTREAMS: auth.upstream,
+        USER_UPSTREAMS: gatewayUsers.map((user) => user.upstream).join(','),
+        ADMIN_UPSTREAMS: admin.upstream,
         SERVICE_CLIENT_ID: clients.gateway.clientId,
         SERVICE_CLIENT_SECRET: clients.gateway.clientSecret,
         RATE_LIMIT_PER_IP: '0',

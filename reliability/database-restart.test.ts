@@ -100,18 +100,18 @@ t.test('MariaDB stopped and restarted under a signup load', { skip }, async (t) 
   let faults = 0
   try {
     await sleep(2000)
-    t.equal(await readyStatus(stack.auth.url), 200, 'auth is ready before the outage')
+    t.equal(await readyStatus(stack.auth), 200, 'auth is ready before the outage')
 
     phase = 'outage'
     faults++
     const stopped = Date.now()
     await mariadb.stop('SIGTERM')
     figures.mariadbStopMs = Date.now() - stopped
-    const red = await waitFor(async () => (await readyStatus(stack.auth.url)) === 503, TURN_MS)
+    const red = await waitFor(async () => (await readyStatus(stack.auth)) === 503, TURN_MS)
     t.ok(red !== undefined, `auth's /readyz went red (${red} ms after MariaDB stopped)`)
     figures.readyzRedAfterMs = red
     for (const service of [stack.users[0], stack.admin]) {
-      if (service) t.equal(await readyStatus(service.url), 503, `${service.url} is not ready either`)
+      if (service) t.equal(await readyStatus(service), 503, `${service.url} is not ready either`)
     }
     await sleep(OUTAGE_MS)
 
@@ -120,11 +120,11 @@ t.test('MariaDB stopped and restarted under a signup load', { skip }, async (t) 
     const restarted = Date.now()
     await mariadb.start()
     figures.mariadbStartMs = Date.now() - restarted
-    const green = await waitFor(async () => (await readyStatus(stack.auth.url)) === 200, TURN_MS)
+    const green = await waitFor(async () => (await readyStatus(stack.auth)) === 200, TURN_MS)
     t.ok(green !== undefined, `auth's /readyz is green again (${green} ms after MariaDB was back)`)
     figures.readyzGreenAfterMs = green
     // The gateway sees its upstreams come back through its own probes (every second).
-    const gatewayGreen = await waitFor(async () => (await readyStatus(stack.gateway.url)) === 200, TURN_MS)
+    const gatewayGreen = await waitFor(async () => (await readyStatus(stack.gateway)) === 200, TURN_MS)
     t.ok(gatewayGreen !== undefined, `the gateway is ready again (${gatewayGreen} ms later)`)
     await sleep(1500)
 
@@ -135,7 +135,7 @@ t.test('MariaDB stopped and restarted under a signup load', { skip }, async (t) 
     await load
   }
 
-  for (const p of [stack.gateway, stack.auth, ...stack.users, stack.admin]) t.equal(await readyStatus(p.url), 200, `${p.url} is ready at the end`)
+  for (const p of [stack.gateway, stack.auth, ...stack.users, stack.admin]) t.equal(await readyStatus(p), 200, `${p.url} is ready at the end`)
 
   const afterSignups = Object.entries(byPhase.after)
     .filter(([key]) => key.startsWith('POST /auth/signup'))

@@ -103,7 +103,7 @@ t.test('SIGTERM to each process under load', async (t) => {
       await load
     }
     for (const instance of [stack.auths[0], stack.users[0], stack.admins[0], stack.gateway]) {
-      if (instance) t.equal(await readyStatus(instance.url), 200, `${instance.url} is still ready`)
+      if (instance) t.equal(await readyStatus(instance), 200, `${instance.url} is still ready`)
     }
     const errors = recorder.failures.length
     t.equal(errors, 0, `no request failed while instances drained (${recorder.sent} sent)${errors ? `: ${recorder.sample().join(' | ')}` : ''}`)
@@ -119,7 +119,7 @@ t.test('SIGTERM to each process under load', async (t) => {
   await t.test('a gateway drains behind a balancer: what it accepted completes, then it refuses connections', async (t) => {
     const [kept, draining] = stack.gateways
     if (!kept || !draining) throw new Error('two gateways expected')
-    const balancer = createBalancer(stack.gateways.map((g) => g.url))
+    const balancer = createBalancer(stack.gateways)
     const recorder = new LoadRecorder(balancer.send, MAX_REQUESTS)
     let running = true
     const load = runWorkers(
@@ -160,7 +160,7 @@ t.test('SIGTERM to each process under load', async (t) => {
       await load
       await balancer.stop()
     }
-    t.equal(await readyStatus(kept.url), 200, 'the other gateway is still ready')
+    t.equal(await readyStatus(kept), 200, 'the other gateway is still ready')
     const errors = recorder.failures.length
     t.equal(errors, 0, `no request failed while a gateway drained (${recorder.sent} sent)${errors ? `: ${recorder.sample().join(' | ')}` : ''}`)
     if (errors > 0) t.comment(`gateway log:\n${draining.output().slice(-3000)}`)

@@ -412,7 +412,7 @@ t.test('fuzzing every public route through the gateway', async (t) => {
 
   for (const running of [stack.gateway, ...stack.auths, ...stack.users, ...stack.admins]) {
     requests++
-    t.equal(await readyStatus(running.url), 200, `${running.url} still answers /readyz`)
+    t.equal(await readyStatus(running), 200, `${running.url} still answers /readyz`)
   }
   // Polluted and extra fields never made anyone an admin: only the fuzz admin is one, and the victim whose role the fuzzed
   // admin PATCH may legitimately have changed.

@@ -58,10 +58,10 @@ t.test(`${SECONDS} s of mixed load through the gateway`, async (t) => {
   const samples: Array<{ at: number; rss: Record<string, number | undefined>; heap: Record<string, number | undefined> }> = []
   let metricsRequests = 0
   /** V8's used heap as the process reports it on /metrics, in MiB. */
-  const heapMiB = async (url: string): Promise<number | undefined> => {
+  const heapMiB = async (managementUrl: string): Promise<number | undefined> => {
     metricsRequests++
     try {
-      const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(2000) })).text()
+      const text = await (await fetch(`${managementUrl}/metrics`, { signal: AbortSignal.timeout(2000) })).text()
       const bytes = Number(/^nodejs_heap_size_used_bytes(?:\{[^}]*\})? (\S+)/m.exec(text)?.[1])
       return Number.isFinite(bytes) ? Math.round(bytes / 2 ** 20) : undefined
     } catch {
@@ -77,7 +77,7 @@ t.test(`${SECONDS} s of mixed load through the gateway`, async (t) => {
       samples.push({
         at: Date.now() - recorder.started,
         rss: Object.fromEntries(entries.map(([name, p]) => [name, residentMiB(p?.child.pid)])),
-        heap: Object.fromEntries(await Promise.all(entries.map(async ([name, p]) => [name, p ? await heapMiB(p.url) : undefined] as const))),
+        heap: Object.fromEntries(await Promise.all(entries.map(async ([name, p]) => [name, p ? await heapMiB(p.managementUrl) : undefined] as const))),
       })
       await sleep(SAMPLE_EVERY_MS)
     }
@@ -153,7 +153,7 @@ t.test(`${SECONDS} s of mixed load through the gateway`, async (t) => {
   for (const [name, p] of Object.entries(processes)) {
     if (!p) continue
     t.ok(isAlive(p), `${name} is still running`)
-    ready[name] = await readyStatus(p.url)
+    ready[name] = await readyStatus(p)
     t.equal(ready[name], 200, `${name} still answers /readyz`)
   }
 

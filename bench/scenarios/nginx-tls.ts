@@ -49,7 +49,7 @@ export const nginxTlsScenario: Scenario = {
       args: spec.args,
       env: {},
       logDir: context.logDir,
-      ...(spec.isReady ? { isReady: spec.isReady } : {}),
+      isReady: spec.isReady,
     })
     context.onCleanup(master.stop)
     const nginxProcesses = [{ name: 'nginx master', pid: master.pid }, ...childPids(master.pid).map((pid, i) => ({ name: `nginx worker ${i + 1}`, pid }))]

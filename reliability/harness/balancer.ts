@@ -1,7 +1,7 @@
 // A tiny load balancer in the test client, as Nginx or a Kubernetes Service would be: round-robin over the instances that
-// answer /readyz, and a request whose connection was refused (so never sent) tried on the next one.
+// answer /readyz (on their management ports), and a request whose connection was refused (so never sent) tried on the next one.
 import { type Answer, NoAnswer, type RequestOptions, send, sleep } from './http.ts'
-import { readyStatus } from './processes.ts'
+import { type Instance, readyStatus } from './processes.ts'
 
 export interface InstanceCounts {
   sent: number
@@ -18,14 +18,15 @@ export interface Balancer {
 
 const NEVER_SENT = new Set(['ECONNREFUSED'])
 
-export function createBalancer(urls: readonly string[], probeEveryMs = 250): Balancer {
+export function createBalancer(instances: readonly Instance[], probeEveryMs = 250): Balancer {
+  const urls = instances.map((instance) => instance.url)
   const up = new Map(urls.map((url) => [url, true]))
   const counts = new Map<string, InstanceCounts>(urls.map((url) => [url, { sent: 0, answered: 0, inFlight: 0 }]))
   let next = 0
   let running = true
   const prober = (async () => {
     while (running) {
-      await Promise.all(urls.map(async (url) => up.set(url, (await readyStatus(url, 500)) === 200)))
+      await Promise.all(instances.map(async (instance) => up.set(instance.url, (await readyStatus(instance, 500)) === 200)))
       await sleep(probeEveryMs)
     }
   })()

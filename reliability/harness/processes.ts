@@ -1,4 +1,4 @@
-// What the suite watches in the stack's processes: resident memory from /proc, and readiness.
+// What the suite watches in the stack's processes: resident memory from /proc, and readiness (on each one's management port).
 import { readFileSync } from 'node:fs'
 import type { RunningProcess } from '../../services/shared/src/testing/processes.ts'
 
@@ -13,9 +13,15 @@ export function residentMiB(pid: number | undefined): number | undefined {
   }
 }
 
-export async function readyStatus(url: string, timeoutMs = 3000): Promise<number | string> {
+/** A process of the stack as the suite reaches it: requests on `url`, /readyz and /metrics on `managementUrl`. */
+export interface Instance {
+  url: string
+  managementUrl: string
+}
+
+export async function readyStatus(instance: Instance, timeoutMs = 3000): Promise<number | string> {
   try {
-    const res = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(timeoutMs) })
+    const res = await fetch(`${instance.managementUrl}/readyz`, { signal: AbortSignal.timeout(timeoutMs) })
     await res.body?.cancel()
     return res.status
   } catch (error) {
