@@ -53,3 +53,20 @@ t.test('each bad value is refused with a message naming the variable', async (t)
 t.test('a password in DATABASE_URL never appears in a message', async (t) => {
   t.throws(() => loadConfig({ DATABASE_URL: 'postgres://user:s3cret@db/x' }), { message: /postgres:\/\/user:\*\*\*@db\/x/ })
 })
+
+t.test('the management port: PORT + 1000 unless set, never the public port; upstreams carry their own', async (t) => {
+  t.match(loadConfig({}), { port: 8080, managementPort: 9080, managementHost: '127.0.0.1' })
+  t.match(loadConfig({ PORT: '8082', HOST: '0.0.0.0' }), { managementPort: 9082, managementHost: '0.0.0.0' })
+  t.match(loadConfig({ PORT: '0' }), { managementPort: 0 }, 'a free public port, a free management port')
+  t.match(loadConfig({ MANAGEMENT_PORT: '9999', MANAGEMENT_HOST: '10.0.0.5' }), { managementPort: 9999, managementHost: '10.0.0.5' })
+  t.throws(() => loadConfig({ PORT: '9000', MANAGEMENT_PORT: '9000' }), /MANAGEMENT_PORT must differ from PORT/)
+  const { userUpstreams } = loadConfig({ USER_UPSTREAMS: 'http://a:8082, http://b:8082|9100, http://c:8082|http://c-mgmt:7000/' })
+  t.same(userUpstreams, [
+    { url: 'http://a:8082', managementUrl: 'http://a:9082' },
+    { url: 'http://b:8082', managementUrl: 'http://b:9100' },
+    { url: 'http://c:8082', managementUrl: 'http://c-mgmt:7000' },
+  ])
+  for (const bad of ['http://a:8082|99999', 'http://a:8082|x|y', 'ftp://a:8082', 'http://a:8082|ftp://b']) {
+    t.throws(() => loadConfig({ USER_UPSTREAMS: bad }), ConfigError, bad)
+  }
+})
