@@ -2,12 +2,14 @@
 import { existsSync } from 'node:fs'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import https from 'node:https'
+import { type AddressInfo, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { freePort } from '@portcullis/shared/net/free-port'
 import { startService } from '@portcullis/shared/testing/processes'
+import { runStack } from './testing/stack-run.ts'
 
 const startTls = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'start-tls.ts')
 const light = { LOG_LEVEL: 'warn', ARGON2_MEMORY_KIB: '4096', ARGON2_TIME_COST: '1' }
@@ -21,6 +23,18 @@ function post(url: string, ca: string, body: unknown): Promise<{ status: number;
     req.on('timeout', () => req.destroy(new Error('timed out')))
     req.on('error', reject)
     req.end(JSON.stringify(body))
+  })
+}
+
+function get(url: string, ca: string): Promise<{ status: number; type: string | undefined; csp: string | undefined; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = https.get(url, { ca, servername: 'localhost', timeout: 10_000 }, (res) => {
+      let body = ''
+      res.on('data', (chunk: Buffer) => (body += chunk.toString()))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'], csp: String(res.headers['content-security-policy'] ?? ''), body }))
+    })
+    req.on('timeout', () => req.destroy(new Error('timed out')))
+    req.on('error', reject)
   })
 }
 
@@ -40,9 +54,36 @@ t.test('the stack behind Nginx on https://localhost, stopped together', async (t
   t.match(login.hsts, /max-age=/)
   t.ok(existsSync(path.join(dataDir, 'nginx', 'nginx.conf')), 'the config is rendered into DATA_DIR/nginx')
 
+  const docs = await get(`https://127.0.0.1:${httpsPort}/docs/`, ca)
+  t.equal(docs.status, 200, '/docs/ is the API documentation, through Nginx')
+  t.match(docs.body, /swagger-ui-bundle\.js/, 'Swagger UI, not the web app')
+  t.match(docs.csp, /script-src 'self';.*style-src 'self' 'unsafe-inline';/, 'its scripts from this origin only, its inline styles allowed')
+  const spec = await get(`https://127.0.0.1:${httpsPort}/docs/json`, ca)
+  t.equal(spec.status, 200, '/docs/json answers')
+  t.match(JSON.parse(spec.body), { openapi: /^3\./, paths: { '/auth/login': {} } }, 'with the merged OpenAPI document')
+  const css = await get(`https://127.0.0.1:${httpsPort}/docs/static/swagger-ui.css`, ca)
+  t.equal(css.status, 200, 'and its assets')
+  t.match(css.type, /text\/css/)
+  const app = await get(`https://127.0.0.1:${httpsPort}/`, ca)
+  t.notMatch(app.csp, /unsafe-inline/, 'the web app keeps the strict policy')
+
   const nginxPid = (await readFile(path.join(dataDir, 'nginx', 'nginx.pid'), 'utf8')).trim()
   t.ok(existsSync(`/proc/${nginxPid}`), `Nginx runs (pid ${nginxPid})`)
   t.equal(await stack.stop('SIGINT'), 0, 'Ctrl-C stops the stack cleanly')
   for (let i = 0; i < 50 && existsSync(`/proc/${nginxPid}`); i++) await new Promise((resolve) => setTimeout(resolve, 100))
   t.notOk(existsSync(`/proc/${nginxPid}`), 'and Nginx with it')
+})
+
+t.test('a taken HTTPS_PORT is refused before anything starts', async (t) => {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'portcullis-start-tls-'))
+  t.teardown(() => rm(dataDir, { recursive: true, force: true }))
+  const taken = createServer()
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => taken.close())
+  const httpsPort = (taken.address() as AddressInfo).port
+  const stack = runStack(startTls, { ...light, PORT: String(await freePort()), DATA_DIR: dataDir, HTTPS_PORT: String(httpsPort), HTTP_PORT: String(await freePort()) })
+  t.teardown(() => stack.stop('SIGKILL'))
+  t.equal(await stack.exited, 2, 'exits 2')
+  t.match(stack.output(), `HTTPS_PORT ${httpsPort} on 127.0.0.1 is already in use`)
+  t.notMatch(stack.output(), /ready at|migrated/)
 })

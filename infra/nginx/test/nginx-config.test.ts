@@ -124,8 +124,22 @@ t.test('the shipped config keeps its promises', async (t) => {
   t.match(active, /proxy_http_version 1\.1;\s+proxy_set_header Connection "";/)
   t.match(active, /add_header Strict-Transport-Security "max-age=\d+; includeSubDomains" always;/)
   t.match(active, /frame-ancestors 'none'/)
-  t.notMatch(active, /unsafe-inline|unsafe-eval/, 'no inline script or eval allowed')
-  t.match(active, /location ~ \^\/\(auth\|user\|admin\)\(\/\|\$\) \{/)
+  t.notMatch(active, /unsafe-eval/, 'no eval allowed')
+  const policies = [...active.matchAll(/^\s*(default|\S+)\s+"(default-src [^"]+)";$/gm)].map(([, when, policy]) => ({ when, policy: policy ?? '' }))
+  t.same(
+    policies.map((p) => p.when),
+    ['default', '~^/docs(/|$)'],
+    'one Content-Security-Policy for the site, one for the API documentation',
+  )
+  for (const { when, policy } of policies) {
+    t.match(policy, /script-src 'self';/, `${when}: scripts from this origin only, never inline`)
+    t.match(policy, /frame-ancestors 'none'/, `${when}: never framed`)
+  }
+  t.notMatch(policies[0]?.policy, /unsafe-inline/, 'the app: no inline style either')
+  t.match(policies[1]?.policy, /style-src 'self' 'unsafe-inline';/, 'Swagger UI at /docs: inline styles, which it sets as it draws')
+  t.match(active, /add_header Content-Security-Policy \$portcullis_csp always;/)
+  t.equal(active.match(/unsafe-inline/g)?.length, 1, 'and nowhere else')
+  t.match(active, /location ~ \^\/\(auth\|user\|admin\|docs\)\(\/\|\$\) \{/, '/docs goes to the gateway with the API')
   t.match(active, /location ~ \^\/\(internal\|healthz\|readyz\|metrics\)\(\/\|\$\) \{\s+return 404;/, 'no internal or operational route')
   const bodyLimit = /client_max_body_size (\d+)k;/.exec(active)?.[1]
   t.equal(Number(bodyLimit) * 1024, loadConfig({}).bodyLimit, 'client_max_body_size is BODY_LIMIT')
