@@ -1,5 +1,6 @@
-// The README's set-up on a fresh clone: its start command brings up the stack, and every route of DESIGN.md answers.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+// The README's set-up on a fresh clone: its start command brings up the stack, its curl quick start runs top to bottom as
+// written, and every route of DESIGN.md answers.
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -16,6 +17,36 @@ async function readmeStartCommand(): Promise<string> {
   const block = /```sh\n([\s\S]*?)```/.exec(setup)?.[1] ?? ''
   const line = block.split('\n').find((l) => /pnpm (run )?start/.test(l)) ?? ''
   return line.replace(/\s+#.*$/, '').trim()
+}
+
+/** The README's curl quick start, the first sh block of its "Quick start with curl" section, as a reader pastes it. */
+async function readmeQuickStart(): Promise<string> {
+  const readme = await readFile(path.join(root, 'README.md'), 'utf8')
+  const section = readme.split('## Quick start with curl')[1]?.split('\n## ')[0] ?? ''
+  return /```sh\n([\s\S]*?)```/.exec(section)?.[1] ?? ''
+}
+
+/** Each answer the quick start gets, in order: method, path and status, as curl reports them on stderr. */
+const EXPECTED_QUICK_START = [
+  'POST /auth/signup 201',
+  'POST /auth/login 200',
+  'GET /user/profile 200',
+  'POST /auth/refresh 200',
+  'POST /auth/logout 204',
+  'POST /auth/login 200',
+  'POST /auth/logout-all 204',
+  'GET /auth/.well-known/jwks.json 200',
+]
+
+/**
+ * Runs the block with `bash -e` (and pipefail, so a failed curl inside `$(… | field …)` stops it too), curl failing on any
+ * HTTP error and reporting each answer on stderr; at the end, the tokens the block left in its variables.
+ */
+function runQuickStart(block: string, api: string) {
+  // Given last, this -w wins over the block's own (which only prints a new line).
+  const curl = `curl() { command curl "$@" --fail-with-body -w '%{stderr}%{method} %{url_effective} %{http_code}\\n'; }\n`
+  const trailer = '\nprintf "\\nACCESS_TOKEN=%s\\nREFRESH_TOKEN=%s\\n" "$ACCESS_TOKEN" "$REFRESH_TOKEN"\n'
+  return spawnSync('bash', ['-e', '-o', 'pipefail', '-c', `${curl}${block}${trailer}`], { env: { PATH: process.env.PATH ?? '', API: api }, encoding: 'utf8', timeout: 60_000 })
 }
 
 t.test('a fresh clone starts with the README command and serves every route', { timeout: 600_000 }, async (t) => {
@@ -51,6 +82,19 @@ t.test('a fresh clone starts with the README command and serves every route', { 
   }
 
   const base = `http://127.0.0.1:${port}`
+
+  const quickStart = runQuickStart(await readmeQuickStart(), base)
+  t.equal(quickStart.status, 0, `the README's quick start runs top to bottom with bash -e${quickStart.status ? `:\n${quickStart.stdout}\n${quickStart.stderr}` : ''}`)
+  const answers = quickStart.stderr
+    .split('\n')
+    .map((line) => /^(\S+) https?:\/\/[^/]+(\S*) (\d{3})$/.exec(line))
+    .filter((m) => m !== null)
+    .map(([, method, route, status]) => `${method} ${route} ${status}`)
+  t.same(answers, EXPECTED_QUICK_START, 'every step answers as the README says')
+  const loginRefresh = /"refresh_token":"([^"]+)"/.exec(quickStart.stdout)?.[1]
+  const finalRefresh = /^REFRESH_TOKEN=(\S+)$/m.exec(quickStart.stdout)?.[1]
+  t.ok(/^ACCESS_TOKEN=eyJ\S+$/m.test(quickStart.stdout), 'it set $ACCESS_TOKEN itself')
+  t.ok(finalRefresh && loginRefresh && finalRefresh !== loginRefresh, 'and $REFRESH_TOKEN, updated to the one the refresh rotated it to')
   async function call(method: string, route: string, options: { token?: string; body?: unknown } = {}) {
     const headers: Record<string, string> = { accept: 'application/json' }
     if (options.token) headers.authorization = `Bearer ${options.token}`
