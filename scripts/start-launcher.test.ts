@@ -56,14 +56,21 @@ function portAnswers(port: number): Promise<boolean> {
   })
 }
 
-for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
-  t.test(`${signal} to the pnpm launcher alone stops the whole stack`, async (t) => {
+const cases = [
+  { command: 'start', signal: 'SIGTERM' },
+  { command: 'start', signal: 'SIGKILL' },
+  { command: 'start:tls', signal: 'SIGTERM' },
+] as const
+
+for (const { command, signal } of cases) {
+  t.test(`${signal} to the launcher of pnpm ${command} alone stops the whole stack`, async (t) => {
     const dir = await mkdtemp(path.join(tmpdir(), 'portcullis-launcher-'))
     t.teardown(() => rm(dir, { recursive: true, force: true }))
     const port = await freePort()
-    const pnpm: ChildProcess = spawn('pnpm', ['start'], {
+    const tls = command === 'start:tls' ? { HTTPS_PORT: String(await freePort()), HTTP_PORT: String(await freePort()) } : {}
+    const pnpm: ChildProcess = spawn('pnpm', [command], {
       cwd: root,
-      env: { ...process.env, ...LIGHT_SETTINGS, DRAIN_DELAY_MS: '0', PORT: String(port), DATA_DIR: dir },
+      env: { ...process.env, ...LIGHT_SETTINGS, DRAIN_DELAY_MS: '0', PORT: String(port), DATA_DIR: dir, ...tls },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     let output = ''
@@ -77,7 +84,7 @@ for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
     while (!/ready at/.test(output) && Date.now() < deadline && pnpm.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 200))
     t.match(output, /ready at/, 'the stack started under pnpm')
     stack = descendants(pnpm.pid as number)
-    t.ok(stack.length >= 5, `pnpm's processes: ${stack.length} (its shell, the supervisor, four services)`)
+    t.ok(stack.length >= 6, `pnpm's processes: ${stack.length} (its shell, the supervisor, four services${command === 'start:tls' ? ', Nginx and its worker' : ''})`)
     t.ok(await portAnswers(port), 'the gateway answers')
 
     process.kill(pnpm.pid as number, signal)
@@ -85,6 +92,7 @@ for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
     while (stack.some(running) && Date.now() < stopBy) await new Promise((resolve) => setTimeout(resolve, 100))
     t.same(stack.filter(running), [], 'no process of the stack is left within a few seconds')
     t.notOk(await portAnswers(port), 'and the port is free')
+    if (tls.HTTPS_PORT) t.notOk(await portAnswers(Number(tls.HTTPS_PORT)), 'Nginx is gone too')
     t.match(output, /launcher .* is gone; stopping the stack/, 'the supervisor said why it stopped')
   })
 }
