@@ -68,8 +68,8 @@ t.test('only the gateway is believed about the client address', async (t) => {
 })
 
 t.test('without 127.0.0.2 the stack falls back to 127.0.0.1 and says so', async (t) => {
-  t.same(await chooseProxySource(async () => true), { address: '127.0.0.2' })
-  const fallback = await chooseProxySource(async () => false)
+  t.same(await chooseProxySource({ listenable: async () => true }), { address: '127.0.0.2' })
+  const fallback = await chooseProxySource({ listenable: async () => false })
   t.equal(fallback.address, '127.0.0.1')
   t.match(fallback.notice, /127\.0\.0\.2 is not an address of this machine, so the services believe X-Forwarded-For from any program on 127\.0\.0\.1/)
 })

@@ -1,6 +1,7 @@
 // pnpm start:tls on the embedded database: the stack behind a local Nginx over HTTPS, and a clean stop of all of it.
 import { existsSync } from 'node:fs'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import http from 'node:http'
 import https from 'node:https'
 import { type AddressInfo, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -38,6 +39,32 @@ function get(url: string, ca: string): Promise<{ status: number; type: string | 
   })
 }
 
+/** Logs in at `url` from a chosen local address claiming another client address, and returns the access token. */
+function loginFrom(url: string, from: string, ca: string): Promise<string> {
+  const client = url.startsWith('https:') ? https : http
+  return new Promise((resolve, reject) => {
+    const req = client.request(
+      url,
+      {
+        method: 'POST',
+        ca,
+        servername: 'localhost',
+        localAddress: from,
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.9' },
+        timeout: 10_000,
+      },
+      (res) => {
+        let body = ''
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()))
+        res.on('end', () => resolve(String((JSON.parse(body) as { access_token?: string }).access_token)))
+      },
+    )
+    req.on('timeout', () => req.destroy(new Error('timed out')))
+    req.on('error', reject)
+    req.end(JSON.stringify({ username: 'admin', password: 'the boss passphrase' }))
+  })
+}
+
 t.test('the stack behind Nginx on https://localhost, stopped together', async (t) => {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'portcullis-start-tls-'))
   t.teardown(() => rm(dataDir, { recursive: true, force: true }))
@@ -66,6 +93,15 @@ t.test('the stack behind Nginx on https://localhost, stopped together', async (t
   t.match(css.type, /text\/css/)
   const app = await get(`https://127.0.0.1:${httpsPort}/`, ca)
   t.notMatch(app.csp, /unsafe-inline/, 'the web app keeps the strict policy')
+
+  // The gateway believes X-Forwarded-For from Nginx's own address (127.0.0.3) only.
+  const recorded = async (token: string) => {
+    const res = await fetch(`${stack.url}/user/sessions`, { headers: { authorization: `Bearer ${token}` } })
+    return ((await res.json()) as { sessions: Array<{ current: boolean; ip: string }> }).sessions.find((s) => s.current)?.ip
+  }
+  t.equal(await recorded(await loginFrom(`https://127.0.0.1:${httpsPort}/auth/login`, '127.0.0.4', ca)), '127.0.0.4', "through Nginx: the client's real address")
+  t.equal(await recorded(await loginFrom(`${stack.url}/auth/login`, '127.0.0.1', ca)), '127.0.0.1', 'straight to the gateway from 127.0.0.1: its X-Forwarded-For is not believed')
+  t.match(await readFile(path.join(dataDir, 'nginx', 'portcullis.conf'), 'utf8'), /proxy_bind 127\.0\.0\.3;/)
 
   const nginxPid = (await readFile(path.join(dataDir, 'nginx', 'nginx.pid'), 'utf8')).trim()
   t.ok(existsSync(`/proc/${nginxPid}`), `Nginx runs (pid ${nginxPid})`)

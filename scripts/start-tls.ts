@@ -3,6 +3,7 @@
 import path from 'node:path'
 import { loadConfig } from '@portcullis/shared/config'
 import { ensureSelfSignedCertificate, findNginx, loadTlsSettings, prepareLocalNginx, stopLeftoverNginx } from './stack/local-nginx.ts'
+import { NGINX_SOURCE_ADDRESS, chooseProxySource } from './stack/proxy-address.ts'
 import { announceReady } from './stack/ready-banner.ts'
 import { runStackCommand } from './stack/stack-command.ts'
 import { startStack } from './stack/start-stack.ts'
@@ -13,10 +14,12 @@ runStackCommand(async (supervisor) => {
   findNginx()
   const nginxDir = path.join(config.dataDir, 'nginx')
 
-  // Nginx on 127.0.0.1 is the only proxy whose X-Forwarded-For the gateway believes.
+  // Nginx connects from its own loopback address, the only one whose X-Forwarded-For the gateway believes.
+  const nginxSource = await chooseProxySource({ address: NGINX_SOURCE_ADDRESS, believer: 'the gateway' })
+  if (nginxSource.notice) console.log(`portcullis: ${nginxSource.notice}`)
   const stack = await startStack(config, {
     supervisor,
-    gatewayEnv: { TRUST_PROXY: '127.0.0.1' },
+    gatewayEnv: { TRUST_PROXY: nginxSource.address },
     ports: [
       { setting: 'HTTPS_PORT', host: '127.0.0.1', port: tls.httpsPort },
       { setting: 'HTTP_PORT', host: '127.0.0.1', port: tls.httpPort },
@@ -29,6 +32,7 @@ runStackCommand(async (supervisor) => {
     certificate: ensureSelfSignedCertificate(path.join(config.dataDir, 'tls')),
     webRoot: stack.webDir,
     gateway: `127.0.0.1:${stack.gatewayPort}`,
+    sourceAddress: nginxSource.address,
   })
   await supervisor.start(nginx.spec)
   console.log(`portcullis: nginx config ${nginx.configFile}, logs in ${nginx.logDir}`)

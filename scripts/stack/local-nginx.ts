@@ -91,6 +91,8 @@ export function renderSitePaths(site: string, paths: SitePaths): string {
 export interface LocalSiteOptions extends SitePaths, TlsSettings {
   /** host:port of the gateway. */
   gateway: string
+  /** The local address Nginx connects to the gateway from (proxy_bind), the one the gateway's TRUST_PROXY names. */
+  sourceAddress?: string | undefined
 }
 
 /** The shipped site for https://localhost:HTTPS_PORT on 127.0.0.1, redirecting from HTTP_PORT, in front of one gateway. */
@@ -102,6 +104,10 @@ export function renderLocalSite(site: string, options: LocalSiteOptions): string
   text = replaceEvery(text, 'server_name portcullis.example.com;', 'server_name localhost;')
   text = replaceEvery(text, 'return 301 https://$host$request_uri;', `return 301 https://$host:${options.httpsPort}$request_uri;`)
   text = replaceEvery(text, 'server 127.0.0.1:8080 ', `server ${options.gateway} `)
+  if (options.sourceAddress) {
+    if (!/^[0-9.]+$/.test(options.sourceAddress)) throw new Error(`Nginx cannot be given this source address: ${options.sourceAddress}`)
+    text = replaceEvery(text, 'proxy_pass http://portcullis_gateway;', `proxy_pass http://portcullis_gateway;\n        proxy_bind ${options.sourceAddress};`)
+  }
   return `# Rendered from ${path.relative(root, SHIPPED_SITE)} by scripts/stack/local-nginx.ts at every start; edit that file, not this one.\n${text}`
 }
 
@@ -146,6 +152,8 @@ export interface LocalNginxOptions extends TlsSettings {
   certificate: Certificate
   webRoot: string
   gateway: string
+  /** See LocalSiteOptions: where Nginx's connections to the gateway come from. */
+  sourceAddress?: string | undefined
 }
 
 export interface LocalNginx {
