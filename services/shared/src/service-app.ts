@@ -11,7 +11,7 @@ import { OneLineRequestLog } from './request-log.ts'
 import { validatorCompiler } from './validation.ts'
 
 export interface ServiceAppOptions {
-  config: Pick<Config, 'logLevel' | 'bodyLimit' | 'trustProxy'>
+  config: Pick<Config, 'logLevel' | 'logFormat' | 'bodyLimit' | 'trustProxy'>
   service: string
   readiness: Record<string, ReadinessCheck>
 }
@@ -29,7 +29,7 @@ declare module 'fastify' {
 
 export async function createServiceApp(options: ServiceAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: loggerOptions(options.config.logLevel, options.service),
+    logger: loggerOptions(options.config.logLevel, options.service, options.config.logFormat),
     bodyLimit: options.config.bodyLimit,
     trustProxy: options.config.trustProxy,
     requestIdHeader: false,

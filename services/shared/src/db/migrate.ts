@@ -28,10 +28,8 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationRe
   const { error, results } = await migrator.migrateToLatest()
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')
-    throw new MigrationFailed(
-      `migration ${failed?.migrationName ?? '(unknown)'} failed: ${error instanceof Error ? error.message : String(error)}`,
-      { cause: error },
-    )
+    const why = error instanceof Error ? error.message : String(error)
+    throw new MigrationFailed(failed ? `migration ${failed.migrationName} failed: ${why}` : `migrations could not run: ${why}`, { cause: error })
   }
   return results ?? []
 }
