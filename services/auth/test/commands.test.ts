@@ -66,6 +66,8 @@ for (const kind of testDatabaseKinds()) {
         [['--username', 'newbie', '--password', 'password'], /too common|at least/],
         [['--username', 'ghost'], /does not exist; give a password/],
         [['--username', 'newbie', '--password', 'a sturdy admin passphrase', '--email', 'not-an-email'], /is not an email address/],
+        [['--username', 'newbie', '--password', 'a sturdy admin passphrase', '--email', 'new\u202Ebie@example.com'], /is not an email address/],
+        [['--username', 'newbie', '--password', 'a sturdy admin passphrase', '--email', 'newbie@exa mple.com'], /is not an email address/],
         [['--unknown-flag'], /Unknown option '--unknown-flag'/],
         [[], /--username \(or ADMIN_USERNAME\) is required/],
       ] as const) {

@@ -17,3 +17,8 @@ export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, http
   const ajv = httpPart === 'body' ? bodyAjv : urlAjv
   return ajv.compile(schema as object)
 }
+
+/** Whether a value passes a schema of ours as a request body would: for input that arrives another way (command line flags). */
+export function conformsTo(schema: object, value: unknown): boolean {
+  return bodyAjv.validate(schema, value)
+}
