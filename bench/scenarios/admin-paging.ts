@@ -55,7 +55,7 @@ export const adminPagingScenario: Scenario = {
   async run(context) {
     const { seedUsers: count, deepPage } = context.settings
     const stack = await context.sqliteStack()
-    const headers = bearer(await createAccount(stack, 'bench-admin', 'admin'))
+    const headers = bearer(await createAccount(stack, 'bench-boss', 'admin'))
     const seedMs = await seedUsers(stack, count)
     console.log(`bench:   seeded ${count} users in ${(seedMs / 1000).toFixed(1)} s`)
     const list = (cursor?: string) => `${stack.url}/admin/get-all-users?limit=${PAGE_SIZE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`

@@ -1,7 +1,13 @@
 // pino options for every process: JSON lines (or readable lines on a terminal), request ids, and no secret ever written.
+import { createRequire } from 'node:module'
 import type { FastifyServerOptions } from 'fastify'
-import pretty from 'pino-pretty'
+import type { PrettyOptions, PrettyStream } from 'pino-pretty'
 import type { LogFormat } from './config.ts'
+
+/** pino-pretty and what it loads cost about 15 MiB per process: loaded only where a person reads the log (BENCHMARKS.md). */
+function loadPretty(): (options: PrettyOptions) => PrettyStream {
+  return createRequire(import.meta.url)('pino-pretty') as (options: PrettyOptions) => PrettyStream
+}
 
 export const REDACTED_PATHS = [
   'req.headers.authorization',
@@ -47,7 +53,7 @@ function prettyMessage(log: Record<string, unknown>, messageKey: string): string
  * written just before the process exits is not lost.
  */
 export function prettyLogStream(destination: number | NodeJS.WritableStream = 1, colorize: boolean = process.stdout.isTTY === true) {
-  return pretty({
+  return loadPretty()({
     destination,
     sync: true,
     colorize,
