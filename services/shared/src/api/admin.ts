@@ -8,7 +8,14 @@ export const PAGE_LIMIT_DEFAULT = 20
 export const PAGE_LIMIT_MAX = 100
 
 const Limit = Type.Integer({ minimum: 1, maximum: PAGE_LIMIT_MAX, default: PAGE_LIMIT_DEFAULT, description: 'items per page' })
-const Cursor = Type.String({ minLength: 1, maxLength: 512, pattern: '^[A-Za-z0-9_-]+$', description: 'next_cursor of the previous page' })
+const Cursor = Type.String({
+  minLength: 1,
+  maxLength: 512,
+  pattern: '^[A-Za-z0-9_-]+$',
+  title: 'Cursor',
+  description: 'next_cursor of the previous page',
+  errorMessage: 'must be the next_cursor of the page before, as it was given',
+})
 const NextCursor = Type.Union([Type.String(), Type.Null()], { description: 'pass as cursor for the next page; null on the last page' })
 const Count = Type.Integer({ minimum: 0 })
 
@@ -83,8 +90,8 @@ export const AuditEventsQuery = Type.Object(
   {
     limit: Type.Optional(Limit),
     cursor: Type.Optional(Cursor),
-    type: Type.Optional(Type.String({ minLength: 1, maxLength: 48, pattern: '^[a-z0-9_]+$' })),
-    user_id: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9-]+$' })),
+    type: Type.Optional(Type.String({ minLength: 1, maxLength: 48, pattern: '^[a-z0-9_]+$', title: 'Event type', errorMessage: 'must be an event type such as login_failed' })),
+    user_id: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9-]+$', title: 'User id', errorMessage: 'must be the id of a user' })),
     since: Type.Optional(Type.String({ format: 'date-time', description: 'events at or after this time' })),
     until: Type.Optional(Type.String({ format: 'date-time', description: 'events before this time' })),
   },

@@ -105,7 +105,9 @@ export const ServiceTokenResponse = Type.Object({
   scope: Type.String(),
 })
 
-export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9-]+$' }) })
+export const IdParams = Type.Object({
+  id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9-]+$', title: 'Id', errorMessage: 'must be an id of letters, digits and dashes' }),
+})
 
 /** The largest page of the revocation feed; a client pages on until a page comes back with has_more false. */
 export const REVOCATION_PAGE_MAX = 10_000
