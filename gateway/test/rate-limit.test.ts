@@ -57,6 +57,18 @@ t.test('rate limits', async (t) => {
     t.equal((await gw.management.inject({ url: '/healthz', remoteAddress: ip })).statusCode, 200, 'health (on the management port) is never limited')
   })
 
+  t.test('an IPv6 client is one client across its /64, and an IPv4-mapped address is its IPv4 address', async (t) => {
+    const gw = await gateway()
+    const prefix = `2001:db8:${randomBytes(2).toString('hex')}:${randomBytes(2).toString('hex')}`
+    const statuses = []
+    for (let i = 0; i < 4; i++) statuses.push((await gw.inject({ ...login, remoteAddress: `${prefix}:${i}::${i + 1}` })).statusCode)
+    t.same(statuses, [401, 401, 401, 429], 'four addresses of one /64 share the login limit')
+    const ip = testIp()
+    const mixed = []
+    for (const address of [ip, `::ffff:${ip}`, ip, `::ffff:${ip}`]) mixed.push((await gw.inject({ ...login, remoteAddress: address })).statusCode)
+    t.same(mixed, [401, 401, 401, 429], 'both spellings of one IPv4 address count together')
+  })
+
   t.test('0 turns a limit off', async (t) => {
     const gw = await gateway({ LOGIN_LIMIT_PER_IP: '0', RATE_LIMIT_PER_IP: '0' })
     const ip = testIp()

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Redis } from 'ioredis'
 import { RateLimited } from '@portcullis/shared/errors'
+import { clientNetwork } from '@portcullis/shared/net/client-network'
 import { isCredentialRoute } from '../routes/access-policy.ts'
 import { routedPath } from '../routes/request-path.ts'
 
@@ -23,7 +24,8 @@ async function limits(app: FastifyInstance, options: RateLimitOptions): Promise<
     global: true,
     timeWindow: 60_000,
     max: (request) => (isCredentialRequest(request) ? options.loginPerIpPerMinute : options.perIpPerMinute),
-    keyGenerator: (request) => (isCredentialRequest(request) ? `login:${request.ip}` : `ip:${request.ip}`),
+    // Per client network: an IPv6 client rotating through its /64 is still one client.
+    keyGenerator: (request) => `${isCredentialRequest(request) ? 'login' : 'ip'}:${clientNetwork(request.ip)}`,
     allowList: (request) => (isCredentialRequest(request) ? options.loginPerIpPerMinute : options.perIpPerMinute) === 0,
     ...(options.redis ? { redis: options.redis, nameSpace: 'portcullis-rate:', skipOnError: true } : {}),
     errorResponseBuilder: (_request, context) => Object.assign(new RateLimited(), { retryAfter: Math.ceil(context.ttl / 1000) }),

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import type { Database } from '@portcullis/shared/db/schema'
 import { isUniqueViolation } from '@portcullis/shared/db/connect'
+import { clientNetwork } from '@portcullis/shared/net/client-network'
 
 export interface ThrottleRules {
   accountFreeFailures: number
@@ -20,13 +21,14 @@ export interface ThrottleKeys {
 }
 
 /**
- * The keys one attempt counts against. An account that exists is keyed by its id, so its username, its email and any way of
+ * The keys one attempt counts against, per client network (an IPv4 address, or an IPv6 /64: clientNetwork). An account that exists is keyed by its id, so its username, its email and any way of
  * writing them share one bucket; a login that matches no account is keyed by its text (so guessing names costs the same).
  */
 export function throttleKeys(account: { userId: string } | { login: string }, ip: string): ThrottleKeys {
   const subject = 'userId' in account ? `user:${account.userId}` : `login:${account.login.trim().toLowerCase()}`
   const digest = createHash('sha256').update(subject).digest('hex')
-  return { accountAtIp: `acct:${digest}:${ip}`.slice(0, 320), ip: `ip:${ip}`.slice(0, 320) }
+  const network = clientNetwork(ip)
+  return { accountAtIp: `acct:${digest}:${network}`.slice(0, 320), ip: `ip:${network}`.slice(0, 320) }
 }
 
 /** Seconds until another attempt is allowed, or 0 when one is allowed now. */

@@ -140,3 +140,11 @@ for (const kind of testDatabaseKinds()) {
     })
   })
 }
+
+t.test('an IPv6 attacker is one client across its /64 for the login back-off', async (t) => {
+  const { app } = await startTestAuth(t, 'sqlite', THROTTLE_ENV)
+  t.equal((await signup(app, 'v6-victim')).statusCode, 201)
+  for (let i = 0; i < 3; i++) t.equal((await login(app, 'v6-victim', WRONG, `2001:db8:aa:bb:${i}::1`)).statusCode, 401)
+  assertThrottled(t, await login(app, 'v6-victim', STRONG_PASSWORD, '2001:db8:aa:bb:ffff::9'), 'another address of the same /64')
+  t.equal((await login(app, 'v6-victim', STRONG_PASSWORD, '2001:db8:aa:cc::1')).statusCode, 200, 'another /64 is another client')
+})
