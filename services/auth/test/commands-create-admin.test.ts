@@ -1,19 +1,13 @@
 // pnpm create-admin on a user that exists: a --password is checked against the password policy and set (the user's sessions
 // end and the change is audited as the command line's), or refused with exit 2 and the policy's words; never ignored.
-import { spawnSync } from 'node:child_process'
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { testDatabaseKinds } from '@portcullis/shared/testing/databases'
-import { STRONG_PASSWORD, signupAndLogin, startTestAuth, TEST_ENV } from './helpers/auth-app.ts'
+import { STRONG_PASSWORD, signupAndLogin, startTestAuth } from './helpers/auth-app.ts'
+import { runCommand } from './helpers/commands.ts'
 
-const createAdmin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../src/commands/create-admin.ts')
 const NEW_PASSWORD = 'a brand new admin passphrase'
 
-function run(args: string[], env: Record<string, string>) {
-  const result = spawnSync(process.execPath, [createAdmin, ...args], { env: { PATH: process.env.PATH ?? '', ...TEST_ENV, ...env }, encoding: 'utf8', timeout: 30_000 })
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr }
-}
+const run = (args: string[], env: Record<string, string>) => runCommand('create-admin', args, env)
 
 for (const kind of testDatabaseKinds()) {
   t.test(`on ${kind}`, async (t) => {

@@ -1,29 +1,17 @@
 // The commands say what is wrong with the database (unreachable, unknown host, wrong password, missing database, unusable
 // DATA_DIR) in one sentence an operator can act on, exit non-zero, and print no stack trace.
-import { spawnSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { describeDatabaseError } from '@portcullis/shared/db/describe-error'
 import { testDatabaseKinds, testMysqlServerUrl } from '@portcullis/shared/testing/databases'
-import { TEST_ENV } from './helpers/auth-app.ts'
+import { runCommand as run } from './helpers/commands.ts'
 
-const commands = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../src/commands')
 const server = new URL(testMysqlServerUrl())
 const mysqlAt = (database: string, user = 'root', password = '') =>
   `mysql://${user}${password ? `:${password}` : ''}@${server.hostname}:${server.port || '3306'}/${database}`
-
-function run(command: string, args: string[], env: Record<string, string>) {
-  const result = spawnSync(process.execPath, [path.join(commands, `${command}.ts`), ...args], {
-    env: { PATH: process.env.PATH ?? '', ...TEST_ENV, ...env },
-    encoding: 'utf8',
-    timeout: 30_000,
-  })
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr }
-}
 
 const COMMANDS: Array<[string, string[]]> = [
   ['migrate', []],

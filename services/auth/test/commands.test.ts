@@ -1,21 +1,7 @@
 // The operator commands as an operator runs them: real processes, exit codes and messages.
-import { spawnSync } from 'node:child_process'
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { createTestDatabase, testDatabaseKinds } from '@portcullis/shared/testing/databases'
-import { TEST_ENV } from './helpers/auth-app.ts'
-
-const commands = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../src/commands')
-
-function run(command: string, args: string[], env: Record<string, string>) {
-  const result = spawnSync(process.execPath, [path.join(commands, `${command}.ts`), ...args], {
-    env: { PATH: process.env.PATH ?? '', ...TEST_ENV, ...env },
-    encoding: 'utf8',
-    timeout: 30_000,
-  })
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr }
-}
+import { runCommand as run } from './helpers/commands.ts'
 
 for (const kind of testDatabaseKinds()) {
   t.test(`commands on ${kind}`, async (t) => {
