@@ -113,8 +113,7 @@ export async function startProcess(options: StartOptions): Promise<BenchProcess>
     await exited
     clearTimeout(timer)
   }
-  const isReady =
-    options.isReady ?? (options.portcullis ? () => serviceIsReady(managementUrl, child.pid) : () => answers(options.readyUrl ?? `${url}/readyz`))
+  const isReady = options.isReady ?? (options.portcullis ? () => serviceIsReady(managementUrl, child.pid) : () => answers(options.readyUrl ?? `${url}/readyz`))
   const deadline = Date.now() + (options.timeoutMs ?? 60_000)
   let ready = false
   while (!ready && Date.now() < deadline && alive()) {

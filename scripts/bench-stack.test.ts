@@ -41,10 +41,17 @@ const { bearer, createAccount } = (await load('bench/accounts.ts')) as {
   createAccount(stack: unknown, username: string): Promise<unknown>
 }
 const { startTestStack } = (await load('gateway/test/helpers/stack.ts')) as {
-  startTestStack(t: unknown, kind: 'sqlite', options: { gatewayInstances: number }): Promise<{ gateway: Running; auth: Running; admin: Running; users: Running[]; gateways: Running[] }>
+  startTestStack(
+    t: unknown,
+    kind: 'sqlite',
+    options: { gatewayInstances: number },
+  ): Promise<{ gateway: Running; auth: Running; admin: Running; users: Running[]; gateways: Running[] }>
 }
 const { createBalancer } = (await load('reliability/harness/balancer.ts')) as {
-  createBalancer(instances: Running[], probeEveryMs: number): { healthy(): string[]; send(method: string, path: string): Promise<{ status: number }>; stop(): Promise<void> }
+  createBalancer(
+    instances: Running[],
+    probeEveryMs: number,
+  ): { healthy(): string[]; send(method: string, path: string): Promise<{ status: number }>; stop(): Promise<void> }
 }
 const { readyStatus } = (await load('reliability/harness/processes.ts')) as { readyStatus(instance: Running): Promise<number | string> }
 

@@ -46,7 +46,11 @@ function runQuickStart(block: string, api: string) {
   // Given last, this -w wins over the block's own (which only prints a new line).
   const curl = `curl() { command curl "$@" --fail-with-body -w '%{stderr}%{method} %{url_effective} %{http_code}\\n'; }\n`
   const trailer = '\nprintf "\\nACCESS_TOKEN=%s\\nREFRESH_TOKEN=%s\\n" "$ACCESS_TOKEN" "$REFRESH_TOKEN"\n'
-  return spawnSync('bash', ['-e', '-o', 'pipefail', '-c', `${curl}${block}${trailer}`], { env: { PATH: process.env.PATH ?? '', API: api }, encoding: 'utf8', timeout: 60_000 })
+  return spawnSync('bash', ['-e', '-o', 'pipefail', '-c', `${curl}${block}${trailer}`], {
+    env: { PATH: process.env.PATH ?? '', API: api },
+    encoding: 'utf8',
+    timeout: 60_000,
+  })
 }
 
 t.test('a fresh clone starts with the README command and serves every route', { timeout: 600_000 }, async (t) => {
@@ -58,7 +62,15 @@ t.test('a fresh clone starts with the README command and serves every route', { 
   const port = await freePort()
   const stack: ChildProcess = spawn('bash', ['-c', command], {
     cwd: path.join(dir),
-    env: { ...process.env, PORT: String(port), DATA_DIR: path.join(dir, '.data'), LOG_LEVEL: 'warn', ADMIN_PASSWORD: 'the first admin passphrase', ARGON2_MEMORY_KIB: '8192', ARGON2_TIME_COST: '1' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      DATA_DIR: path.join(dir, '.data'),
+      LOG_LEVEL: 'warn',
+      ADMIN_PASSWORD: 'the first admin passphrase',
+      ARGON2_MEMORY_KIB: '8192',
+      ARGON2_TIME_COST: '1',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   })
@@ -84,7 +96,11 @@ t.test('a fresh clone starts with the README command and serves every route', { 
   const base = `http://127.0.0.1:${port}`
 
   const quickStart = runQuickStart(await readmeQuickStart(), base)
-  t.equal(quickStart.status, 0, `the README's quick start runs top to bottom with bash -e${quickStart.status ? `:\n${quickStart.stdout}\n${quickStart.stderr}` : ''}`)
+  t.equal(
+    quickStart.status,
+    0,
+    `the README's quick start runs top to bottom with bash -e${quickStart.status ? `:\n${quickStart.stdout}\n${quickStart.stderr}` : ''}`,
+  )
   const answers = quickStart.stderr
     .split('\n')
     .map((line) => /^(\S+) https?:\/\/[^/]+(\S*) (\d{3})$/.exec(line))
@@ -138,5 +154,11 @@ t.test('a fresh clone starts with the README command and serves every route', { 
   const page = await fetch(`${base}/admin`, { headers: { accept: 'text/html' } })
   t.match(await page.text(), /<div id="root">/, 'the web app is served at the same URL')
   t.comment(`answered: ${answered.map(([route, status]) => `${route} ${status}`).join(', ')}`)
-  t.ok(execFileSync('git', ['-C', dir, 'status', '--porcelain']).toString().split('\n').every((l) => !l || /\.data|web\/dist/.test(l)), 'the clone is left clean apart from data and the build')
+  t.ok(
+    execFileSync('git', ['-C', dir, 'status', '--porcelain'])
+      .toString()
+      .split('\n')
+      .every((l) => !l || /\.data|web\/dist/.test(l)),
+    'the clone is left clean apart from data and the build',
+  )
 })

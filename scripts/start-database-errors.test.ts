@@ -42,7 +42,11 @@ t.test('a database that does not exist', { skip: !testDatabaseKinds().includes('
 })
 
 t.test('a user MariaDB refuses', { skip: !testDatabaseKinds().includes('mysql') && 'no mysql' }, async (t) => {
-  await failsWith(t, { DATABASE_URL: `mysql://pc_nobody:guess@${hostPort}/x` }, `MariaDB at ${hostPort} refused user "pc_nobody" with the password given (access denied)`)
+  await failsWith(
+    t,
+    { DATABASE_URL: `mysql://pc_nobody:guess@${hostPort}/x` },
+    `MariaDB at ${hostPort} refused user "pc_nobody" with the password given (access denied)`,
+  )
 })
 
 t.test('a DATA_DIR that is not a folder, or holds something that is not a SQLite database', async (t) => {

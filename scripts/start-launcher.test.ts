@@ -34,7 +34,9 @@ function running(pid: number): boolean {
 
 /** Every process below `pid`: the shell, the supervisor and the four services. */
 function descendants(pid: number): number[] {
-  const all = readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map(Number)
+  const all = readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number)
   const found: number[] = []
   let frontier = [pid]
   while (frontier.length > 0) {
@@ -84,7 +86,10 @@ for (const { command, signal } of cases) {
     while (!/ready at/.test(output) && Date.now() < deadline && pnpm.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 200))
     t.match(output, /ready at/, 'the stack started under pnpm')
     stack = descendants(pnpm.pid as number)
-    t.ok(stack.length >= 6, `pnpm's processes: ${stack.length} (its shell, the supervisor, four services${command === 'start:tls' ? ', Nginx and its worker' : ''})`)
+    t.ok(
+      stack.length >= 6,
+      `pnpm's processes: ${stack.length} (its shell, the supervisor, four services${command === 'start:tls' ? ', Nginx and its worker' : ''})`,
+    )
     t.ok(await portAnswers(port), 'the gateway answers')
 
     process.kill(pnpm.pid as number, signal)

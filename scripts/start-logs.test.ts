@@ -30,7 +30,15 @@ function login(port: number) {
 
 t.test('on a terminal, readable lines', async (t) => {
   const port = await freePort()
-  const env = { ...process.env, ...LIGHT_SETTINGS, LOG_LEVEL: 'info', DRAIN_DELAY_MS: '0', PORT: String(port), DATA_DIR: await dataDir(t), ADMIN_PASSWORD: 'the boss passphrase' }
+  const env = {
+    ...process.env,
+    ...LIGHT_SETTINGS,
+    LOG_LEVEL: 'info',
+    DRAIN_DELAY_MS: '0',
+    PORT: String(port),
+    DATA_DIR: await dataDir(t),
+    ADMIN_PASSWORD: 'the boss passphrase',
+  }
   // script(1) runs the stack on a pseudo-terminal, as a person's shell would.
   const terminal: ChildProcess = spawn('script', ['-qfec', `${process.execPath} ${start}`, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] })
   let output = ''
@@ -55,7 +63,14 @@ t.test('on a terminal, readable lines', async (t) => {
 
 t.test('anywhere else, JSON lines', async (t) => {
   const port = await freePort()
-  const stack = runStack(start, { ...LIGHT_SETTINGS, LOG_LEVEL: 'info', DRAIN_DELAY_MS: '0', PORT: String(port), DATA_DIR: await dataDir(t), ADMIN_PASSWORD: 'the boss passphrase' })
+  const stack = runStack(start, {
+    ...LIGHT_SETTINGS,
+    LOG_LEVEL: 'info',
+    DRAIN_DELAY_MS: '0',
+    PORT: String(port),
+    DATA_DIR: await dataDir(t),
+    ADMIN_PASSWORD: 'the boss passphrase',
+  })
   t.teardown(() => stack.stop('SIGKILL'))
   await stack.waitFor(/ready at/)
   t.equal((await login(port)).status, 200)

@@ -20,7 +20,10 @@ interface Answer {
 }
 
 /** A JSON request from a chosen local address, as another program on this machine would send it. */
-function request(url: string, options: { method?: string; from: string; headers?: Record<string, string>; body?: unknown }): Promise<{ status: number; body: Answer }> {
+function request(
+  url: string,
+  options: { method?: string; from: string; headers?: Record<string, string>; body?: unknown },
+): Promise<{ status: number; body: Answer }> {
   return new Promise((resolve, reject) => {
     const body = options.body === undefined ? undefined : JSON.stringify(options.body)
     const req = http.request(

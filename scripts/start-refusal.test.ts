@@ -76,7 +76,9 @@ async function savedClientsAuthenticate(t: Test, dir: string, authUrl: string, k
   const saved = JSON.parse(await readFile(path.join(dir, 'stack-clients.json'), 'utf8')).databases[key]
   for (const role of ['user', 'admin', 'gateway']) {
     const { clientId, clientSecret } = saved[role]
-    const res = await call(authUrl, 'POST', '/internal/oauth/token', { body: { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret } })
+    const res = await call(authUrl, 'POST', '/internal/oauth/token', {
+      body: { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret },
+    })
     t.equal(res.status, 200, `${role}'s client (${clientId}) still authenticates`)
     if (role === 'gateway') {
       const feed = await call(authUrl, 'GET', '/internal/revocations?since=0', { token: res.body.access_token })

@@ -32,7 +32,9 @@ function get(url: string, ca: string): Promise<{ status: number; type: string | 
     const req = https.get(url, { ca, servername: 'localhost', timeout: 10_000 }, (res) => {
       let body = ''
       res.on('data', (chunk: Buffer) => (body += chunk.toString()))
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'], csp: String(res.headers['content-security-policy'] ?? ''), body }))
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'], csp: String(res.headers['content-security-policy'] ?? ''), body }),
+      )
     })
     req.on('timeout', () => req.destroy(new Error('timed out')))
     req.on('error', reject)
@@ -99,8 +101,16 @@ t.test('the stack behind Nginx on https://localhost, stopped together', async (t
     const res = await fetch(`${stack.url}/user/sessions`, { headers: { authorization: `Bearer ${token}` } })
     return ((await res.json()) as { sessions: Array<{ current: boolean; ip: string }> }).sessions.find((s) => s.current)?.ip
   }
-  t.equal(await recorded(await loginFrom(`https://127.0.0.1:${httpsPort}/auth/login`, '127.0.0.4', ca)), '127.0.0.4', "through Nginx: the client's real address")
-  t.equal(await recorded(await loginFrom(`${stack.url}/auth/login`, '127.0.0.1', ca)), '127.0.0.1', 'straight to the gateway from 127.0.0.1: its X-Forwarded-For is not believed')
+  t.equal(
+    await recorded(await loginFrom(`https://127.0.0.1:${httpsPort}/auth/login`, '127.0.0.4', ca)),
+    '127.0.0.4',
+    "through Nginx: the client's real address",
+  )
+  t.equal(
+    await recorded(await loginFrom(`${stack.url}/auth/login`, '127.0.0.1', ca)),
+    '127.0.0.1',
+    'straight to the gateway from 127.0.0.1: its X-Forwarded-For is not believed',
+  )
   t.match(await readFile(path.join(dataDir, 'nginx', 'portcullis.conf'), 'utf8'), /proxy_bind 127\.0\.0\.3;/)
 
   const nginxPid = (await readFile(path.join(dataDir, 'nginx', 'nginx.pid'), 'utf8')).trim()
@@ -117,7 +127,13 @@ t.test('a taken HTTPS_PORT is refused before anything starts', async (t) => {
   await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve))
   t.teardown(() => taken.close())
   const httpsPort = (taken.address() as AddressInfo).port
-  const stack = runStack(startTls, { ...light, PORT: String(await freePort()), DATA_DIR: dataDir, HTTPS_PORT: String(httpsPort), HTTP_PORT: String(await freePort()) })
+  const stack = runStack(startTls, {
+    ...light,
+    PORT: String(await freePort()),
+    DATA_DIR: dataDir,
+    HTTPS_PORT: String(httpsPort),
+    HTTP_PORT: String(await freePort()),
+  })
   t.teardown(() => stack.stop('SIGKILL'))
   t.equal(await stack.exited, 2, 'exits 2')
   t.match(stack.output(), `HTTPS_PORT ${httpsPort} on 127.0.0.1 is already in use`)

@@ -29,8 +29,7 @@ export async function buildGatewayApp(options: GatewayAppOptions): Promise<Fasti
   const { config } = options
   const credentials = serviceCredentials(config, 'the gateway reads the revocation feed with them')
   const keys = options.keys ?? createJwksKeySource({ url: config.jwksUrl })
-  const authClient =
-    options.authClient ?? createAuthClient({ authUrl: config.authUrl, ...credentials })
+  const authClient = options.authClient ?? createAuthClient({ authUrl: config.authUrl, ...credentials })
   const pools = {
     auth: createUpstreamPool('auth', config.authUpstreams),
     user: createUpstreamPool('user', config.userUpstreams),

@@ -31,10 +31,23 @@ t.test('uploads cut off by the client: no error-level line, no database outage, 
     .split('\n')
     .filter((line) => line.startsWith('{'))
     .map((line) => JSON.parse(line) as { level: number; msg: string })
-  t.same(lines.filter((line) => line.level >= 50), [], 'nothing at error level')
-  t.notOk(lines.some((line) => /database/.test(line.msg)), 'no database is mentioned: the gateway has none')
-  t.notOk(lines.some((line) => /upstream failed/.test(line.msg)), 'no upstream is blamed')
-  t.ok(lines.some((line) => /client closed the connection/.test(line.msg)), 'the client is said to have gone, at info')
+  t.same(
+    lines.filter((line) => line.level >= 50),
+    [],
+    'nothing at error level',
+  )
+  t.notOk(
+    lines.some((line) => /database/.test(line.msg)),
+    'no database is mentioned: the gateway has none',
+  )
+  t.notOk(
+    lines.some((line) => /upstream failed/.test(line.msg)),
+    'no upstream is blamed',
+  )
+  t.ok(
+    lines.some((line) => /client closed the connection/.test(line.msg)),
+    'the client is said to have gone, at info',
+  )
   for (let i = 0; i < 4; i++) {
     const res = await fetch(`${stack.url}/auth/.well-known/jwks.json`)
     t.equal(res.status, 200, 'and the gateway goes on serving over both instances')

@@ -116,9 +116,17 @@ t.test('encoded paths meet the same policy as the paths they spell (direct, and 
     env: { LOG_LEVEL: 'info' },
     gatewayEnv: { TRUST_PROXY: '127.0.0.1', RATE_LIMIT_PER_IP: '100000', LOGIN_LIMIT_PER_IP: '4' },
   })
-  const signup = await fetch(`${stack.url}/auth/signup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'mallory', password: PASSWORD }) })
+  const signup = await fetch(`${stack.url}/auth/signup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'mallory', password: PASSWORD }),
+  })
   t.equal(signup.status, 201)
-  const login = await fetch(`${stack.url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'mallory', password: PASSWORD }) })
+  const login = await fetch(`${stack.url}/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'mallory', password: PASSWORD }),
+  })
   const userToken = ((await login.json()) as { access_token: string }).access_token
 
   const dir = await mkdtemp(path.join(tmpdir(), 'portcullis-encoded-'))

@@ -17,7 +17,11 @@ t.test('X-Forwarded-For is believed from the gateway only', async (t) => {
     return (await db.selectFrom('sessions').select('ip').where('id', '=', sid).executeTakeFirstOrThrow()).ip
   }
   const login = async (base: string, forwardedFor: string) => {
-    const res = await fetch(`${base}/auth/login`, { method: 'POST', headers: { ...json, 'x-forwarded-for': forwardedFor }, body: JSON.stringify({ username: 'traveller', password: PASSWORD }) })
+    const res = await fetch(`${base}/auth/login`, {
+      method: 'POST',
+      headers: { ...json, 'x-forwarded-for': forwardedFor },
+      body: JSON.stringify({ username: 'traveller', password: PASSWORD }),
+    })
     t.equal(res.status, 200)
     return ((await res.json()) as { access_token: string }).access_token
   }
@@ -27,7 +31,11 @@ t.test('X-Forwarded-For is believed from the gateway only', async (t) => {
 
   // Nor can a direct caller spread its failures over made-up addresses: they all count for 127.0.0.1.
   for (let i = 0; i < 3; i++) {
-    await fetch(`${stack.auth.url}/auth/login`, { method: 'POST', headers: { ...json, 'x-forwarded-for': `203.0.113.${i + 10}` }, body: JSON.stringify({ username: 'traveller', password: 'wrong but long' }) })
+    await fetch(`${stack.auth.url}/auth/login`, {
+      method: 'POST',
+      headers: { ...json, 'x-forwarded-for': `203.0.113.${i + 10}` },
+      body: JSON.stringify({ username: 'traveller', password: 'wrong but long' }),
+    })
   }
   const failures = await db.selectFrom('audit_events').select('ip').where('type', '=', 'login_failed').execute()
   t.same([...new Set(failures.map((row) => row.ip))], ['127.0.0.1'], 'every failure is recorded from the real address')

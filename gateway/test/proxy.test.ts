@@ -43,8 +43,8 @@ for (const kind of testDatabaseKinds()) {
       const jwks = await gateway.inject({ url: '/auth/.well-known/jwks.json' })
       t.equal(jwks.statusCode, 200)
       t.ok(jwks.json().keys.length >= 1)
-      const bad = await gateway.inject({ method: 'POST', url: '/auth/login', payload: '{"username":' , headers: { 'content-type': 'application/json' } })
-      t.equal(bad.statusCode, 400, 'the service\'s own problem answers pass through')
+      const bad = await gateway.inject({ method: 'POST', url: '/auth/login', payload: '{"username":', headers: { 'content-type': 'application/json' } })
+      t.equal(bad.statusCode, 400, "the service's own problem answers pass through")
       t.match(bad.headers['content-type'], /application\/problem\+json/)
     })
 
@@ -63,7 +63,10 @@ for (const kind of testDatabaseKinds()) {
 
     t.test('a user token cannot reach admin routes: 403 at the gateway', async (t) => {
       const before = admin.hits()
-      const res = await gateway.inject({ url: '/admin/get-all-users', headers: { ...bearer(alice.access_token), 'x-user-role': 'admin', 'x-portcullis-role': 'admin' } })
+      const res = await gateway.inject({
+        url: '/admin/get-all-users',
+        headers: { ...bearer(alice.access_token), 'x-user-role': 'admin', 'x-portcullis-role': 'admin' },
+      })
       t.equal(res.statusCode, 403)
       t.equal(res.json().code, 'forbidden')
       t.equal(admin.hits(), before)
@@ -88,7 +91,13 @@ for (const kind of testDatabaseKinds()) {
       const res = await gateway.inject({
         url: '/user/profile?x=1',
         remoteAddress: '203.0.113.9',
-        headers: { ...bearer(alice.access_token), 'x-user-id': boss.user.id, 'x-forwarded-for': '10.0.0.1', 'x-portcullis-user': 'boss', 'x-request-id': 'req-42' },
+        headers: {
+          ...bearer(alice.access_token),
+          'x-user-id': boss.user.id,
+          'x-forwarded-for': '10.0.0.1',
+          'x-portcullis-user': 'boss',
+          'x-request-id': 'req-42',
+        },
       })
       t.equal(res.statusCode, 200)
       const seen = res.json()
@@ -125,14 +134,23 @@ for (const kind of testDatabaseKinds()) {
       }
     })
 
-    t.test('a body over the services\' limit is refused at the gateway with 413, and no instance is marked down for it', async (t) => {
+    t.test("a body over the services' limit is refused at the gateway with 413, and no instance is marked down for it", async (t) => {
       const before = users.reduce((sum, u) => sum + u.hits(), 0)
       const huge = JSON.stringify({ display_name: 'a'.repeat(config.bodyLimit) })
-      const res = await gateway.inject({ method: 'PATCH', url: '/user/profile', payload: huge, headers: { ...bearer(alice.access_token), 'content-type': 'application/json' } })
+      const res = await gateway.inject({
+        method: 'PATCH',
+        url: '/user/profile',
+        payload: huge,
+        headers: { ...bearer(alice.access_token), 'content-type': 'application/json' },
+      })
       t.equal(res.statusCode, 413)
       t.match(res.headers['content-type'], /application\/problem\+json/)
       t.equal(res.json().code, 'payload_too_large')
-      t.equal(users.reduce((sum, u) => sum + u.hits(), 0), before, 'no user instance saw it')
+      t.equal(
+        users.reduce((sum, u) => sum + u.hits(), 0),
+        before,
+        'no user instance saw it',
+      )
       const fits = await gateway.inject({ method: 'PATCH', url: '/user/profile', payload: { display_name: 'ok' }, headers: bearer(alice.access_token) })
       t.equal(fits.statusCode, 200, 'a body within the limit still goes through')
     })
@@ -141,14 +159,18 @@ for (const kind of testDatabaseKinds()) {
       // Over a real socket: a body streamed in chunks, as a client that does not know its length sends it.
       const sendChunked = (path: string, method: string, chunks: string[]) =>
         new Promise<{ status: number | undefined; body: string }>((resolve, reject) => {
-          const req = request(`${gateway.listeningOrigin}${path}`, { method, headers: { ...bearer(alice.access_token), 'content-type': 'application/json' } }, (res) => {
-            let body = ''
-            res.setEncoding('utf8')
-            res.on('data', (chunk: string) => {
-              body += chunk
-            })
-            res.on('end', () => resolve({ status: res.statusCode, body }))
-          })
+          const req = request(
+            `${gateway.listeningOrigin}${path}`,
+            { method, headers: { ...bearer(alice.access_token), 'content-type': 'application/json' } },
+            (res) => {
+              let body = ''
+              res.setEncoding('utf8')
+              res.on('data', (chunk: string) => {
+                body += chunk
+              })
+              res.on('end', () => resolve({ status: res.statusCode, body }))
+            },
+          )
           req.on('error', reject)
           for (const chunk of chunks) req.write(chunk)
           req.end()
@@ -158,7 +180,11 @@ for (const kind of testDatabaseKinds()) {
       const over = await sendChunked('/user/profile', 'PATCH', ['{"display_name":"', ...Array(Math.ceil(config.bodyLimit / 4096) + 1).fill(piece), '"}'])
       t.equal(over.status, 413)
       t.equal(JSON.parse(over.body).code, 'payload_too_large')
-      t.equal(users.reduce((sum, u) => sum + u.hits(), 0), before, 'no user instance saw it')
+      t.equal(
+        users.reduce((sum, u) => sum + u.hits(), 0),
+        before,
+        'no user instance saw it',
+      )
       const fits = await sendChunked('/user/profile', 'PATCH', ['{"display_name":', '"chunked"}'])
       t.equal(fits.status, 200)
       const seen = JSON.parse(fits.body)
@@ -177,7 +203,11 @@ for (const kind of testDatabaseKinds()) {
       const other = users.find((u) => !u.draining())
       if (!draining || !other) throw new Error('one echo instance should be draining')
       const before = draining.hits()
-      for (let i = 0; i < 6; i++) t.equal((await gateway.inject({ url: '/user/profile', headers: bearer(alice.access_token) })).json().upstream, other.url === users[0]?.url ? 'user-1' : 'user-2')
+      for (let i = 0; i < 6; i++)
+        t.equal(
+          (await gateway.inject({ url: '/user/profile', headers: bearer(alice.access_token) })).json().upstream,
+          other.url === users[0]?.url ? 'user-1' : 'user-2',
+        )
       t.equal(draining.hits(), before, 'the draining instance got none of the next requests')
       draining.undrain()
       await new Promise((resolve) => setTimeout(resolve, 1500))
@@ -192,7 +222,10 @@ for (const kind of testDatabaseKinds()) {
         const res = await gateway.inject({ url: '/user/profile', headers: bearer(alice.access_token) })
         t.equal(res.statusCode, 200)
       }
-      t.ok(users.every((u, i) => u.hits() > (before[i] ?? 0)), 'both instances served')
+      t.ok(
+        users.every((u, i) => u.hits() > (before[i] ?? 0)),
+        'both instances served',
+      )
       await users[0]?.close()
       const statuses = []
       for (let i = 0; i < 20; i++) statuses.push((await gateway.inject({ url: '/user/profile', headers: bearer(alice.access_token) })).statusCode)

@@ -12,7 +12,9 @@ t.test('a gateway started behind 15,000 revocations refuses the token of the las
   const stack = await startTestStack(t, 'sqlite')
   const json = { 'content-type': 'application/json' }
   await fetch(`${stack.url}/auth/signup`, { method: 'POST', headers: json, body: JSON.stringify({ username: 'backlog', password: PASSWORD }) })
-  const login = (await (await fetch(`${stack.url}/auth/login`, { method: 'POST', headers: json, body: JSON.stringify({ username: 'backlog', password: PASSWORD }) })).json()) as {
+  const login = (await (
+    await fetch(`${stack.url}/auth/login`, { method: 'POST', headers: json, body: JSON.stringify({ username: 'backlog', password: PASSWORD }) })
+  ).json()) as {
     access_token: string
   }
   const sid = JSON.parse(Buffer.from(login.access_token.split('.')[1] ?? '', 'base64url').toString()).sid as string
@@ -20,10 +22,20 @@ t.test('a gateway started behind 15,000 revocations refuses the token of the las
   // Older than the feed's overlap, so only paging reaches them; the real session's row comes last. The session itself stays
   // live in its table, so only the gateway's copy of the feed can refuse the token.
   const at = Date.now() - 60_000
-  const rows = Array.from({ length: 15_000 }, (_, i) => ({ id: newId(), kind: 'session' as const, subject: newId(), at: at + Math.floor(i / 100), expires_at: Date.now() + 600_000 }))
+  const rows = Array.from({ length: 15_000 }, (_, i) => ({
+    id: newId(),
+    kind: 'session' as const,
+    subject: newId(),
+    at: at + Math.floor(i / 100),
+    expires_at: Date.now() + 600_000,
+  }))
   rows.push({ id: newId(), kind: 'session', subject: sid, at: at + 200, expires_at: Date.now() + 600_000 })
   const db = stack.database.handle.db
-  for (let i = 0; i < rows.length; i += 1000) await db.insertInto('token_revocations').values(rows.slice(i, i + 1000)).execute()
+  for (let i = 0; i < rows.length; i += 1000)
+    await db
+      .insertInto('token_revocations')
+      .values(rows.slice(i, i + 1000))
+      .execute()
 
   const restarted = await stack.startGateway()
   const profile = await fetch(`${restarted.url}/user/profile`, { headers: { authorization: `Bearer ${login.access_token}` } })
@@ -32,7 +44,12 @@ t.test('a gateway started behind 15,000 revocations refuses the token of the las
 })
 
 t.test('the cursor follows the last row of a full page and never jumps past rows it has not read', async (t) => {
-  const feed: Revocation[] = Array.from({ length: 10 }, (_, i) => ({ id: `r-${String(i).padStart(2, '0')}`, kind: 'session', subject: `s${i}`, at: 1000 + Math.floor(i / 4) }))
+  const feed: Revocation[] = Array.from({ length: 10 }, (_, i) => ({
+    id: `r-${String(i).padStart(2, '0')}`,
+    kind: 'session',
+    subject: `s${i}`,
+    at: 1000 + Math.floor(i / 4),
+  }))
   const asked: FeedCursor[] = []
   const client: Pick<AuthClient, 'revocationsSince'> = {
     async revocationsSince(cursor, limit = 3) {

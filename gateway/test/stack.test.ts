@@ -48,7 +48,9 @@ for (const kind of testDatabaseKinds()) {
     async function account(username: string, role: 'user' | 'admin' = 'user') {
       // An admin is named by an operator, who may choose a name that sign-up keeps for itself ("root").
       const signupName = role === 'admin' ? `operator-named-${Math.random().toString(36).slice(2, 8)}` : username
-      const signup = await api('POST', '/auth/signup', { body: { username: signupName, password: PASSWORD, confirm_password: PASSWORD, email: `${username}@example.com` } })
+      const signup = await api('POST', '/auth/signup', {
+        body: { username: signupName, password: PASSWORD, confirm_password: PASSWORD, email: `${username}@example.com` },
+      })
       if (signup.status !== 201) throw new Error(`signup ${username}: ${signup.status} ${JSON.stringify(signup.body)}`)
       if (role === 'admin') await db.updateTable('users').set({ role: 'admin', username }).where('username', '=', signupName).execute()
       const login = await api('POST', '/auth/login', { body: { username, password: PASSWORD } })
@@ -101,10 +103,18 @@ for (const kind of testDatabaseKinds()) {
       for (const name of ['bob', 'bella', 'carl']) await account(name)
       const first = await api('GET', '/admin/get-all-users?limit=2&sort=username', { token: root.access_token })
       t.equal(first.status, 200)
-      t.same(first.body.users.map((u: { username: string }) => u.username), ['alice', 'bella'])
+      t.same(
+        first.body.users.map((u: { username: string }) => u.username),
+        ['alice', 'bella'],
+      )
       t.equal(first.body.total, 5)
-      const second = await api('GET', `/admin/get-all-users?limit=2&sort=username&cursor=${encodeURIComponent(first.body.next_cursor)}`, { token: root.access_token })
-      t.same(second.body.users.map((u: { username: string }) => u.username), ['bob', 'carl'])
+      const second = await api('GET', `/admin/get-all-users?limit=2&sort=username&cursor=${encodeURIComponent(first.body.next_cursor)}`, {
+        token: root.access_token,
+      })
+      t.same(
+        second.body.users.map((u: { username: string }) => u.username),
+        ['bob', 'carl'],
+      )
       const search = await api('GET', '/admin/get-all-users?q=b&role=user', { token: root.access_token })
       t.same(search.body.users.map((u: { username: string }) => u.username).sort(), ['bella', 'bob'])
       const badCursor = await api('GET', '/admin/get-all-users?cursor=%27%3BDROP', { token: root.access_token })
@@ -200,7 +210,10 @@ for (const kind of testDatabaseKinds()) {
       const docs = await api('GET', '/docs/json')
       t.equal(docs.status, 200)
       for (const path of ['/auth/login', '/user/profile', '/admin/get-all-users']) t.ok(docs.body.paths[path], `${path} is documented`)
-      t.notOk(Object.keys(docs.body.paths).some((p) => p.startsWith('/internal')), 'no internal route is documented')
+      t.notOk(
+        Object.keys(docs.body.paths).some((p) => p.startsWith('/internal')),
+        'no internal route is documented',
+      )
       t.equal((await api('GET', '/docs/')).status, 200)
       t.equal((await api('GET', '/internal/revocations')).status, 404)
       for (const path of ['/metrics', '/healthz', '/readyz']) t.equal((await api('GET', path)).status, 404, `${path} is not on the public port`)

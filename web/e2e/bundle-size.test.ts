@@ -17,6 +17,8 @@ t.test('gzipped JavaScript of the first page', async (t) => {
   const firstPage = upFront.reduce((sum, file) => sum + gzipped(file), 0)
   const all = readdirSync(path.join(dist, 'assets')).filter((file) => file.endsWith('.js'))
   const total = all.reduce((sum, file) => sum + gzipped(path.join('assets', file)), 0)
-  t.comment(`first page: ${(firstPage / 1024).toFixed(1)} KB gzipped in ${upFront.length} file(s); all JS: ${(total / 1024).toFixed(1)} KB in ${all.length} file(s)`)
+  t.comment(
+    `first page: ${(firstPage / 1024).toFixed(1)} KB gzipped in ${upFront.length} file(s); all JS: ${(total / 1024).toFixed(1)} KB in ${all.length} file(s)`,
+  )
   t.ok(firstPage < FIRST_PAGE_BUDGET, `first page ${(firstPage / 1024).toFixed(1)} KB < 150 KB`)
 })

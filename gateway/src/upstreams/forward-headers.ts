@@ -4,7 +4,10 @@ import type { FastifyRequest } from 'fastify'
 /** Headers a client could use to claim an identity that only a verified token may give. */
 const IDENTITY_HEADER = /^(x-(portcullis|user|auth|principal|remote-user|forwarded-user|real-ip|client-ip)(-|$)|remote-user$|x-forwarded-)/
 
-export function forwardedHeaders(request: FastifyRequest, headers: Record<string, string | string[] | undefined>): Record<string, string | string[] | undefined> {
+export function forwardedHeaders(
+  request: FastifyRequest,
+  headers: Record<string, string | string[] | undefined>,
+): Record<string, string | string[] | undefined> {
   const out: Record<string, string | string[] | undefined> = {}
   for (const [name, value] of Object.entries(headers)) {
     if (!IDENTITY_HEADER.test(name)) out[name] = value

@@ -28,7 +28,10 @@ export interface AdminAppOptions {
 
 export async function buildAdminApp(options: AdminAppOptions): Promise<FastifyInstance> {
   const { config, database } = options
-  const credentials = serviceCredentials(config, 'the admin service asks auth to revoke sessions with a service client (pnpm create-client --name admin-service)')
+  const credentials = serviceCredentials(
+    config,
+    'the admin service asks auth to revoke sessions with a service client (pnpm create-client --name admin-service)',
+  )
   const authClient = options.authClient ?? createAuthClient({ authUrl: config.authUrl, ...credentials })
   const keys = options.keys ?? createJwksKeySource({ url: config.jwksUrl })
 

@@ -24,7 +24,12 @@ for (const kind of testDatabaseKinds()) {
       t.equal((await login('plain', NEW_PASSWORD)).statusCode, 200, 'the new password signs in')
       t.equal((await login('plain', STRONG_PASSWORD)).statusCode, 401, 'the old one no longer does')
       t.equal((await refresh(session.refresh_token)).statusCode, 401, 'the session from before the change has ended')
-      const event = await db.selectFrom('audit_events').selectAll().where('type', '=', 'password_changed').where('user_id', '=', session.user.id).executeTakeFirstOrThrow()
+      const event = await db
+        .selectFrom('audit_events')
+        .selectAll()
+        .where('type', '=', 'password_changed')
+        .where('user_id', '=', session.user.id)
+        .executeTakeFirstOrThrow()
       t.equal(event.actor_id, 'cli', 'a password change by the command line')
       t.match(JSON.parse(event.detail ?? '{}'), { by: 'create-admin', sessions_revoked: 1 })
     })

@@ -46,27 +46,37 @@ t.test('an unknown host and an unusable DATA_DIR', async (t) => {
   t.match(notADatabase.stderr, `migrate: ${path.join(dir, 'portcullis.db')} is not a SQLite database, or is damaged`)
 })
 
-t.test('on a MariaDB server: a database that does not exist, and a user it refuses', { skip: !testDatabaseKinds().includes('mysql') && 'no mysql' }, async (t) => {
-  const missing = run('migrate', [], { DATABASE_URL: mysqlAt('pc_no_such_database') })
-  t.equal(missing.status, 1)
-  t.match(
-    missing.stderr,
-    `migrate: database pc_no_such_database does not exist: create it with mysql -h ${server.hostname} -P ${server.port || '3306'} -u root -e 'CREATE DATABASE \`pc_no_such_database\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci'`,
-  )
-  const denied = run('migrate', [], { DATABASE_URL: mysqlAt('portcullis', 'pc_nobody', 'wrong') })
-  t.equal(denied.status, 1)
-  t.match(denied.stderr, /refused user "pc_nobody" with the password given \(access denied\): correct the user and password in DATABASE_URL/)
-  t.notMatch(denied.stderr, /wrong/, 'the password is never printed')
-})
+t.test(
+  'on a MariaDB server: a database that does not exist, and a user it refuses',
+  { skip: !testDatabaseKinds().includes('mysql') && 'no mysql' },
+  async (t) => {
+    const missing = run('migrate', [], { DATABASE_URL: mysqlAt('pc_no_such_database') })
+    t.equal(missing.status, 1)
+    t.match(
+      missing.stderr,
+      `migrate: database pc_no_such_database does not exist: create it with mysql -h ${server.hostname} -P ${server.port || '3306'} -u root -e 'CREATE DATABASE \`pc_no_such_database\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci'`,
+    )
+    const denied = run('migrate', [], { DATABASE_URL: mysqlAt('portcullis', 'pc_nobody', 'wrong') })
+    t.equal(denied.status, 1)
+    t.match(denied.stderr, /refused user "pc_nobody" with the password given \(access denied\): correct the user and password in DATABASE_URL/)
+    t.notMatch(denied.stderr, /wrong/, 'the password is never printed')
+  },
+)
 
 t.test('the sentences for errors a test cannot provoke here', async (t) => {
   const mysql = { databaseUrl: 'mysql://app:secret@db.internal:3307/portcullis', dataDir: '/var/lib/portcullis' }
   const sqlite = { databaseUrl: undefined, dataDir: '/var/lib/portcullis' }
   const wrapped = (code: string) => new Error('migration (unknown) failed', { cause: Object.assign(new Error('driver'), { code }) })
   t.match(describeDatabaseError(wrapped('ETIMEDOUT'), mysql), /^cannot reach MariaDB at db\.internal:3307: the connection timed out/)
-  t.match(describeDatabaseError(new AggregateError([Object.assign(new Error(), { code: 'ECONNREFUSED' })]), mysql), /^cannot reach MariaDB at db\.internal:3307 \(connection refused\)/)
+  t.match(
+    describeDatabaseError(new AggregateError([Object.assign(new Error(), { code: 'ECONNREFUSED' })]), mysql),
+    /^cannot reach MariaDB at db\.internal:3307 \(connection refused\)/,
+  )
   t.match(describeDatabaseError(wrapped('ER_DBACCESS_DENIED_ERROR'), mysql), /user "app" may not use database portcullis on MariaDB at db\.internal:3307/)
-  t.match(describeDatabaseError(wrapped('ER_BAD_DB_ERROR'), mysql), /-u app -p -e 'CREATE DATABASE `portcullis` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci'$/)
+  t.match(
+    describeDatabaseError(wrapped('ER_BAD_DB_ERROR'), mysql),
+    /-u app -p -e 'CREATE DATABASE `portcullis` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci'$/,
+  )
   t.notMatch(describeDatabaseError(wrapped('ER_ACCESS_DENIED_ERROR'), mysql), /secret/, 'never the password')
   t.match(describeDatabaseError(wrapped('SQLITE_READONLY'), sqlite), /^DATA_DIR \/var\/lib\/portcullis is read-only for this user/)
   t.match(describeDatabaseError(wrapped('EROFS'), sqlite), /read-only/)

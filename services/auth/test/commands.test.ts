@@ -71,7 +71,10 @@ for (const kind of testDatabaseKinds()) {
       t.equal(result.status, 0, result.stderr)
       const kid = /now signing with (\S+)/.exec(result.stdout)?.[1]
       const active = await db.selectFrom('signing_keys').select('kid').where('retired_at', 'is', null).execute()
-      t.same(active.map((k) => k.kid), [kid])
+      t.same(
+        active.map((k) => k.kid),
+        [kid],
+      )
       t.notOk(before.some((k) => k.kid === kid))
     })
 

@@ -327,7 +327,11 @@ for (const kind of testDatabaseKinds()) {
         at: at + (i % 5),
         expires_at: at + 3_600_000,
       }))
-      for (let i = 0; i < rows.length; i += 1000) await db.insertInto('token_revocations').values(rows.slice(i, i + 1000)).execute()
+      for (let i = 0; i < rows.length; i += 1000)
+        await db
+          .insertInto('token_revocations')
+          .values(rows.slice(i, i + 1000))
+          .execute()
       t.teardown(async () => {
         await db.deleteFrom('token_revocations').where('at', '>=', at).execute()
       })

@@ -184,9 +184,10 @@ for (const kind of testDatabaseKinds()) {
         ['stripped signature', `${signingInput}.`],
         ['service audience', signEd25519(header, { ...payload, aud: `${config.tokenAudience}:internal` }, realKey.private_pem)],
         ['foreign issuer', signEd25519(header, { ...payload, iss: 'someone-else' }, realKey.private_pem)],
-        ...(['exp', 'iat', 'iss', 'aud', 'sub', 'sid', 'jti'] as const).map(
-          (claim): [string, string] => [`no ${claim}, signed with the real key`, signEd25519(header, { ...payload, [claim]: undefined }, realKey.private_pem)],
-        ),
+        ...(['exp', 'iat', 'iss', 'aud', 'sub', 'sid', 'jti'] as const).map((claim): [string, string] => [
+          `no ${claim}, signed with the real key`,
+          signEd25519(header, { ...payload, [claim]: undefined }, realKey.private_pem),
+        ]),
         ['aud as a list holding ours', signEd25519(header, { ...payload, aud: [config.tokenAudience, 'other'] }, realKey.private_pem)],
         ['aud as a list of ours alone', signEd25519(header, { ...payload, aud: [config.tokenAudience] }, realKey.private_pem)],
         ['a ten-year lifetime', signEd25519(header, { ...payload, exp: Number(payload.iat) + 315_360_000 }, realKey.private_pem)],

@@ -74,7 +74,11 @@ for (const kind of testDatabaseKinds()) {
     })
 
     t.test('logs never carry passwords or tokens', async (t) => {
-      await fetch(`${auth.url}/auth/login`, { method: 'POST', headers: { ...json, cookie: 'portcullis_refresh=secretcookie' }, body: '{"username":"x","password":"hunter2-in-logs'.padEnd(40, 'x') })
+      await fetch(`${auth.url}/auth/login`, {
+        method: 'POST',
+        headers: { ...json, cookie: 'portcullis_refresh=secretcookie' },
+        body: '{"username":"x","password":"hunter2-in-logs'.padEnd(40, 'x'),
+      })
       t.notMatch(auth.output(), /hunter2-in-logs|secretcookie|a long and unusual passphrase/)
     })
 
@@ -88,13 +92,20 @@ for (const kind of testDatabaseKinds()) {
 t.test('a bad setting stops the process with a message naming the variable', async (t) => {
   const database = await createTestDatabase('sqlite', { migrate: false })
   t.teardown(() => database.drop())
-  await t.rejects(startService(server, { ...TEST_ENV, ...database.env, ACCESS_TOKEN_TTL: 'ten minutes' }, { timeoutMs: 30_000 }), /ACCESS_TOKEN_TTL must be a whole number/)
+  await t.rejects(
+    startService(server, { ...TEST_ENV, ...database.env, ACCESS_TOKEN_TTL: 'ten minutes' }, { timeoutMs: 30_000 }),
+    /ACCESS_TOKEN_TTL must be a whole number/,
+  )
 })
 
 t.test('a database it cannot reach stops auth with one sentence saying so, and no stack trace', async (t) => {
   const database = await createTestDatabase('sqlite', { migrate: false })
   t.teardown(() => database.drop())
-  const failure = startService(server, { ...TEST_ENV, DATA_DIR: database.env.DATA_DIR, DATABASE_URL: 'mysql://root@127.0.0.1:1/portcullis' }, { timeoutMs: 30_000 })
+  const failure = startService(
+    server,
+    { ...TEST_ENV, DATA_DIR: database.env.DATA_DIR, DATABASE_URL: 'mysql://root@127.0.0.1:1/portcullis' },
+    { timeoutMs: 30_000 },
+  )
   await t.rejects(failure, /auth: cannot reach MariaDB at 127\.0\.0\.1:1/)
   await failure.catch((error: Error) => t.notMatch(error.message, /\n\s+at /, 'no stack trace'))
 })
@@ -104,5 +115,8 @@ t.test('a port already taken is refused with its setting named', async (t) => {
   t.teardown(() => database.drop())
   const first = await startService(server, { ...TEST_ENV, ...database.env })
   t.teardown(() => first.stop('SIGKILL'))
-  await t.rejects(startService(server, { ...TEST_ENV, ...database.env, PORT: new URL(first.url).port }, { timeoutMs: 30_000 }), /PORT \d+ on 127\.0\.0\.1 is already in use/)
+  await t.rejects(
+    startService(server, { ...TEST_ENV, ...database.env, PORT: new URL(first.url).port }, { timeoutMs: 30_000 }),
+    /PORT \d+ on 127\.0\.0\.1 is already in use/,
+  )
 })

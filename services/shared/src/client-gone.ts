@@ -5,5 +5,13 @@ import type { FastifyRequest } from 'fastify'
 export function clientWentAway(request: FastifyRequest, error?: unknown): boolean {
   const code = (error as { code?: unknown } | undefined)?.code
   const aborted = request.raw.destroyed || request.raw.socket?.destroyed === true
-  return aborted && (error === undefined || code === 'ECONNRESET' || code === 'ECONNABORTED' || code === 'EPIPE' || code === 'ERR_STREAM_PREMATURE_CLOSE' || (error as Error).message === 'aborted')
+  return (
+    aborted &&
+    (error === undefined ||
+      code === 'ECONNRESET' ||
+      code === 'ECONNABORTED' ||
+      code === 'EPIPE' ||
+      code === 'ERR_STREAM_PREMATURE_CLOSE' ||
+      (error as Error).message === 'aborted')
+  )
 }

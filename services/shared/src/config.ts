@@ -131,7 +131,13 @@ export function defaultManagementUrl(publicUrl: string): string {
  */
 function upstreamList(env: Env, name: string, fallback: string[]): Upstream[] {
   const raw = read(env, name)
-  const entries = raw === undefined ? fallback : raw.split(',').map((item) => item.trim()).filter(Boolean)
+  const entries =
+    raw === undefined
+      ? fallback
+      : raw
+          .split(',')
+          .map((item) => item.trim())
+          .filter(Boolean)
   if (entries.length === 0) throw new ConfigError(`${name} must list at least one http:// URL`)
   return entries.map((entry) => {
     const [publicPart = '', managementPart, ...rest] = entry.split('|').map((part) => part.trim())

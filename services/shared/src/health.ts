@@ -76,9 +76,7 @@ export async function createManagementApp(options: ManagementOptions & { metrics
 
   app.get('/readyz', { logLevel: 'warn' }, async (request, reply) => {
     if (options.draining()) return sendProblem(request, reply, 503, 'not_ready', 'Not ready: shutting down')
-    const results = await Promise.all(
-      Object.entries(options.checks).map(async ([name, check]) => [name, await runCheck(check)] as const),
-    )
+    const results = await Promise.all(Object.entries(options.checks).map(async ([name, check]) => [name, await runCheck(check)] as const))
     const failing = results.filter(([, problem]) => problem !== null)
     if (failing.length > 0) {
       return sendProblem(request, reply, 503, 'not_ready', `Not ready: ${failing.map(([name, why]) => `${name} ${why}`).join(', ')}`)

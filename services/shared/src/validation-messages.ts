@@ -103,7 +103,8 @@ export function fieldErrorsFromValidation(errors: readonly ErrorObject[], part: 
     }
     if (error.keyword === 'additionalProperties' && typeof params.additionalProperty === 'string') {
       const field = joinField(part, base, params.additionalProperty)
-      if (!sentences.has(field)) sentences.set(field, fieldProblem(field, 'is not a field this request takes', 'unknown_field', `"${params.additionalProperty}"`))
+      if (!sentences.has(field))
+        sentences.set(field, fieldProblem(field, 'is not a field this request takes', 'unknown_field', `"${params.additionalProperty}"`))
       continue
     }
     const field = base === '' ? part : base

@@ -2,7 +2,7 @@ import path from 'node:path'
 import t from 'tap'
 import { ConfigError, loadConfig } from '../src/config.ts'
 
-t.test('defaults are DESIGN.md\'s', async (t) => {
+t.test("defaults are DESIGN.md's", async (t) => {
   const config = loadConfig({})
   t.match(config, {
     port: 8080,
@@ -25,7 +25,13 @@ t.test('defaults are DESIGN.md\'s', async (t) => {
 })
 
 t.test('values are read and checked', async (t) => {
-  const config = loadConfig({ PORT: '9000', DATABASE_URL: 'mysql://u:p@db:3306/pc', ACCESS_TOKEN_TTL: '300', RATE_LIMIT_PER_IP: '0', REDIS_URL: 'redis://127.0.0.1:6379' })
+  const config = loadConfig({
+    PORT: '9000',
+    DATABASE_URL: 'mysql://u:p@db:3306/pc',
+    ACCESS_TOKEN_TTL: '300',
+    RATE_LIMIT_PER_IP: '0',
+    REDIS_URL: 'redis://127.0.0.1:6379',
+  })
   t.match(config, { port: 9000, databaseUrl: 'mysql://u:p@db:3306/pc', accessTokenTtl: 300, rateLimitPerIp: 0, redisUrl: 'redis://127.0.0.1:6379' })
 })
 

@@ -90,7 +90,10 @@ t.test('query strings: limits and types in words', async (t) => {
 
 t.test('ids, cursors and filters in the URL are refused in words too', async (t) => {
   const { AuditEventsQuery } = await import('../src/api/admin.ts')
-  const { byField, body } = await refusal({ querystring: AuditEventsQuery }, { query: "?cursor=not%20a%20cursor&type=Login-Failed&user_id=x'%20OR%201=1&since=yesterday" })
+  const { byField, body } = await refusal(
+    { querystring: AuditEventsQuery },
+    { query: "?cursor=not%20a%20cursor&type=Login-Failed&user_id=x'%20OR%201=1&since=yesterday" },
+  )
   t.match(byField.cursor, { message: 'Cursor must be the next_cursor of the page before, as it was given.' })
   t.match(byField.type, { message: 'Event type must be an event type such as login_failed.' })
   t.match(byField.user_id, { message: 'User id must be the id of a user.' })

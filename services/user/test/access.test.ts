@@ -123,7 +123,11 @@ for (const kind of testDatabaseKinds()) {
 
     t.test('the token of a revoked session is refused at once, before the gateway hears of it', async (t) => {
       const erin = await auth.userSession('erin')
-      t.equal((await app.inject({ method: 'GET', url: '/user/profile', headers: bearer(erin.access_token) })).statusCode, 200, 'accepted (and its verification cached) before the logout')
+      t.equal(
+        (await app.inject({ method: 'GET', url: '/user/profile', headers: bearer(erin.access_token) })).statusCode,
+        200,
+        'accepted (and its verification cached) before the logout',
+      )
       const logout = await auth.app.inject({ method: 'POST', url: '/auth/logout', payload: { refresh_token: erin.refresh_token } })
       t.equal(logout.statusCode, 204)
       const res = await app.inject({ method: 'GET', url: '/user/profile', headers: bearer(erin.access_token) })

@@ -152,7 +152,10 @@ for (const kind of testDatabaseKinds()) {
 
     t.test('who an event is about and who did it, by name: a user, a service client, the command line', async (t) => {
       const target = await auth.userSession('named-target')
-      await db.insertInto('service_clients').values({ id: 'admin-service-ab12', name: 'admin-service', secret_hash: 'x'.repeat(64), scopes: '', created_at: 0, disabled_at: null }).execute()
+      await db
+        .insertInto('service_clients')
+        .values({ id: 'admin-service-ab12', name: 'admin-service', secret_hash: 'x'.repeat(64), scopes: '', created_at: 0, disabled_at: null })
+        .execute()
       const at = Date.now() + 60_000
       const events = [
         { id: newId(), at, type: 'sessions_revoked', user_id: target.user.id, actor_id: 'admin-service-ab12', ip: null, user_agent: null, detail: null },
@@ -161,17 +164,31 @@ for (const kind of testDatabaseKinds()) {
       ]
       await db.insertInto('audit_events').values(events).execute()
       t.teardown(async () => {
-        await db.deleteFrom('audit_events').where('id', 'in', events.map((e) => e.id)).execute()
+        await db
+          .deleteFrom('audit_events')
+          .where(
+            'id',
+            'in',
+            events.map((e) => e.id),
+          )
+          .execute()
         await db.deleteFrom('service_clients').where('id', '=', 'admin-service-ab12').execute()
       })
-      const res = await injectAs(app, root.access_token, { method: 'GET', url: `/admin/audit-events?user_id=${target.user.id}&since=${new Date(at).toISOString()}` })
+      const res = await injectAs(app, root.access_token, {
+        method: 'GET',
+        url: `/admin/audit-events?user_id=${target.user.id}&since=${new Date(at).toISOString()}`,
+      })
       const body = res.json<{ events: Array<{ type: string; user: unknown; actor: unknown }> }>()
       t.same(
         body.events.map((e) => [e.type, e.user, e.actor]),
         [
           ['role_changed', { id: target.user.id, kind: 'user', name: 'named-target' }, { id: root.user.id, kind: 'user', name: root.user.username }],
           ['admin_promoted', { id: target.user.id, kind: 'user', name: 'named-target' }, { id: 'cli', kind: 'system', name: 'command line' }],
-          ['sessions_revoked', { id: target.user.id, kind: 'user', name: 'named-target' }, { id: 'admin-service-ab12', kind: 'service', name: 'admin-service' }],
+          [
+            'sessions_revoked',
+            { id: target.user.id, kind: 'user', name: 'named-target' },
+            { id: 'admin-service-ab12', kind: 'service', name: 'admin-service' },
+          ],
         ],
       )
     })

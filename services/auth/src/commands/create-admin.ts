@@ -8,7 +8,8 @@ import { createPasswordHasher } from '../passwords/hash.ts'
 import { ensureAdmin } from '../users/ensure-admin.ts'
 import { runCommand, UsageError } from './run-command.ts'
 
-const usage = 'usage: pnpm create-admin --username NAME [--password PASSWORD] [--email EMAIL]\n  (falls back to ADMIN_USERNAME and ADMIN_PASSWORD; an existing user is promoted, and given the password if one is given)'
+const usage =
+  'usage: pnpm create-admin --username NAME [--password PASSWORD] [--email EMAIL]\n  (falls back to ADMIN_USERNAME and ADMIN_PASSWORD; an existing user is promoted, and given the password if one is given)'
 
 await runCommand(
   'create-admin',

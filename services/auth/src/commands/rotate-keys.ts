@@ -11,5 +11,7 @@ await runCommand('rotate-keys', 'usage: pnpm rotate-keys', {}, async (_args, { c
   const now = Date.now()
   const { kid, retired } = await rotateSigningKeys(database.db, config.signingAlgorithm, now, keyWrapping(config))
   await recordAuditEvent(database.db, { type: 'signing_key_rotated', actorId: COMMAND_LINE_ACTOR, detail: { kid, retired } }, now)
-  console.log(`rotate-keys: now signing with ${kid} (${config.signingAlgorithm}); retired ${retired.length > 0 ? retired.join(', ') : 'none'}, still published for ${config.accessTokenTtl + 60} s`)
+  console.log(
+    `rotate-keys: now signing with ${kid} (${config.signingAlgorithm}); retired ${retired.length > 0 ? retired.join(', ') : 'none'}, still published for ${config.accessTokenTtl + 60} s`,
+  )
 })

@@ -63,7 +63,12 @@ export function createKeyRing(db: Kysely<Database>, options: KeyRingOptions): Ke
         rows = loaded
         privatePems = unwrapped
         publicPems = new Map(
-          loaded.map((row) => [row.kid, createPublicKey({ key: JSON.parse(row.public_jwk), format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString()]),
+          loaded.map((row) => [
+            row.kid,
+            createPublicKey({ key: JSON.parse(row.public_jwk), format: 'jwk' })
+              .export({ type: 'spki', format: 'pem' })
+              .toString(),
+          ]),
         )
         jwks = loaded.map((row) => JSON.parse(row.public_jwk) as PublicJwk)
         lastReload = Date.now()

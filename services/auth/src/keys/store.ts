@@ -51,14 +51,23 @@ export async function rewrapSigningKeys(db: Kysely<Database>, wrapping: KeyWrapp
   for (const row of rows) {
     const pem = unwrapPrivateKey(row.private_pem, row.kid, wrapping)
     if (isWrappedWithCurrent(row.private_pem, wrapping)) continue
-    await db.updateTable('signing_keys').set({ private_pem: wrapPrivateKey(pem, row.kid, wrapping) }).where('kid', '=', row.kid).execute()
+    await db
+      .updateTable('signing_keys')
+      .set({ private_pem: wrapPrivateKey(pem, row.kid, wrapping) })
+      .where('kid', '=', row.kid)
+      .execute()
     rewrapped++
   }
   return rewrapped
 }
 
 /** Adds a new signing key and retires the others; retired keys stay published until their tokens have expired. */
-export async function rotateSigningKeys(db: Kysely<Database>, alg: SigningAlgorithm, now: number, wrapping: KeyWrapping): Promise<{ kid: string; retired: string[] }> {
+export async function rotateSigningKeys(
+  db: Kysely<Database>,
+  alg: SigningAlgorithm,
+  now: number,
+  wrapping: KeyWrapping,
+): Promise<{ kid: string; retired: string[] }> {
   return db.transaction().execute(async (trx) => {
     const previous = await trx.selectFrom('signing_keys').select('kid').where('retired_at', 'is', null).execute()
     const kid = await insertSigningKey(trx, alg, now, wrapping)
@@ -66,7 +75,11 @@ export async function rotateSigningKeys(db: Kysely<Database>, alg: SigningAlgori
       await trx
         .updateTable('signing_keys')
         .set({ retired_at: now })
-        .where('kid', 'in', previous.map((row) => row.kid))
+        .where(
+          'kid',
+          'in',
+          previous.map((row) => row.kid),
+        )
         .execute()
     }
     return { kid, retired: previous.map((row) => row.kid) }

@@ -15,7 +15,11 @@ export async function authenticatePassword(app: FastifyInstance, login: string, 
   const keys = throttleKeys(user ? { userId: user.id } : { login }, origin.ip)
   const wait = await secondsUntilAllowed(db, keys, now)
   if (wait > 0) {
-    await recordAuditEvent(db, { type: 'login_throttled', userId: user?.id ?? null, ip: origin.ip, userAgent: origin.userAgent, detail: { retry_after: wait } }, now)
+    await recordAuditEvent(
+      db,
+      { type: 'login_throttled', userId: user?.id ?? null, ip: origin.ip, userAgent: origin.userAgent, detail: { retry_after: wait } },
+      now,
+    )
     throw tooManyAttempts(wait)
   }
 
@@ -24,7 +28,13 @@ export async function authenticatePassword(app: FastifyInstance, login: string, 
     await recordLoginFailure(db, keys, app.throttleRules, now)
     await recordAuditEvent(
       db,
-      { type: 'login_failed', userId: user?.id ?? null, ip: origin.ip, userAgent: origin.userAgent, detail: { reason: user ? 'wrong_password' : 'unknown_user' } },
+      {
+        type: 'login_failed',
+        userId: user?.id ?? null,
+        ip: origin.ip,
+        userAgent: origin.userAgent,
+        detail: { reason: user ? 'wrong_password' : 'unknown_user' },
+      },
       now,
     )
     throw new InvalidCredentials()

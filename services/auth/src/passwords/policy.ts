@@ -8,9 +8,7 @@ import { type PasswordContext, type PasswordPolicy, passwordProblems } from '@po
 export const PASSWORD_MAX_LENGTH = 1024
 export const PRODUCT_NAME = 'Portcullis'
 
-const commonPasswords: ReadonlySet<string> = new Set(
-  (dictionary['passwords-common'] as string[]).map((password) => password.toLowerCase()),
-)
+const commonPasswords: ReadonlySet<string> = new Set((dictionary['passwords-common'] as string[]).map((password) => password.toLowerCase()))
 
 export function isCommonPassword(password: string): boolean {
   return commonPasswords.has(password.toLowerCase())

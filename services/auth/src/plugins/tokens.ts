@@ -59,7 +59,8 @@ const BEARER_ERROR = 'Bearer error="invalid_token"'
 
 function translateTokenError(error: unknown): Error {
   const code = (error as { code?: string }).code
-  if (code === 'FST_JWT_AUTHORIZATION_TOKEN_EXPIRED') return Object.assign(new TokenExpired(), { wwwAuthenticate: `${BEARER_ERROR}, error_description="expired"` })
+  if (code === 'FST_JWT_AUTHORIZATION_TOKEN_EXPIRED')
+    return Object.assign(new TokenExpired(), { wwwAuthenticate: `${BEARER_ERROR}, error_description="expired"` })
   if (code === 'FST_JWT_NO_AUTHORIZATION_IN_HEADER') return new Unauthenticated()
   return Object.assign(new InvalidToken(), { wwwAuthenticate: BEARER_ERROR })
 }
@@ -89,7 +90,12 @@ async function tokens(app: FastifyInstance): Promise<void> {
     },
     decode: { complete: true },
     // Both kinds share iss, sub, jti, iat and exp; each route below then asks for its own kind's claims and audience.
-    verify: { algorithms: ['EdDSA', 'ES256'], allowedIss: config.tokenIssuer, allowedAud: [userAudience, serviceAudience], requiredClaims: ['iss', 'aud', 'sub', 'jti', 'iat', 'exp'] },
+    verify: {
+      algorithms: ['EdDSA', 'ES256'],
+      allowedIss: config.tokenIssuer,
+      allowedAud: [userAudience, serviceAudience],
+      requiredClaims: ['iss', 'aud', 'sub', 'jti', 'iat', 'exp'],
+    },
   })
 
   app.decorate('issueAccessToken', (user: Pick<User, 'id' | 'role'>, sessionId: string) => {
@@ -114,7 +120,12 @@ async function tokens(app: FastifyInstance): Promise<void> {
 
   app.decorate('requireUser', async function requireUser(request: FastifyRequest) {
     const claims = await verifiedClaims(request)
-    if (typeof claims.sub !== 'string' || typeof claims.sid !== 'string' || typeof claims.jti !== 'string' || !claimsAreOurs(claims, userAudience, config.accessTokenTtl)) {
+    if (
+      typeof claims.sub !== 'string' ||
+      typeof claims.sid !== 'string' ||
+      typeof claims.jti !== 'string' ||
+      !claimsAreOurs(claims, userAudience, config.accessTokenTtl)
+    ) {
       throw Object.assign(new InvalidToken(), { wwwAuthenticate: BEARER_ERROR })
     }
     const live = await app.db
@@ -133,7 +144,12 @@ async function tokens(app: FastifyInstance): Promise<void> {
   app.decorate('requireService', (scope: string) => {
     return async function requireService(request: FastifyRequest) {
       const claims = await verifiedClaims(request)
-      if (claims.token_use !== 'service' || typeof claims.sub !== 'string' || typeof claims.jti !== 'string' || !claimsAreOurs(claims, serviceAudience, SERVICE_TOKEN_TTL)) {
+      if (
+        claims.token_use !== 'service' ||
+        typeof claims.sub !== 'string' ||
+        typeof claims.jti !== 'string' ||
+        !claimsAreOurs(claims, serviceAudience, SERVICE_TOKEN_TTL)
+      ) {
         throw Object.assign(new InvalidToken(), { wwwAuthenticate: BEARER_ERROR })
       }
       const scopes = typeof claims.scope === 'string' ? claims.scope.split(' ') : []

@@ -11,11 +11,7 @@ export interface Revocation {
 }
 
 /** Entries live as long as an access token could: after that, the token itself has expired. */
-export async function publishRevocations(
-  db: Kysely<Database>,
-  entries: Revocation[],
-  accessTokenTtl: number,
-): Promise<void> {
+export async function publishRevocations(db: Kysely<Database>, entries: Revocation[], accessTokenTtl: number): Promise<void> {
   if (entries.length === 0) return
   await db
     .insertInto('token_revocations')
@@ -46,7 +42,11 @@ export interface FeedPage {
 export async function revocationsSince(db: Kysely<Database>, position: FeedPosition, now: number, limit: number): Promise<FeedPage> {
   let query = db.selectFrom('token_revocations').select(['id', 'kind', 'subject', 'at']).where('expires_at', '>', now)
   query = position.after === undefined ? query.where('at', '>=', position.since) : query.where(keysetAfter('at', 'id', 'asc', position.since, position.after))
-  const rows = await query.orderBy('at').orderBy('id').limit(limit + 1).execute()
+  const rows = await query
+    .orderBy('at')
+    .orderBy('id')
+    .limit(limit + 1)
+    .execute()
   return { revocations: rows.slice(0, limit).map((row) => ({ ...row, at: Number(row.at) })), hasMore: rows.length > limit }
 }
 

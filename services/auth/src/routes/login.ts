@@ -31,7 +31,14 @@ export async function loginRoute(app: FastifyInstance): Promise<void> {
       user.last_login_at = now
       await recordAuditEvent(
         app.db,
-        { type: 'login_succeeded', userId: user.id, actorId: user.id, ip: origin.ip, userAgent: origin.userAgent, detail: { session_id: session.sessionId, mode } },
+        {
+          type: 'login_succeeded',
+          userId: user.id,
+          actorId: user.id,
+          ip: origin.ip,
+          userAgent: origin.userAgent,
+          detail: { session_id: session.sessionId, mode },
+        },
         now,
       )
       return tokenResponse(app, reply, user, session, mode)

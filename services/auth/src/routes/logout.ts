@@ -44,7 +44,11 @@ export async function logoutRoute(app: FastifyInstance): Promise<void> {
       const now = app.now()
       if (sessionId && (await revokeSession(app.db, sessionId, 'logout', now, app.config.accessTokenTtl))) {
         const origin = requestOrigin(request)
-        await recordAuditEvent(app.db, { type: 'logout', userId, actorId: userId, ip: origin.ip, userAgent: origin.userAgent, detail: { session_id: sessionId } }, now)
+        await recordAuditEvent(
+          app.db,
+          { type: 'logout', userId, actorId: userId, ip: origin.ip, userAgent: origin.userAgent, detail: { session_id: sessionId } },
+          now,
+        )
       }
       clearRefreshCookie(reply, app.config.cookieSecure)
       return reply.code(204).send(null)

@@ -48,7 +48,14 @@ export async function passwordRoute(app: FastifyInstance): Promise<void> {
       const revoked = await revokeUserSessions(app.db, user.id, 'password_changed', now, app.config.accessTokenTtl, principal.sessionId)
       await recordAuditEvent(
         app.db,
-        { type: 'password_changed', userId: user.id, actorId: user.id, ip: origin.ip, userAgent: origin.userAgent, detail: { other_sessions_revoked: revoked } },
+        {
+          type: 'password_changed',
+          userId: user.id,
+          actorId: user.id,
+          ip: origin.ip,
+          userAgent: origin.userAgent,
+          detail: { other_sessions_revoked: revoked },
+        },
         now,
       )
       return reply.code(204).send(null)

@@ -5,13 +5,7 @@ import { publishRevocations } from '../revocations/feed.ts'
 
 export type RevokeReason = 'logout' | 'logout_all' | 'password_changed' | 'reuse' | 'idle' | 'admin' | 'user' | 'disabled'
 
-export async function revokeSession(
-  db: Kysely<Database>,
-  sessionId: string,
-  reason: RevokeReason,
-  now: number,
-  accessTokenTtl: number,
-): Promise<boolean> {
+export async function revokeSession(db: Kysely<Database>, sessionId: string, reason: RevokeReason, now: number, accessTokenTtl: number): Promise<boolean> {
   const result = await db
     .updateTable('sessions')
     .set({ revoked_at: now, revoked_reason: reason })
@@ -37,13 +31,12 @@ export async function revokeUserSessions(
   const live = await query.execute()
   if (live.length === 0) return 0
   const ids = live.map((row) => row.id)
-  await db
-    .updateTable('sessions')
-    .set({ revoked_at: now, revoked_reason: reason })
-    .where('id', 'in', ids)
-    .where('revoked_at', 'is', null)
-    .execute()
-  await publishRevocations(db, ids.map((id) => ({ kind: 'session' as const, subject: id, at: now })), accessTokenTtl)
+  await db.updateTable('sessions').set({ revoked_at: now, revoked_reason: reason }).where('id', 'in', ids).where('revoked_at', 'is', null).execute()
+  await publishRevocations(
+    db,
+    ids.map((id) => ({ kind: 'session' as const, subject: id, at: now })),
+    accessTokenTtl,
+  )
   return ids.length
 }
 

@@ -111,5 +111,10 @@ export async function rotateRefreshToken(db: Kysely<Database>, presented: string
 
 /** Forgets the sealed successors of tokens spent longer ago than the grace window: past it they can only mean reuse. */
 export async function forgetSpentSuccessors(db: Kysely<Database>, policy: SessionPolicy, now: number): Promise<void> {
-  await db.updateTable('refresh_tokens').set({ successor: null }).where('rotated_at', '<', now - policy.reuseGraceMs).where('successor', 'is not', null).execute()
+  await db
+    .updateTable('refresh_tokens')
+    .set({ successor: null })
+    .where('rotated_at', '<', now - policy.reuseGraceMs)
+    .where('successor', 'is not', null)
+    .execute()
 }

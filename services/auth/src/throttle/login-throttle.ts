@@ -33,11 +33,7 @@ export function throttleKeys(account: { userId: string } | { login: string }, ip
 
 /** Seconds until another attempt is allowed, or 0 when one is allowed now. */
 export async function secondsUntilAllowed(db: Kysely<Database>, keys: ThrottleKeys, now: number): Promise<number> {
-  const rows = await db
-    .selectFrom('login_throttle')
-    .select('blocked_until')
-    .where('key', 'in', [keys.accountAtIp, keys.ip])
-    .execute()
+  const rows = await db.selectFrom('login_throttle').select('blocked_until').where('key', 'in', [keys.accountAtIp, keys.ip]).execute()
   const until = Math.max(0, ...rows.map((row) => Number(row.blocked_until)))
   return until > now ? Math.ceil((until - now) / 1000) : 0
 }

@@ -94,7 +94,12 @@ export async function ensureAdmin(
     )
     return revoked
   })
-  return { outcome, passwordSet: passwordHash !== undefined, sessionsRevoked, passwordNotApplied: password !== undefined && existingPassword === 'keep' && !isCurrent }
+  return {
+    outcome,
+    passwordSet: passwordHash !== undefined,
+    sessionsRevoked,
+    passwordNotApplied: password !== undefined && existingPassword === 'keep' && !isCurrent,
+  }
 }
 
 /** True when at least one active admin exists. */

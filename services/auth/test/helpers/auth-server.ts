@@ -35,7 +35,11 @@ export async function startTestAuthServer(t: Teardown, kind: DatabaseKind, env: 
     async userSession(username, role = 'user') {
       // An admin is named by an operator (pnpm create-admin), who may choose a name sign-up keeps for itself ("root").
       const signupName = role === 'admin' ? `operator-named-${Math.random().toString(36).slice(2, 8)}` : username
-      const signup = await auth.app.inject({ method: 'POST', url: '/auth/signup', payload: { username: signupName, password: STRONG_PASSWORD, email: `${username}@example.com` } })
+      const signup = await auth.app.inject({
+        method: 'POST',
+        url: '/auth/signup',
+        payload: { username: signupName, password: STRONG_PASSWORD, email: `${username}@example.com` },
+      })
       if (signup.statusCode !== 201) throw new Error(`signup failed: ${signup.body}`)
       if (role !== 'user') await db.updateTable('users').set({ role, username: username.toLowerCase() }).where('username', '=', signupName).execute()
       const login = await auth.app.inject({ method: 'POST', url: '/auth/login', payload: { username, password: STRONG_PASSWORD } })

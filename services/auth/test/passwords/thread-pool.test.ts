@@ -14,7 +14,7 @@ t.test('one thread per core on a larger machine', async (t) => {
   t.equal(threadPoolSize({}, 16), '16')
 })
 
-t.test('never fewer than libuv\'s default of four', async (t) => {
+t.test("never fewer than libuv's default of four", async (t) => {
   t.equal(threadPoolSize({}, 2), '4')
   t.equal(threadPoolSize({}, 1), '4')
 })

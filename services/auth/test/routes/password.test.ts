@@ -117,7 +117,10 @@ for (const kind of testDatabaseKinds()) {
           `${password}: every error names new_password`,
         )
         const messages = (res.json().errors as Array<{ message: string }>).map((e) => e.message)
-        t.ok(messages.some((text) => message.test(text)), `${password}: ${messages.join(' ')}`)
+        t.ok(
+          messages.some((text) => message.test(text)),
+          `${password}: ${messages.join(' ')}`,
+        )
       }
       t.equal((await login(app, 'rorymoore', STRONG_PASSWORD)).statusCode, 200, 'the password is unchanged')
       t.equal((await refresh(app, session.refresh_token)).statusCode, 200, 'the session lives on')

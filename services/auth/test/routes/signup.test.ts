@@ -15,7 +15,10 @@ for (const kind of testDatabaseKinds()) {
       const row = await database.handle.db.selectFrom('users').select('password_hash').where('id', '=', user.id).executeTakeFirstOrThrow()
       t.match(row.password_hash, /^\$argon2id\$/)
       const events = await database.handle.db.selectFrom('audit_events').select('type').where('user_id', '=', user.id).execute()
-      t.same(events.map((e) => e.type), ['signup'])
+      t.same(
+        events.map((e) => e.type),
+        ['signup'],
+      )
     })
 
     t.test('409 for a taken username or email, whatever the case', async (t) => {
@@ -69,7 +72,15 @@ for (const kind of testDatabaseKinds()) {
       for (const username of ['rootbeer', 'badminton_fan', 'lily', 'adam.min', 'roots-music']) {
         t.equal((await signup(app, username)).statusCode, 201, `${username} is an ordinary name`)
       }
-      const users = await database.handle.db.selectFrom('users').select('username').where('username', 'in', refused.map(([u]) => u.toLowerCase())).execute()
+      const users = await database.handle.db
+        .selectFrom('users')
+        .select('username')
+        .where(
+          'username',
+          'in',
+          refused.map(([u]) => u.toLowerCase()),
+        )
+        .execute()
       t.same(users, [], 'none of the refused names was created')
     })
 
@@ -93,8 +104,14 @@ for (const kind of testDatabaseKinds()) {
         const res = await app.inject({ method: 'POST', url: '/auth/signup', payload: { username: 'carolcarol', password, email: 'carol@mail.example' } })
         t.equal(res.statusCode, 422, password)
         const errors = res.json().errors as Array<{ field: string; message: string }>
-        t.ok(errors.every((e) => e.field === 'password'), `${password}: the password field is named`)
-        t.ok(errors.some((e) => message.test(e.message)), `${password}: ${errors.map((e) => e.message).join(' ')}`)
+        t.ok(
+          errors.every((e) => e.field === 'password'),
+          `${password}: the password field is named`,
+        )
+        t.ok(
+          errors.some((e) => message.test(e.message)),
+          `${password}: ${errors.map((e) => e.message).join(' ')}`,
+        )
       }
       const fine = await app.inject({ method: 'POST', url: '/auth/signup', payload: { username: 'carolcarol', password: 'carol likes quiet mountain lakes' } })
       t.equal(fine.statusCode, 201, 'a passphrase that mentions the name among other words is fine')
@@ -104,7 +121,12 @@ for (const kind of testDatabaseKinds()) {
       const cases: Array<{ name: string; payload: string; type?: string; status: number; code: string }> = [
         { name: 'malformed JSON', payload: '{"username": "dave",', status: 400, code: 'malformed_body' },
         { name: 'wrong types', payload: JSON.stringify({ username: 42, password: ['x'] }), status: 422, code: 'validation_failed' },
-        { name: 'unknown field', payload: JSON.stringify({ username: 'dave', password: STRONG_PASSWORD, role: 'admin' }), status: 422, code: 'validation_failed' },
+        {
+          name: 'unknown field',
+          payload: JSON.stringify({ username: 'dave', password: STRONG_PASSWORD, role: 'admin' }),
+          status: 422,
+          code: 'validation_failed',
+        },
         { name: 'missing field', payload: JSON.stringify({ username: 'dave' }), status: 422, code: 'validation_failed' },
         { name: 'NUL in username', payload: JSON.stringify({ username: 'da\u0000ve', password: STRONG_PASSWORD }), status: 422, code: 'validation_failed' },
         { name: 'NUL in password', payload: JSON.stringify({ username: 'dave', password: 'abc\u0000defghijk' }), status: 422, code: 'validation_failed' },

@@ -43,7 +43,11 @@ for (const kind of testDatabaseKinds()) {
     }
 
     t.test('the username and the email of one account share one bucket, however they are written', async (t) => {
-      const made = await app.inject({ method: 'POST', url: '/auth/signup', payload: { username: 'two-names', password: STRONG_PASSWORD, email: 'two.names@example.com' } })
+      const made = await app.inject({
+        method: 'POST',
+        url: '/auth/signup',
+        payload: { username: 'two-names', password: STRONG_PASSWORD, email: 'two.names@example.com' },
+      })
       t.equal(made.statusCode, 201)
       // Three free failures in all (THROTTLE_ENV), spread over every way of naming the account.
       await fail(t, app, 'two-names', '10.9.0.1', 1)

@@ -90,8 +90,12 @@ export const AuditEventsQuery = Type.Object(
   {
     limit: Type.Optional(Limit),
     cursor: Type.Optional(Cursor),
-    type: Type.Optional(Type.String({ minLength: 1, maxLength: 48, pattern: '^[a-z0-9_]+$', title: 'Event type', errorMessage: 'must be an event type such as login_failed' })),
-    user_id: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9-]+$', title: 'User id', errorMessage: 'must be the id of a user' })),
+    type: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 48, pattern: '^[a-z0-9_]+$', title: 'Event type', errorMessage: 'must be an event type such as login_failed' }),
+    ),
+    user_id: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9-]+$', title: 'User id', errorMessage: 'must be the id of a user' }),
+    ),
     since: Type.Optional(Type.String({ format: 'date-time', description: 'events at or after this time' })),
     until: Type.Optional(Type.String({ format: 'date-time', description: 'events before this time' })),
   },

@@ -53,10 +53,7 @@ export const TokenResponse = Type.Object({
 })
 export type TokenResponse = Static<typeof TokenResponse>
 
-export const RefreshRequest = Type.Object(
-  { refresh_token: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })) },
-  { additionalProperties: false },
-)
+export const RefreshRequest = Type.Object({ refresh_token: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })) }, { additionalProperties: false })
 export type RefreshRequest = Static<typeof RefreshRequest>
 
 export const PasswordChangeRequest = Type.Object(
@@ -116,7 +113,12 @@ export const RevocationsQuery = Type.Object(
   {
     since: Type.Optional(Type.Integer({ minimum: 0, description: 'revocations at or after this time (epoch ms)' })),
     after: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9-]+$', description: 'with since: only rows of that millisecond with a greater id (the last row read)' }),
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        pattern: '^[A-Za-z0-9-]+$',
+        description: 'with since: only rows of that millisecond with a greater id (the last row read)',
+      }),
     ),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: REVOCATION_PAGE_MAX, description: `rows per page, at most ${REVOCATION_PAGE_MAX}` })),
   },

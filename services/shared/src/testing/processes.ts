@@ -18,7 +18,11 @@ export interface RunningProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>
 }
 
-export async function startService(script: string, env: Record<string, string>, options: { readyPath?: string; timeoutMs?: number } = {}): Promise<RunningProcess> {
+export async function startService(
+  script: string,
+  env: Record<string, string>,
+  options: { readyPath?: string; timeoutMs?: number } = {},
+): Promise<RunningProcess> {
   const port = env.PORT ? Number(env.PORT) : await freePort()
   const managementPort = env.MANAGEMENT_PORT ? Number(env.MANAGEMENT_PORT) : await freePort()
   const child = spawn(process.execPath, [script], {

@@ -41,7 +41,12 @@ export function createJwksKeySource(options: JwksOptions): JwksKeySource {
         for (const jwk of body.keys ?? []) {
           if (typeof jwk.kid !== 'string') continue
           try {
-            next.set(jwk.kid, createPublicKey({ key: jwk as never, format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString())
+            next.set(
+              jwk.kid,
+              createPublicKey({ key: jwk as never, format: 'jwk' })
+                .export({ type: 'spki', format: 'pem' })
+                .toString(),
+            )
           } catch {
             // a key we cannot read is a key we cannot verify with
           }

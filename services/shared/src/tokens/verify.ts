@@ -55,7 +55,8 @@ function invalid(): Error {
 
 function translate(error: unknown): Error {
   const code = (error as { code?: string }).code
-  if (code === 'FST_JWT_AUTHORIZATION_TOKEN_EXPIRED') return Object.assign(new TokenExpired(), { wwwAuthenticate: `${BEARER_ERROR}, error_description="expired"` })
+  if (code === 'FST_JWT_AUTHORIZATION_TOKEN_EXPIRED')
+    return Object.assign(new TokenExpired(), { wwwAuthenticate: `${BEARER_ERROR}, error_description="expired"` })
   if (code === 'FST_JWT_NO_AUTHORIZATION_IN_HEADER') return new Unauthenticated()
   if (code === 'INVALID_TOKEN') return error as Error
   return invalid()

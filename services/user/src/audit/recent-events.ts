@@ -16,7 +16,10 @@ export async function recentAccountEvents(db: Kysely<Database>, userId: string, 
     .limit(limit)
     .execute()
   // Who did it matters when it was someone else: an admin, a service, the command line.
-  const parties = await resolveParties(db, rows.map((row) => ({ user_id: null, actor_id: row.actor_id === userId ? null : row.actor_id })))
+  const parties = await resolveParties(
+    db,
+    rows.map((row) => ({ user_id: null, actor_id: row.actor_id === userId ? null : row.actor_id })),
+  )
   return rows.map((row) => ({
     id: row.id,
     type: row.type,

@@ -24,7 +24,11 @@ export async function internalRevokeRoutes(app: FastifyInstance): Promise<void> 
       const now = app.now()
       const revoked = await revokeUserSessions(app.db, user.id, 'admin', now, app.config.accessTokenTtl)
       await revokeUserAccessTokens(app.db, user.id, now, app.config.accessTokenTtl)
-      await recordAuditEvent(app.db, { type: 'sessions_revoked', userId: user.id, actorId: request.service?.clientId ?? null, detail: { sessions: revoked } }, now)
+      await recordAuditEvent(
+        app.db,
+        { type: 'sessions_revoked', userId: user.id, actorId: request.service?.clientId ?? null, detail: { sessions: revoked } },
+        now,
+      )
       return { revoked }
     },
   )
@@ -33,7 +37,12 @@ export async function internalRevokeRoutes(app: FastifyInstance): Promise<void> 
     '/internal/users/:id/revoke-tokens',
     {
       preHandler: app.requireService('sessions:revoke'),
-      schema: { tags: ['internal'], summary: "Void a user's current access tokens (role change, disable)", params: IdParams, response: { 204: { type: 'null' }, ...errors } },
+      schema: {
+        tags: ['internal'],
+        summary: "Void a user's current access tokens (role change, disable)",
+        params: IdParams,
+        response: { 204: { type: 'null' }, ...errors },
+      },
     },
     async (request, reply) => {
       const user = await findUserById(app.db, request.params.id)
@@ -56,7 +65,11 @@ export async function internalRevokeRoutes(app: FastifyInstance): Promise<void> 
       if (!session) throw new NotFound()
       const now = app.now()
       if (await revokeSession(app.db, session.id, 'user', now, app.config.accessTokenTtl)) {
-        await recordAuditEvent(app.db, { type: 'session_revoked', userId: session.user_id, actorId: request.service?.clientId ?? null, detail: { session_id: session.id } }, now)
+        await recordAuditEvent(
+          app.db,
+          { type: 'session_revoked', userId: session.user_id, actorId: request.service?.clientId ?? null, detail: { session_id: session.id } },
+          now,
+        )
       }
       return reply.code(204).send(null)
     },
