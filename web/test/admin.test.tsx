@@ -8,7 +8,7 @@ import userEvent from '@testing-library/user-event'
 import { MemoryRouter, Route, Routes, useLocation } from 'react-router'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { AdminPage, AuditPage } from '../src/features/admin/routes/index.ts'
-import { sessionStore } from '../src/features/auth/session/session-store.ts'
+import { sessionStore } from '../src/lib/session/session-store.ts'
 
 function user(id: string, username: string, role: UserBody['role'] = 'user', status: UserBody['status'] = 'active'): UserBody {
   return { id, username, email: `${username}@example.test`, display_name: null, role, status, created_at: '2025-01-02T10:00:00.000Z', last_login_at: null }

@@ -7,7 +7,7 @@ import userEvent from '@testing-library/user-event'
 import { MemoryRouter, Route, Routes } from 'react-router'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { LoginPage, SignupPage } from '../src/features/auth/routes/index.ts'
-import { sessionStore } from '../src/features/auth/session/session-store.ts'
+import { sessionStore } from '../src/lib/session/session-store.ts'
 
 const alice: UserBody = {
   id: '0190a3c4-0000-7000-8000-000000000001',

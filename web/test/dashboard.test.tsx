@@ -7,7 +7,7 @@ import { render, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { MemoryRouter, Route, Routes } from 'react-router'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { sessionStore } from '../src/features/auth/session/session-store.ts'
+import { sessionStore } from '../src/lib/session/session-store.ts'
 import { DashboardPage } from '../src/features/dashboard/routes/index.ts'
 import { json, noContent, problem, stubFetch } from './fetch-stub.ts'
 

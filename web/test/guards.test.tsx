@@ -7,7 +7,7 @@ import userEvent from '@testing-library/user-event'
 import { MemoryRouter, useLocation } from 'react-router'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { AppRoutes } from '../src/app/AppRoutes.tsx'
-import { type SessionState, sessionStore } from '../src/features/auth/session/session-store.ts'
+import { type SessionState, sessionStore } from '../src/lib/session/session-store.ts'
 import { apiFetch } from '../src/lib/api-client.ts'
 
 // Every PascalCase export of a stubbed feature module is a page that renders "<Name> stub".

@@ -6,7 +6,7 @@ import { render, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { MemoryRouter, Route, Routes, useLocation } from 'react-router'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { sessionStore } from '../src/features/auth/session/session-store.ts'
+import { sessionStore } from '../src/lib/session/session-store.ts'
 import { ProfilePage } from '../src/features/profile/routes/index.ts'
 import { errorOf, json, noContent, problem, type Route as Answer, sentBody, stubFetch } from './fetch-stub.ts'
 

@@ -3,8 +3,8 @@
 import type { UserBody } from '@portcullis/shared/api/common'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 
-type Actions = typeof import('../src/features/auth/session/session-actions.ts')
-type Store = typeof import('../src/features/auth/session/session-store.ts')['sessionStore']
+type Actions = typeof import('../src/lib/session/session-actions.ts')
+type Store = typeof import('../src/lib/session/session-store.ts')['sessionStore']
 type Client = typeof import('../src/lib/api-client.ts')
 type Problems = typeof import('../src/lib/problem.ts')
 
@@ -106,8 +106,8 @@ let stopFollowing: (() => void) | undefined
 beforeEach(async () => {
   // Fresh module state for each test: the store starts 'restoring', no refresh in flight, no token shared yet.
   vi.resetModules()
-  actions = await import('../src/features/auth/session/session-actions.ts')
-  store = (await import('../src/features/auth/session/session-store.ts')).sessionStore
+  actions = await import('../src/lib/session/session-actions.ts')
+  store = (await import('../src/lib/session/session-store.ts')).sessionStore
   client = await import('../src/lib/api-client.ts')
   problems = await import('../src/lib/problem.ts')
   otherTab = new BroadcastChannel(CHANNEL)

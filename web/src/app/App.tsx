@@ -2,8 +2,8 @@
 import { QueryClientProvider } from '@tanstack/react-query'
 import { useEffect, useState } from 'react'
 import { BrowserRouter } from 'react-router'
-import { followOtherTabs, refreshSession } from '../features/auth/session/session-actions.ts'
-import { sessionStore } from '../features/auth/session/session-store.ts'
+import { followOtherTabs, refreshSession } from '../lib/session/session-actions.ts'
+import { sessionStore } from '../lib/session/session-store.ts'
 import { createQueryClient } from './query-client.ts'
 import { AppRoutes } from './AppRoutes.tsx'
 

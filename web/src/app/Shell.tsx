@@ -1,8 +1,8 @@
 // The frame of every page: the header with navigation (an admin link only for admins) and sign-out.
 import { Suspense } from 'react'
 import { NavLink, Outlet, useNavigate } from 'react-router'
-import { signOut } from '../features/auth/session/session-actions.ts'
-import { useSession } from '../features/auth/session/use-session.ts'
+import { signOut } from '../lib/session/session-actions.ts'
+import { useSession } from '../lib/session/use-session.ts'
 
 export function Shell() {
   const session = useSession()

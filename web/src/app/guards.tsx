@@ -1,6 +1,6 @@
 // Route guards: signed-in pages send strangers to the login page (and back afterwards); admin pages show 403 to others.
 import { Navigate, Outlet, useLocation } from 'react-router'
-import { useSession } from '../features/auth/session/use-session.ts'
+import { useSession } from '../lib/session/use-session.ts'
 import { ForbiddenPage } from './ErrorPages.tsx'
 
 export function RequireSignedIn() {

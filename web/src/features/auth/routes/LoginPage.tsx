@@ -5,8 +5,8 @@ import { Field } from '../../../components/Field.tsx'
 import { FormError } from '../../../components/FormError.tsx'
 import { PageHeading } from '../../../components/PageHeading.tsx'
 import { type FieldErrors, fieldSentence, useFormErrors } from '../../../lib/use-form-errors.ts'
-import { signIn } from '../session/session-actions.ts'
-import { useSession } from '../session/use-session.ts'
+import { signIn } from '../../../lib/session/session-actions.ts'
+import { useSession } from '../../../lib/session/use-session.ts'
 
 interface LoginState {
   from?: string

@@ -12,7 +12,7 @@ import { confirmationError, newPasswordError } from '../../../lib/password-check
 import { passwordPolicyQuery } from '../../../lib/password-policy.ts'
 import { useFormErrors } from '../../../lib/use-form-errors.ts'
 import { createAccount } from '../api/signup.ts'
-import { signIn } from '../session/session-actions.ts'
+import { signIn } from '../../../lib/session/session-actions.ts'
 
 type SignupField = 'username' | 'email' | 'password' | 'confirm_password'
 const FIELDS: readonly SignupField[] = ['username', 'email', 'password', 'confirm_password']

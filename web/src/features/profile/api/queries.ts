@@ -2,7 +2,7 @@
 import type { PasswordChangeRequest } from '@portcullis/shared/api/auth'
 import type { ProfileResponse, ProfileUpdateRequest } from '@portcullis/shared/api/user'
 import { type QueryClient, queryOptions, useMutation, useQueryClient } from '@tanstack/react-query'
-import { signOut } from '../../auth/session/session-actions.ts'
+import { signOut } from '../../../lib/session/session-actions.ts'
 import { apiFetch } from '../../../lib/api-client.ts'
 import { profileKeys } from './keys.ts'
 

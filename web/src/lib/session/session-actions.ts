@@ -1,6 +1,6 @@
 // Signing in, refreshing and signing out in the browser: cookie mode, one refresh at a time across every tab.
 import type { TokenResponse } from '@portcullis/shared/api/auth'
-import { problemFrom } from '../../../lib/problem.ts'
+import { problemFrom } from '../problem.ts'
 import { sessionStore } from './session-store.ts'
 import { listenToOtherTabs, tellOtherTabs } from './tab-channel.ts'
 
