@@ -1,7 +1,7 @@
 // The audit log's filters: event type, a user picked by name, and a range of days.
-import { DebouncedField } from './DebouncedField.tsx'
+import { DebouncedField } from '../../../components/DebouncedField.tsx'
 import { AUDIT_EVENT_TYPES, eventTypeLabel } from './audit-event-types.ts'
-import { SelectField } from './SelectField.tsx'
+import { SelectField } from '../../../components/SelectField.tsx'
 import { UserPicker } from './UserPicker.tsx'
 
 export type AuditFilterName = 'type' | 'user_id' | 'since' | 'until'

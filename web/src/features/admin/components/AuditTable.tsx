@@ -5,7 +5,7 @@ import { Link } from 'react-router'
 import { EventParty } from '../../../components/EventParty.tsx'
 import { deviceName } from '../../../lib/device-name.ts'
 import { eventTypeLabel } from './audit-event-types.ts'
-import { Time } from './Time.tsx'
+import { Time } from '../../../components/Time.tsx'
 
 function valueText(value: unknown): string {
   if (value === null || value === undefined) return '—'

@@ -4,8 +4,8 @@ import type { UserBody } from '@portcullis/shared/api/common'
 import { useQuery } from '@tanstack/react-query'
 import { type KeyboardEvent, useId, useRef, useState } from 'react'
 import { userChoicesQuery } from '../api/queries.ts'
-import { TYPING_PAUSE_MS } from './DebouncedField.tsx'
-import { useDebouncedValue } from './use-debounced-value.ts'
+import { TYPING_PAUSE_MS } from '../../../components/DebouncedField.tsx'
+import { useDebouncedValue } from '../../../lib/use-debounced-value.ts'
 
 export interface UserPickerProps {
   /** The chosen user's id; '' for every user. */

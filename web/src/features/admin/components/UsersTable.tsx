@@ -2,7 +2,7 @@
 import type { UserSort } from '@portcullis/shared/api/admin'
 import type { UserBody } from '@portcullis/shared/api/common'
 import { Link } from 'react-router'
-import { Time } from './Time.tsx'
+import { Time } from '../../../components/Time.tsx'
 
 export type UserAction = 'promote' | 'demote' | 'disable' | 'enable' | 'revoke'
 type SortField = 'username' | 'created_at'

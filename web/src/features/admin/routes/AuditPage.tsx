@@ -7,8 +7,8 @@ import { describeError } from '../../../lib/problem.ts'
 import { auditEventsQuery } from '../api/queries.ts'
 import { AuditFilters, USER_ID } from '../components/AuditFilters.tsx'
 import { AuditTable } from '../components/AuditTable.tsx'
-import { Pager } from '../components/Pager.tsx'
-import { useListParams } from '../components/use-list-params.ts'
+import { Pager } from '../../../components/Pager.tsx'
+import { useListParams } from '../../../components/use-list-params.ts'
 
 export const AUDIT_PAGE_SIZE = 50
 const TYPE = /^[a-z0-9_]{1,48}$/

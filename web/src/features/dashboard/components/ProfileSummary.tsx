@@ -2,7 +2,7 @@
 import type { UserBody } from '@portcullis/shared/api/common'
 import type { ReactNode } from 'react'
 import { Link } from 'react-router'
-import { DateTime } from './DateTime.tsx'
+import { Time } from '../../../components/Time.tsx'
 
 const ROLE_NAMES: Record<UserBody['role'], string> = { user: 'User', admin: 'Administrator' }
 
@@ -27,9 +27,9 @@ export function ProfileSummary({ profile }: { profile: UserBody }) {
           <span className={`badge ${profile.role}`}>{ROLE_NAMES[profile.role]}</span>
         </Fact>
         <Fact term="Member since">
-          <DateTime iso={profile.created_at} dateOnly />
+          <Time iso={profile.created_at} dateOnly />
         </Fact>
-        <Fact term="Last sign-in">{profile.last_login_at ? <DateTime iso={profile.last_login_at} /> : 'Never'}</Fact>
+        <Fact term="Last sign-in">{profile.last_login_at ? <Time iso={profile.last_login_at} /> : 'Never'}</Fact>
       </dl>
       <p>
         <Link to="/profile">Edit your profile</Link>

@@ -2,7 +2,7 @@
 import type { AccountEvent } from '@portcullis/shared/api/user'
 import { deviceName } from '../../../lib/device-name.ts'
 import { EventParty } from '../../../components/EventParty.tsx'
-import { DateTime } from './DateTime.tsx'
+import { Time } from '../../../components/Time.tsx'
 import { eventName, isWarningEvent } from './event-names.ts'
 
 /** "You" when the owner did it (or nobody is named), else the admin's username or the service's name. */
@@ -36,7 +36,7 @@ export function RecentActivity({ events, selfId }: { events: AccountEvent[]; sel
                     {eventName(event.type)}
                   </th>
                   <td data-label="When">
-                    <DateTime iso={event.at} />
+                    <Time iso={event.at} />
                   </td>
                   <td data-label="By">
                     <ByWhom event={event} selfId={selfId} />

@@ -4,7 +4,7 @@ import { useRef } from 'react'
 import { FormError } from '../../../components/FormError.tsx'
 import { describeError } from '../../../lib/problem.ts'
 import { useRevokeSession } from '../api/queries.ts'
-import { DateTime } from './DateTime.tsx'
+import { Time } from '../../../components/Time.tsx'
 import { deviceName } from '../../../lib/device-name.ts'
 
 export function SessionsTable({ sessions }: { sessions: AccountSession[] }) {
@@ -52,10 +52,10 @@ export function SessionsTable({ sessions }: { sessions: AccountSession[] }) {
                   </th>
                   <td data-label="IP address">{session.ip ?? 'Unknown'}</td>
                   <td data-label="Signed in">
-                    <DateTime iso={session.created_at} />
+                    <Time iso={session.created_at} />
                   </td>
                   <td data-label="Last used">
-                    <DateTime iso={session.last_used_at} />
+                    <Time iso={session.last_used_at} />
                   </td>
                   <td className={session.current ? 'no-actions' : undefined}>
                     {!session.current && (

@@ -1,6 +1,6 @@
 // A labelled input that hands its value on after the user pauses typing (or presses Enter), not on every key.
 import { type InputHTMLAttributes, useEffect, useEffectEvent, useRef, useState } from 'react'
-import { Field } from '../../../components/Field.tsx'
+import { Field } from './Field.tsx'
 
 export const TYPING_PAUSE_MS = 300
 
