@@ -5,8 +5,8 @@ import { Field } from '../../../components/Field.tsx'
 import { FormError } from '../../../components/FormError.tsx'
 import { PageHeading } from '../../../components/PageHeading.tsx'
 import { type FieldErrors, fieldSentence, useFormErrors } from '../../../lib/use-form-errors.ts'
-import { signIn } from '../../../lib/session/session-actions.ts'
 import { useSession } from '../../../lib/session/use-session.ts'
+import { useSignIn } from '../api/mutations.ts'
 
 interface LoginState {
   from?: string
@@ -28,11 +28,12 @@ export function LoginPage() {
   const state = (location.state ?? {}) as LoginState
   const [username, setUsername] = useState('')
   const [password, setPassword] = useState('')
-  const [pending, setPending] = useState(false)
+  const signIn = useSignIn()
   const problems = useFormErrors({ fields: FIELDS })
   const usernameInput = useRef<HTMLInputElement>(null)
   const target = state.from && state.from !== '/login' ? state.from : '/dashboard'
-  const signedIn = session.status === 'signed-in' && !pending
+  // While the sign-in is on its way the page stays, so that it moves on once, to where the user came from.
+  const signedIn = session.status === 'signed-in' && !signIn.isPending
 
   useEffect(() => {
     if (!signedIn) usernameInput.current?.focus()
@@ -40,22 +41,14 @@ export function LoginPage() {
 
   if (signedIn) return <Navigate to={target} replace />
 
-  async function submit(event: FormEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault()
     const found: FieldErrors<LoginField> = {
       username: username.trim() ? undefined : fieldSentence('Username or email', 'is required'),
       password: password ? undefined : fieldSentence('Password', 'is required'),
     }
     if (problems.showFieldErrors(found)) return
-    setPending(true)
-    try {
-      await signIn(username, password)
-      navigate(target, { replace: true })
-    } catch (caught) {
-      problems.showFailure(caught)
-    } finally {
-      setPending(false)
-    }
+    signIn.mutate({ username, password }, { onSuccess: () => navigate(target, { replace: true }), onError: problems.showFailure })
   }
 
   const notice = state.reason ? REASONS[state.reason] : undefined
@@ -97,8 +90,8 @@ export function LoginPage() {
           }}
           error={problems.errors.password}
         />
-        <button type="submit" className="primary" disabled={pending}>
-          {pending ? 'Signing in…' : 'Sign in'}
+        <button type="submit" className="primary" disabled={signIn.isPending}>
+          {signIn.isPending ? 'Signing in…' : 'Sign in'}
         </button>
       </form>
       <p>

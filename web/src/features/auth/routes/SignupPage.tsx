@@ -11,8 +11,7 @@ import { emailError, usernameError } from '../../../lib/account-fields.ts'
 import { confirmationError, newPasswordError } from '../../../lib/password-checks.ts'
 import { passwordPolicyQuery } from '../../../lib/password-policy.ts'
 import { useFormErrors } from '../../../lib/use-form-errors.ts'
-import { createAccount } from '../api/signup.ts'
-import { signIn } from '../../../lib/session/session-actions.ts'
+import { useSignUp } from '../api/mutations.ts'
 
 type SignupField = 'username' | 'email' | 'password' | 'confirm_password'
 const FIELDS: readonly SignupField[] = ['username', 'email', 'password', 'confirm_password']
@@ -25,11 +24,11 @@ export function SignupPage() {
   const [email, setEmail] = useState('')
   const [password, setPassword] = useState('')
   const [confirm, setConfirm] = useState('')
-  const [pending, setPending] = useState(false)
+  const signUp = useSignUp()
   const problems = useFormErrors({ fields: FIELDS, fieldOfCode: FIELD_OF_CODE })
   const context = { username: username.trim(), email: email.trim() }
 
-  async function submit(event: FormEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault()
     const found = {
       username: usernameError(context.username),
@@ -38,16 +37,10 @@ export function SignupPage() {
       confirm_password: confirmationError(password, confirm),
     }
     if (problems.showFieldErrors(found)) return
-    setPending(true)
-    try {
-      await createAccount({ username: context.username, password, confirm_password: confirm, ...(context.email ? { email: context.email } : {}) })
-      await signIn(context.username, password)
-      navigate('/dashboard', { replace: true })
-    } catch (caught) {
-      problems.showFailure(caught)
-    } finally {
-      setPending(false)
-    }
+    signUp.mutate(
+      { username: context.username, password, confirm_password: confirm, ...(context.email ? { email: context.email } : {}) },
+      { onSuccess: () => navigate('/dashboard', { replace: true }), onError: problems.showFailure },
+    )
   }
 
   function edit(field: SignupField, setter: (value: string) => void) {
@@ -95,8 +88,8 @@ export function SignupPage() {
           policy={policy}
           context={context}
         />
-        <button type="submit" className="primary" disabled={pending}>
-          {pending ? 'Creating…' : 'Create account'}
+        <button type="submit" className="primary" disabled={signUp.isPending}>
+          {signUp.isPending ? 'Creating…' : 'Create account'}
         </button>
       </form>
       <p>
