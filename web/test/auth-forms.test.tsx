@@ -8,6 +8,7 @@ import { MemoryRouter, Route, Routes } from 'react-router'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { LoginPage, SignupPage } from '../src/features/auth/routes/index.ts'
 import { sessionStore } from '../src/lib/session/session-store.ts'
+import { descriptionsOf, errorOf } from './described-by.ts'
 
 const alice: UserBody = {
   id: '0190a3c4-0000-7000-8000-000000000001',
@@ -63,18 +64,6 @@ function renderAt(path: '/login' | '/signup') {
       </MemoryRouter>
     </QueryClientProvider>,
   )
-}
-
-/** The error paragraph tied to an input (Field's), if any. */
-function errorOf(input: HTMLElement): string | undefined {
-  const ids = (input.getAttribute('aria-describedby') ?? '').split(/\s+/).filter(Boolean)
-  return ids.map((id) => document.getElementById(id)).find((element) => element?.classList.contains('field-error'))?.textContent ?? undefined
-}
-
-/** The texts an input's aria-describedby points at. */
-function descriptionsOf(input: HTMLElement): string[] {
-  const ids = (input.getAttribute('aria-describedby') ?? '').split(/\s+/).filter(Boolean)
-  return ids.map((id) => document.getElementById(id)?.textContent ?? `(missing #${id})`)
 }
 
 beforeEach(() => {

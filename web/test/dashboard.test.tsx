@@ -9,7 +9,7 @@ import { MemoryRouter, Route, Routes } from 'react-router'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { sessionStore } from '../src/lib/session/session-store.ts'
 import { DashboardPage } from '../src/features/dashboard/routes/index.ts'
-import { json, noContent, problem, stubFetch } from './fetch-stub.ts'
+import { json, noContent, problem, stubFetch } from '@portcullis/testkit/fetch-stub'
 
 const alice: UserBody = {
   id: '0190a3c4-0000-7000-8000-000000000001',

@@ -8,7 +8,8 @@ import { MemoryRouter, Route, Routes, useLocation } from 'react-router'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { sessionStore } from '../src/lib/session/session-store.ts'
 import { ProfilePage } from '../src/features/profile/routes/index.ts'
-import { errorOf, json, noContent, problem, type Route as Answer, sentBody, stubFetch } from './fetch-stub.ts'
+import { json, noContent, problem, type Route as Answer, sentBody, stubFetch } from '@portcullis/testkit/fetch-stub'
+import { errorOf } from './described-by.ts'
 
 const alice: UserBody = {
   id: '0190a3c4-0000-7000-8000-000000000001',

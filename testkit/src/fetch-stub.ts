@@ -19,7 +19,7 @@ export type Route = (init: RequestInit | undefined) => Response | Promise<Respon
 /** Stubs the global fetch; an unexpected request fails the test. `calls` lists "METHOD /path" in order. */
 export function stubFetch(routes: Record<string, Route>) {
   const calls: string[] = []
-  const fetchMock = vi.fn(async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+  const fetchMock = vi.fn(async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url
     const key = `${init?.method ?? 'GET'} ${url}`
     calls.push(key)
@@ -34,10 +34,4 @@ export function stubFetch(routes: Record<string, Route>) {
 /** The JSON body a stubbed request was sent with. */
 export function sentBody(init: RequestInit | undefined): unknown {
   return typeof init?.body === 'string' ? JSON.parse(init.body) : undefined
-}
-
-/** The error text tied to a form control through aria-describedby (Field's error paragraph). */
-export function errorOf(control: HTMLElement): string | undefined {
-  const ids = control.getAttribute('aria-describedby')?.split(' ') ?? []
-  return ids.map((id) => document.getElementById(id)).find((element) => element?.classList.contains('field-error'))?.textContent ?? undefined
 }
