@@ -1,7 +1,9 @@
-// The application: query cache, session restore on load, cross-tab session sync, and the routes.
+// The application: query cache, session restore on load, cross-tab session sync, the token refreshed before it expires,
+// and the routes.
 import { QueryClientProvider } from '@tanstack/react-query'
 import { useEffect, useState } from 'react'
 import { BrowserRouter } from 'react-router'
+import { refreshBeforeExpiry } from '../lib/session/refresh-before-expiry.ts'
 import { followOtherTabs, refreshSession } from '../lib/session/session-actions.ts'
 import { sessionStore } from '../lib/session/session-store.ts'
 import { createQueryClient } from './query-client.ts'
@@ -11,6 +13,7 @@ export function App() {
   const [queryClient] = useState(createQueryClient)
   useEffect(() => {
     const stopFollowing = followOtherTabs()
+    const stopRefreshing = refreshBeforeExpiry()
     // A signed-out session must not show the last user's data to the next one.
     const stopClearing = sessionStore.subscribe(() => {
       if (sessionStore.get().status === 'anonymous') queryClient.clear()
@@ -18,6 +21,7 @@ export function App() {
     if (sessionStore.get().status === 'restoring') void refreshSession()
     return () => {
       stopFollowing()
+      stopRefreshing()
       stopClearing()
     }
   }, [queryClient])

@@ -1,5 +1,6 @@
-// Every API call of the SPA: the access token from memory, one retry after a refresh on 401, problems as ProblemError; an
-// account disabled while signed in signs the tab out, to a login page that says so.
+// Every API call of the SPA: the access token from memory, one retry after a refresh on 401 (the fallback for a token the
+// timer did not refresh in time), problems as ProblemError; an account disabled while signed in signs the tab out, to a
+// login page that says so.
 import { endDisabledSession, refreshSession } from './session/session-actions.ts'
 import { sessionStore } from './session/session-store.ts'
 import { problemFrom } from './problem.ts'
