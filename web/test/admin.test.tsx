@@ -6,6 +6,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { MemoryRouter, Route, Routes, useLocation } from 'react-router'
+import { json, noContent, problem } from '@portcullis/testkit/fetch-stub'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { AdminPage, AuditPage } from '../src/features/admin/routes/index.ts'
 import { sessionStore } from '../src/lib/session/session-store.ts'
@@ -91,24 +92,13 @@ interface Call {
   body: unknown
 }
 
-function json(body: unknown, status = 200): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
-}
-
-function problem(status: number, code: string, detail: string): Response {
-  return new Response(JSON.stringify({ type: 'about:blank', title: detail, status, code, detail, request_id: 'r1' }), {
-    status,
-    headers: { 'content-type': 'application/problem+json' },
-  })
-}
-
 function defaultAnswer(call: Call): Response {
   const path = call.url.pathname
   if (path === '/admin/dashboard') return json(dashboard)
   if (path === '/admin/get-all-users') return json(call.url.searchParams.get('cursor') === 'c2' ? secondPage : firstPage)
   if (path === '/admin/audit-events') return json(call.url.searchParams.get('user_id') === 'u-bob' ? doneToBob : events)
   if (call.method === 'PATCH' && path.startsWith('/admin/users/')) return json({ ...bob, ...(call.body as object) })
-  if (call.method === 'POST' && path.endsWith('/revoke-sessions')) return new Response(null, { status: 204 })
+  if (call.method === 'POST' && path.endsWith('/revoke-sessions')) return noContent()
   return problem(404, 'not_found', 'Nothing is here')
 }
 
@@ -119,7 +109,7 @@ function stubApi(answer?: (call: Call) => Response | undefined): void {
   calls = []
   vi.stubGlobal(
     'fetch',
-    vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+    vi.fn(async (input: string | URL | Request, init?: RequestInit) => {
       const call: Call = {
         method: init?.method ?? 'GET',
         url: new URL(String(input), 'http://localhost'),

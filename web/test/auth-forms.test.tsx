@@ -5,6 +5,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { render, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { MemoryRouter, Route, Routes } from 'react-router'
+import { json, problem, type Route as Answer, stubFetch } from '@portcullis/testkit/fetch-stub'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { LoginPage, SignupPage } from '../src/features/auth/routes/index.ts'
 import { sessionStore } from '../src/lib/session/session-store.ts'
@@ -21,32 +22,15 @@ const alice: UserBody = {
   last_login_at: null,
 }
 
-function json(body: unknown, status = 200): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
-}
-
-function problem(status: number, code: string, detail: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): Response {
-  const body = { type: `https://portcullis.dev/problems/${code}`, title: 'Error', status, detail, code, request_id: 'req-1', ...extra }
-  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/problem+json', ...headers } })
-}
-
-type Answer = (init: RequestInit | undefined) => Response | Promise<Response>
-
 /** The settings a test server has: not the defaults, so a copy of them in the web would show. */
 const POLICY = { min_length: 12, max_length: 64, product_name: 'Acme' }
 
-function stubFetch(routes: Record<string, Answer>) {
-  const fetchMock = vi.fn(async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
-    const key = `${init?.method ?? 'GET'} ${String(input)}`
-    const route = routes[key] ?? (key === 'GET /auth/password-policy' ? () => json(POLICY) : undefined)
-    if (!route) throw new Error(`unexpected request ${key}`)
-    return route(init)
-  })
-  vi.stubGlobal('fetch', fetchMock)
-  return fetchMock
+/** Stubs fetch with the routes given; the password settings are answered unless a test answers them itself. */
+function stubAuthApi(routes: Record<string, Answer>) {
+  return stubFetch({ 'GET /auth/password-policy': () => json(POLICY), ...routes }).fetchMock
 }
 
-function bodyOf(fetchMock: ReturnType<typeof stubFetch>, url: string): unknown {
+function bodyOf(fetchMock: ReturnType<typeof stubAuthApi>, url: string): unknown {
   const call = fetchMock.mock.calls.find(([input]) => input === url)
   return call ? JSON.parse(String(call[1]?.body)) : undefined
 }
@@ -88,7 +72,7 @@ describe('LoginPage', () => {
   })
 
   it("shows the server's message in an alert on 401 invalid_credentials", async () => {
-    stubFetch({ 'POST /auth/login': () => problem(401, 'invalid_credentials', 'Invalid username or password') })
+    stubAuthApi({ 'POST /auth/login': () => problem(401, 'invalid_credentials', 'Invalid username or password') })
     const actor = userEvent.setup()
     renderAt('/login')
 
@@ -103,7 +87,7 @@ describe('LoginPage', () => {
   })
 
   it('shows when to try again on 429', async () => {
-    stubFetch({ 'POST /auth/login': () => problem(429, 'too_many_attempts', 'Too many attempts; try again later', {}, { 'retry-after': '30' }) })
+    stubAuthApi({ 'POST /auth/login': () => problem(429, 'too_many_attempts', 'Too many attempts; try again later', undefined, { 'retry-after': '30' }) })
     const actor = userEvent.setup()
     renderAt('/login')
 
@@ -135,7 +119,7 @@ describe('LoginPage', () => {
 
   it('disables the button while signing in, then goes to the dashboard', async () => {
     let answer: (response: Response) => void = () => {}
-    const fetchMock = stubFetch({ 'POST /auth/login': () => new Promise<Response>((resolve) => (answer = resolve)) })
+    const fetchMock = stubAuthApi({ 'POST /auth/login': () => new Promise<Response>((resolve) => (answer = resolve)) })
     const actor = userEvent.setup()
     renderAt('/login')
 
@@ -157,7 +141,7 @@ describe('LoginPage', () => {
   })
 
   it('names every empty field at once, focuses the first, and sends nothing', async () => {
-    const fetchMock = stubFetch({})
+    const fetchMock = stubAuthApi({})
     const actor = userEvent.setup()
     renderAt('/login')
 
@@ -182,14 +166,12 @@ describe('LoginPage', () => {
   })
 
   it("puts the server's field errors next to their fields, all at once", async () => {
-    stubFetch({
+    stubAuthApi({
       'POST /auth/login': () =>
-        problem(422, 'validation_failed', 'The request is not valid', {
-          errors: [
-            { field: 'username', message: 'Username or email must not contain control characters or invisible formatting characters.' },
-            { field: 'password', message: 'Password must not contain the NUL character.' },
-          ],
-        }),
+        problem(422, 'validation_failed', 'The request is not valid', [
+          { field: 'username', message: 'Username or email must not contain control characters or invisible formatting characters.' },
+          { field: 'password', message: 'Password must not contain the NUL character.' },
+        ]),
     })
     const actor = userEvent.setup()
     renderAt('/login')
@@ -235,7 +217,7 @@ describe('SignupPage', () => {
   }
 
   it("checks the password with the shared rules and the server's settings as the user types", async () => {
-    stubFetch({})
+    stubAuthApi({})
     const actor = userEvent.setup()
     renderAt('/signup')
     expect(document.title).toBe('Create an account · Portcullis')
@@ -274,7 +256,7 @@ describe('SignupPage', () => {
   })
 
   it('keeps the button enabled, and on submit names every problem at its field at once and focuses the first', async () => {
-    const fetchMock = stubFetch({})
+    const fetchMock = stubAuthApi({})
     const actor = userEvent.setup()
     renderAt('/signup')
     await screen.findByText('At least 12 characters')
@@ -306,15 +288,13 @@ describe('SignupPage', () => {
   })
 
   it("shows the server's field errors next to their fields, all at once, the first focused", async () => {
-    stubFetch({
+    stubAuthApi({
       'POST /auth/signup': () =>
-        problem(422, 'validation_failed', 'The request is not valid', {
-          errors: [
-            { field: 'email', message: 'Email must be an email address like name@example.com.', code: 'format' },
-            { field: 'password', message: 'Password is too common; choose one that is harder to guess.', code: 'common' },
-            { field: 'password', message: 'Password must not be built from your username, your email address or the name Acme.', code: 'context' },
-          ],
-        }),
+        problem(422, 'validation_failed', 'The request is not valid', [
+          { field: 'email', message: 'Email must be an email address like name@example.com.', code: 'format' },
+          { field: 'password', message: 'Password is too common; choose one that is harder to guess.', code: 'common' },
+          { field: 'password', message: 'Password must not be built from your username, your email address or the name Acme.', code: 'context' },
+        ]),
     })
     const actor = userEvent.setup()
     renderAt('/signup')
@@ -333,7 +313,7 @@ describe('SignupPage', () => {
   })
 
   it('shows a 409 username_taken next to the username field', async () => {
-    stubFetch({ 'POST /auth/signup': () => problem(409, 'username_taken', 'That username is taken') })
+    stubAuthApi({ 'POST /auth/signup': () => problem(409, 'username_taken', 'That username is taken') })
     const actor = userEvent.setup()
     renderAt('/signup')
     await screen.findByText('At least 12 characters')
@@ -353,7 +333,7 @@ describe('SignupPage', () => {
   })
 
   it('shows how strong the password is, with zxcvbn’s warning, once the user types one', async () => {
-    stubFetch({})
+    stubAuthApi({})
     const actor = userEvent.setup()
     renderAt('/signup')
     expect(screen.queryByRole('meter')).toBeNull()
@@ -378,7 +358,7 @@ describe('SignupPage', () => {
   })
 
   it('signs up without the settings when they cannot be had: the server has the last word', async () => {
-    const fetchMock = stubFetch({
+    const fetchMock = stubAuthApi({
       'GET /auth/password-policy': () => problem(503, 'service_unavailable', 'The service cannot answer right now'),
       'POST /auth/signup': () => json({ user: alice }, 201),
       'POST /auth/login': () => json({ access_token: 'access-1', token_type: 'Bearer', expires_in: 600, user: alice }),
@@ -393,7 +373,7 @@ describe('SignupPage', () => {
   })
 
   it('creates the account, signs in and goes to the dashboard', async () => {
-    const fetchMock = stubFetch({
+    const fetchMock = stubAuthApi({
       'POST /auth/signup': () => json({ user: alice }, 201),
       'POST /auth/login': () => json({ access_token: 'access-1', token_type: 'Bearer', expires_in: 600, user: alice }),
     })

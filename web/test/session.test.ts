@@ -1,6 +1,7 @@
 // Session logic of the SPA: one refresh at a time (in this tab and across tabs), cookie-mode sign-in, sign-out,
 // cross-tab sync, and the API client's retry-once-after-refresh. fetch is stubbed; nothing touches the network.
 import type { UserBody } from '@portcullis/shared/api/common'
+import { json, noContent, problem, stubFetch } from '@portcullis/testkit/fetch-stub'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 
 type Actions = typeof import('../src/lib/session/session-actions.ts')
@@ -22,15 +23,6 @@ const alice: UserBody = {
   last_login_at: null,
 }
 
-function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } })
-}
-
-function problem(status: number, code: string, detail: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): Response {
-  const body = { type: `https://portcullis.dev/problems/${code}`, title: 'Error', status, detail, code, request_id: 'req-1', ...extra }
-  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/problem+json', ...headers } })
-}
-
 function tokens(accessToken: string, extra: Record<string, unknown> = {}): Response {
   return json({ access_token: accessToken, token_type: 'Bearer', expires_in: 600, user: alice, ...extra })
 }
@@ -46,24 +38,6 @@ function deferred<T>(): Deferred<T> {
     resolve = done
   })
   return { promise, resolve }
-}
-
-type Answer = (init: RequestInit | undefined) => Response | Promise<Response>
-
-/** A fetch stub that answers by "METHOD /path" from a table; an unexpected call fails the test. */
-function stubFetch(routes: Record<string, Answer>) {
-  const fetchMock = vi.fn(async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url
-    const key = `${init?.method ?? 'GET'} ${url}`
-    const route = routes[key]
-    if (!route) throw new Error(`unexpected request ${key}`)
-    return route(init)
-  })
-  vi.stubGlobal('fetch', fetchMock)
-  return {
-    fetchMock,
-    callsTo: (method: string, url: string) => fetchMock.mock.calls.filter(([input, init]) => input === url && (init?.method ?? 'GET') === method),
-  }
 }
 
 function headersOf(init: RequestInit | undefined): Record<string, string> {
@@ -263,7 +237,7 @@ describe('apiFetch', () => {
     signInAs('token')
     const { callsTo } = stubFetch({
       'PATCH /user/profile': () =>
-        problem(422, 'validation_failed', 'email must match format "email"', { errors: [{ field: 'email', message: 'must match format "email"' }] }),
+        problem(422, 'validation_failed', 'email must match format "email"', [{ field: 'email', message: 'must match format "email"' }]),
     })
 
     const error = await client.apiFetch('/user/profile', { method: 'PATCH', body: { email: 'nope' } }).catch((caught: unknown) => caught)
@@ -283,7 +257,7 @@ describe('apiFetch', () => {
   })
 
   it('keeps Retry-After of a 429 and reads it out in describeError', async () => {
-    stubFetch({ 'GET /admin/dashboard': () => problem(429, 'rate_limited', 'Too many requests; slow down', {}, { 'retry-after': '12' }) })
+    stubFetch({ 'GET /admin/dashboard': () => problem(429, 'rate_limited', 'Too many requests; slow down', undefined, { 'retry-after': '12' }) })
 
     const error = await client.apiFetch('/admin/dashboard').catch((caught: unknown) => caught)
 
@@ -293,7 +267,7 @@ describe('apiFetch', () => {
 
   it('returns undefined for a 204 and sends no Authorization header when signed out', async () => {
     store.set({ status: 'anonymous' })
-    const { fetchMock } = stubFetch({ 'DELETE /user/sessions/s1': () => new Response(null, { status: 204 }) })
+    const { fetchMock } = stubFetch({ 'DELETE /user/sessions/s1': () => noContent() })
     await expect(client.apiFetch('/user/sessions/s1', { method: 'DELETE' })).resolves.toBeUndefined()
     expect(headersOf(fetchMock.mock.calls[0]?.[1]).authorization).toBeUndefined()
   })
@@ -335,7 +309,7 @@ describe('signIn', () => {
 describe('signOut', () => {
   it('posts /auth/logout with the CSRF header, signs out here and tells the other tabs', async () => {
     signInAs('access-1')
-    const { fetchMock } = stubFetch({ 'POST /auth/logout': () => new Response(null, { status: 204 }) })
+    const { fetchMock } = stubFetch({ 'POST /auth/logout': () => noContent() })
     const told = nextMessage(otherTab)
 
     await actions.signOut()
