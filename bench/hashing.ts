@@ -1,8 +1,8 @@
 // The time of one password hash at the configured parameters, measured in the run itself: the bound on login throughput is cores ÷ that time.
 import { randomBytes, scrypt } from 'node:crypto'
 import { availableParallelism } from 'node:os'
-import { createPasswordHasher } from '../services/auth/src/passwords/hash.ts'
-import { loadConfig } from '../services/shared/src/config.ts'
+import { createPasswordHasher } from '@portcullis/auth/passwords/hash'
+import { loadConfig } from '@portcullis/shared/config'
 
 export interface HashTiming {
   algorithm: string

@@ -1,8 +1,8 @@
 // MariaDB stopped and started again under a signup load: readiness goes red then green, requests fail fast with 503 and
 // never hang, the stack recovers on its own, and every signup that was answered 201 is in the users table.
 import t from 'tap'
-import { startTestStack } from '../gateway/test/helpers/stack.ts'
-import { testDatabaseKinds } from '../services/shared/src/testing/databases.ts'
+import { startTestStack } from '@portcullis/testkit/stack'
+import { testDatabaseKinds } from '@portcullis/testkit/databases'
 import { createAccount, logIn, PASSWORD, type Session } from './harness/accounts.ts'
 import { reportFigures } from './harness/figures.ts'
 import { type Answer, client, sleep } from './harness/http.ts'

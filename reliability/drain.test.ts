@@ -1,8 +1,8 @@
 // SIGTERM under load: a draining auth, user or admin instance fails no request through the gateway, and a draining gateway
 // behind a balancer fails none either: it finishes every request it accepted, then refuses new connections.
 import t from 'tap'
-import { startTestStack } from '../gateway/test/helpers/stack.ts'
-import type { RunningProcess } from '../services/shared/src/testing/processes.ts'
+import { startTestStack } from '@portcullis/testkit/stack'
+import type { RunningProcess } from '@portcullis/testkit/processes'
 import { createAccount, logIn, PASSWORD, type Session } from './harness/accounts.ts'
 import { reportFigures } from './harness/figures.ts'
 import { createBalancer } from './harness/balancer.ts'

@@ -1,7 +1,7 @@
 // Property-based fuzzing of every public route through the gateway: no 5xx, every error problem+json with a code, no leaks.
 import fc from 'fast-check'
 import t from 'tap'
-import { startTestStack } from '../gateway/test/helpers/stack.ts'
+import { startTestStack } from '@portcullis/testkit/stack'
 import { createAccount, logIn, PASSWORD, type Session } from './harness/accounts.ts'
 import { reportFigures } from './harness/figures.ts'
 import { type Answer, NoAnswer, send, Tally } from './harness/http.ts'

@@ -1,6 +1,6 @@
 // A minute of mixed traffic through the gateway: no error, no connection failure, and the memory of every process levels off.
 import t from 'tap'
-import { startTestStack } from '../gateway/test/helpers/stack.ts'
+import { startTestStack } from '@portcullis/testkit/stack'
 import { createAccount, logIn, type Session } from './harness/accounts.ts'
 import { reportFigures } from './harness/figures.ts'
 import { client, sleep } from './harness/http.ts'

@@ -1,7 +1,7 @@
 // Many tabs of one session refreshing at once, in waves: inside the reuse grace window every refresh succeeds, no reuse alarm
 // is raised and the session lives on; a genuine replay after the window is caught and ends the session.
 import t from 'tap'
-import { startTestStack } from '../gateway/test/helpers/stack.ts'
+import { startTestStack } from '@portcullis/testkit/stack'
 import { createAccount, PASSWORD } from './harness/accounts.ts'
 import { reportFigures } from './harness/figures.ts'
 import { type Answer, client, sleep, Tally } from './harness/http.ts'

@@ -3,7 +3,7 @@
 import path from 'node:path'
 import { loadConfig } from '@portcullis/shared/config'
 import { ensureSelfSignedCertificate, findNginx, loadTlsSettings, prepareLocalNginx, stopLeftoverNginx } from './stack/local-nginx.ts'
-import { NGINX_SOURCE_ADDRESS, chooseProxySource } from './stack/proxy-address.ts'
+import { NGINX_SOURCE_ADDRESS, chooseProxySource } from '@portcullis/shared/net/proxy-address'
 import { announceReady } from './stack/ready-banner.ts'
 import { runStackCommand } from './stack/stack-command.ts'
 import { startStack } from './stack/start-stack.ts'

@@ -2,10 +2,10 @@
 import { bearer, createAccount } from '../accounts.ts'
 import { ratio } from '../measure.ts'
 import type { Scenario } from '../scenario.ts'
-import { newId } from '../../services/shared/src/ids.ts'
-import type { NewUser } from '../../services/shared/src/db/schema.ts'
+import { newId } from '@portcullis/shared/ids'
+import type { NewUser } from '@portcullis/shared/db/schema'
 import type { BenchStack } from '../stack.ts'
-import { listUsers } from '../../services/admin/src/users/list-users.ts'
+import { listUsers } from '@portcullis/admin/users/list-users'
 
 const PAGE_SIZE = 20
 const BATCH = 1000

@@ -1,8 +1,8 @@
 // 3. POST /auth/refresh through the gateway on SQLite and on MariaDB: every answer rotates the token, so each request writes.
 import type autocannon from 'autocannon'
-import { createSession } from '../../services/auth/src/sessions/create.ts'
-import { sessionPolicy } from '../../services/auth/src/sessions/policy.ts'
-import { loadConfig } from '../../services/shared/src/config.ts'
+import { createSession } from '@portcullis/auth/sessions/create'
+import { sessionPolicy } from '@portcullis/auth/sessions/policy'
+import { loadConfig } from '@portcullis/shared/config'
 import { createAccount } from '../accounts.ts'
 import { ratio, type Target } from '../measure.ts'
 import type { Scenario } from '../scenario.ts'

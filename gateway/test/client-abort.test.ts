@@ -2,7 +2,7 @@
 // outage, never blames (or marks down) the instance it was forwarding to, and goes on serving.
 import { connect } from 'node:net'
 import t from 'tap'
-import { startTestStack } from './helpers/stack.ts'
+import { startTestStack } from '@portcullis/testkit/stack'
 
 function sendPartly(port: number, head: string, bodyStart: string): Promise<void> {
   return new Promise((resolve, reject) => {

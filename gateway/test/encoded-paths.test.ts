@@ -10,9 +10,9 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { freePort } from '@portcullis/shared/net/free-port'
-import { ensureSelfSignedCertificate, prepareLocalNginx } from '../../scripts/stack/local-nginx.ts'
-import { createSupervisor } from '../../scripts/stack/supervisor.ts'
-import { startTestStack } from './helpers/stack.ts'
+import { ensureSelfSignedCertificate, prepareLocalNginx } from '@portcullis/scripts/stack/local-nginx'
+import { createSupervisor } from '@portcullis/scripts/stack/supervisor'
+import { startTestStack } from '@portcullis/testkit/stack'
 
 const webRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web')
 const PASSWORD = 'correct horse battery staple'

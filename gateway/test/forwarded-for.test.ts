@@ -2,7 +2,7 @@
 // (PROXY_SOURCE_ADDRESS, 127.0.0.2 here), so a program on this host calling auth straight from 127.0.0.1 cannot choose the
 // client address that auth throttles on and records; through the gateway the real client address arrives.
 import t from 'tap'
-import { startTestStack } from './helpers/stack.ts'
+import { startTestStack } from '@portcullis/testkit/stack'
 
 const PASSWORD = 'correct horse battery staple'
 const json = { 'content-type': 'application/json' }

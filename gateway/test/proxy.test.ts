@@ -1,12 +1,14 @@
 // The gateway in front of a real auth service and stand-in user/admin instances: routing, access policy, headers, failover.
+// The management app that the service base adds to every app.
+import type {} from '@portcullis/shared/service-app'
 import { request } from 'node:http'
 import t from 'tap'
 import { loadConfig } from '@portcullis/shared/config'
-import { testDatabaseKinds } from '@portcullis/shared/testing/databases'
-import { bearer, TEST_ENV } from '@portcullis/auth/test/helpers/auth-app'
-import { startTestAuthServer } from '@portcullis/auth/test/helpers/auth-server'
+import { testDatabaseKinds } from '@portcullis/testkit/databases'
+import { bearer, TEST_ENV } from '@portcullis/testkit/auth-app'
+import { startTestAuthServer } from '@portcullis/testkit/auth-server'
 import { buildGatewayApp } from '../src/app.ts'
-import { startEchoUpstream } from './helpers/echo-upstream.ts'
+import { startEchoUpstream } from '@portcullis/testkit/echo-upstream'
 
 for (const kind of testDatabaseKinds()) {
   t.test(`gateway on ${kind}`, async (t) => {

@@ -1,10 +1,12 @@
 // Per-IP limits at the gateway, in memory by default and shared by two gateway instances through Redis.
+// The management app that the service base adds to every app.
+import type {} from '@portcullis/shared/service-app'
 import { randomBytes } from 'node:crypto'
 import t from 'tap'
 import { Redis } from 'ioredis'
 import { loadConfig } from '@portcullis/shared/config'
-import { TEST_ENV } from '@portcullis/auth/test/helpers/auth-app'
-import { startTestAuthServer } from '@portcullis/auth/test/helpers/auth-server'
+import { TEST_ENV } from '@portcullis/testkit/auth-app'
+import { startTestAuthServer } from '@portcullis/testkit/auth-server'
 import { buildGatewayApp } from '../src/app.ts'
 
 const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'

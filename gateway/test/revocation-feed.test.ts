@@ -4,7 +4,7 @@ import t from 'tap'
 import { newId } from '@portcullis/shared/ids'
 import type { AuthClient, FeedCursor, Revocation } from '@portcullis/shared/internal/auth-client'
 import { createRevocationList } from '../src/revocation/revocation-list.ts'
-import { startTestStack } from './helpers/stack.ts'
+import { startTestStack } from '@portcullis/testkit/stack'
 
 const PASSWORD = 'correct horse battery staple'
 

@@ -1,7 +1,7 @@
 // The public API through one door: real auth, two user instances, admin and the gateway as processes, on both databases.
 import t from 'tap'
-import { testDatabaseKinds } from '@portcullis/shared/testing/databases'
-import { startTestStack } from './helpers/stack.ts'
+import { testDatabaseKinds } from '@portcullis/testkit/databases'
+import { startTestStack } from '@portcullis/testkit/stack'
 
 interface Answer {
   status: number

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import t from 'tap'
 import { loadConfig } from '@portcullis/shared/config'
-import { bearer, TEST_ENV } from '@portcullis/auth/test/helpers/auth-app'
-import { startTestAuthServer } from '@portcullis/auth/test/helpers/auth-server'
+import { bearer, TEST_ENV } from '@portcullis/testkit/auth-app'
+import { startTestAuthServer } from '@portcullis/testkit/auth-server'
 import { buildGatewayApp } from '../src/app.ts'
-import { startEchoUpstream } from './helpers/echo-upstream.ts'
+import { startEchoUpstream } from '@portcullis/testkit/echo-upstream'
 
 t.test('web app and API on one origin', async (t) => {
   const webDir = await mkdtemp(path.join(tmpdir(), 'portcullis-web-'))

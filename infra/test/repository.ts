@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { parse } from 'yaml'
-import { type Config, loadConfig } from '../../services/shared/src/config.ts'
+import { type Config, loadConfig } from '@portcullis/shared/config'
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..')
 

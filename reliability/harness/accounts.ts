@@ -1,5 +1,5 @@
 // Accounts on a test stack: signed up through the gateway, promoted in the database when an admin is needed.
-import type { TestStack } from '../../gateway/test/helpers/stack.ts'
+import type { TestStack } from '@portcullis/testkit/stack'
 import type { Client } from './http.ts'
 
 export const PASSWORD = 'correct horse battery staple'

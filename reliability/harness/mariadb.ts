@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
-import { freePort } from '../../services/shared/src/net/free-port.ts'
+import { freePort } from '@portcullis/shared/net/free-port'
 
 const run = promisify(execFile)
 

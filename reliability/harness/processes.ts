@@ -1,6 +1,6 @@
 // What the suite watches in the stack's processes: resident memory from /proc, and readiness (on each one's management port).
 import { readFileSync } from 'node:fs'
-import type { RunningProcess } from '../../services/shared/src/testing/processes.ts'
+import type { RunningProcess } from '@portcullis/testkit/processes'
 
 /** VmRSS of a live process in MiB, or undefined once it is gone. */
 export function residentMiB(pid: number | undefined): number | undefined {

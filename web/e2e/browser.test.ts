@@ -7,8 +7,8 @@ import type { Browser, Page } from 'playwright-core'
 interface Teardown {
   teardown(fn: () => unknown): void
 }
-import { startTestStack } from '../../gateway/test/helpers/stack.ts'
-import { ensureWebBuild } from '../../scripts/stack/web-build.ts'
+import { startTestStack } from '@portcullis/testkit/stack'
+import { ensureWebBuild } from '@portcullis/scripts/stack/web-build'
 import { launchChromium, screenshot } from './browser.ts'
 
 const web = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')

@@ -4,7 +4,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import t from 'tap'
-import { ensureWebBuild } from '../../scripts/stack/web-build.ts'
+import { ensureWebBuild } from '@portcullis/scripts/stack/web-build'
 
 const FIRST_PAGE_BUDGET = 150 * 1024
 

@@ -15,8 +15,8 @@ import {
   SHIPPED_SITE,
   type SitePaths,
   testNginxConfig,
-} from '../../../scripts/stack/local-nginx.ts'
-import { loadConfig } from '../../../services/shared/src/config.ts'
+} from '@portcullis/scripts/stack/local-nginx'
+import { loadConfig } from '@portcullis/shared/config'
 
 const BROTLI_SNIPPET = path.join(path.dirname(SHIPPED_SITE), 'brotli.conf')
 const BROTLI_MODULE = '/usr/lib/nginx/modules/ngx_http_brotli_filter_module.so'
@@ -110,7 +110,7 @@ t.test('the config pnpm start:tls renders passes nginx -t and stays inside its d
     'the main config reads only the MIME types from /etc, and writes only under its directory',
   )
   t.equal(nginx.spec.name, 'nginx')
-  t.same('args' in nginx.spec && nginx.spec.args.slice(-2), ['-g', 'daemon off;'], 'in the foreground, for the supervisor')
+  t.same(nginx.spec.args?.slice(-2), ['-g', 'daemon off;'], 'in the foreground, for the supervisor')
 })
 
 t.test('the shipped config keeps its promises', async (t) => {

@@ -1,9 +1,11 @@
 // Building the admin app: the service client it needs, and readiness that waits for auth's keys.
+// The management app that the service base adds to every app.
+import type {} from '@portcullis/shared/service-app'
 import t from 'tap'
-import { startTestAuth, TEST_ENV } from '@portcullis/auth/test/helpers/auth-app'
+import { startTestAuth, TEST_ENV } from '@portcullis/testkit/auth-app'
 import { ConfigError, loadConfig } from '@portcullis/shared/config'
-import { createTestDatabase, testDatabaseKinds } from '@portcullis/shared/testing/databases'
-import { freePort } from '@portcullis/shared/testing/processes'
+import { createTestDatabase, testDatabaseKinds } from '@portcullis/testkit/databases'
+import { freePort } from '@portcullis/testkit/processes'
 import { buildAdminApp } from '../src/app.ts'
 
 t.test('without a service client the app refuses to build, naming the variables', async (t) => {

@@ -2,10 +2,10 @@
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
-import { TEST_ENV } from '@portcullis/auth/test/helpers/auth-app'
-import { startTestAuthServer } from '@portcullis/auth/test/helpers/auth-server'
-import { createTestDatabase, testDatabaseKinds } from '@portcullis/shared/testing/databases'
-import { type RunningProcess, startService } from '@portcullis/shared/testing/processes'
+import { TEST_ENV } from '@portcullis/testkit/auth-app'
+import { startTestAuthServer } from '@portcullis/testkit/auth-server'
+import { createTestDatabase, testDatabaseKinds } from '@portcullis/testkit/databases'
+import { type RunningProcess, startService } from '@portcullis/testkit/processes'
 
 const server = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../src/server.ts')
 

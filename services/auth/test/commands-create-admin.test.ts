@@ -1,9 +1,9 @@
 // pnpm create-admin on a user that exists: a --password is checked against the password policy and set (the user's sessions
 // end and the change is audited as the command line's), or refused with exit 2 and the policy's words; never ignored.
 import t from 'tap'
-import { testDatabaseKinds } from '@portcullis/shared/testing/databases'
-import { STRONG_PASSWORD, signupAndLogin, startTestAuth } from './helpers/auth-app.ts'
-import { runCommand } from './helpers/commands.ts'
+import { testDatabaseKinds } from '@portcullis/testkit/databases'
+import { STRONG_PASSWORD, signupAndLogin, startTestAuth } from '@portcullis/testkit/auth-app'
+import { runCommand } from '@portcullis/testkit/auth-commands'
 
 const NEW_PASSWORD = 'a brand new admin passphrase'
 

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import t from 'tap'
 import { describeDatabaseError } from '@portcullis/shared/db/describe-error'
-import { testDatabaseKinds, testMysqlServerUrl } from '@portcullis/shared/testing/databases'
-import { runCommand as run } from './helpers/commands.ts'
+import { testDatabaseKinds, testMysqlServerUrl } from '@portcullis/testkit/databases'
+import { runCommand as run } from '@portcullis/testkit/auth-commands'
 
 const server = new URL(testMysqlServerUrl())
 const mysqlAt = (database: string, user = 'root', password = '') =>

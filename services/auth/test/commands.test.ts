@@ -1,7 +1,7 @@
 // The operator commands as an operator runs them: real processes, exit codes and messages.
 import t from 'tap'
-import { createTestDatabase, testDatabaseKinds } from '@portcullis/shared/testing/databases'
-import { runCommand as run } from './helpers/commands.ts'
+import { createTestDatabase, testDatabaseKinds } from '@portcullis/testkit/databases'
+import { runCommand as run } from '@portcullis/testkit/auth-commands'
 
 for (const kind of testDatabaseKinds()) {
   t.test(`commands on ${kind}`, async (t) => {

@@ -1,9 +1,9 @@
 import t from 'tap'
 import { newId } from '@portcullis/shared/ids'
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
-import { testDatabaseKinds } from '@portcullis/shared/testing/databases'
+import { testDatabaseKinds } from '@portcullis/testkit/databases'
 import { createServiceClient } from '../src/clients/service-clients.ts'
-import { bearer, signupAndLogin, startTestAuth } from './helpers/auth-app.ts'
+import { bearer, signupAndLogin, startTestAuth } from '@portcullis/testkit/auth-app'
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' }
 

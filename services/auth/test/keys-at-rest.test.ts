@@ -4,10 +4,10 @@
 import { randomBytes } from 'node:crypto'
 import t from 'tap'
 import { loadConfig } from '@portcullis/shared/config'
-import { createTestDatabase, testDatabaseKinds } from '@portcullis/shared/testing/databases'
+import { createTestDatabase, testDatabaseKinds } from '@portcullis/testkit/databases'
 import { buildAuthApp } from '../src/app.ts'
 import { kekId } from '../src/keys/private-key-wrapping.ts'
-import { signupAndLogin, TEST_ENV } from './helpers/auth-app.ts'
+import { signupAndLogin, TEST_ENV } from '@portcullis/testkit/auth-app'
 
 const kek = () => randomBytes(32)
 

@@ -1,11 +1,12 @@
+import type {} from '../src/plugins/context.ts'
 import { type JsonWebKey, type KeyObject, createHmac, createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
-import { testDatabaseKinds } from '@portcullis/shared/testing/databases'
+import { testDatabaseKinds } from '@portcullis/testkit/databases'
 import { buildAuthApp } from '../src/app.ts'
 import { rotateSigningKeys } from '../src/keys/store.ts'
-import { bearer, signupAndLogin, startTestAuth } from './helpers/auth-app.ts'
+import { bearer, signupAndLogin, startTestAuth } from '@portcullis/testkit/auth-app'
 
 interface Jwk {
   kty: string

@@ -2,9 +2,9 @@
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
-import { createTestDatabase, testDatabaseKinds } from '@portcullis/shared/testing/databases'
-import { startService } from '@portcullis/shared/testing/processes'
-import { TEST_ENV } from './helpers/auth-app.ts'
+import { createTestDatabase, testDatabaseKinds } from '@portcullis/testkit/databases'
+import { startService } from '@portcullis/testkit/processes'
+import { TEST_ENV } from '@portcullis/testkit/auth-app'
 
 const server = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../src/server.ts')
 const json = { 'content-type': 'application/json' }

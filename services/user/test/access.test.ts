@@ -1,5 +1,5 @@
 import t from 'tap'
-import { testDatabaseKinds } from '@portcullis/shared/testing/databases'
+import { testDatabaseKinds } from '@portcullis/testkit/databases'
 import { forgedToken, signedByAuth, tamperedToken, unsignedToken } from './helpers/forged-tokens.ts'
 import { bearer, startTestUserService } from './helpers/user-app.ts'
 

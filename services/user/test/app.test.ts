@@ -1,10 +1,12 @@
+// The management app that the service base adds to every app.
+import type {} from '@portcullis/shared/service-app'
 import { createServer } from 'node:http'
 import t from 'tap'
-import { TEST_ENV } from '@portcullis/auth/test/helpers/auth-app'
-import { startTestAuthServer } from '@portcullis/auth/test/helpers/auth-server'
+import { TEST_ENV } from '@portcullis/testkit/auth-app'
+import { startTestAuthServer } from '@portcullis/testkit/auth-server'
 import { ConfigError, loadConfig } from '@portcullis/shared/config'
-import { testDatabaseKinds } from '@portcullis/shared/testing/databases'
-import { freePort } from '@portcullis/shared/testing/processes'
+import { testDatabaseKinds } from '@portcullis/testkit/databases'
+import { freePort } from '@portcullis/testkit/processes'
 import { buildUserApp } from '../src/app.ts'
 import { bearer } from './helpers/user-app.ts'
 

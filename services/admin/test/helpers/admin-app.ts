@@ -1,8 +1,8 @@
 // An admin app wired to a real auth service over HTTP, on that service's test database, with a signed-in admin.
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 import type { Kysely } from 'kysely'
-import { type LoginResult, TEST_ENV } from '@portcullis/auth/test/helpers/auth-app'
-import { startTestAuthServer, type TestAuthServer } from '@portcullis/auth/test/helpers/auth-server'
+import { type LoginResult, TEST_ENV } from '@portcullis/testkit/auth-app'
+import { startTestAuthServer, type TestAuthServer } from '@portcullis/testkit/auth-server'
 import { type Config, loadConfig } from '@portcullis/shared/config'
 import { connectDatabase, type DatabaseHandle, type DatabaseKind } from '@portcullis/shared/db/connect'
 import type { Database } from '@portcullis/shared/db/schema'

@@ -1,7 +1,7 @@
 // Who may call the admin routes: an admin token whose holder the database still knows as an active admin, and nobody else.
 import t from 'tap'
 import type { InjectOptions } from 'fastify'
-import { testDatabaseKinds } from '@portcullis/shared/testing/databases'
+import { testDatabaseKinds } from '@portcullis/testkit/databases'
 import { injectAs, startTestAdmin } from '../helpers/admin-app.ts'
 
 for (const kind of testDatabaseKinds()) {

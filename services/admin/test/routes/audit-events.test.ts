@@ -3,7 +3,7 @@ import t from 'tap'
 import { CompiledQuery } from 'kysely'
 import type { AuditEvent } from '@portcullis/shared/db/schema'
 import { newId } from '@portcullis/shared/ids'
-import { testDatabaseKinds } from '@portcullis/shared/testing/databases'
+import { testDatabaseKinds } from '@portcullis/testkit/databases'
 import { type AuditEventFilters, auditEventPageQuery, eventIndex } from '../../src/audit/list-events.ts'
 import { injectAs, startTestAdmin } from '../helpers/admin-app.ts'
 

@@ -1,8 +1,8 @@
 // GET /admin/dashboard: counts of users, sign-ups, live sessions and failed logins, and the latest audit events.
 import t from 'tap'
-import { STRONG_PASSWORD } from '@portcullis/auth/test/helpers/auth-app'
+import { STRONG_PASSWORD } from '@portcullis/testkit/auth-app'
 import { newId } from '@portcullis/shared/ids'
-import { testDatabaseKinds } from '@portcullis/shared/testing/databases'
+import { testDatabaseKinds } from '@portcullis/testkit/databases'
 import { injectAs, startTestAdmin } from '../helpers/admin-app.ts'
 import { seedUsers } from '../helpers/seed-users.ts'
 

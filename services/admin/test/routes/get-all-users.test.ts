@@ -1,6 +1,6 @@
 // GET /admin/get-all-users on a small table: the answer's shape, filters, prefix search, sorts, and refused queries.
 import t from 'tap'
-import { testDatabaseKinds } from '@portcullis/shared/testing/databases'
+import { testDatabaseKinds } from '@portcullis/testkit/databases'
 import { injectAs, startTestAdmin } from '../helpers/admin-app.ts'
 import { seedUsers } from '../helpers/seed-users.ts'
 

@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely'
 import type { Database } from '@portcullis/shared/db/schema'
 import { ServiceUnavailable } from '@portcullis/shared/errors'
 import type { AuthClient } from '@portcullis/shared/internal/auth-client'
-import { testDatabaseKinds } from '@portcullis/shared/testing/databases'
+import { testDatabaseKinds } from '@portcullis/testkit/databases'
 import { claimsOf, injectAs, refreshOverHttp, startTestAdmin } from '../helpers/admin-app.ts'
 
 function patch(app: FastifyInstance, token: string, id: string, payload: unknown) {

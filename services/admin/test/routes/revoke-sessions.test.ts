@@ -1,9 +1,9 @@
 // POST /admin/users/:id/revoke-sessions: auth ends every session of the user; the audit log records the admin who asked.
 import t from 'tap'
-import { STRONG_PASSWORD } from '@portcullis/auth/test/helpers/auth-app'
+import { STRONG_PASSWORD } from '@portcullis/testkit/auth-app'
 import { ServiceUnavailable } from '@portcullis/shared/errors'
 import type { AuthClient } from '@portcullis/shared/internal/auth-client'
-import { testDatabaseKinds } from '@portcullis/shared/testing/databases'
+import { testDatabaseKinds } from '@portcullis/testkit/databases'
 import { injectAs, refreshOverHttp, startTestAdmin } from '../helpers/admin-app.ts'
 
 for (const kind of testDatabaseKinds()) {

@@ -3,10 +3,10 @@ import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
-import { createTestDatabase } from '@portcullis/shared/testing/databases'
-import { startService } from '@portcullis/shared/testing/processes'
+import { createTestDatabase } from '@portcullis/testkit/databases'
+import { startService } from '@portcullis/testkit/processes'
 import { threadPoolSize } from '../../src/passwords/thread-pool.ts'
-import { TEST_ENV } from '../helpers/auth-app.ts'
+import { TEST_ENV } from '@portcullis/testkit/auth-app'
 
 const server = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/server.ts')
 

@@ -1,7 +1,7 @@
 import t from 'tap'
 import argon2 from 'argon2'
-import { testDatabaseKinds } from '@portcullis/shared/testing/databases'
-import { STRONG_PASSWORD, signup, startTestAuth } from '../helpers/auth-app.ts'
+import { testDatabaseKinds } from '@portcullis/testkit/databases'
+import { STRONG_PASSWORD, signup, startTestAuth } from '@portcullis/testkit/auth-app'
 
 function decodeSegment(segment: string | undefined): Record<string, unknown> {
   if (segment === undefined) throw new Error('the token has too few segments')

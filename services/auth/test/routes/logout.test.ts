@@ -1,7 +1,7 @@
 import t from 'tap'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
-import { testDatabaseKinds } from '@portcullis/shared/testing/databases'
-import { type LoginResult, STRONG_PASSWORD, bearer, signupAndLogin, startTestAuth } from '../helpers/auth-app.ts'
+import { testDatabaseKinds } from '@portcullis/testkit/databases'
+import { type LoginResult, STRONG_PASSWORD, bearer, signupAndLogin, startTestAuth } from '@portcullis/testkit/auth-app'
 
 type Asserts = Pick<typeof t, 'equal'>
 

@@ -3,8 +3,8 @@ import t from 'tap'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import type { Kysely } from 'kysely'
 import type { Database } from '@portcullis/shared/db/schema'
-import { testDatabaseKinds } from '@portcullis/shared/testing/databases'
-import { type LoginResult, STRONG_PASSWORD, bearer, signupAndLogin, startTestAuth } from '../helpers/auth-app.ts'
+import { testDatabaseKinds } from '@portcullis/testkit/databases'
+import { type LoginResult, STRONG_PASSWORD, bearer, signupAndLogin, startTestAuth } from '@portcullis/testkit/auth-app'
 
 const NEW_PASSWORD = 'a brand new passphrase for pia'
 

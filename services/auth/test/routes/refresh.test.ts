@@ -1,7 +1,7 @@
 import t from 'tap'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
-import { testDatabaseKinds } from '@portcullis/shared/testing/databases'
-import { STRONG_PASSWORD, bearer, signup, signupAndLogin, startTestAuth } from '../helpers/auth-app.ts'
+import { testDatabaseKinds } from '@portcullis/testkit/databases'
+import { STRONG_PASSWORD, bearer, signup, signupAndLogin, startTestAuth } from '@portcullis/testkit/auth-app'
 
 const REFRESH_TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/
 

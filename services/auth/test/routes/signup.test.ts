@@ -1,6 +1,6 @@
 import t from 'tap'
-import { testDatabaseKinds } from '@portcullis/shared/testing/databases'
-import { STRONG_PASSWORD, signup, startTestAuth } from '../helpers/auth-app.ts'
+import { testDatabaseKinds } from '@portcullis/testkit/databases'
+import { STRONG_PASSWORD, signup, startTestAuth } from '@portcullis/testkit/auth-app'
 
 for (const kind of testDatabaseKinds()) {
   t.test(`signup on ${kind}`, async (t) => {

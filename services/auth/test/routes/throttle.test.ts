@@ -1,7 +1,7 @@
 import t from 'tap'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
-import { testDatabaseKinds } from '@portcullis/shared/testing/databases'
-import { STRONG_PASSWORD, signup, startTestAuth } from '../helpers/auth-app.ts'
+import { testDatabaseKinds } from '@portcullis/testkit/databases'
+import { STRONG_PASSWORD, signup, startTestAuth } from '@portcullis/testkit/auth-app'
 
 type Asserts = Pick<typeof t, 'equal' | 'ok' | 'match' | 'notOk'>
 

@@ -1,8 +1,8 @@
 // Builds a user app in-process against a real auth server over HTTP, sharing its test database, and cleans up with the test.
 import type { FastifyInstance } from 'fastify'
 import type { Kysely } from 'kysely'
-import { startTestAuthServer, type TestAuthServer } from '@portcullis/auth/test/helpers/auth-server'
-import { TEST_ENV } from '@portcullis/auth/test/helpers/auth-app'
+import { startTestAuthServer, type TestAuthServer } from '@portcullis/testkit/auth-server'
+import { TEST_ENV } from '@portcullis/testkit/auth-app'
 import { type Config, loadConfig } from '@portcullis/shared/config'
 import type { DatabaseKind } from '@portcullis/shared/db/connect'
 import type { Database } from '@portcullis/shared/db/schema'

@@ -1,7 +1,7 @@
 import type { AccountEvent } from '@portcullis/shared/api/user'
 import t from 'tap'
 import { newId } from '@portcullis/shared/ids'
-import { testDatabaseKinds } from '@portcullis/shared/testing/databases'
+import { testDatabaseKinds } from '@portcullis/testkit/databases'
 import { bearer, sessionIdOf, startTestUserService } from '../helpers/user-app.ts'
 
 interface Dashboard {

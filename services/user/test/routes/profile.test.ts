@@ -1,5 +1,5 @@
 import t from 'tap'
-import { testDatabaseKinds } from '@portcullis/shared/testing/databases'
+import { testDatabaseKinds } from '@portcullis/testkit/databases'
 import { bearer, startTestUserService } from '../helpers/user-app.ts'
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/

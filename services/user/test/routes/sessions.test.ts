@@ -1,9 +1,9 @@
 import { createServer, type Socket } from 'node:net'
 import t from 'tap'
-import { STRONG_PASSWORD } from '@portcullis/auth/test/helpers/auth-app'
+import { STRONG_PASSWORD } from '@portcullis/testkit/auth-app'
 import { createAuthClient } from '@portcullis/shared/internal/auth-client'
-import { testDatabaseKinds } from '@portcullis/shared/testing/databases'
-import { freePort } from '@portcullis/shared/testing/processes'
+import { testDatabaseKinds } from '@portcullis/testkit/databases'
+import { freePort } from '@portcullis/testkit/processes'
 import { bearer, sessionIdOf, startTestUserService } from '../helpers/user-app.ts'
 
 interface Tokens {

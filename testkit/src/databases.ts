@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { createConnection } from 'mysql2/promise'
-import { connectDatabase, type DatabaseHandle, type DatabaseKind } from '../db/connect.ts'
-import { migrateToLatest } from '../db/migrate.ts'
+import { connectDatabase, type DatabaseHandle, type DatabaseKind } from '@portcullis/shared/db/connect'
+import { migrateToLatest } from '@portcullis/shared/db/migrate'
 
 export interface TestDatabase {
   kind: DatabaseKind

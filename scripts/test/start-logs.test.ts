@@ -8,10 +8,10 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { loggerOptions, prettyLogStream, resolveLogFormat } from '@portcullis/shared/logger'
-import { freePort } from '@portcullis/shared/testing/processes'
-import { LIGHT_SETTINGS, runStack } from './testing/stack-run.ts'
+import { freePort } from '@portcullis/testkit/processes'
+import { LIGHT_SETTINGS, runStack } from '@portcullis/testkit/stack-run'
 
-const start = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'start.ts')
+const start = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../start.ts')
 const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g')
 
 async function dataDir(t: { teardown(fn: () => unknown): void }): Promise<string> {

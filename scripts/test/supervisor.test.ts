@@ -2,13 +2,12 @@
 // with the child's own pid, so a stack already running on the same port is never taken for it.
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
-import { freePort } from '@portcullis/shared/testing/processes'
-import { createSupervisor } from './stack/supervisor.ts'
+import { freePort } from '@portcullis/testkit/processes'
+import { createSupervisor } from '../stack/supervisor.ts'
 
-const fake = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'testing/fake-service.ts')
+const fake = fileURLToPath(import.meta.resolve('@portcullis/testkit/fake-service'))
 
 t.test('another process answering on the management port is not the child', async (t) => {
   // Ready and healthy, but with some other process's pid: what an older stack on that port would answer.

@@ -2,8 +2,8 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { type Config, loadConfig } from '@portcullis/shared/config'
 import type { DatabaseKind } from '@portcullis/shared/db/connect'
-import { createTestDatabase, type TestDatabase } from '@portcullis/shared/testing/databases'
-import { buildAuthApp } from '../../src/app.ts'
+import { createTestDatabase, type TestDatabase } from './databases.ts'
+import { buildAuthApp } from '@portcullis/auth/app'
 
 export interface TestAuth {
   app: FastifyInstance

@@ -9,10 +9,10 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { freePort } from '@portcullis/shared/net/free-port'
-import { startService } from '@portcullis/shared/testing/processes'
-import { runStack } from './testing/stack-run.ts'
+import { startService } from '@portcullis/testkit/processes'
+import { runStack } from '@portcullis/testkit/stack-run'
 
-const startTls = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'start-tls.ts')
+const startTls = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../start-tls.ts')
 const light = { LOG_LEVEL: 'warn', ARGON2_MEMORY_KIB: '4096', ARGON2_TIME_COST: '1' }
 
 function post(url: string, ca: string, body: unknown): Promise<{ status: number; hsts: string | undefined }> {

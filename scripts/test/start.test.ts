@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
-import { freePort, startService } from '@portcullis/shared/testing/processes'
-import { printedProcess, printedProcesses } from './testing/stack-output.ts'
-import { LIGHT_SETTINGS, runStack } from './testing/stack-run.ts'
+import { freePort, startService } from '@portcullis/testkit/processes'
+import { printedProcess, printedProcesses } from '@portcullis/testkit/stack-output'
+import { LIGHT_SETTINGS, runStack } from '@portcullis/testkit/stack-run'
 
-const start = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'start.ts')
+const start = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../start.ts')
 const light = { ...LIGHT_SETTINGS, DRAIN_DELAY_MS: '0' }
 
 async function login(url: string, username: string, password: string) {

@@ -1,16 +1,15 @@
 // The whole back end as real processes on free ports: N instances each of auth, user, admin and the gateway, on one test database.
-import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { DatabaseKind } from '@portcullis/shared/db/connect'
-import { createTestDatabase, type TestDatabase } from '@portcullis/shared/testing/databases'
-import { type RunningProcess, startService } from '@portcullis/shared/testing/processes'
+import { createTestDatabase, type TestDatabase } from './databases.ts'
+import { type RunningProcess, startService } from './processes.ts'
 import { freePort } from '@portcullis/shared/net/free-port'
 import { provisionStackClients } from '@portcullis/auth/clients/service-clients'
-import { TEST_ENV } from '@portcullis/auth/test/helpers/auth-app'
-import { GATEWAY_SOURCE_ADDRESS } from '../../../scripts/stack/proxy-address.ts'
+import { TEST_ENV } from './auth-app.ts'
+import { GATEWAY_SOURCE_ADDRESS } from '@portcullis/shared/net/proxy-address'
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
-const server = (relative: string) => path.join(root, relative)
+/** A process's main, found through its package (`@portcullis/auth/server` → services/auth/src/server.ts). */
+const server = (specifier: string) => fileURLToPath(import.meta.resolve(specifier))
 
 export interface TestStack {
   url: string
@@ -63,18 +62,16 @@ export async function startTestStack(t: Teardown, kind: DatabaseKind, options: T
     started.push(running)
     return running
   }
-  const auths = [await start('services/auth/src/server.ts', { ...base, PORT: String(authPort) })]
-  for (let i = 1; i < (options.authInstances ?? 1); i++) auths.push(await start('services/auth/src/server.ts', base))
+  const auths = [await start('@portcullis/auth/server', { ...base, PORT: String(authPort) })]
+  for (let i = 1; i < (options.authInstances ?? 1); i++) auths.push(await start('@portcullis/auth/server', base))
   const users: RunningProcess[] = []
   for (let i = 0; i < (options.userInstances ?? 1); i++) {
-    users.push(
-      await start('services/user/src/server.ts', { ...base, SERVICE_CLIENT_ID: clients.user.clientId, SERVICE_CLIENT_SECRET: clients.user.clientSecret }),
-    )
+    users.push(await start('@portcullis/user/server', { ...base, SERVICE_CLIENT_ID: clients.user.clientId, SERVICE_CLIENT_SECRET: clients.user.clientSecret }))
   }
   const admins: RunningProcess[] = []
   for (let i = 0; i < (options.adminInstances ?? 1); i++) {
     admins.push(
-      await start('services/admin/src/server.ts', { ...base, SERVICE_CLIENT_ID: clients.admin.clientId, SERVICE_CLIENT_SECRET: clients.admin.clientSecret }),
+      await start('@portcullis/admin/server', { ...base, SERVICE_CLIENT_ID: clients.admin.clientId, SERVICE_CLIENT_SECRET: clients.admin.clientSecret }),
     )
   }
   const gatewayEnv = {
@@ -92,7 +89,7 @@ export async function startTestStack(t: Teardown, kind: DatabaseKind, options: T
     ...options.gatewayEnv,
   }
   const gateways: RunningProcess[] = []
-  const startGateway = (env: Record<string, string> = {}) => start('gateway/src/server.ts', { ...gatewayEnv, ...env })
+  const startGateway = (env: Record<string, string> = {}) => start('@portcullis/gateway/server', { ...gatewayEnv, ...env })
   for (let i = 0; i < (options.gatewayInstances ?? 1); i++) gateways.push(await startGateway())
   const [auth, admin, gateway] = [auths[0], admins[0], gateways[0]]
   if (!auth || !admin || !gateway) throw new Error('a stack needs at least one auth, admin and gateway instance')

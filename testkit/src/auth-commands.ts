@@ -1,10 +1,10 @@
 // Runs one of auth's commands (pnpm migrate, create-admin, rotate-keys, create-client) as its own process, as an operator would.
 import { spawnSync } from 'node:child_process'
-import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { TEST_ENV } from './auth-app.ts'
 
-const commands = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/commands')
+/** An auth command's script, found through the package: `@portcullis/auth/commands/migrate`. */
+const commandScript = (command: string) => fileURLToPath(import.meta.resolve(`@portcullis/auth/commands/${command}`))
 
 export interface CommandResult {
   status: number | null
@@ -13,7 +13,7 @@ export interface CommandResult {
 }
 
 export function runCommand(command: string, args: string[], env: Record<string, string>): CommandResult {
-  const result = spawnSync(process.execPath, [path.join(commands, `${command}.ts`), ...args], {
+  const result = spawnSync(process.execPath, [commandScript(command), ...args], {
     env: { PATH: process.env.PATH ?? '', ...TEST_ENV, ...env },
     encoding: 'utf8',
     timeout: 30_000,

@@ -7,12 +7,12 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
-import { freePort } from '@portcullis/shared/testing/processes'
-import { chooseProxySource } from './stack/proxy-address.ts'
-import { printedProcess } from './testing/stack-output.ts'
-import { LIGHT_SETTINGS, runStack } from './testing/stack-run.ts'
+import { freePort } from '@portcullis/testkit/processes'
+import { chooseProxySource } from '@portcullis/shared/net/proxy-address'
+import { printedProcess } from '@portcullis/testkit/stack-output'
+import { LIGHT_SETTINGS, runStack } from '@portcullis/testkit/stack-run'
 
-const start = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'start.ts')
+const start = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../start.ts')
 
 interface Answer {
   access_token: string

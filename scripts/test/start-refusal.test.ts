@@ -7,12 +7,12 @@ import path from 'node:path'
 import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import t, { type Test } from 'tap'
-import { freePort } from '@portcullis/shared/testing/processes'
-import { createTestDatabase, testDatabaseKinds } from '@portcullis/shared/testing/databases'
-import { printedProcess } from './testing/stack-output.ts'
-import { LIGHT_SETTINGS, runStack, type StackRun } from './testing/stack-run.ts'
+import { freePort } from '@portcullis/testkit/processes'
+import { createTestDatabase, testDatabaseKinds } from '@portcullis/testkit/databases'
+import { printedProcess } from '@portcullis/testkit/stack-output'
+import { LIGHT_SETTINGS, runStack, type StackRun } from '@portcullis/testkit/stack-run'
 
-const start = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'start.ts')
+const start = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../start.ts')
 const light = { ...LIGHT_SETTINGS, DRAIN_DELAY_MS: '0', ADMIN_PASSWORD: 'the boss passphrase' }
 const password = 'correct horse battery staple'
 

@@ -6,11 +6,11 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t, { type Test } from 'tap'
-import { freePort } from '@portcullis/shared/testing/processes'
-import { testDatabaseKinds, testMysqlServerUrl } from '@portcullis/shared/testing/databases'
-import { LIGHT_SETTINGS, runStack } from './testing/stack-run.ts'
+import { freePort } from '@portcullis/testkit/processes'
+import { testDatabaseKinds, testMysqlServerUrl } from '@portcullis/testkit/databases'
+import { LIGHT_SETTINGS, runStack } from '@portcullis/testkit/stack-run'
 
-const start = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'start.ts')
+const start = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../start.ts')
 const server = new URL(testMysqlServerUrl())
 const hostPort = `${server.hostname}:${server.port || '3306'}`
 

@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
-import { freePort } from '@portcullis/shared/testing/processes'
-import { LIGHT_SETTINGS } from './testing/stack-run.ts'
+import { freePort } from '@portcullis/testkit/processes'
+import { LIGHT_SETTINGS } from '@portcullis/testkit/stack-run'
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
 function parentOf(pid: number): number | undefined {
   try {

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { freePort } from '@portcullis/shared/net/free-port'
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
 /** The first command of the README's set-up block: the one that starts the stack. */
 async function readmeStartCommand(): Promise<string> {
