@@ -64,8 +64,6 @@ export async function startBenchStack(kind: DatabaseKind, options: StackOptions)
     const startUserInstance = async () => {
       const user = await start(`user-${users.length + 1}`, 'services/user/src/server.ts', {
         ...base,
-        SERVICE_CLIENT_ID: clients.user.clientId,
-        SERVICE_CLIENT_SECRET: clients.user.clientSecret,
       })
       users.push(user)
       return user
@@ -73,8 +71,6 @@ export async function startBenchStack(kind: DatabaseKind, options: StackOptions)
     await startUserInstance()
     const admin = await start('admin', 'services/admin/src/server.ts', {
       ...base,
-      SERVICE_CLIENT_ID: clients.admin.clientId,
-      SERVICE_CLIENT_SECRET: clients.admin.clientSecret,
     })
     const startGateway = (name: string, gatewayUsers: BenchProcess[], env: Record<string, string> = {}) =>
       start(name, 'gateway/src/server.ts', {

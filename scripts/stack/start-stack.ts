@@ -108,18 +108,8 @@ export async function startStack(config: Config, options: StackOptions): Promise
 
   await supervisor.start(service('auth', 'services/auth/src/server.ts', authPort, authManagement))
   await Promise.all([
-    supervisor.start(
-      service('user', 'services/user/src/server.ts', userPort, userManagement, {
-        SERVICE_CLIENT_ID: clients.user.clientId,
-        SERVICE_CLIENT_SECRET: clients.user.clientSecret,
-      }),
-    ),
-    supervisor.start(
-      service('admin', 'services/admin/src/server.ts', adminPort, adminManagement, {
-        SERVICE_CLIENT_ID: clients.admin.clientId,
-        SERVICE_CLIENT_SECRET: clients.admin.clientSecret,
-      }),
-    ),
+    supervisor.start(service('user', 'services/user/src/server.ts', userPort, userManagement)),
+    supervisor.start(service('admin', 'services/admin/src/server.ts', adminPort, adminManagement)),
   ])
   const gatewayManagementUrl = `http://${reachable(config.managementHost)}:${gatewayManagementPort}`
   await supervisor.start({

@@ -72,7 +72,7 @@ t.test('the stack behind Nginx on https://localhost, stopped together', async (t
   t.teardown(() => rm(dataDir, { recursive: true, force: true }))
   const [httpsPort, httpPort] = [await freePort(), await freePort()]
   const env = { ...light, DATA_DIR: dataDir, HTTPS_PORT: String(httpsPort), HTTP_PORT: String(httpPort), ADMIN_PASSWORD: 'the boss passphrase' }
-  const stack = await startService(startTls, env, { timeoutMs: 150_000 })
+  const stack = await startService(startTls, env, { timeoutMs: 150_000, stack: true })
   t.teardown(() => stack.stop('SIGKILL'))
   for (let i = 0; i < 300 && !/ready at|exited/.test(stack.output()); i++) await new Promise((resolve) => setTimeout(resolve, 100))
   t.match(stack.output(), `ready at https://localhost:${httpsPort}`, 'the HTTPS URL is printed once Nginx serves')

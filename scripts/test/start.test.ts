@@ -29,7 +29,7 @@ async function dataDir(t: { teardown(fn: () => unknown): void }): Promise<string
 t.test('with ADMIN_USERNAME/ADMIN_PASSWORD, token TTLs and MANAGEMENT_PORT', async (t) => {
   const managementPort = await freePort()
   const env = { ...light, DATA_DIR: await dataDir(t), ADMIN_USERNAME: 'boss', ADMIN_PASSWORD: 'the boss passphrase', ACCESS_TOKEN_TTL: '120' }
-  const stack = await startService(start, { ...env, MANAGEMENT_PORT: String(managementPort) }, { timeoutMs: 150_000 })
+  const stack = await startService(start, { ...env, MANAGEMENT_PORT: String(managementPort) }, { timeoutMs: 150_000, stack: true })
   t.teardown(() => stack.stop('SIGKILL'))
   const res = await login(stack.url, 'boss', 'the boss passphrase')
   t.equal(res.status, 200)

@@ -66,13 +66,11 @@ export async function startTestStack(t: Teardown, kind: DatabaseKind, options: T
   for (let i = 1; i < (options.authInstances ?? 1); i++) auths.push(await start('@portcullis/auth/server', base))
   const users: RunningProcess[] = []
   for (let i = 0; i < (options.userInstances ?? 1); i++) {
-    users.push(await start('@portcullis/user/server', { ...base, SERVICE_CLIENT_ID: clients.user.clientId, SERVICE_CLIENT_SECRET: clients.user.clientSecret }))
+    users.push(await start('@portcullis/user/server', base))
   }
   const admins: RunningProcess[] = []
   for (let i = 0; i < (options.adminInstances ?? 1); i++) {
-    admins.push(
-      await start('@portcullis/admin/server', { ...base, SERVICE_CLIENT_ID: clients.admin.clientId, SERVICE_CLIENT_SECRET: clients.admin.clientSecret }),
-    )
+    admins.push(await start('@portcullis/admin/server', base))
   }
   const gatewayEnv = {
     ...base,

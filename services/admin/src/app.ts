@@ -1,9 +1,7 @@
 // Builds the admin service: user management for admins (the users table, roles, status, sessions, the audit log).
 import type { FastifyInstance } from 'fastify'
 import type { Config } from '@portcullis/shared/config'
-import { serviceCredentials } from '@portcullis/shared/internal/service-credentials'
 import type { DatabaseHandle } from '@portcullis/shared/db/connect'
-import { type AuthClient, createAuthClient } from '@portcullis/shared/internal/auth-client'
 import { createServiceApp } from '@portcullis/shared/service-app'
 import { createJwksKeySource, type JwksKeySource, keysLoaded } from '@portcullis/shared/tokens/jwks-keys'
 import { accessTokenVerifier } from '@portcullis/shared/tokens/verify'
@@ -20,19 +18,12 @@ export interface AdminAppOptions {
   database: DatabaseHandle
   /** auth's public keys; by default fetched from config.jwksUrl. */
   keys?: JwksKeySource
-  /** auth's internal API; by default reached at config.authUrl with the service client of the config. */
-  authClient?: AuthClient
   /** The clock for the dashboard's windows and the audit log; tests move it. */
   now?: () => number
 }
 
 export async function buildAdminApp(options: AdminAppOptions): Promise<FastifyInstance> {
   const { config, database } = options
-  const credentials = serviceCredentials(
-    config,
-    'the admin service asks auth to revoke sessions with a service client (pnpm create-client --name admin-service)',
-  )
-  const authClient = options.authClient ?? createAuthClient({ authUrl: config.authUrl, ...credentials })
   const keys = options.keys ?? createJwksKeySource({ url: config.jwksUrl })
 
   const app = await createServiceApp({
@@ -48,7 +39,7 @@ export async function buildAdminApp(options: AdminAppOptions): Promise<FastifyIn
     app.log.warn({ err: error, jwksUrl: config.jwksUrl }, 'cannot load the JWKS yet; not ready until it can')
   })
 
-  await app.register(adminContextPlugin, { config, database, now: options.now ?? Date.now, authClient })
+  await app.register(adminContextPlugin, { config, database, now: options.now ?? Date.now })
   await app.register(accessTokenVerifier, { keys, issuer: config.tokenIssuer, audience: config.tokenAudience, accessTokenTtl: config.accessTokenTtl })
   await app.register(activeAdminPlugin)
 

@@ -1,9 +1,7 @@
 // Builds the user service: a user's own profile and view of their account.
 import type { FastifyInstance } from 'fastify'
 import type { Config } from '@portcullis/shared/config'
-import { serviceCredentials } from '@portcullis/shared/internal/service-credentials'
 import type { DatabaseHandle } from '@portcullis/shared/db/connect'
-import { type AuthClient, createAuthClient } from '@portcullis/shared/internal/auth-client'
 import { createServiceApp } from '@portcullis/shared/service-app'
 import { createJwksKeySource, type JwksKeySource, keysLoaded } from '@portcullis/shared/tokens/jwks-keys'
 import { accessTokenVerifier } from '@portcullis/shared/tokens/verify'
@@ -18,15 +16,11 @@ export interface UserAppOptions {
   database: DatabaseHandle
   /** Auth's public keys; by default fetched from JWKS_URL. */
   keys?: JwksKeySource
-  /** Auth's internal API; by default called at AUTH_URL with SERVICE_CLIENT_ID and SERVICE_CLIENT_SECRET. */
-  authClient?: AuthClient
   now?: () => number
 }
 
 export async function buildUserApp(options: UserAppOptions): Promise<FastifyInstance> {
   const { config, database } = options
-  const credentials = serviceCredentials(config, "the user service calls auth's internal API with them (create a client with `pnpm create-client --name user`)")
-  const authClient = options.authClient ?? createAuthClient({ authUrl: config.authUrl, ...credentials })
   const keys = options.keys ?? createJwksKeySource({ url: config.jwksUrl })
 
   const app = await createServiceApp({
@@ -45,7 +39,7 @@ export async function buildUserApp(options: UserAppOptions): Promise<FastifyInst
   }
 
   await app.register(accessTokenVerifier, { keys, issuer: config.tokenIssuer, audience: config.tokenAudience, accessTokenTtl: config.accessTokenTtl })
-  await app.register(userContextPlugin, { config, database, authClient, now: options.now ?? Date.now })
+  await app.register(userContextPlugin, { config, database, now: options.now ?? Date.now })
   await app.register(accountPlugin)
 
   await app.register(profileRoutes)

@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely'
 import type { DatabaseHandle } from '@portcullis/shared/db/connect'
 import type { AuditEvent, Database } from '@portcullis/shared/db/schema'
+import { type SessionLifetime, sessionIsLive } from '@portcullis/shared/sessions/liveness'
 import { recentAuditEvents } from '../audit/list-events.ts'
 
 const HOUR_MS = 3_600_000
@@ -14,11 +15,6 @@ export interface DashboardSummary {
   activeSessions: number
   failedLogins24h: number
   recentEvents: AuditEvent[]
-}
-
-export interface SessionLifetimes {
-  /** A session unused for this long has expired even though nobody revoked it. */
-  idleMs: number
 }
 
 async function usersByRoleAndStatus(db: Kysely<Database>): Promise<DashboardSummary['users']> {
@@ -46,13 +42,11 @@ async function usersCreatedSince(db: Kysely<Database>, since: number): Promise<n
   return Number(row.count)
 }
 
-async function liveSessions(db: Kysely<Database>, now: number, lifetimes: SessionLifetimes): Promise<number> {
+async function liveSessions(db: Kysely<Database>, now: number, lifetime: SessionLifetime): Promise<number> {
   const row = await db
     .selectFrom('sessions')
     .select((eb) => eb.fn.countAll<number | string>().as('count'))
-    .where('revoked_at', 'is', null)
-    .where('expires_at', '>', now)
-    .where('last_used_at', '>', now - lifetimes.idleMs)
+    .where(sessionIsLive('sessions', now, lifetime))
     .executeTakeFirstOrThrow()
   return Number(row.count)
 }
@@ -67,13 +61,13 @@ async function failedLoginsSince(db: Kysely<Database>, since: number): Promise<n
   return Number(row.count)
 }
 
-export async function dashboardSummary(database: DatabaseHandle, now: number, lifetimes: SessionLifetimes): Promise<DashboardSummary> {
+export async function dashboardSummary(database: DatabaseHandle, now: number, lifetime: SessionLifetime): Promise<DashboardSummary> {
   const { db } = database
   const [users, last24h, last7d, activeSessions, failedLogins24h, recentEvents] = await Promise.all([
     usersByRoleAndStatus(db),
     usersCreatedSince(db, now - DAY_MS),
     usersCreatedSince(db, now - 7 * DAY_MS),
-    liveSessions(db, now, lifetimes),
+    liveSessions(db, now, lifetime),
     failedLoginsSince(db, now - DAY_MS),
     recentAuditEvents(database, RECENT_EVENT_COUNT),
   ])

@@ -1,11 +1,10 @@
-// Decorates the admin app with what its routes need: the configuration, the database, the clock and the client of auth's internal API.
+// Decorates the admin app with what its routes need: the configuration, the database and the clock.
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Kysely } from 'kysely'
 import type { Config } from '@portcullis/shared/config'
 import type { DatabaseHandle } from '@portcullis/shared/db/connect'
 import type { Database } from '@portcullis/shared/db/schema'
-import type { AuthClient } from '@portcullis/shared/internal/auth-client'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -14,7 +13,6 @@ declare module 'fastify' {
     /** The database with its kind, for the few queries that differ between MySQL and SQLite. */
     database: DatabaseHandle
     now: () => number
-    authClient: AuthClient
   }
 }
 
@@ -22,7 +20,6 @@ export interface AdminContextOptions {
   config: Config
   database: DatabaseHandle
   now: () => number
-  authClient: AuthClient
 }
 
 async function adminContext(app: FastifyInstance, options: AdminContextOptions): Promise<void> {
@@ -30,7 +27,6 @@ async function adminContext(app: FastifyInstance, options: AdminContextOptions):
   app.decorate('db', options.database.db)
   app.decorate('database', options.database)
   app.decorate('now', options.now)
-  app.decorate('authClient', options.authClient)
 }
 
 export const adminContextPlugin = fp(adminContext, { name: 'admin-context', fastify: '5.x' })

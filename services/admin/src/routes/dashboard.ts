@@ -5,6 +5,7 @@ import { AdminDashboardResponse } from '@portcullis/shared/api/admin'
 import { dashboardSummary } from '../dashboard/summary.ts'
 import { ADMIN_REFUSALS, ADMIN_ROUTE, adminOnly } from './admin-access.ts'
 import { resolveParties } from '@portcullis/shared/audit/parties'
+import { sessionLifetime } from '@portcullis/shared/sessions/liveness'
 import { toAuditEventBody } from './audit-event-body.ts'
 
 export async function dashboardRoute(app: FastifyInstance): Promise<void> {
@@ -19,7 +20,7 @@ export async function dashboardRoute(app: FastifyInstance): Promise<void> {
       },
     },
     async () => {
-      const summary = await dashboardSummary(app.database, app.now(), { idleMs: app.config.refreshIdleTtl * 1000 })
+      const summary = await dashboardSummary(app.database, app.now(), sessionLifetime(app.config))
       const parties = await resolveParties(app.db, summary.recentEvents)
       return {
         counts: {

@@ -18,11 +18,17 @@ export async function patchUserRoute(app: FastifyInstance): Promise<void> {
         summary: "Change a user's role or status",
         params: UserIdParams,
         body: UserChangeRequest,
-        response: { 200: UserSchema, ...ADMIN_REFUSALS, 404: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema, 503: ProblemSchema },
+        response: { 200: UserSchema, ...ADMIN_REFUSALS, 404: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema },
       },
     },
     async (request) => {
-      const user = await changeUser({ database: app.database, authClient: app.authClient }, request.params.id, request.body, requestActor(request), app.now())
+      const user = await changeUser(
+        { database: app.database, accessTokenTtl: app.config.accessTokenTtl },
+        request.params.id,
+        request.body,
+        requestActor(request),
+        app.now(),
+      )
       return toPublicUser(user)
     },
   )

@@ -16,11 +16,11 @@ export async function revokeSessionsRoute(app: FastifyInstance): Promise<void> {
         ...ADMIN_ROUTE,
         summary: 'End every session of a user and void their access tokens',
         params: UserIdParams,
-        response: { 204: { type: 'null', description: 'revoked' }, ...ADMIN_REFUSALS, 404: ProblemSchema, 422: ProblemSchema, 503: ProblemSchema },
+        response: { 204: { type: 'null', description: 'revoked' }, ...ADMIN_REFUSALS, 404: ProblemSchema, 422: ProblemSchema },
       },
     },
     async (request, reply) => {
-      await revokeUserSessions({ db: app.db, authClient: app.authClient }, request.params.id, requestActor(request), app.now())
+      await revokeUserSessions(app.db, request.params.id, requestActor(request), app.now(), app.config.accessTokenTtl)
       return reply.code(204).send(null)
     },
   )

@@ -1,10 +1,11 @@
-// An admin changes a user's role or status. The last active admin stays an active admin, and the change reaches auth as revocations.
+// An admin changes a user's role or status. The last active admin stays an active admin, and the change and the revocations it
+// implies (a role change voids the user's access tokens, a disable ends every session) commit together or not at all.
 import type { Kysely } from 'kysely'
 import type { DatabaseHandle } from '@portcullis/shared/db/connect'
 import type { Database, Role, User, UserStatus } from '@portcullis/shared/db/schema'
-import { Forbidden, LastAdmin, NotFound, ServiceUnavailable } from '@portcullis/shared/errors'
-import type { AuthClient } from '@portcullis/shared/internal/auth-client'
+import { Forbidden, LastAdmin, NotFound } from '@portcullis/shared/errors'
 import { recordAuditEvent } from '@portcullis/shared/audit/record'
+import { revokeUserAccessTokens, revokeUserSessions } from '@portcullis/shared/sessions/revoke'
 import { writeTransaction } from '../db/write-transaction.ts'
 import type { Actor } from './actor.ts'
 
@@ -15,7 +16,8 @@ export interface UserChange {
 
 export interface UserChangeDependencies {
   database: DatabaseHandle
-  authClient: AuthClient
+  /** ACCESS_TOKEN_TTL: how long a revocation must stay in the feed. */
+  accessTokenTtl: number
 }
 
 function isActiveAdmin(user: Pick<User, 'role' | 'status'>): boolean {
@@ -55,6 +57,10 @@ async function applyChange(
 
     after.updated_at = now
     await trx.updateTable('users').set({ role: after.role, status: after.status, updated_at: now }).where('id', '=', targetId).execute()
+    // Tokens carry the role: a role change voids the user's access tokens (their next refresh carries the new role); a
+    // disable ends every session. In this transaction, so a change is never saved without its revocations.
+    if (after.role !== before.role || after.status === 'disabled') await revokeUserAccessTokens(trx, targetId, now, deps.accessTokenTtl)
+    if (after.status === 'disabled') await revokeUserSessions(trx, targetId, 'disabled', now, deps.accessTokenTtl)
     if (after.role !== before.role) {
       await recordAuditEvent(
         trx,
@@ -86,24 +92,6 @@ async function applyChange(
   })
 }
 
-/**
- * Tokens carry the role, so a role change voids the user's access tokens (their next refresh carries the new role); disabling
- * ends every session. Asking to disable a user who already is disabled ends their sessions again, so a retry after auth was
- * unreachable finishes the job.
- */
-async function revokeAfterChange(authClient: AuthClient, before: User, after: User, change: UserChange): Promise<void> {
-  try {
-    if (after.role !== before.role) await authClient.revokeUserTokens(after.id)
-    if (change.status === 'disabled') await authClient.revokeUserSessions(after.id)
-  } catch (error) {
-    const unavailable = new ServiceUnavailable(undefined, { cause: error })
-    unavailable.message = "The change was saved, but the auth service could not revoke the user's tokens or sessions; send it again"
-    throw unavailable
-  }
-}
-
 export async function changeUser(deps: UserChangeDependencies, targetId: string, change: UserChange, actor: Actor, now: number): Promise<User> {
-  const { before, after } = await applyChange(deps, targetId, change, actor, now)
-  await revokeAfterChange(deps.authClient, before, after, change)
-  return after
+  return (await applyChange(deps, targetId, change, actor, now)).after
 }

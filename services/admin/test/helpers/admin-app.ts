@@ -6,7 +6,6 @@ import { startTestAuthServer, type TestAuthServer } from '@portcullis/testkit/au
 import { type Config, loadConfig } from '@portcullis/shared/config'
 import { connectDatabase, type DatabaseHandle, type DatabaseKind } from '@portcullis/shared/db/connect'
 import type { Database } from '@portcullis/shared/db/schema'
-import type { AuthClient } from '@portcullis/shared/internal/auth-client'
 import { buildAdminApp } from '../../src/app.ts'
 
 export interface TestAdmin {
@@ -16,14 +15,14 @@ export interface TestAdmin {
   config: Config
   /** A signed-in admin named "root". */
   root: LoginResult
-  /** Builds another admin app on the same auth and database, e.g. with a failing auth client. */
+  /** Builds another admin app on the same auth and database, e.g. with its own clock or database connections. */
   buildApp(options?: AppOverrides): Promise<FastifyInstance>
   /** Another admin instance with its own database connections, as a second process would have. */
   secondInstance(): Promise<FastifyInstance>
 }
 
 interface AppOverrides {
-  authClient?: AuthClient
+  config?: Config
   now?: () => number
   database?: DatabaseHandle
 }
@@ -33,15 +32,7 @@ interface Teardown {
 }
 
 export async function adminConfig(auth: TestAuthServer, extra: Record<string, string> = {}): Promise<Config> {
-  const client = await auth.serviceClient('admin-service')
-  return loadConfig({
-    ...TEST_ENV,
-    ...auth.database.env,
-    AUTH_URL: auth.url,
-    SERVICE_CLIENT_ID: client.clientId,
-    SERVICE_CLIENT_SECRET: client.clientSecret,
-    ...extra,
-  })
+  return loadConfig({ ...TEST_ENV, ...auth.database.env, AUTH_URL: auth.url, ...extra })
 }
 
 export async function startTestAdmin(t: Teardown, kind: DatabaseKind, options: { now?: () => number } = {}): Promise<TestAdmin> {

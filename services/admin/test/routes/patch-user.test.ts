@@ -1,12 +1,11 @@
-// PATCH /admin/users/:id: role and status changes, the last-admin rule under concurrency, revocations through auth, audit events.
+// PATCH /admin/users/:id: role and status changes, the last-admin rule under concurrency, the revocations they imply in the same
+// transaction, audit events.
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
-import type { Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import type { Database } from '@portcullis/shared/db/schema'
-import { ServiceUnavailable } from '@portcullis/shared/errors'
-import type { AuthClient } from '@portcullis/shared/internal/auth-client'
 import { testDatabaseKinds } from '@portcullis/testkit/databases'
-import { claimsOf, injectAs, refreshOverHttp, startTestAdmin } from '../helpers/admin-app.ts'
+import { adminConfig, claimsOf, injectAs, refreshOverHttp, startTestAdmin } from '../helpers/admin-app.ts'
 
 function patch(app: FastifyInstance, token: string, id: string, payload: unknown) {
   return injectAs(app, token, { method: 'PATCH', url: `/admin/users/${id}`, payload: payload as Record<string, unknown> })
@@ -32,6 +31,18 @@ const ADMIN_EVENTS = ['role_changed', 'user_disabled', 'user_enabled']
 for (const kind of testDatabaseKinds()) {
   t.test(`PATCH /admin/users/:id on ${kind}`, async (t) => {
     const { app, auth, db, root, buildApp } = await startTestAdmin(t, kind)
+    /** A trigger that refuses every new row of the revocation feed, to see a change and its revocation fail together. */
+    const failRevocationWrites = async (on: boolean) => {
+      await sql`drop trigger if exists fail_revocations`.execute(db)
+      if (!on) return
+      if (kind === 'sqlite') {
+        await sql`create trigger fail_revocations before insert on token_revocations begin select raise(abort, 'revocations refused'); end`.execute(db)
+      } else {
+        await sql`create trigger fail_revocations before insert on token_revocations for each row signal sqlstate '45000' set message_text = 'revocations refused'`.execute(
+          db,
+        )
+      }
+    }
 
     t.test('promoting a user: 200 with the user, an audit event, and a next refresh that carries the new role', async (t) => {
       const alice = await auth.userSession('alice')
@@ -142,38 +153,28 @@ for (const kind of testDatabaseKinds()) {
       t.same(await eventsAbout(db, frank.user.id, ADMIN_EVENTS), [])
     })
 
-    t.test('when auth cannot be reached: the change is saved, the answer says so with a 503, and a retry of a disable finishes it', async (t) => {
+    t.test('a change and its revocations are one transaction: no auth is asked, and a failed revocation saves nothing', async (t) => {
       const grace = await auth.userSession('grace')
-      let reachable = false
-      const calls: string[] = []
-      const real = (await import('@portcullis/shared/internal/auth-client')).createAuthClient({
-        authUrl: auth.url,
-        ...(await auth.serviceClient('admin-flaky')),
-      })
-      const flaky: AuthClient = {
-        ...real,
-        async revokeUserSessions(id) {
-          calls.push('sessions')
-          if (!reachable) throw new ServiceUnavailable()
-          return real.revokeUserSessions(id)
-        },
-        async revokeUserTokens(id) {
-          calls.push('tokens')
-          if (!reachable) throw new ServiceUnavailable()
-          return real.revokeUserTokens(id)
-        },
-      }
-      const flakyApp = await buildApp({ authClient: flaky })
-      const first = await patch(flakyApp, root.access_token, grace.user.id, { status: 'disabled' })
-      t.equal(first.statusCode, 503)
-      t.match(first.json().detail, /saved/)
-      t.equal((await userRow(db, grace.user.id)).status, 'disabled')
-      reachable = true
-      const retry = await patch(flakyApp, root.access_token, grace.user.id, { status: 'disabled' })
-      t.equal(retry.statusCode, 200)
-      t.same(calls, ['sessions', 'sessions'])
+      // No internal API: the admin app works with auth's internal address gone (only its public keys are still fetched).
+      const alone = await buildApp({ config: await adminConfig(auth, { AUTH_URL: 'http://127.0.0.1:1', JWKS_URL: `${auth.url}/auth/.well-known/jwks.json` }) })
+      const disabled = await patch(alone, root.access_token, grace.user.id, { status: 'disabled' })
+      t.equal(disabled.statusCode, 200)
+      const feed = await db.selectFrom('token_revocations').select('kind').where('subject', '=', grace.user.id).execute()
+      t.same(feed, [{ kind: 'user' }], "the user's access tokens are in the revocation feed at once")
       t.equal((await refreshOverHttp(auth, grace.refresh_token)).status, 403, 'her sessions are ended')
       t.equal((await eventsAbout(db, grace.user.id, ADMIN_EVENTS)).length, 1, 'one disable, audited once')
+
+      // The revocation cannot be written: the role change is not saved either, and nothing claims it was.
+      const heidi = await auth.userSession('heidi')
+      const before = await userRow(db, heidi.user.id)
+      await failRevocationWrites(true)
+      t.teardown(() => failRevocationWrites(false))
+      const refused = await patch(app, root.access_token, heidi.user.id, { role: 'admin' })
+      t.ok(refused.statusCode >= 500, `answered ${refused.statusCode}`)
+      t.notMatch(refused.body, /trigger|revocation|SQL/i, 'no internals leak')
+      await failRevocationWrites(false)
+      t.same(await userRow(db, heidi.user.id), before, 'the role is unchanged')
+      t.same(await eventsAbout(db, heidi.user.id, ADMIN_EVENTS), [], 'and no event says it changed')
     })
   })
 

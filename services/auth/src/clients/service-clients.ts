@@ -44,10 +44,11 @@ export async function authenticateServiceClient(db: Kysely<Database>, clientId: 
   return client
 }
 
-/** What each of the stack's own services may ask auth for: user and admin end sessions, the gateway reads the revocation feed. */
+/**
+ * What the stack's own processes ask auth for over its internal API: only the gateway, which reads the revocation feed. User
+ * and admin write sessions and revocations through the shared session rules in their own transactions (docs/architecture.md).
+ */
 const STACK_CLIENTS = {
-  user: { name: 'user-service', scopes: ['sessions:revoke'] },
-  admin: { name: 'admin-service', scopes: ['sessions:revoke'] },
   gateway: { name: 'gateway', scopes: ['revocations:read'] },
 } as const
 
@@ -86,7 +87,7 @@ async function createStackClient(db: Kysely<Database>, role: StackClientRole, no
 }
 
 /**
- * Credentials for the user service, the admin service and the gateway: the saved ones where they still work, new clients
+ * Credentials for the stack's clients (the gateway's): the saved ones where they still work, new clients
  * where they do not. Never changes an existing client's secret.
  */
 export async function keepOrCreateStackClients(db: Kysely<Database>, saved: Partial<StackClients>, now: number): Promise<ProvisionedStackClients> {
@@ -104,7 +105,7 @@ export async function keepOrCreateStackClients(db: Kysely<Database>, saved: Part
   return { clients, created }
 }
 
-/** New credentials for the user service, the admin service and the gateway (a test or bench stack on its own database). */
+/** New credentials for the stack's clients (a test or bench stack on its own database). */
 export async function provisionStackClients(db: Kysely<Database>, now: number): Promise<StackClients> {
   return (await keepOrCreateStackClients(db, {}, now)).clients
 }

@@ -1,7 +1,7 @@
 // Deletes what has outlived its use: expired revocations, forgotten login failures, successors past the grace window.
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { pruneRevocations } from '../revocations/feed.ts'
+import { pruneRevocations } from '@portcullis/shared/revocations/feed'
 import { forgetSpentSuccessors } from '../sessions/rotate.ts'
 import { pruneThrottle } from '../throttle/login-throttle.ts'
 

@@ -6,6 +6,7 @@ import type { Role, User } from '@portcullis/shared/db/schema'
 import { Forbidden, InvalidToken, TokenExpired, Unauthenticated } from '@portcullis/shared/errors'
 import { newId } from '@portcullis/shared/ids'
 import { issuedAtMs } from '@portcullis/shared/tokens/principal'
+import { isSessionLive } from '@portcullis/shared/sessions/liveness'
 import { claimsAreOurs } from '@portcullis/shared/tokens/verify'
 
 export interface AccessClaims {
@@ -131,11 +132,11 @@ async function tokens(app: FastifyInstance): Promise<void> {
     const live = await app.db
       .selectFrom('sessions as s')
       .innerJoin('users as u', 'u.id', 's.user_id')
-      .select(['u.role', 'u.status', 's.revoked_at'])
+      .select(['u.role', 'u.status', 's.revoked_at', 's.expires_at', 's.last_used_at'])
       .where('s.id', '=', claims.sid)
       .where('s.user_id', '=', claims.sub)
       .executeTakeFirst()
-    if (!live || live.revoked_at !== null || live.status !== 'active') {
+    if (!live || !isSessionLive(live, app.now(), app.sessionPolicy) || live.status !== 'active') {
       throw Object.assign(new InvalidToken(), { wwwAuthenticate: BEARER_ERROR })
     }
     request.principal = { userId: claims.sub, role: live.role, sessionId: claims.sid, issuedAt: issuedAtMs(claims) }

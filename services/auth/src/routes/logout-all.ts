@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { ProblemSchema } from '@portcullis/shared/api/common'
 import { recordAuditEvent } from '@portcullis/shared/audit/record'
 import { requestOrigin } from '@portcullis/shared/request-origin'
-import { revokeUserAccessTokens, revokeUserSessions } from '../sessions/revoke.ts'
+import { revokeUserAccessTokens, revokeUserSessions } from '@portcullis/shared/sessions/revoke'
 import { clearRefreshCookie } from './refresh-cookie.ts'
 
 export async function logoutAllRoute(app: FastifyInstance): Promise<void> {

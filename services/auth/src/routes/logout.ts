@@ -7,7 +7,7 @@ import { Unauthenticated } from '@portcullis/shared/errors'
 import { recordAuditEvent } from '@portcullis/shared/audit/record'
 import { requestOrigin } from '@portcullis/shared/request-origin'
 import { hashRefreshToken, looksLikeRefreshToken } from '../sessions/refresh-token.ts'
-import { revokeSession } from '../sessions/revoke.ts'
+import { revokeSession } from '@portcullis/shared/sessions/revoke'
 import { acceptEmptyBody, bearerAccessToken, clearRefreshCookie, presentedRefreshToken } from './refresh-cookie.ts'
 
 export async function logoutRoute(app: FastifyInstance): Promise<void> {

@@ -7,7 +7,7 @@ import { AccountDisabled, InvalidRefreshToken, RefreshTokenReused, SessionExpire
 import { recordAuditEvent } from '@portcullis/shared/audit/record'
 import { requestOrigin } from '@portcullis/shared/request-origin'
 import { looksLikeRefreshToken } from '../sessions/refresh-token.ts'
-import { revokeSession } from '../sessions/revoke.ts'
+import { revokeSession } from '@portcullis/shared/sessions/revoke'
 import { rotateRefreshToken } from '../sessions/rotate.ts'
 import { findUserById } from '../users/queries.ts'
 import { acceptEmptyBody, clearRefreshCookie, presentedRefreshToken } from './refresh-cookie.ts'

@@ -3,9 +3,10 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '@portcullis/shared/db/schema'
 import { newId } from '@portcullis/shared/ids'
+import { sessionState } from '@portcullis/shared/sessions/liveness'
 import type { SessionPolicy } from './policy.ts'
 import { generateRefreshToken, hashRefreshToken } from './refresh-token.ts'
-import { revokeSession } from './revoke.ts'
+import { revokeSession } from '@portcullis/shared/sessions/revoke'
 import { openSuccessor, sealSuccessor } from './successor-seal.ts'
 
 export type RotationResult =
@@ -82,8 +83,9 @@ export async function rotateRefreshToken(db: Kysely<Database>, presented: string
   const row = await findToken(db, presented)
   if (!row) return { kind: 'unknown' }
   const session = { sessionId: row.session_id, userId: row.user_id }
-  if (row.revoked_at !== null) return { kind: 'revoked', ...session }
-  if (now >= row.expires_at || now >= row.last_used_at + policy.idleMs) {
+  const state = sessionState(row, now, policy)
+  if (state === 'revoked') return { kind: 'revoked', ...session }
+  if (state === 'expired') {
     await revokeSession(db, row.session_id, 'idle', now, policy.accessTokenTtl)
     return { kind: 'expired', ...session }
   }

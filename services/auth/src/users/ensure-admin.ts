@@ -7,7 +7,7 @@ import type { Database } from '@portcullis/shared/db/schema'
 import { recordAuditEvent } from '@portcullis/shared/audit/record'
 import type { PasswordHasher } from '../passwords/hash.ts'
 import { newPasswordProblems, passwordPolicy } from '../passwords/policy.ts'
-import { revokeUserSessions } from '../sessions/revoke.ts'
+import { revokeUserSessions } from '@portcullis/shared/sessions/revoke'
 import { insertUser, normalizeLogin, setPasswordHash } from './queries.ts'
 
 export class InvalidAdminInput extends Error {

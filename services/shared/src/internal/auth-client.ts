@@ -29,9 +29,6 @@ export interface RevocationPage {
 }
 
 export interface AuthClient {
-  revokeUserSessions(userId: string): Promise<number>
-  revokeUserTokens(userId: string): Promise<void>
-  revokeSession(sessionId: string): Promise<void>
   revocationsSince(cursor: FeedCursor, limit?: number): Promise<RevocationPage>
 }
 
@@ -99,16 +96,6 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   }
 
   return {
-    async revokeUserSessions(userId) {
-      const res = await call('POST', `/internal/users/${encodeURIComponent(userId)}/revoke-sessions`)
-      return ((await res.json()) as { revoked: number }).revoked
-    },
-    async revokeUserTokens(userId) {
-      await call('POST', `/internal/users/${encodeURIComponent(userId)}/revoke-tokens`)
-    },
-    async revokeSession(sessionId) {
-      await call('POST', `/internal/sessions/${encodeURIComponent(sessionId)}/revoke`)
-    },
     async revocationsSince(cursor, limit) {
       const query = new URLSearchParams({ since: String(cursor.since) })
       if (cursor.after !== undefined) query.set('after', cursor.after)

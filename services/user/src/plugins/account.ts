@@ -33,7 +33,7 @@ async function account(app: FastifyInstance): Promise<void> {
   app.decorate('requireAccount', async function requireAccount(request: FastifyRequest) {
     const principal = request.principal
     if (!principal) throw new Error('requireAccount must run after requireRole')
-    const found = await findAccount(app.db, principal.userId, principal.sessionId)
+    const found = await findAccount(app.db, principal.userId, principal.sessionId, app.now(), app.sessionLifetime)
     if (found?.user.status !== 'active') throw new AccountDisabled()
     // The gateway refuses such tokens within seconds; this closes the gap for calls that reach us first.
     if (!found.sessionLive) throw Object.assign(new SessionRevoked(), { wwwAuthenticate: 'Bearer error="invalid_token"' })

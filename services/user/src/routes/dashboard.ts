@@ -23,7 +23,7 @@ export async function dashboardRoute(app: FastifyInstance): Promise<void> {
     },
     async (request) => {
       const { user, principal } = signedIn(request)
-      const [sessions, events] = await Promise.all([listLiveSessions(app.db, user.id, app.sessionLiveness()), recentAccountEvents(app.db, user.id)])
+      const [sessions, events] = await Promise.all([listLiveSessions(app.db, user.id, app.now(), app.sessionLifetime), recentAccountEvents(app.db, user.id)])
       return {
         profile: toPublicUser(user),
         sessions: sessions.map((session) => toAccountSession(session, principal.sessionId)),

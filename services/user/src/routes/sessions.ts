@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { ProblemSchema } from '@portcullis/shared/api/common'
 import { SessionParams, SessionsResponse } from '@portcullis/shared/api/user'
+import { requestOrigin } from '@portcullis/shared/request-origin'
 import { signedIn } from '../plugins/account.ts'
 import { listLiveSessions } from '../sessions/queries.ts'
 import { revokeOwnSession } from '../sessions/revoke.ts'
@@ -25,7 +26,7 @@ export async function sessionsRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request) => {
       const { user, principal } = signedIn(request)
-      const sessions = await listLiveSessions(app.db, user.id, app.sessionLiveness())
+      const sessions = await listLiveSessions(app.db, user.id, app.now(), app.sessionLifetime)
       return { sessions: sessions.map((session) => toAccountSession(session, principal.sessionId)) }
     },
   )
@@ -39,12 +40,19 @@ export async function sessionsRoutes(app: FastifyInstance): Promise<void> {
         summary: 'End one of your sessions',
         security: [{ bearer: [] }],
         params: SessionParams,
-        response: { 204: { type: 'null' }, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 422: ProblemSchema, 503: ProblemSchema },
+        response: { 204: { type: 'null' }, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 422: ProblemSchema },
       },
     },
     async (request, reply) => {
       const { user } = signedIn(request)
-      await revokeOwnSession(app.db, app.authClient, user.id, request.params.id, app.sessionLiveness())
+      await revokeOwnSession(app.db, {
+        userId: user.id,
+        sessionId: request.params.id,
+        origin: requestOrigin(request),
+        now: app.now(),
+        lifetime: app.sessionLifetime,
+        accessTokenTtl: app.config.accessTokenTtl,
+      })
       return reply.code(204).send(null)
     },
   )

@@ -14,7 +14,7 @@ export interface TestUserService {
   db: Kysely<Database>
   config: Config
   /** Another user app on the same database and auth, with settings or parts swapped. */
-  another(env: Record<string, string>, options?: Pick<UserAppOptions, 'authClient' | 'keys'>): Promise<FastifyInstance>
+  another(env: Record<string, string>, options?: Pick<UserAppOptions, 'keys'>): Promise<FastifyInstance>
 }
 
 interface Teardown {
@@ -23,9 +23,8 @@ interface Teardown {
 
 export async function startTestUserService(t: Teardown, kind: DatabaseKind): Promise<TestUserService> {
   const auth = await startTestAuthServer(t, kind)
-  const client = await auth.serviceClient('user')
-  const baseEnv = { ...TEST_ENV, ...auth.database.env, AUTH_URL: auth.url, SERVICE_CLIENT_ID: client.clientId, SERVICE_CLIENT_SECRET: client.clientSecret }
-  async function build(env: Record<string, string>, options: Pick<UserAppOptions, 'authClient' | 'keys'> = {}) {
+  const baseEnv = { ...TEST_ENV, ...auth.database.env, AUTH_URL: auth.url }
+  async function build(env: Record<string, string>, options: Pick<UserAppOptions, 'keys'> = {}) {
     const config = loadConfig({ ...baseEnv, ...env })
     const app = await buildUserApp({ config, database: auth.database.handle, ...options })
     t.teardown(() => app.close())

@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { REVOCATION_PAGE_MAX, RevocationsQuery, RevocationsResponse } from '@portcullis/shared/api/auth'
 import { ProblemSchema } from '@portcullis/shared/api/common'
-import { revocationsSince } from '../../revocations/feed.ts'
+import { revocationsSince } from '@portcullis/shared/revocations/feed'
 
 export async function revocationFeedRoute(app: FastifyInstance): Promise<void> {
   app.withTypeProvider<TypeBoxTypeProvider>().get(

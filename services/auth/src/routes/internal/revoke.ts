@@ -5,7 +5,7 @@ import { IdParams, RevokedCountResponse } from '@portcullis/shared/api/auth'
 import { ProblemSchema } from '@portcullis/shared/api/common'
 import { NotFound } from '@portcullis/shared/errors'
 import { recordAuditEvent } from '@portcullis/shared/audit/record'
-import { revokeSession, revokeUserAccessTokens, revokeUserSessions } from '../../sessions/revoke.ts'
+import { revokeSession, revokeUserAccessTokens, revokeUserSessions } from '@portcullis/shared/sessions/revoke'
 import { findUserById } from '../../users/queries.ts'
 
 export async function internalRevokeRoutes(app: FastifyInstance): Promise<void> {

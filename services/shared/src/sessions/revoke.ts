@@ -1,6 +1,6 @@
 // Ending sessions: one, all of a user's, or all but one; each also enters the revocation feed.
 import type { Kysely } from 'kysely'
-import type { Database } from '@portcullis/shared/db/schema'
+import type { Database } from '../db/schema.ts'
 import { publishRevocations } from '../revocations/feed.ts'
 
 export type RevokeReason = 'logout' | 'logout_all' | 'password_changed' | 'reuse' | 'idle' | 'admin' | 'user' | 'disabled'

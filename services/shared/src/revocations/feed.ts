@@ -1,8 +1,8 @@
 // The revocation feed the gateway polls: revoked sessions, and users whose earlier access tokens are void.
 import type { Kysely } from 'kysely'
-import type { Database, RevocationKind } from '@portcullis/shared/db/schema'
-import { keysetAfter } from '@portcullis/shared/db/keyset'
-import { newId } from '@portcullis/shared/ids'
+import type { Database, RevocationKind } from '../db/schema.ts'
+import { keysetAfter } from '../db/keyset.ts'
+import { newId } from '../ids.ts'
 
 export interface Revocation {
   kind: RevocationKind
