@@ -1,7 +1,6 @@
 import t from 'tap'
 import { STRONG_PASSWORD } from '@portcullis/testkit/auth-app'
 import { testDatabaseKinds } from '@portcullis/testkit/databases'
-import { freePort } from '@portcullis/testkit/processes'
 import { bearer, sessionIdOf, startTestUserService } from '../helpers/user-app.ts'
 
 interface Tokens {
