@@ -1,8 +1,8 @@
 #!/bin/sh
-# The one-shot `clients` job of compose.yaml: creates the service clients of user, admin and the gateway with
-# create-client, once, and writes each one's SERVICE_CLIENT_ID and SERVICE_CLIENT_SECRET to <service>.env in
-# CLIENTS_DIR (default /data, where the job mounts the `service-clients` volume), which that service sources at start.
-# A file already there is kept, so the job is safe to run at every `docker compose up`. create-client prints each
+# The one-shot `clients` job of compose.yaml: creates the gateway's service client (the revocation feed; user and admin
+# have none) with create-client, once, and writes its SERVICE_CLIENT_ID and SERVICE_CLIENT_SECRET to gateway.env in
+# CLIENTS_DIR (default /data, where the job mounts the `service-clients` volume), which the gateway sources at start.
+# A file already there is kept, so the job is safe to run at every `docker compose up`. create-client prints the
 # secret only once, and this script writes it to the file and never to the log.
 set -eu
 
@@ -28,6 +28,4 @@ provision() {
 
 dir=${CLIENTS_DIR:-/data}
 umask 077
-provision user user-service 'sessions:revoke'
-provision admin admin-service 'sessions:revoke'
 provision gateway gateway 'revocations:read'

@@ -1,6 +1,6 @@
 // The container images and the compose file, checked by reading them: no registry is reachable here to build them.
 import { execFile } from 'node:child_process'
-import { existsSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import { type AddressInfo, BlockList } from 'node:net'
@@ -308,6 +308,7 @@ function readCompose(text: string): Compose {
 }
 
 const composeText = readRepoFile('infra/docker/compose.yaml')
+const clientsScript = readRepoFile('infra/docker/clients.sh')
 
 /** The project's own processes, as opposed to MySQL and Nginx. */
 function portcullisServices(compose: Compose): Array<[string, ComposeService]> {
@@ -425,7 +426,13 @@ function composeProblems(compose: Compose): string[] {
       problems.push(`nginx listens on ${port}, which the gateway's namespace does not publish`)
   }
   if (nginx?.depends_on?.gateway === undefined) problems.push('nginx does not wait for the gateway')
-  return [...problems, ...trustProblems(compose), ...publishedPortProblems(compose), ...keyEncryptionProblems(compose)]
+  return [
+    ...problems,
+    ...trustProblems(compose),
+    ...publishedPortProblems(compose),
+    ...keyEncryptionProblems(compose),
+    ...serviceClientProblems(compose, clientsScript),
+  ]
 }
 
 /** Whether an IPv4 address is inside a CIDR. */
@@ -500,22 +507,72 @@ function keyEncryptionProblems(compose: Compose): string[] {
   return problems
 }
 
+/** The service client: the `clients` job (clients.sh) makes the gateway's alone, with the scope of the revocation feed,
+ * and the gateway sources it; user and admin write sessions and revocations in their own transactions and neither mount,
+ * source nor wait for it. No credential is written into compose.yaml itself. */
+function serviceClientProblems(compose: Compose, script: string): string[] {
+  const problems: string[] = []
+  const clients = compose.services.clients
+  if (!clients) problems.push('no clients job')
+  else if (clients.command?.join(' ') !== 'sh /app/clients.sh') problems.push(`clients runs ${clients.command?.join(' ')}, not sh /app/clients.sh`)
+  const provisioned = [...script.matchAll(/^provision (.*)$/gm)].map((match) => match[1])
+  if (provisioned.join('\n') !== "gateway gateway 'revocations:read'")
+    problems.push(`clients.sh provisions ${provisioned.join('; ') || 'nothing'}, not the gateway's client alone (revocations:read)`)
+  for (const [name, service] of portcullisServices(compose)) {
+    if (name === 'clients') continue
+    const sourced = /\. \/clients\/(\S+)\.env && set \+a && exec node /.exec(service.command?.join(' ') ?? '')?.[1]
+    const mounted = mounts(service).some(({ source }) => source === 'service-clients')
+    const waits = service.depends_on?.clients !== undefined
+    if (name === 'gateway') {
+      if (sourced !== 'gateway') problems.push('gateway does not source /clients/gateway.env before it starts')
+      if (!service.volumes?.includes('service-clients:/clients:ro')) problems.push('gateway does not mount the clients volume read-only at /clients')
+      if (service.depends_on?.clients?.condition !== 'service_completed_successfully') problems.push('gateway does not wait for the clients job')
+    } else {
+      if (sourced !== undefined || mounted) problems.push(`${name}: reads a service client, which only the gateway has`)
+      if (waits) problems.push(`${name}: waits for the clients job, which makes only the gateway's client`)
+    }
+    for (const variable of ['SERVICE_CLIENT_ID', 'SERVICE_CLIENT_SECRET'])
+      if (serviceEnvironment(service).has(variable)) problems.push(`${name}: gets ${variable} from compose.yaml, not from the clients job`)
+  }
+  return problems
+}
+
 t.test('compose.yaml', async (t) => {
   const compose = readCompose(composeText)
   t.same(composeProblems(compose), [], 'services, targets, dependencies, settings and mounts agree with the rest of the repository')
 
-  t.test('the service clients job gives user, admin and the gateway what they source', async (t) => {
-    const clients = compose.services.clients
-    t.ok(clients, 'there is a clients job')
-    t.same(clients?.command, ['sh', '/app/clients.sh'])
-    const script = readFileSync(path.join(dockerDir, 'clients.sh'), 'utf8')
-    for (const name of ['user', 'admin', 'gateway']) {
-      const service = compose.services[name] as ComposeService
-      t.match(service.command?.join(' ') ?? '', new RegExp(`\\. /clients/${name}\\.env && set \\+a && exec node `), `${name} sources /clients/${name}.env`)
-      t.ok(service.volumes?.includes('service-clients:/clients:ro'), `${name} mounts the clients volume read-only`)
-      t.match(script, new RegExp(`^provision ${name} `, 'm'), `clients.sh writes ${name}.env`)
-      t.equal(service.depends_on?.clients?.condition, 'service_completed_successfully', `${name} starts once the clients exist`)
+  t.test("the clients job makes the gateway's client, which the gateway alone sources", async (t) => {
+    t.same(serviceClientProblems(compose, clientsScript), [], 'only the gateway mounts, sources and waits for it: user and admin have no client')
+    for (const name of ['user', 'admin']) {
+      t.equal(compose.services[name]?.command, undefined, `${name} runs its image's CMD, sourcing nothing`)
     }
+
+    t.test('the check catches a client where it does not belong', async (t) => {
+      const broken = (from: string | RegExp, to: string) => {
+        t.match(composeText, from, `compose.yaml has ${from}`)
+        return serviceClientProblems(readCompose(composeText.replace(from, to)), clientsScript).join('\n')
+      }
+      t.match(
+        broken(
+          '    image: portcullis/user\n',
+          "    image: portcullis/user\n    command: ['sh', '-c', 'set -a && . /clients/user.env && set +a && exec node services/user/src/server.ts']\n",
+        ),
+        /user: reads a service client, which only the gateway has/,
+      )
+      t.match(
+        broken(/( {4}image: portcullis\/admin\n(?:.*\n)*? {4}depends_on:\n)/, '$1      clients:\n        condition: service_completed_successfully\n'),
+        /admin: waits for the clients job, which makes only the gateway's client/,
+      )
+      t.match(broken('    volumes:\n      - service-clients:/clients:ro\n', ''), /gateway does not mount the clients volume read-only at \/clients/)
+      t.match(
+        broken('      ADMIN_UPSTREAMS: http://admin:8083\n', '      ADMIN_UPSTREAMS: http://admin:8083\n      SERVICE_CLIENT_SECRET: hunter2\n'),
+        /gateway: gets SERVICE_CLIENT_SECRET from compose.yaml, not from the clients job/,
+      )
+      t.match(
+        serviceClientProblems(compose, `provision user user-service 'sessions:revoke'\n${clientsScript}`).join('\n'),
+        /clients\.sh provisions user user-service 'sessions:revoke'; gateway gateway 'revocations:read', not the gateway's client alone/,
+      )
+    })
   })
 
   t.test('the checks catch a broken compose file', async (t) => {
@@ -593,18 +650,20 @@ t.test('portcullis.env.example sets only known settings and no secrets', async (
   )
 })
 
-t.test('clients.sh creates each service client once', async (t) => {
+t.test("clients.sh creates the gateway's client, and only it, once", async (t) => {
   const dir = await mkdtemp(path.join(tmpdir(), 'portcullis-clients-'))
   t.teardown(() => rm(dir, { recursive: true, force: true }))
   // As in the migrate image: run from the repository root; here on an embedded SQLite database instead of MySQL.
   const env = { PATH: process.env.PATH, HOME: dir, DATA_DIR: dir, CLIENTS_DIR: dir, LOG_LEVEL: 'warn' }
+  const envFiles = () => readdirSync(dir).filter((file) => file.endsWith('.env'))
   const first = await run('sh', [path.join(dockerDir, 'clients.sh')], { cwd: repoRoot, env })
-  const files = Object.fromEntries(['user', 'admin', 'gateway'].map((name) => [name, readFileSync(path.join(dir, `${name}.env`), 'utf8')]))
-  for (const [name, text] of Object.entries(files)) {
-    t.match(text, /^SERVICE_CLIENT_ID=\S+\nSERVICE_CLIENT_SECRET=\S+\n$/, `${name}.env holds the client's id and secret`)
-    t.notMatch(first.stdout, text.split('\n')[1]?.split('=')[1] as string, `${name}'s secret is not logged`)
-  }
+  t.same(envFiles(), ['gateway.env'], 'gateway.env alone: user and admin have no client')
+  const text = readFileSync(path.join(dir, 'gateway.env'), 'utf8')
+  t.match(text, /^SERVICE_CLIENT_ID=gateway\S*\nSERVICE_CLIENT_SECRET=\S+\n$/, "gateway.env holds the gateway client's id and secret")
+  t.match(first.stdout, /created the gateway client \(revocations:read\)/, 'with the scope of the revocation feed')
+  t.notMatch(first.stdout, text.split('\n')[1]?.split('=')[1] as string, 'the secret is not logged')
   const second = await run('sh', [path.join(dockerDir, 'clients.sh')], { cwd: repoRoot, env })
-  t.match(second.stdout, /keeping the user-service client/, 'a second run keeps what the first made')
-  for (const [name, text] of Object.entries(files)) t.equal(readFileSync(path.join(dir, `${name}.env`), 'utf8'), text, `${name}.env is unchanged`)
+  t.match(second.stdout, /keeping the gateway client/, 'a second run keeps what the first made')
+  t.equal(readFileSync(path.join(dir, 'gateway.env'), 'utf8'), text, 'gateway.env is unchanged')
+  t.same(envFiles(), ['gateway.env'], 'and makes no other')
 })

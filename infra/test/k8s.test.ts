@@ -520,22 +520,51 @@ function networkPolicyProblems(m: Manifests): string[] {
   return problems
 }
 
-/** KEY_ENCRYPTION_KEY(_PREVIOUS): from the Secret, for auth and the migration Job (auth's code) and no other pod. */
-function keyEncryptionProblems(m: Manifests): string[] {
+/** Variables from portcullis-secrets that only some pods get: each of `holders` from its key there, no other pod at all. */
+function onlyTheseGet(m: Manifests, holders: string[], keys: Record<string, string>, owner: string): string[] {
   const problems: string[] = []
-  const keys = { KEY_ENCRYPTION_KEY: 'key-encryption-key', KEY_ENCRYPTION_KEY_PREVIOUS: 'key-encryption-key-previous' }
   for (const { source, name, spec } of pods(m)) {
-    const needs = name === 'portcullis-auth' || name === 'portcullis-migrate'
     for (const container of spec.containers) {
       for (const [variable, key] of Object.entries(keys)) {
-        if (needs) {
+        if (holders.includes(name)) {
           const ref = container.env?.find((candidate) => candidate.name === variable)?.valueFrom?.secretKeyRef
           if (ref?.name !== 'portcullis-secrets' || ref.key !== key)
             problems.push(`${source}: ${container.name} does not get ${variable} from ${key} of portcullis-secrets`)
         } else if (environment(m, container).has(variable)) {
-          problems.push(`${source}: ${container.name} gets ${variable}, which only auth needs`)
+          problems.push(`${source}: ${container.name} gets ${variable}, which only ${owner} needs`)
         }
       }
+    }
+  }
+  return problems
+}
+
+/** KEY_ENCRYPTION_KEY(_PREVIOUS): for auth and the migration Job (auth's code). */
+function keyEncryptionProblems(m: Manifests): string[] {
+  const keys = { KEY_ENCRYPTION_KEY: 'key-encryption-key', KEY_ENCRYPTION_KEY_PREVIOUS: 'key-encryption-key-previous' }
+  return onlyTheseGet(m, ['portcullis-auth', 'portcullis-migrate'], keys, 'auth')
+}
+
+/** SERVICE_CLIENT_ID and SERVICE_CLIENT_SECRET: the gateway's client of auth's internal API, for the revocation feed. user
+ * and admin write sessions and revocations in their own transactions and have no client. */
+function serviceClientProblems(m: Manifests): string[] {
+  const keys = { SERVICE_CLIENT_ID: 'gateway-client-id', SERVICE_CLIENT_SECRET: 'gateway-client-secret' }
+  return onlyTheseGet(m, ['portcullis-gateway'], keys, 'the gateway')
+}
+
+/** Every key of an Opaque Secret is read by some pod: a key nobody reads is a credential nobody should hold. */
+function unreadSecretKeyProblems(m: Manifests): string[] {
+  const problems: string[] = []
+  const containers = pods(m).flatMap(({ spec }) => spec.containers)
+  for (const { source, body } of secrets(m)) {
+    if (body.type !== 'Opaque') continue
+    const name = body.metadata?.name
+    if (containers.some((container) => container.envFrom?.some((from) => from.secretRef?.name === name))) continue
+    for (const key of keysOf(body)) {
+      const read = containers.some((container) =>
+        container.env?.some(({ valueFrom }) => valueFrom?.secretKeyRef?.name === name && valueFrom?.secretKeyRef?.key === key),
+      )
+      if (!read) problems.push(`${source}: ${key} is read by no pod`)
     }
   }
   return problems
@@ -597,6 +626,8 @@ const CHECKS: Record<string, (m: Manifests) => string[]> = {
   'the network policies let only the Ingress controller reach the gateway, only the gateway reach user and admin, only gateway, user and admin reach auth':
     networkPolicyProblems,
   'the key-encryption keys reach auth and the migration Job only, from the Secret': keyEncryptionProblems,
+  'SERVICE_CLIENT_ID and SERVICE_CLIENT_SECRET reach the gateway only, from the Secret: user and admin have no client': serviceClientProblems,
+  'every key of portcullis-secrets is read by some pod': unreadSecretKeyProblems,
   'the migration Job runs the migrate image with the database from a Secret': migrationProblems,
   'the secret example holds only placeholders': placeholderProblems,
   'kustomization.yaml applies every manifest but the secrets and the Job': kustomizationProblems,
@@ -802,7 +833,7 @@ t.test('the checks catch broken manifests', async (t) => {
         spec.ingress?.[0]?.from?.splice(1, 1)
       }),
       /portcullis-auth port http \(8081\) refuses portcullis-user/,
-      "user shut out of auth's internal API",
+      "user shut out of auth's JWKS",
     )
     t.match(
       policy('portcullis-monitoring', (spec) => {
@@ -852,6 +883,39 @@ t.test('the checks catch broken manifests', async (t) => {
       ),
       /key-encryption-key looks like a real value, not a CHANGE-ME placeholder/,
       'a real key in the example',
+    )
+  })
+
+  t.test('the service client', async (t) => {
+    t.match(
+      problemsAfter<IDeployment>('apps/v1/Deployment', (body) =>
+        container(body).env?.push({
+          name: 'SERVICE_CLIENT_ID',
+          valueFrom: { secretKeyRef: { name: 'portcullis-secrets', key: 'gateway-client-id' } },
+        }),
+      ),
+      /admin\.yaml#0: admin gets SERVICE_CLIENT_ID, which only the gateway needs/,
+      'a client given to admin, which has no use for one',
+    )
+    t.match(
+      problemsAfter<IDeployment>(
+        'apps/v1/Deployment',
+        (body) => {
+          const env = container(body).env
+          env?.splice(
+            env.findIndex((variable) => variable.name === 'SERVICE_CLIENT_SECRET'),
+            1,
+          )
+        },
+        'portcullis-gateway',
+      ),
+      /gateway\.yaml#0: gateway does not get SERVICE_CLIENT_SECRET from gateway-client-secret of portcullis-secrets/,
+      'the gateway without its secret',
+    )
+    t.match(
+      problemsAfter<ISecret>('v1/Secret', (body) => Object.assign(body.stringData ?? {}, { 'user-client-id': 'CHANGE-ME', 'user-client-secret': 'CHANGE-ME' })),
+      /secret\.example\.yaml#0: user-client-id is read by no pod\nsecret\.example\.yaml#0: user-client-secret is read by no pod/,
+      "a client's keys left in the secret with no pod to read them",
     )
   })
 

@@ -165,18 +165,37 @@ function trustProblems(units: Map<string, Unit>, files: Map<string, Map<string, 
   return problems
 }
 
-/** KEY_ENCRYPTION_KEY(_PREVIOUS) reach auth and the migrations (auth's code), and no other process. */
-function keyEncryptionProblems(units: Map<string, Unit>, files: Map<string, Map<string, string>>): string[] {
+/** Settings that only some processes get: each of `holders` gets every one of `required`, no other process any of `names`. */
+function onlyTheseGet(
+  units: Map<string, Unit>,
+  files: Map<string, Map<string, string>>,
+  only: { holders: string[]; names: string[]; required: string[]; owner: string },
+): string[] {
   const problems: string[] = []
   for (const [file, unit] of units) {
     if (!file.endsWith('.service')) continue
     const env = processEnvironment(unit, files)
-    const needs = file === 'portcullis-auth@.service' || file === 'portcullis-migrate.service'
-    if (needs && !env.has('KEY_ENCRYPTION_KEY')) problems.push(`${file}: gets no KEY_ENCRYPTION_KEY`)
-    for (const name of ['KEY_ENCRYPTION_KEY', 'KEY_ENCRYPTION_KEY_PREVIOUS'])
-      if (!needs && env.has(name)) problems.push(`${file}: gets ${name}, which only auth needs`)
+    const needs = only.holders.includes(file)
+    for (const name of only.names) {
+      if (needs && only.required.includes(name) && !env.has(name)) problems.push(`${file}: gets no ${name}`)
+      if (!needs && env.has(name)) problems.push(`${file}: gets ${name}, which only ${only.owner} needs`)
+    }
   }
   return problems
+}
+
+/** KEY_ENCRYPTION_KEY(_PREVIOUS) reach auth and the migrations (auth's code), and no other process. */
+function keyEncryptionProblems(units: Map<string, Unit>, files: Map<string, Map<string, string>>): string[] {
+  const holders = ['portcullis-auth@.service', 'portcullis-migrate.service']
+  // The previous keys are set only during a rotation.
+  return onlyTheseGet(units, files, { holders, names: ['KEY_ENCRYPTION_KEY', 'KEY_ENCRYPTION_KEY_PREVIOUS'], required: ['KEY_ENCRYPTION_KEY'], owner: 'auth' })
+}
+
+/** SERVICE_CLIENT_ID and SERVICE_CLIENT_SECRET reach the gateway (its client of auth's internal API, for the revocation
+ * feed) and no other process: user and admin write sessions and revocations in their own transactions. */
+function serviceClientProblems(units: Map<string, Unit>, files: Map<string, Map<string, string>>): string[] {
+  const names = ['SERVICE_CLIENT_ID', 'SERVICE_CLIENT_SECRET']
+  return onlyTheseGet(units, files, { holders: ['portcullis-gateway@.service'], names, required: names, owner: 'the gateway' })
 }
 
 const units = readUnits(unitDir)
@@ -262,6 +281,31 @@ t.test('the key-encryption keys', async (t) => {
     const shared = structuredClone(envExamples)
     shared.get('/etc/portcullis/portcullis.env')?.set('KEY_ENCRYPTION_KEY', 'CHANGE-ME')
     t.match(keyEncryptionProblems(units, shared).join('\n'), /portcullis-gateway@\.service: gets KEY_ENCRYPTION_KEY, which only auth needs/)
+  })
+})
+
+t.test('the service client', async (t) => {
+  t.same(serviceClientProblems(units, envExamples), [], 'in gateway.env, read by the gateway only: user and admin have no client')
+  t.same(
+    [...readRepoFile('infra/systemd/README.md').matchAll(/create-client\.ts --name (\S+) --scopes "([^"]*)"/g)].map((match) => [match[1], match[2]]),
+    [['gateway', 'revocations:read']],
+    "the README creates the gateway's client alone, with the scope of the revocation feed",
+  )
+
+  t.test('the check catches a client in the wrong place', async (t) => {
+    const given = structuredClone(envExamples)
+    given.get('/etc/portcullis/admin.env')?.set('SERVICE_CLIENT_ID', 'CHANGE-ME')
+    t.match(serviceClientProblems(units, given).join('\n'), /portcullis-admin@\.service: gets SERVICE_CLIENT_ID, which only the gateway needs/)
+    const shared = structuredClone(envExamples)
+    shared.get('/etc/portcullis/gateway.env')?.delete('SERVICE_CLIENT_SECRET')
+    shared.get('/etc/portcullis/portcullis.env')?.set('SERVICE_CLIENT_SECRET', 'CHANGE-ME')
+    t.match(
+      serviceClientProblems(units, shared).join('\n'),
+      /portcullis-auth@\.service: gets SERVICE_CLIENT_SECRET[\s\S]*portcullis-user@\.service: gets SERVICE_CLIENT_SECRET, which only the gateway needs/,
+    )
+    const missing = structuredClone(envExamples)
+    missing.get('/etc/portcullis/gateway.env')?.delete('SERVICE_CLIENT_ID')
+    t.match(serviceClientProblems(units, missing).join('\n'), /portcullis-gateway@\.service: gets no SERVICE_CLIENT_ID/)
   })
 })
 
