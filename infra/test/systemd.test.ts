@@ -386,7 +386,14 @@ const systemdAnalyze = await run('systemd-analyze', ['--version']).then(
   () => false,
 )
 
-t.test('systemd-analyze', { skip: systemdAnalyze ? false : 'systemd-analyze is not installed here: the units were only read, not verified' }, async (t) => {
+// Skipped on a machine without it; failed where CI is set (.ci/run sets it, and installs systemd), so a lost install step shows.
+const skipAnalyze = !systemdAnalyze && !process.env.CI && 'systemd-analyze is not installed here: the units were only read, not verified'
+
+t.test('systemd-analyze', { skip: skipAnalyze }, async (t) => {
+  if (!systemdAnalyze) {
+    t.fail('systemd-analyze is not installed, and CI is set: .ci/run installs it (apt-get install systemd)')
+    return
+  }
   t.test('verify finds nothing to say', async (t) => {
     const { code, output } = await verify(await installedCopies(t))
     t.equal(code, 0, 'exit status 0')
