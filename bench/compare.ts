@@ -48,7 +48,7 @@ function renderRow(a: Measurement, b: Measurement): string {
 }
 
 async function main(): Promise<number> {
-  const settings = loadBenchSettings(process.env, process.argv, 'pnpm bench:compare')
+  const settings = loadBenchSettings(undefined, process.argv, 'pnpm bench:compare')
   const compare = loadCompareSettings()
   const label = settings.label ?? 'compare'
   const started = Date.now()

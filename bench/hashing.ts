@@ -2,7 +2,7 @@
 import { randomBytes, scrypt } from 'node:crypto'
 import { availableParallelism } from 'node:os'
 import { createPasswordHasher } from '@portcullis/auth/passwords/hash'
-import { loadConfig } from '@portcullis/shared/config'
+import { loadAuthConfig } from '@portcullis/auth/config'
 
 export interface HashTiming {
   algorithm: string
@@ -42,7 +42,7 @@ function bound(verifyMs: number): number {
 
 /** argon2id at the parameters the stack runs with (the defaults, or BENCH_SERVICE_ENV's ARGON2_*). */
 export async function timeArgon2(serviceEnv: Record<string, string>, samples = 9): Promise<HashTiming> {
-  const config = loadConfig({ ...serviceEnv })
+  const config = loadAuthConfig({ ...serviceEnv })
   const parameters = { memoryCost: config.argon2MemoryKib, timeCost: config.argon2TimeCost, parallelism: config.argon2Parallelism }
   const hasher = await createPasswordHasher(parameters)
   const password = 'correct horse battery staple'
@@ -83,7 +83,7 @@ export async function timeBetterAuthScrypt(samples = 9): Promise<HashTiming> {
  * to set beside the formula's bound on a shared machine.
  */
 export async function argon2Throughput(serviceEnv: Record<string, string>, seconds: number): Promise<number> {
-  const config = loadConfig({ ...serviceEnv })
+  const config = loadAuthConfig({ ...serviceEnv })
   const hasher = await createPasswordHasher({ memoryCost: config.argon2MemoryKib, timeCost: config.argon2TimeCost, parallelism: config.argon2Parallelism })
   const password = 'correct horse battery staple'
   const stored = await hasher.hash(password)

@@ -134,3 +134,24 @@ export function loadCompareSettings(env: Env = process.env): CompareSettings {
     targets: COMPARE_TARGETS.filter((id) => wanted.includes(id)),
   }
 }
+
+/** What a peer of the bench (bench/peers) is told by its environment: where to listen, what to proxy, where to keep its data. */
+export interface PeerSettings {
+  port: number
+  host: string
+  /** bare-proxy: the user instance it proxies to. */
+  upstream: string | undefined
+  /** better-auth-server: its SQLite folder and secret. */
+  dataDir: string | undefined
+  secret: string | undefined
+}
+
+export function loadPeerSettings(env: Env = process.env): PeerSettings {
+  return {
+    port: whole(env, 'PORT', 0, 0, 65_535),
+    host: env.HOST?.trim() || '127.0.0.1',
+    upstream: env.UPSTREAM?.trim() || undefined,
+    dataDir: env.PEER_DATA_DIR?.trim() || undefined,
+    secret: env.BETTER_AUTH_SECRET?.trim() || undefined,
+  }
+}

@@ -7,12 +7,14 @@ import { reportFigures } from './harness/figures.ts'
 import { type Answer, NoAnswer, send, Tally } from './harness/http.ts'
 import { encode, fillIn, headerString, hugeHeader, nastyString, objectBody, type Payload, pathParam, payload, queryString, ref } from './harness/inputs.ts'
 import { readyStatus } from './harness/processes.ts'
+import { reliabilitySettings } from './harness/settings.ts'
 
-const RUNS = Number(process.env.RELIABILITY_FUZZ_RUNS ?? 150)
-const ROUTE_TIME_LIMIT_MS = Number(process.env.RELIABILITY_FUZZ_ROUTE_MS ?? 20_000)
+const settings = reliabilitySettings()
+const RUNS = settings.RELIABILITY_FUZZ_RUNS
+const ROUTE_TIME_LIMIT_MS = settings.RELIABILITY_FUZZ_ROUTE_MS
 /** All routes together; on a slow machine each route gets its share of what is left. */
-const TOTAL_TIME_LIMIT_MS = Number(process.env.RELIABILITY_FUZZ_TOTAL_MS ?? 150_000)
-const SEED = process.env.RELIABILITY_SEED ? Number(process.env.RELIABILITY_SEED) : Date.now() % 2 ** 31
+const TOTAL_TIME_LIMIT_MS = settings.RELIABILITY_FUZZ_TOTAL_MS
+const SEED = settings.RELIABILITY_SEED ?? Date.now() % 2 ** 31
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE'
 type Access = 'public' | 'session' | 'user' | 'admin'

@@ -6,8 +6,9 @@ import { reportFigures } from './harness/figures.ts'
 import { client, sleep } from './harness/http.ts'
 import { LoadRecorder, runWorkers, weighted } from './harness/load.ts'
 import { isAlive, readyStatus, residentMiB } from './harness/processes.ts'
+import { reliabilitySettings } from './harness/settings.ts'
 
-const SECONDS = Number(process.env.RELIABILITY_SECONDS ?? 60)
+const SECONDS = reliabilitySettings().RELIABILITY_SECONDS
 const WORKERS = 12
 const MAX_REQUESTS = 200_000
 const SAMPLE_EVERY_MS = 2000

@@ -1,18 +1,19 @@
 // pnpm start:tls: the same stack as pnpm start, behind a real local Nginx on https://localhost:8443 with a self-signed
 // certificate, rendered from the production config in infra/nginx/portcullis.conf.
 import path from 'node:path'
-import { loadConfig } from '@portcullis/shared/config'
-import { ensureSelfSignedCertificate, findNginx, loadTlsSettings, prepareLocalNginx, stopLeftoverNginx } from './stack/local-nginx.ts'
+import { ensureSelfSignedCertificate, findNginx, prepareLocalNginx, stopLeftoverNginx } from './stack/local-nginx.ts'
 import { NGINX_SOURCE_ADDRESS, chooseProxySource } from '@portcullis/shared/net/proxy-address'
 import { announceReady } from './stack/ready-banner.ts'
+import { loadStackConfig, loadTlsConfig } from './stack/settings.ts'
 import { runStackCommand } from './stack/stack-command.ts'
 import { startStack } from './stack/start-stack.ts'
 
 runStackCommand(async (supervisor) => {
-  const config = loadConfig()
-  const tls = loadTlsSettings()
+  const config = loadStackConfig()
+  const tls = loadTlsConfig()
   findNginx()
-  const nginxDir = path.join(config.dataDir, 'nginx')
+  const { dataDir } = config.auth
+  const nginxDir = path.join(dataDir, 'nginx')
 
   // Nginx connects from its own loopback address, the only one whose X-Forwarded-For the gateway believes.
   const nginxSource = await chooseProxySource({ address: NGINX_SOURCE_ADDRESS, believer: 'the gateway' })
@@ -29,7 +30,7 @@ runStackCommand(async (supervisor) => {
   const nginx = await prepareLocalNginx({
     ...tls,
     dir: nginxDir,
-    certificate: ensureSelfSignedCertificate(path.join(config.dataDir, 'tls')),
+    certificate: ensureSelfSignedCertificate(path.join(dataDir, 'tls')),
     webRoot: stack.webDir,
     gateway: `127.0.0.1:${stack.gatewayPort}`,
     sourceAddress: nginxSource.address,
@@ -37,6 +38,6 @@ runStackCommand(async (supervisor) => {
   await supervisor.start(nginx.spec)
   console.log(`portcullis: nginx config ${nginx.configFile}, logs in ${nginx.logDir}`)
   console.log(`portcullis: self-signed certificate ${nginx.certificate.certificate} (the browser asks once to accept it)`)
-  console.log(`portcullis: http://localhost:${tls.httpPort} redirects to HTTPS; the gateway itself stays on http://localhost:${config.port}`)
+  console.log(`portcullis: http://localhost:${tls.httpPort} redirects to HTTPS; the gateway itself stays on http://localhost:${config.gateway.port}`)
   announceReady(nginx.url, stack)
 })

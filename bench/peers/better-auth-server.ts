@@ -5,12 +5,10 @@ import path from 'node:path'
 import { type BetterAuthOptions, betterAuth } from 'better-auth'
 import { getMigrations } from 'better-auth/db/migration'
 import { toNodeHandler } from 'better-auth/node'
+import { loadPeerSettings } from '../settings.ts'
 import { openSqliteFile } from '../workspace-modules.ts'
 
-const port = Number(process.env.PORT ?? 0)
-const host = process.env.HOST ?? '127.0.0.1'
-const dataDir = process.env.PEER_DATA_DIR
-const secret = process.env.BETTER_AUTH_SECRET
+const { port, host, dataDir, secret } = loadPeerSettings()
 if (!dataDir || !secret) throw new Error('better-auth-server needs PEER_DATA_DIR and BETTER_AUTH_SECRET')
 
 const file = openSqliteFile(path.join(dataDir, 'better-auth.db'))

@@ -2,7 +2,7 @@
 import type autocannon from 'autocannon'
 import { createSession } from '@portcullis/auth/sessions/create'
 import { sessionPolicy } from '@portcullis/auth/sessions/policy'
-import { loadConfig } from '@portcullis/shared/config'
+import { loadAuthConfig } from '@portcullis/auth/config'
 import { createAccount } from '../accounts.ts'
 import { ratio, type Target } from '../measure.ts'
 import type { Scenario } from '../scenario.ts'
@@ -18,7 +18,7 @@ export async function refreshTarget(settings: Pick<BenchSettings, 'connections' 
   const { connections, rounds, serviceEnv } = settings
   const login = await createAccount(stack, `bench-refresh-${stack.kind}`)
   const pool: string[] = [login.refresh_token]
-  const policy = sessionPolicy(loadConfig({ ...serviceEnv }))
+  const policy = sessionPolicy(loadAuthConfig({ ...serviceEnv }))
   const origin = { ip: '127.0.0.1', userAgent: 'portcullis-bench' }
   while (pool.length < connections * (rounds + 2) * 2) {
     pool.push((await createSession(stack.database.handle.db, login.user.id, 'token', origin, policy, Date.now())).refreshToken)

@@ -1,12 +1,11 @@
 // Builds the gateway: the one door in front of auth, user and admin.
 import type { FastifyInstance } from 'fastify'
 import type { Redis } from 'ioredis'
-import type { Config } from '@portcullis/shared/config'
-import { serviceCredentials } from '@portcullis/shared/internal/service-credentials'
 import { type AuthClient, createAuthClient } from '@portcullis/shared/internal/auth-client'
 import { createServiceApp } from '@portcullis/shared/service-app'
 import { createJwksKeySource, type JwksKeySource, keysLoaded } from '@portcullis/shared/tokens/jwks-keys'
 import { accessTokenVerifier } from '@portcullis/shared/tokens/verify'
+import { type GatewayConfig, serviceCredentials } from './config.ts'
 import { docsPlugin } from './plugins/docs.ts'
 import { proxyPlugin } from './plugins/proxy.ts'
 import { rateLimitPlugin } from './plugins/rate-limit.ts'
@@ -16,7 +15,7 @@ import { refuseAmbiguousPaths } from './routes/request-path.ts'
 import { createUpstreamPool } from './upstreams/pool.ts'
 
 export interface GatewayAppOptions {
-  config: Config
+  config: GatewayConfig
   keys?: JwksKeySource
   authClient?: AuthClient
   redis?: Redis
@@ -27,7 +26,7 @@ const REVOCATIONS_FRESH_MS = 4000
 
 export async function buildGatewayApp(options: GatewayAppOptions): Promise<FastifyInstance> {
   const { config } = options
-  const credentials = serviceCredentials(config, 'the gateway reads the revocation feed with them')
+  const credentials = serviceCredentials(config)
   const keys = options.keys ?? createJwksKeySource({ url: config.jwksUrl })
   const authClient = options.authClient ?? createAuthClient({ authUrl: config.authUrl, ...credentials })
   const pools = {

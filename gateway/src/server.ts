@@ -2,8 +2,9 @@
 import { Redis } from 'ioredis'
 import { runService } from '@portcullis/shared/run-service'
 import { buildGatewayApp } from './app.ts'
+import { loadGatewayConfig } from './config.ts'
 
-runService('gateway', async (config) => {
+runService('gateway', loadGatewayConfig, async (config) => {
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 1000, enableOfflineQueue: false }) : undefined
   redis?.on('error', () => {})
   const app = await buildGatewayApp({ config, redis })

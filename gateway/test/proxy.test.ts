@@ -3,7 +3,7 @@
 import type {} from '@portcullis/shared/service-app'
 import { request } from 'node:http'
 import t from 'tap'
-import { loadConfig } from '@portcullis/shared/config'
+import { loadGatewayConfig } from '../src/config.ts'
 import { testDatabaseKinds } from '@portcullis/testkit/databases'
 import { bearer, TEST_ENV } from '@portcullis/testkit/auth-app'
 import { startTestAuthServer } from '@portcullis/testkit/auth-server'
@@ -19,7 +19,7 @@ for (const kind of testDatabaseKinds()) {
     t.teardown(async () => {
       for (const upstream of [...users, admin]) await upstream.close().catch(() => {})
     })
-    const config = loadConfig({
+    const config = loadGatewayConfig({
       ...TEST_ENV,
       AUTH_URL: auth.url,
       AUTH_UPSTREAMS: auth.upstream,

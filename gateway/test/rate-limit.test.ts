@@ -2,14 +2,15 @@
 // The management app that the service base adds to every app.
 import type {} from '@portcullis/shared/service-app'
 import { randomBytes } from 'node:crypto'
+import { testSettings } from '@portcullis/testkit/settings'
 import t from 'tap'
 import { Redis } from 'ioredis'
-import { loadConfig } from '@portcullis/shared/config'
+import { loadGatewayConfig } from '../src/config.ts'
 import { TEST_ENV } from '@portcullis/testkit/auth-app'
 import { startTestAuthServer } from '@portcullis/testkit/auth-server'
 import { buildGatewayApp } from '../src/app.ts'
 
-const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
+const redisUrl = testSettings().TEST_REDIS_URL
 
 /** A documentation-range address per run, so runs sharing one Redis never share a counter. */
 function testIp(): string {
@@ -33,7 +34,7 @@ t.test('rate limits', async (t) => {
   const login = { method: 'POST' as const, url: '/auth/login', payload: { username: 'nobody', password: 'wrong password here' } }
 
   async function gateway(extra: Record<string, string> = {}, redis?: Redis) {
-    const app = await buildGatewayApp({ config: loadConfig({ ...env, ...extra }), ...(redis ? { redis } : {}) })
+    const app = await buildGatewayApp({ config: loadGatewayConfig({ ...env, ...extra }), ...(redis ? { redis } : {}) })
     t.teardown(() => app.close())
     await app.ready()
     return app

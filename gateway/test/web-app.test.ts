@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import t from 'tap'
-import { loadConfig } from '@portcullis/shared/config'
+import { loadGatewayConfig } from '../src/config.ts'
 import { bearer, TEST_ENV } from '@portcullis/testkit/auth-app'
 import { startTestAuthServer } from '@portcullis/testkit/auth-server'
 import { buildGatewayApp } from '../src/app.ts'
@@ -22,7 +22,7 @@ t.test('web app and API on one origin', async (t) => {
   const admin = await startEchoUpstream('admin-1')
   t.teardown(() => admin.close())
   const gateway = await buildGatewayApp({
-    config: loadConfig({
+    config: loadGatewayConfig({
       ...TEST_ENV,
       AUTH_URL: auth.url,
       AUTH_UPSTREAMS: auth.upstream,

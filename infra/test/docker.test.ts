@@ -7,6 +7,7 @@ import { type AddressInfo, BlockList } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
+import { inheritedPath } from '@portcullis/testkit/settings'
 import t from 'tap'
 import { parseDocument } from 'yaml'
 import {
@@ -219,7 +220,7 @@ t.test('the Dockerfile', async (t) => {
         continue
       }
       const healthy = (env: Record<string, string>) =>
-        run(process.execPath, command.slice(1), { env: { PATH: process.env.PATH, ...env }, timeout: 10_000 }).then(
+        run(process.execPath, command.slice(1), { env: { ...inheritedPath(), ...env }, timeout: 10_000 }).then(
           () => true,
           () => false,
         )
@@ -654,7 +655,7 @@ t.test("clients.sh creates the gateway's client, and only it, once", async (t) =
   const dir = await mkdtemp(path.join(tmpdir(), 'portcullis-clients-'))
   t.teardown(() => rm(dir, { recursive: true, force: true }))
   // As in the migrate image: run from the repository root; here on an embedded SQLite database instead of MySQL.
-  const env = { PATH: process.env.PATH, HOME: dir, DATA_DIR: dir, CLIENTS_DIR: dir, LOG_LEVEL: 'warn' }
+  const env = { ...inheritedPath(), HOME: dir, DATA_DIR: dir, CLIENTS_DIR: dir, LOG_LEVEL: 'warn' }
   const envFiles = () => readdirSync(dir).filter((file) => file.endsWith('.env'))
   const first = await run('sh', [path.join(dockerDir, 'clients.sh')], { cwd: repoRoot, env })
   t.same(envFiles(), ['gateway.env'], 'gateway.env alone: user and admin have no client')

@@ -3,7 +3,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { parse } from 'yaml'
-import { type Config, loadConfig } from '@portcullis/shared/config'
+import { type GatewayConfig, loadGatewayConfig } from '@portcullis/gateway/config'
+import { settingNames } from '@portcullis/scripts/stack/settings'
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..')
 
@@ -15,10 +16,9 @@ export function readRepoFile(...parts: string[]): string {
   return readFileSync(repoPath(...parts), 'utf8')
 }
 
-/** Every variable config.ts reads: each `read(env, 'NAME')`, `integer(env, 'NAME', …)` and the like. */
+/** Every variable a Portcullis process reads, as the processes declare them (each one's config.ts). */
 export function configVariables(): Set<string> {
-  const source = readRepoFile('services/shared/src/config.ts')
-  return new Set([...source.matchAll(/\(\s*env\s*,\s*'([A-Z][A-Z0-9_]*)'/g)].map((match) => match[1] as string))
+  return settingNames()
 }
 
 /** KEY=value lines of an env file (systemd EnvironmentFile=, docker env_file): comments and blank lines skipped. */
@@ -34,13 +34,13 @@ export function readEnvFile(file: string): Map<string, string> {
 /** The settings a process's addresses follow from; the rest (secrets, placeholders) are left out of `listening`. */
 const ADDRESS_SETTINGS = ['PORT', 'HOST', 'MANAGEMENT_PORT', 'MANAGEMENT_HOST', 'AUTH_URL', 'AUTH_UPSTREAMS', 'USER_UPSTREAMS', 'ADMIN_UPSTREAMS']
 
-export type Listening = Pick<Config, 'port' | 'host' | 'managementPort' | 'managementHost' | 'authUpstreams' | 'userUpstreams' | 'adminUpstreams'>
+export type Listening = Pick<GatewayConfig, 'port' | 'host' | 'managementPort' | 'managementHost' | 'authUpstreams' | 'userUpstreams' | 'adminUpstreams'>
 
 /** Where a process with this environment listens, and where the gateway would probe its upstreams, as config.ts itself
  * works it out (MANAGEMENT_PORT defaulting to PORT + 1000, `URL|MANAGEMENT` upstreams): one rule, not a copy of it. */
 export function listening(env: ReadonlyMap<string, string | undefined> | Record<string, string | undefined>): Listening {
   const entries = env instanceof Map ? [...env] : Object.entries(env)
-  return loadConfig(Object.fromEntries(entries.filter(([name]) => ADDRESS_SETTINGS.includes(name))))
+  return loadGatewayConfig(Object.fromEntries(entries.filter(([name]) => ADDRESS_SETTINGS.includes(name))))
 }
 
 export interface WorkspacePackage {

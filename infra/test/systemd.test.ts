@@ -5,6 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
+import { inheritedEnvironment, inCi } from '@portcullis/testkit/settings'
 import t from 'tap'
 import { configVariables, listening, readEnvFile, readRepoFile, repoPath, repoRoot } from './repository.ts'
 
@@ -373,7 +374,7 @@ function instances(dir: string): string[] {
 /** systemd-analyze verify: the exit status and whatever it says (it only warns, exit 0, about unknown or bad keys). */
 async function verify(dir: string): Promise<{ code: number; output: string }> {
   try {
-    const { stdout, stderr } = await run('systemd-analyze', ['verify', ...instances(dir)], { env: { ...process.env, SYSTEMD_UNIT_PATH: `${dir}:` } })
+    const { stdout, stderr } = await run('systemd-analyze', ['verify', ...instances(dir)], { env: { ...inheritedEnvironment(), SYSTEMD_UNIT_PATH: `${dir}:` } })
     return { code: 0, output: `${stdout}${stderr}`.trim() }
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string }
@@ -387,7 +388,7 @@ const systemdAnalyze = await run('systemd-analyze', ['--version']).then(
 )
 
 // Skipped on a machine without it; failed where CI is set (.ci/run sets it, and installs systemd), so a lost install step shows.
-const skipAnalyze = !systemdAnalyze && !process.env.CI && 'systemd-analyze is not installed here: the units were only read, not verified'
+const skipAnalyze = !systemdAnalyze && !inCi() && 'systemd-analyze is not installed here: the units were only read, not verified'
 
 t.test('systemd-analyze', { skip: skipAnalyze }, async (t) => {
   if (!systemdAnalyze) {
@@ -412,7 +413,7 @@ t.test('systemd-analyze', { skip: skipAnalyze }, async (t) => {
     for (const unit of instances(dir).filter((file) => file.endsWith('.service'))) {
       // --threshold is on the 0-100 scale behind the 0.0-10.0 it prints; above it, the exit status is non-zero.
       const { stdout } = await run('systemd-analyze', ['security', '--offline=yes', '--threshold=25', '--no-pager', unit], {
-        env: { ...process.env, SYSTEMD_UNIT_PATH: `${dir}:` },
+        env: { ...inheritedEnvironment(), SYSTEMD_UNIT_PATH: `${dir}:` },
       })
       t.match(stdout, /Overall exposure level for \S+: [0-2]\.\d OK/, `${path.basename(unit)}: exposure below 2.5`)
     }

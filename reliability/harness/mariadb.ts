@@ -7,12 +7,13 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { freePort } from '@portcullis/shared/net/free-port'
+import { searchPath } from './settings.ts'
 
 const run = promisify(execFile)
 
 function binary(names: string[]): string | undefined {
   for (const name of names) {
-    for (const dir of ['/usr/sbin', '/usr/bin', '/usr/local/sbin', '/usr/local/bin', ...(process.env.PATH ?? '').split(':')]) {
+    for (const dir of ['/usr/sbin', '/usr/bin', '/usr/local/sbin', '/usr/local/bin', ...searchPath()]) {
       const candidate = path.join(dir, name)
       if (existsSync(candidate)) return candidate
     }

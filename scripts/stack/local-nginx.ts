@@ -6,7 +6,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import https from 'node:https'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { ConfigError } from '@portcullis/shared/config'
+import { searchPath, type TlsConfig } from './settings.ts'
 import type { ProcessSpec } from './supervisor.ts'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
@@ -21,25 +21,6 @@ export interface Certificate {
   key: string
 }
 
-export interface TlsSettings {
-  httpsPort: number
-  httpPort: number
-}
-
-function port(env: Record<string, string | undefined>, name: string, fallback: number): number {
-  const raw = env[name]?.trim()
-  if (!raw) return fallback
-  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 65_535) throw new ConfigError(`${name} must be a port between 1 and 65535, got "${raw}"`)
-  return Number(raw)
-}
-
-/** HTTPS_PORT and HTTP_PORT (the redirect) of `pnpm start:tls`. */
-export function loadTlsSettings(env: Record<string, string | undefined> = process.env): TlsSettings {
-  const settings = { httpsPort: port(env, 'HTTPS_PORT', 8443), httpPort: port(env, 'HTTP_PORT', 8088) }
-  if (settings.httpsPort === settings.httpPort) throw new ConfigError(`HTTPS_PORT and HTTP_PORT must differ, both are ${settings.httpsPort}`)
-  return settings
-}
-
 /** Makes (or keeps) DIR/localhost.crt and DIR/localhost.key with infra/scripts/self-signed-cert.sh. */
 export function ensureSelfSignedCertificate(dir: string): Certificate & { output: string } {
   const result = spawnSync('bash', [SELF_SIGNED_CERT_SCRIPT, dir], { encoding: 'utf8' })
@@ -49,7 +30,7 @@ export function ensureSelfSignedCertificate(dir: string): Certificate & { output
 
 /** Nginx from PATH, or Debian's /usr/sbin/nginx (not on an ordinary user's PATH). */
 export function findNginx(): string {
-  for (const dir of [...(process.env.PATH ?? '').split(path.delimiter).filter(Boolean), '/usr/sbin']) {
+  for (const dir of [...searchPath(), '/usr/sbin']) {
     const candidate = path.join(dir, 'nginx')
     if (existsSync(candidate)) return candidate
   }
@@ -88,7 +69,7 @@ export function renderSitePaths(site: string, paths: SitePaths): string {
   return text
 }
 
-export interface LocalSiteOptions extends SitePaths, TlsSettings {
+export interface LocalSiteOptions extends SitePaths, TlsConfig {
   /** host:port of the gateway. */
   gateway: string
   /** The local address Nginx connects to the gateway from (proxy_bind), the one the gateway's TRUST_PROXY names. */
@@ -146,7 +127,7 @@ export function renderMainConfig(dir: string, siteFile: string): string {
   ].join('\n')
 }
 
-export interface LocalNginxOptions extends TlsSettings {
+export interface LocalNginxOptions extends TlsConfig {
   /** Where the configs, pid file, logs and temporary files go (DATA_DIR/nginx). */
   dir: string
   certificate: Certificate
@@ -191,7 +172,7 @@ export async function prepareLocalNginx(options: LocalNginxOptions): Promise<Loc
       command: findNginx(),
       // -e stderr: errors before the config is read go to the terminal, not to /var/log/nginx.
       args: ['-p', `${dir}/`, '-c', configFile, '-e', 'stderr', '-g', 'daemon off;'],
-      env: { PATH: process.env.PATH },
+      env: {},
       url: probe,
       isReady: () => answersOverTls(probe, ca),
     },

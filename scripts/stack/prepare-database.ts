@@ -2,7 +2,7 @@
 // last start where they still work (a running stack on the same database may hold them), never re-keyed.
 import { type BootstrapResult, bootstrapStack } from '@portcullis/auth/bootstrap'
 import { keepOrCreateStackClients, type StackClientRole, type StackClients } from '@portcullis/auth/clients/service-clients'
-import type { Config } from '@portcullis/shared/config'
+import type { AuthConfig } from '@portcullis/auth/config'
 import { connectDatabase, type DatabaseHandle, type DatabaseKind } from '@portcullis/shared/db/connect'
 import { describeDatabaseError } from '@portcullis/shared/db/describe-error'
 import { databaseKey, readSavedStackClients, saveStackClients } from './stack-clients-file.ts'
@@ -20,7 +20,7 @@ export interface PreparedDatabase {
   createdClients: StackClientRole[]
 }
 
-export async function prepareDatabase(config: Config): Promise<PreparedDatabase> {
+export async function prepareDatabase(config: AuthConfig): Promise<PreparedDatabase> {
   let database: DatabaseHandle | undefined
   try {
     database = connectDatabase(config)

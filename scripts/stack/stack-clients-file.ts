@@ -4,7 +4,7 @@
 import { chmodSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import type { StackClients } from '@portcullis/auth/clients/service-clients'
-import type { DatabaseSettings } from '@portcullis/shared/db/connect'
+import type { DatabaseConfig } from '@portcullis/shared/settings/database'
 
 export const STACK_CLIENTS_FILE = 'stack-clients.json'
 
@@ -13,7 +13,7 @@ interface StackClientsFile {
 }
 
 /** Which database the credentials belong to: the embedded one, or the MySQL server and database (never its password). */
-export function databaseKey(settings: Pick<DatabaseSettings, 'databaseUrl'>): string {
+export function databaseKey(settings: Pick<DatabaseConfig, 'databaseUrl'>): string {
   if (!settings.databaseUrl) return 'sqlite'
   const url = new URL(settings.databaseUrl.replace(/^mariadb:/, 'mysql:'))
   return `mysql://${url.username ? `${url.username}@` : ''}${url.hostname}:${url.port || '3306'}${url.pathname}`

@@ -1,7 +1,7 @@
 // The frame of `pnpm start` and `pnpm start:tls`: one supervisor for the command's life; Ctrl-C, SIGTERM, the launcher (pnpm)
 // going away or a child that keeps crashing stop every child and exit; a configuration error or a refused start (port or
 // data folder taken) exits 2 with its message, any other failure 1, and nothing is left running either way.
-import { ConfigError } from '@portcullis/shared/config'
+import { ConfigError } from '@portcullis/shared/settings/load'
 import { watchLauncher } from './launcher-watch.ts'
 import { StartRefused } from './start-refused.ts'
 import { ChildStartFailed, createSupervisor, type Supervisor } from './supervisor.ts'

@@ -2,12 +2,11 @@
 // MySQL) database, then runs auth, user, admin and the gateway, each with its own management port.
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { Config } from '@portcullis/shared/config'
 import { lockDataDir } from './data-dir-lock.ts'
 import { prepareDatabase } from './prepare-database.ts'
 import { assertPortsFree, freePorts, type PortClaim } from './ports.ts'
 import { chooseProxySource } from '@portcullis/shared/net/proxy-address'
-import { loadStackEnvironment } from './stack-environment.ts'
+import type { StackConfig, StackProcess } from './settings.ts'
 import type { Supervisor } from './supervisor.ts'
 import { ensureWebBuild } from './web-build.ts'
 
@@ -46,13 +45,13 @@ function reachable(host: string): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host
 }
 
-export async function startStack(config: Config, options: StackOptions): Promise<RunningStack> {
+export async function startStack(stack: StackConfig, options: StackOptions): Promise<RunningStack> {
   const { supervisor } = options
-  const environment = loadStackEnvironment()
+  const { auth: config, gateway } = stack
   lockDataDir(config.dataDir)
   await options.onDataDirLocked?.()
-  const claims: PortClaim[] = [{ setting: 'PORT', host: config.host, port: config.port }]
-  if (environment.gatewayManagementPortGiven) claims.push({ setting: 'MANAGEMENT_PORT', host: config.managementHost, port: config.managementPort })
+  const claims: PortClaim[] = [{ setting: 'PORT', host: gateway.host, port: gateway.port }]
+  if (stack.gatewayManagementPortGiven) claims.push({ setting: 'MANAGEMENT_PORT', host: gateway.managementHost, port: gateway.managementPort })
   claims.push(...(options.ports ?? []))
   await assertPortsFree(claims)
 
@@ -87,21 +86,28 @@ export async function startStack(config: Config, options: StackOptions): Promise
     number,
     number,
   ]
-  const gatewayManagementPort = environment.gatewayManagementPortGiven ? config.managementPort : freeGatewayManagement
+  const gatewayManagementPort = stack.gatewayManagementPortGiven ? gateway.managementPort : freeGatewayManagement
   const url = (port: number) => `http://127.0.0.1:${port}`
-  const shared = {
-    ...environment.inherited,
-    DATA_DIR: config.dataDir,
-    HOST: '127.0.0.1',
-    MANAGEMENT_HOST: '127.0.0.1',
-    AUTH_URL: url(authPort),
-    // The services believe X-Forwarded-For from the gateway's address alone.
-    TRUST_PROXY: proxy.address,
+  // Each process gets its own settings as given, then what the stack decides for it.
+  const stackChosen = {
+    auth: { DATA_DIR: config.dataDir },
+    user: { DATA_DIR: config.dataDir, AUTH_URL: url(authPort) },
+    admin: { DATA_DIR: config.dataDir, AUTH_URL: url(authPort) },
+    gateway: { AUTH_URL: url(authPort) },
   }
-  const service = (name: string, relative: string, port: number, management: number, env: Record<string, string> = {}) => ({
+  const service = (name: Exclude<StackProcess, 'gateway'>, relative: string, port: number, management: number) => ({
     name,
     script: script(relative),
-    env: { ...shared, PORT: String(port), MANAGEMENT_PORT: String(management), ...env },
+    env: {
+      ...stack.inherited[name],
+      ...stackChosen[name],
+      HOST: '127.0.0.1',
+      MANAGEMENT_HOST: '127.0.0.1',
+      // The services believe X-Forwarded-For from the gateway's address alone.
+      TRUST_PROXY: proxy.address,
+      PORT: String(port),
+      MANAGEMENT_PORT: String(management),
+    },
     url: url(port),
     managementUrl: url(management),
   })
@@ -111,17 +117,18 @@ export async function startStack(config: Config, options: StackOptions): Promise
     supervisor.start(service('user', 'services/user/src/server.ts', userPort, userManagement)),
     supervisor.start(service('admin', 'services/admin/src/server.ts', adminPort, adminManagement)),
   ])
-  const gatewayManagementUrl = `http://${reachable(config.managementHost)}:${gatewayManagementPort}`
+  const gatewayManagementUrl = `http://${reachable(gateway.managementHost)}:${gatewayManagementPort}`
   await supervisor.start({
     name: 'gateway',
     script: script('gateway/src/server.ts'),
     env: {
-      ...shared,
-      PORT: String(config.port),
-      HOST: config.host,
+      ...stack.inherited.gateway,
+      ...stackChosen.gateway,
+      PORT: String(gateway.port),
+      HOST: gateway.host,
       MANAGEMENT_PORT: String(gatewayManagementPort),
-      MANAGEMENT_HOST: config.managementHost,
-      TRUST_PROXY: environment.gatewayTrustProxy,
+      MANAGEMENT_HOST: gateway.managementHost,
+      TRUST_PROXY: stack.gatewayTrustProxy,
       PROXY_SOURCE_ADDRESS: proxy.address,
       // Each instance with its management port, where the gateway probes /readyz.
       AUTH_UPSTREAMS: `${url(authPort)}|${authManagement}`,
@@ -132,13 +139,13 @@ export async function startStack(config: Config, options: StackOptions): Promise
       WEB_DIR: webDir,
       ...options.gatewayEnv,
     },
-    url: `http://${reachable(config.host)}:${config.port}`,
+    url: `http://${reachable(gateway.host)}:${gateway.port}`,
     managementUrl: gatewayManagementUrl,
   })
   const generated = bootstrap.admin.generatedPassword
   return {
-    gatewayUrl: `http://${reachable(config.host)}:${config.port}`,
-    gatewayPort: config.port,
+    gatewayUrl: `http://${reachable(gateway.host)}:${gateway.port}`,
+    gatewayPort: gateway.port,
     gatewayManagementUrl,
     webDir,
     ...(generated ? { generatedAdmin: { username: bootstrap.admin.username, password: generated } } : {}),

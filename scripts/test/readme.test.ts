@@ -5,6 +5,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { inheritedEnvironment, inheritedPath } from '@portcullis/testkit/settings'
 import t from 'tap'
 import { freePort } from '@portcullis/shared/net/free-port'
 
@@ -47,7 +48,7 @@ function runQuickStart(block: string, api: string) {
   const curl = `curl() { command curl "$@" --fail-with-body -w '%{stderr}%{method} %{url_effective} %{http_code}\\n'; }\n`
   const trailer = '\nprintf "\\nACCESS_TOKEN=%s\\nREFRESH_TOKEN=%s\\n" "$ACCESS_TOKEN" "$REFRESH_TOKEN"\n'
   return spawnSync('bash', ['-e', '-o', 'pipefail', '-c', `${curl}${block}${trailer}`], {
-    env: { PATH: process.env.PATH ?? '', API: api },
+    env: { ...inheritedPath(), API: api },
     encoding: 'utf8',
     timeout: 60_000,
   })
@@ -63,7 +64,7 @@ t.test('a fresh clone starts with the README command and serves every route', { 
   const stack: ChildProcess = spawn('bash', ['-c', command], {
     cwd: path.join(dir),
     env: {
-      ...process.env,
+      ...inheritedEnvironment(),
       PORT: String(port),
       DATA_DIR: path.join(dir, '.data'),
       LOG_LEVEL: 'warn',

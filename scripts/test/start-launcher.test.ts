@@ -7,6 +7,7 @@ import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { inheritedEnvironment } from '@portcullis/testkit/settings'
 import t from 'tap'
 import { freePort } from '@portcullis/testkit/processes'
 import { LIGHT_SETTINGS } from '@portcullis/testkit/stack-run'
@@ -72,7 +73,7 @@ for (const { command, signal } of cases) {
     const tls = command === 'start:tls' ? { HTTPS_PORT: String(await freePort()), HTTP_PORT: String(await freePort()) } : {}
     const pnpm: ChildProcess = spawn('pnpm', [command], {
       cwd: root,
-      env: { ...process.env, ...LIGHT_SETTINGS, DRAIN_DELAY_MS: '0', PORT: String(port), DATA_DIR: dir, ...tls },
+      env: { ...inheritedEnvironment(), ...LIGHT_SETTINGS, DRAIN_DELAY_MS: '0', PORT: String(port), DATA_DIR: dir, ...tls },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     let output = ''

@@ -6,6 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { inheritedEnvironment } from '@portcullis/testkit/settings'
 import t from 'tap'
 import { loggerOptions, prettyLogStream, resolveLogFormat } from '@portcullis/shared/logger'
 import { freePort } from '@portcullis/testkit/processes'
@@ -31,7 +32,7 @@ function login(port: number) {
 t.test('on a terminal, readable lines', async (t) => {
   const port = await freePort()
   const env = {
-    ...process.env,
+    ...inheritedEnvironment(),
     ...LIGHT_SETTINGS,
     LOG_LEVEL: 'info',
     DRAIN_DELAY_MS: '0',

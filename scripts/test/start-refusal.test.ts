@@ -74,17 +74,14 @@ async function disablesEndToEnd(t: Test, url: string, username: string): Promise
 /** Each saved client still gets a service token from auth, as the running services will when theirs expire. */
 async function savedClientsAuthenticate(t: Test, dir: string, authUrl: string, key: string): Promise<void> {
   const saved = JSON.parse(await readFile(path.join(dir, 'stack-clients.json'), 'utf8')).databases[key]
-  for (const role of ['user', 'admin', 'gateway']) {
-    const { clientId, clientSecret } = saved[role]
-    const res = await call(authUrl, 'POST', '/internal/oauth/token', {
-      body: { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret },
-    })
-    t.equal(res.status, 200, `${role}'s client (${clientId}) still authenticates`)
-    if (role === 'gateway') {
-      const feed = await call(authUrl, 'GET', '/internal/revocations?since=0', { token: res.body.access_token })
-      t.equal(feed.status, 200, 'and the revocation feed answers it')
-    }
-  }
+  t.same(Object.keys(saved), ['gateway'], "the gateway's is the stack's one client: user and admin need none")
+  const { clientId, clientSecret } = saved.gateway
+  const res = await call(authUrl, 'POST', '/internal/oauth/token', {
+    body: { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret },
+  })
+  t.equal(res.status, 200, `the gateway's client (${clientId}) still authenticates`)
+  const feed = await call(authUrl, 'GET', '/internal/revocations?since=0', { token: res.body.access_token })
+  t.equal(feed.status, 200, 'and the revocation feed answers it')
 }
 
 t.test('a second start on a taken PORT, MANAGEMENT_PORT or DATA_DIR is refused and leaves the first intact', async (t) => {
@@ -119,7 +116,7 @@ t.test('a restart keeps its service clients, and takes over the lock of a stack 
   const dir = await dataDir(t)
   const port = String(await freePort())
   const first = await started(t, { ...light, PORT: port, DATA_DIR: dir })
-  t.match(first.output(), /new service clients for user, admin, gateway/)
+  t.match(first.output(), /new service clients for gateway\b/)
   const clientsFile = await readFile(path.join(dir, 'stack-clients.json'), 'utf8')
   t.equal(statSync(path.join(dir, 'stack-clients.json')).mode & 0o777, 0o600, 'readable by its owner only')
   await first.stop('SIGKILL')
@@ -145,7 +142,7 @@ t.test(
     const b = await started(t, { ...env, PORT: String(await freePort()), DATA_DIR: dirB })
     const key = `mysql://root@127.0.0.1:3306/${new URL(database.env.DATABASE_URL ?? '').pathname.slice(1)}`
     const savedB = JSON.parse(await readFile(path.join(dirB, 'stack-clients.json'), 'utf8')).databases[key]
-    t.match(savedB.user.clientId, /^user-service-[0-9a-f]{6}-/, 'the second stack made its own client under a new name')
+    t.match(savedB.gateway.clientId, /^gateway-[0-9a-f]{6}-/, 'the second stack made its own client under a new name')
     await savedClientsAuthenticate(t, dirA, printedProcess(a.output(), 'auth').url, key)
     await disablesEndToEnd(t, printedProcess(a.output(), 'gateway').url, 'victim')
     await disablesEndToEnd(t, printedProcess(b.output(), 'gateway').url, 'victim2')

@@ -3,6 +3,7 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
+import { inheritedPath } from '@portcullis/testkit/settings'
 import t from 'tap'
 import { freePort } from '@portcullis/testkit/processes'
 import { createSupervisor } from '../stack/supervisor.ts'
@@ -21,7 +22,7 @@ t.test('another process answering on the management port is not the child', asyn
   const supervisor = createSupervisor(() => {}, { readyTimeoutMs: 2000 })
   t.teardown(() => supervisor.stopAll('SIGKILL'))
   // The child listens elsewhere (its own MANAGEMENT_PORT), so only the impostor answers at managementUrl.
-  const env = { PATH: process.env.PATH, MANAGEMENT_PORT: String(await freePort()) }
+  const env = { ...inheritedPath(), MANAGEMENT_PORT: String(await freePort()) }
   await t.rejects(supervisor.start({ name: 'auth', script: fake, env, url: 'http://127.0.0.1:1', managementUrl }), /auth did not become ready/)
 })
 
@@ -29,14 +30,14 @@ t.test('the child answering with its own pid is ready', async (t) => {
   const port = await freePort()
   const supervisor = createSupervisor(() => {}, { readyTimeoutMs: 20_000 })
   t.teardown(() => supervisor.stopAll('SIGKILL'))
-  const env = { PATH: process.env.PATH, MANAGEMENT_PORT: String(port) }
+  const env = { ...inheritedPath(), MANAGEMENT_PORT: String(port) }
   await t.resolves(supervisor.start({ name: 'auth', script: fake, env, url: 'http://127.0.0.1:1', managementUrl: `http://127.0.0.1:${port}` }))
 })
 
 t.test('a child that exits with a configuration error fails the start with its exit code', async (t) => {
   const supervisor = createSupervisor(() => {}, { readyTimeoutMs: 20_000 })
   t.teardown(() => supervisor.stopAll('SIGKILL'))
-  const env = { PATH: process.env.PATH, FAKE_EXIT_CODE: '2' }
+  const env = { ...inheritedPath(), FAKE_EXIT_CODE: '2' }
   await t.rejects(supervisor.start({ name: 'gateway', script: fake, env, url: 'http://127.0.0.1:1', managementUrl: 'http://127.0.0.1:1' }), {
     name: 'ChildStartFailed',
     exitCode: 2,

@@ -1,6 +1,6 @@
 // Builds an auth app on a fresh test database with a movable clock, and cleans everything up with the test.
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
-import { type Config, loadConfig } from '@portcullis/shared/config'
+import { type AuthConfig, loadAuthConfig } from '@portcullis/auth/config'
 import type { DatabaseKind } from '@portcullis/shared/db/connect'
 import { createTestDatabase, type TestDatabase } from './databases.ts'
 import { buildAuthApp } from '@portcullis/auth/app'
@@ -8,7 +8,7 @@ import { buildAuthApp } from '@portcullis/auth/app'
 export interface TestAuth {
   app: FastifyInstance
   database: TestDatabase
-  config: Config
+  config: AuthConfig
   clock: { now(): number; advance(ms: number): void }
 }
 
@@ -27,7 +27,7 @@ interface Teardown {
 export async function startTestAuth(t: Teardown, kind: DatabaseKind, env: Record<string, string> = {}): Promise<TestAuth> {
   const database = await createTestDatabase(kind)
   t.teardown(() => database.drop())
-  const config = loadConfig({ ...TEST_ENV, ...database.env, ...env })
+  const config = loadAuthConfig({ ...TEST_ENV, ...database.env, ...env })
   let current = Date.now()
   const clock = {
     now: () => current,

@@ -2,6 +2,7 @@
 import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { TEST_ENV } from './auth-app.ts'
+import { inheritedPath } from './settings.ts'
 
 /** An auth command's script, found through the package: `@portcullis/auth/commands/migrate`. */
 const commandScript = (command: string) => fileURLToPath(import.meta.resolve(`@portcullis/auth/commands/${command}`))
@@ -14,7 +15,7 @@ export interface CommandResult {
 
 export function runCommand(command: string, args: string[], env: Record<string, string>): CommandResult {
   const result = spawnSync(process.execPath, [commandScript(command), ...args], {
-    env: { PATH: process.env.PATH ?? '', ...TEST_ENV, ...env },
+    env: { ...inheritedPath(), ...TEST_ENV, ...env },
     encoding: 'utf8',
     timeout: 30_000,
   })

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto'
 import { createConnection } from 'mysql2/promise'
 import { connectDatabase, type DatabaseHandle, type DatabaseKind } from '@portcullis/shared/db/connect'
 import { migrateToLatest } from '@portcullis/shared/db/migrate'
+import { testSettings } from './settings.ts'
 
 export interface TestDatabase {
   kind: DatabaseKind
@@ -15,14 +16,10 @@ export interface TestDatabase {
   drop(): Promise<void>
 }
 
-/** The kinds to run suites on: TEST_DATABASES=sqlite,mysql (default both). */
-export function testDatabaseKinds(): DatabaseKind[] {
-  const wanted = (process.env.TEST_DATABASES ?? 'sqlite,mysql').split(',').map((s) => s.trim())
-  return (['sqlite', 'mysql'] as const).filter((kind) => wanted.includes(kind))
-}
+export { testDatabaseKinds } from './settings.ts'
 
 export function testMysqlServerUrl(): string {
-  return process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306'
+  return testSettings().TEST_MYSQL_URL
 }
 
 export async function createTestDatabase(kind: DatabaseKind, options: { migrate?: boolean; mysqlServerUrl?: string } = {}): Promise<TestDatabase> {

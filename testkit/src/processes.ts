@@ -6,6 +6,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { closeSync, openSync, readFileSync } from 'node:fs'
 import { freePort } from '@portcullis/shared/net/free-port'
+import { inheritedEnvironment, inheritedPath } from './settings.ts'
 
 export { freePort }
 
@@ -129,7 +130,7 @@ export async function launchProcess(spec: ProcessSpec): Promise<RunningProcess> 
   ]
   if (spec.script !== undefined) stdio.push('ipc')
   const env = {
-    ...(spec.inheritEnv ? process.env : { PATH: process.env.PATH ?? '', HOST: '127.0.0.1' }),
+    ...(spec.inheritEnv ? inheritedEnvironment() : { ...inheritedPath(), HOST: '127.0.0.1' }),
     ...spec.env,
     ...(port === undefined ? {} : { PORT: String(port) }),
     ...(managementPort === undefined ? {} : { MANAGEMENT_PORT: String(managementPort) }),

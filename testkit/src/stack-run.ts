@@ -1,6 +1,7 @@
 // `pnpm start` (or start:tls) as a test runs it: a child with its own environment, its output kept, waited on until it says
 // it is ready or exits. The child watches its parent (scripts/stack/launcher-watch.ts), so a test that dies leaves nothing.
 import { type ChildProcess, spawn } from 'node:child_process'
+import { inheritedPath } from './settings.ts'
 
 export interface StackRun {
   child: ChildProcess
@@ -15,7 +16,7 @@ export interface StackRun {
 export const LIGHT_SETTINGS = { LOG_LEVEL: 'warn', ARGON2_MEMORY_KIB: '4096', ARGON2_TIME_COST: '1' }
 
 export function runStack(script: string, env: Record<string, string>): StackRun {
-  const child = spawn(process.execPath, [script], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [script], { env: { ...inheritedPath(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()))
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()))

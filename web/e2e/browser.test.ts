@@ -1,6 +1,7 @@
 // The web app in a real Chromium against the real stack (auth, user, admin, gateway serving the build).
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { testSettings } from '@portcullis/testkit/settings'
 import t from 'tap'
 import type { Browser, Page } from 'playwright-core'
 
@@ -13,7 +14,7 @@ import { launchChromium, screenshot } from './browser.ts'
 
 const web = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const PASSWORD = 'correct horse battery staple'
-const kind = process.env.E2E_DATABASE === 'sqlite' ? 'sqlite' : 'mysql'
+const kind = testSettings().E2E_DATABASE
 /** An iPhone 14's screen in CSS pixels. */
 const PHONE = { width: 390, height: 844 }
 

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gunzipSync } from 'node:zlib'
+import { testSettings } from '@portcullis/testkit/settings'
 import t from 'tap'
 import type { Browser, Page } from 'playwright-core'
 import { freePort } from '@portcullis/shared/net/free-port'
@@ -21,7 +22,7 @@ import { launchChromium, screenshot } from './browser.ts'
 
 const web = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const PASSWORD = 'correct horse battery staple'
-const kind = process.env.E2E_DATABASE === 'sqlite' ? 'sqlite' : 'mysql'
+const kind = testSettings().E2E_DATABASE
 
 interface Answer {
   status: number

@@ -1,6 +1,6 @@
 // The instances of one service: round-robin over the healthy ones, with active /readyz probes (on each instance's management
 // port) and passive marking on failure.
-import type { Upstream } from '@portcullis/shared/config'
+import type { Upstream } from '../config.ts'
 export interface UpstreamPool {
   name: string
   /** The next healthy instance not in `tried`; an unhealthy one only when no healthy one is left untried. */

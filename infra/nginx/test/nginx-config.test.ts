@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { inCi } from '@portcullis/testkit/settings'
 import t from 'tap'
 import {
   ensureSelfSignedCertificate,
@@ -16,7 +17,7 @@ import {
   type SitePaths,
   testNginxConfig,
 } from '@portcullis/scripts/stack/local-nginx'
-import { loadConfig } from '@portcullis/shared/config'
+import { loadCommonConfig } from '@portcullis/shared/settings/common'
 
 const BROTLI_SNIPPET = path.join(path.dirname(SHIPPED_SITE), 'brotli.conf')
 /** Debian's libnginx-mod-http-brotli-filter and libnginx-mod-http-brotli-static: brotli.conf needs both (brotli, brotli_static). */
@@ -74,7 +75,7 @@ t.test('with the OCSP stapling snippet included, as for a real certificate', asy
 // step shows.
 t.test(
   'with the brotli snippet included, where the modules are installed',
-  { skip: missingBrotli.length > 0 && !process.env.CI && `${missingBrotli.join(' and ')} not installed` },
+  { skip: missingBrotli.length > 0 && !inCi() && `${missingBrotli.join(' and ')} not installed` },
   async (t) => {
     if (missingBrotli.length > 0) {
       t.fail(`${missingBrotli.join(' and ')} not installed, and CI is set: .ci/run installs libnginx-mod-http-brotli-filter and -static`)
@@ -150,7 +151,7 @@ t.test('the shipped config keeps its promises', async (t) => {
   t.match(active, /location ~ \^\/\(auth\|user\|admin\|docs\)\(\/\|\$\) \{/, '/docs goes to the gateway with the API')
   t.match(active, /location ~ \^\/\(internal\|healthz\|readyz\|metrics\)\(\/\|\$\) \{\s+return 404;/, 'no internal or operational route')
   const bodyLimit = /client_max_body_size (\d+)k;/.exec(active)?.[1]
-  t.equal(Number(bodyLimit) * 1024, loadConfig({}).bodyLimit, 'client_max_body_size is BODY_LIMIT')
+  t.equal(Number(bodyLimit) * 1024, loadCommonConfig({}).bodyLimit, 'client_max_body_size is BODY_LIMIT')
 })
 
 t.test('rendering refuses a config that lost a value it swaps', async (t) => {

@@ -1,6 +1,6 @@
 // Builds the admin service: user management for admins (the users table, roles, status, sessions, the audit log).
 import type { FastifyInstance } from 'fastify'
-import type { Config } from '@portcullis/shared/config'
+import type { AdminConfig } from './config.ts'
 import type { DatabaseHandle } from '@portcullis/shared/db/connect'
 import { createServiceApp } from '@portcullis/shared/service-app'
 import { createJwksKeySource, type JwksKeySource, keysLoaded } from '@portcullis/shared/tokens/jwks-keys'
@@ -14,7 +14,7 @@ import { patchUserRoute } from './routes/patch-user.ts'
 import { revokeSessionsRoute } from './routes/revoke-sessions.ts'
 
 export interface AdminAppOptions {
-  config: Config
+  config: AdminConfig
   database: DatabaseHandle
   /** auth's public keys; by default fetched from config.jwksUrl. */
   keys?: JwksKeySource

@@ -2,8 +2,9 @@
 import { connectDatabase } from '@portcullis/shared/db/connect'
 import { runService } from '@portcullis/shared/run-service'
 import { buildAdminApp } from './app.ts'
+import { loadAdminConfig } from './config.ts'
 
-runService('admin', async (config) => {
+runService('admin', loadAdminConfig, async (config) => {
   const database = connectDatabase(config)
   const app = await buildAdminApp({ config, database })
   return { app, close: () => database.close() }

@@ -3,7 +3,7 @@
 import type {} from '@portcullis/shared/service-app'
 import t from 'tap'
 import { startTestAuth, TEST_ENV } from '@portcullis/testkit/auth-app'
-import { loadConfig } from '@portcullis/shared/config'
+import { loadAdminConfig } from '../src/config.ts'
 import { createTestDatabase, testDatabaseKinds } from '@portcullis/testkit/databases'
 import { freePort } from '@portcullis/testkit/processes'
 import { buildAdminApp } from '../src/app.ts'
@@ -11,7 +11,7 @@ import { buildAdminApp } from '../src/app.ts'
 t.test('needs no service client: the session rules are a module of its own, not a call to auth', async (t) => {
   const database = await createTestDatabase('sqlite')
   t.teardown(() => database.drop())
-  const app = await buildAdminApp({ config: loadConfig({ ...TEST_ENV, ...database.env }), database: database.handle })
+  const app = await buildAdminApp({ config: loadAdminConfig({ ...TEST_ENV, ...database.env }), database: database.handle })
   t.teardown(() => app.close())
   t.ok(app, 'built without SERVICE_CLIENT_ID or SERVICE_CLIENT_SECRET')
 })
@@ -20,7 +20,7 @@ for (const kind of testDatabaseKinds()) {
   t.test(`readiness on ${kind}: not ready until auth publishes its keys, then ready without a restart`, async (t) => {
     const port = await freePort()
     const auth = await startTestAuth(t, kind)
-    const config = loadConfig({
+    const config = loadAdminConfig({
       ...TEST_ENV,
       ...auth.database.env,
       AUTH_URL: `http://127.0.0.1:${port}`,

@@ -2,7 +2,7 @@
 import cookie from '@fastify/cookie'
 import formbody from '@fastify/formbody'
 import type { FastifyInstance } from 'fastify'
-import type { Config } from '@portcullis/shared/config'
+import type { AuthConfig } from './config.ts'
 import type { DatabaseHandle } from '@portcullis/shared/db/connect'
 import { createServiceApp } from '@portcullis/shared/service-app'
 import { keyWrapping } from './keys/private-key-wrapping.ts'
@@ -24,14 +24,14 @@ import { refreshRoute } from './routes/refresh.ts'
 import { signupRoute } from './routes/signup.ts'
 
 export interface AuthAppOptions {
-  config: Config
+  config: AuthConfig
   database: DatabaseHandle
   /** The clock for sessions and throttling; tests move it. */
   now?: () => number
   passwords?: PasswordHasher
 }
 
-export function argon2Parameters(config: Config) {
+export function argon2Parameters(config: AuthConfig) {
   return { memoryCost: config.argon2MemoryKib, timeCost: config.argon2TimeCost, parallelism: config.argon2Parallelism }
 }
 

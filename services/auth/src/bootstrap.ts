@@ -1,6 +1,6 @@
 // First start of a stack: migrate, create signing keys, and make sure an admin exists (printing a generated password once).
 import { randomBytes } from 'node:crypto'
-import type { Config } from '@portcullis/shared/config'
+import type { AuthConfig } from './config.ts'
 import type { DatabaseHandle } from '@portcullis/shared/db/connect'
 import { migrateToLatest } from '@portcullis/shared/db/migrate'
 import { argon2Parameters } from './app.ts'
@@ -20,7 +20,7 @@ export interface BootstrapResult {
   }
 }
 
-export async function bootstrapStack(config: Config, database: DatabaseHandle): Promise<BootstrapResult> {
+export async function bootstrapStack(config: AuthConfig, database: DatabaseHandle): Promise<BootstrapResult> {
   const results = await migrateToLatest(database.db)
   const migrations = results.filter((r) => r.status === 'Success').map((r) => r.migrationName)
   await ensureActiveKey(database.db, config.signingAlgorithm, Date.now(), keyWrapping(config))

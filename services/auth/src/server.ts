@@ -3,8 +3,9 @@ import './passwords/thread-pool.ts'
 import { connectDatabase } from '@portcullis/shared/db/connect'
 import { runService } from '@portcullis/shared/run-service'
 import { buildAuthApp } from './app.ts'
+import { loadAuthConfig } from './config.ts'
 
-runService('auth', async (config) => {
+runService('auth', loadAuthConfig, async (config) => {
   const database = connectDatabase(config)
   const app = await buildAuthApp({ config, database })
   return { app, close: () => database.close() }

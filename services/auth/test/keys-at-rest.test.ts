@@ -3,7 +3,7 @@
 // process cannot unwrap stops it with a message naming the settings.
 import { randomBytes } from 'node:crypto'
 import t from 'tap'
-import { loadConfig } from '@portcullis/shared/config'
+import { loadAuthConfig } from '../src/config.ts'
 import { createTestDatabase, testDatabaseKinds } from '@portcullis/testkit/databases'
 import { buildAuthApp } from '../src/app.ts'
 import { kekId } from '../src/keys/private-key-wrapping.ts'
@@ -17,7 +17,7 @@ for (const kind of testDatabaseKinds()) {
     t.teardown(() => database.drop())
     const db = database.handle.db
     const start = async (env: Record<string, string>) => {
-      const app = await buildAuthApp({ config: loadConfig({ ...TEST_ENV, ...database.env, ...env }), database: database.handle })
+      const app = await buildAuthApp({ config: loadAuthConfig({ ...TEST_ENV, ...database.env, ...env }), database: database.handle })
       t.teardown(() => app.close())
       return app
     }
@@ -74,9 +74,9 @@ for (const kind of testDatabaseKinds()) {
 
     t.test('a key-encryption key that is not 32 bytes is a configuration error', async (t) => {
       for (const bad of ['short', 'x'.repeat(64), randomBytes(16).toString('base64'), randomBytes(31).toString('hex')]) {
-        t.throws(() => loadConfig({ KEY_ENCRYPTION_KEY: bad }), /KEY_ENCRYPTION_KEY must be 32 random bytes/, bad)
+        t.throws(() => loadAuthConfig({ KEY_ENCRYPTION_KEY: bad }), /KEY_ENCRYPTION_KEY must be 32 random bytes/, bad)
       }
-      t.throws(() => loadConfig({ KEY_ENCRYPTION_KEY_PREVIOUS: kek().toString('base64') }), /needs KEY_ENCRYPTION_KEY/)
+      t.throws(() => loadAuthConfig({ KEY_ENCRYPTION_KEY_PREVIOUS: kek().toString('base64') }), /needs KEY_ENCRYPTION_KEY/)
     })
   })
 }

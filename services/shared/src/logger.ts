@@ -2,7 +2,7 @@
 import { createRequire } from 'node:module'
 import type { FastifyServerOptions } from 'fastify'
 import type { PrettyOptions, PrettyStream } from 'pino-pretty'
-import type { LogFormat } from './config.ts'
+import type { LogFormat } from './settings/common.ts'
 
 /** pino-pretty and what it loads cost about 15 MiB per process: loaded only where a person reads the log (BENCHMARKS.md). */
 function loadPretty(): (options: PrettyOptions) => PrettyStream {

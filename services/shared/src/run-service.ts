@@ -1,8 +1,10 @@
 // The main of every service process: load the config, start, listen, and drain on SIGTERM, SIGINT or when the supervisor goes.
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyInstance } from 'fastify'
-import { type Config, ConfigError, loadConfig } from './config.ts'
 import { describeDatabaseError } from './db/describe-error.ts'
+import type { CommonConfig } from './settings/common.ts'
+import type { DatabaseConfig } from './settings/database.ts'
+import { ConfigError } from './settings/load.ts'
 
 /** How long requests still in flight after the drain delay may take before their connections are cut. */
 const IN_FLIGHT_GRACE_MS = 7000
@@ -24,10 +26,16 @@ async function listenOn(app: FastifyInstance, port: number, host: string, settin
   }
 }
 
-export function runService(name: string, start: (config: Config) => Promise<StartedService>): void {
-  let loaded: Config | undefined
+/** Whether a process's settings name a database (auth, user, admin do; the gateway does not). */
+function hasDatabase(config: CommonConfig): config is CommonConfig & DatabaseConfig {
+  return 'dataDir' in config
+}
+
+/** Runs a service: `load` reads its own settings (its config module's loader), `start` builds its app on them. */
+export function runService<C extends CommonConfig>(name: string, load: () => C, start: (config: C) => Promise<StartedService>): void {
+  let loaded: C | undefined
   const main = async (): Promise<void> => {
-    const config = loadConfig()
+    const config = load()
     loaded = config
     const { app, close } = await start(config)
     let closing = false
@@ -62,7 +70,7 @@ export function runService(name: string, start: (config: Config) => Promise<Star
       process.exit(2)
     }
     // A database that cannot be reached or used is said in one sentence an operator can act on, not as a stack trace.
-    const database = loaded ? describeDatabaseError(error, loaded) : undefined
+    const database = loaded && hasDatabase(loaded) ? describeDatabaseError(error, loaded) : undefined
     if (database) {
       console.error(`${name}: ${database}`)
       process.exit(1)

@@ -2,7 +2,7 @@
 import helmet from '@fastify/helmet'
 import swagger from '@fastify/swagger'
 import Fastify, { type FastifyInstance } from 'fastify'
-import type { Config } from './config.ts'
+import type { CommonConfig } from './settings/common.ts'
 import { createManagementApp, type ReadinessCheck, requestMetrics } from './health.ts'
 import { newId } from './ids.ts'
 import { loggerOptions } from './logger.ts'
@@ -11,7 +11,7 @@ import { OneLineRequestLog } from './request-log.ts'
 import { validatorCompiler } from './validation.ts'
 
 export interface ServiceAppOptions {
-  config: Pick<Config, 'logLevel' | 'logFormat' | 'bodyLimit' | 'trustProxy'>
+  config: Pick<CommonConfig, 'logLevel' | 'logFormat' | 'bodyLimit' | 'trustProxy'>
   service: string
   readiness: Record<string, ReadinessCheck>
 }

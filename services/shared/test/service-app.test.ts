@@ -2,11 +2,11 @@
 // is away is a 503, and a draining process says so and closes each connection after its answer.
 import { connect } from 'node:net'
 import t from 'tap'
-import { loadConfig } from '../src/config.ts'
+import { loadCommonConfig } from '../src/settings/common.ts'
 import { createServiceApp } from '../src/service-app.ts'
 
 async function startApp(t: { teardown(fn: () => unknown): void }) {
-  const app = await createServiceApp({ config: loadConfig({ LOG_LEVEL: 'silent' }), service: 'test', readiness: {} })
+  const app = await createServiceApp({ config: loadCommonConfig({ LOG_LEVEL: 'silent' }), service: 'test', readiness: {} })
   app.get('/database-away', async () => {
     throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:3306'), { code: 'ECONNREFUSED', fatal: true })
   })

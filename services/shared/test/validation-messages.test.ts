@@ -3,7 +3,7 @@ import t, { type Test } from 'tap'
 import { LoginRequest, SignupRequest } from '../src/api/auth.ts'
 import { UserChangeRequest, UserListQuery } from '../src/api/admin.ts'
 import { ProfileUpdateRequest } from '../src/api/user.ts'
-import { loadConfig } from '../src/config.ts'
+import { loadCommonConfig } from '../src/settings/common.ts'
 import { createServiceApp } from '../src/service-app.ts'
 
 interface FieldErrorBody {
@@ -13,7 +13,7 @@ interface FieldErrorBody {
 }
 
 async function refusal(schema: { body?: object; querystring?: object }, request: { body?: unknown; query?: string }) {
-  const app = await createServiceApp({ config: loadConfig({ LOG_LEVEL: 'silent' }), service: 'test', readiness: {} })
+  const app = await createServiceApp({ config: loadCommonConfig({ LOG_LEVEL: 'silent' }), service: 'test', readiness: {} })
   app.post('/check', { schema }, async () => ({ ok: true }))
   const res = await app.inject({ method: 'POST', url: `/check${request.query ?? ''}`, payload: (request.body ?? {}) as object })
   await app.close()

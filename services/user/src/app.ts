@@ -1,6 +1,6 @@
 // Builds the user service: a user's own profile and view of their account.
 import type { FastifyInstance } from 'fastify'
-import type { Config } from '@portcullis/shared/config'
+import type { UserConfig } from './config.ts'
 import type { DatabaseHandle } from '@portcullis/shared/db/connect'
 import { createServiceApp } from '@portcullis/shared/service-app'
 import { createJwksKeySource, type JwksKeySource, keysLoaded } from '@portcullis/shared/tokens/jwks-keys'
@@ -12,7 +12,7 @@ import { profileRoutes } from './routes/profile.ts'
 import { sessionsRoutes } from './routes/sessions.ts'
 
 export interface UserAppOptions {
-  config: Config
+  config: UserConfig
   database: DatabaseHandle
   /** Auth's public keys; by default fetched from JWKS_URL. */
   keys?: JwksKeySource

@@ -2,8 +2,9 @@
 import { connectDatabase } from '@portcullis/shared/db/connect'
 import { runService } from '@portcullis/shared/run-service'
 import { buildUserApp } from './app.ts'
+import { loadUserConfig } from './config.ts'
 
-runService('user', async (config) => {
+runService('user', loadUserConfig, async (config) => {
   const database = connectDatabase(config)
   const app = await buildUserApp({ config, database })
   return { app, close: () => database.close() }

@@ -4,7 +4,7 @@ import { createServer } from 'node:http'
 import t from 'tap'
 import { TEST_ENV } from '@portcullis/testkit/auth-app'
 import { startTestAuthServer } from '@portcullis/testkit/auth-server'
-import { loadConfig } from '@portcullis/shared/config'
+import { loadUserConfig } from '../src/config.ts'
 import { testDatabaseKinds } from '@portcullis/testkit/databases'
 import { freePort } from '@portcullis/testkit/processes'
 import { buildUserApp } from '../src/app.ts'
@@ -17,13 +17,13 @@ for (const kind of testDatabaseKinds()) {
     const database = auth.database.handle
 
     t.test('needs no service client: the session rules are a module of its own, not a call to auth', async (t) => {
-      const app = await buildUserApp({ config: loadConfig({ ...env, SERVICE_CLIENT_ID: '', SERVICE_CLIENT_SECRET: '' }), database })
+      const app = await buildUserApp({ config: loadUserConfig({ ...env, SERVICE_CLIENT_ID: '', SERVICE_CLIENT_SECRET: '' }), database })
       t.teardown(() => app.close())
       t.ok(app, 'built without SERVICE_CLIENT_ID or SERVICE_CLIENT_SECRET')
     })
 
     t.test('ready when the database answers and auth keys are loaded', async (t) => {
-      const app = await buildUserApp({ config: loadConfig(env), database })
+      const app = await buildUserApp({ config: loadUserConfig(env), database })
       t.teardown(() => app.close())
       const ready = await app.management.inject({ method: 'GET', url: '/readyz' })
       t.equal(ready.statusCode, 200)
@@ -34,7 +34,7 @@ for (const kind of testDatabaseKinds()) {
 
     t.test('starts while auth is unreachable, unready until its keys can be fetched, then ready and serving', async (t) => {
       const port = await freePort()
-      const app = await buildUserApp({ config: loadConfig({ ...env, JWKS_URL: `http://127.0.0.1:${port}/jwks.json` }), database })
+      const app = await buildUserApp({ config: loadUserConfig({ ...env, JWKS_URL: `http://127.0.0.1:${port}/jwks.json` }), database })
       t.teardown(() => app.close())
       const unready = await app.management.inject({ method: 'GET', url: '/readyz' })
       t.equal(unready.statusCode, 503)
@@ -53,7 +53,7 @@ for (const kind of testDatabaseKinds()) {
     })
 
     t.test('every answer carries a request id and security headers', async (t) => {
-      const app = await buildUserApp({ config: loadConfig(env), database })
+      const app = await buildUserApp({ config: loadUserConfig(env), database })
       t.teardown(() => app.close())
       const res = await app.inject({ method: 'GET', url: '/user/nope', headers: { 'x-request-id': 'trace-42' } })
       t.equal(res.statusCode, 404)

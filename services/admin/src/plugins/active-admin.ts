@@ -26,7 +26,7 @@ async function activeAdmin(app: FastifyInstance): Promise<void> {
       row.session_id === null || row.expires_at === null || row.last_used_at === null
         ? undefined
         : { revoked_at: row.revoked_at, expires_at: row.expires_at, last_used_at: row.last_used_at }
-    if (!session || !isSessionLive(session, app.now(), sessionLifetime(app.config))) {
+    if (!session || !isSessionLive(session, app.now(), sessionLifetime(app.adminConfig))) {
       throw Object.assign(new InvalidToken(), { wwwAuthenticate: 'Bearer error="invalid_token"' })
     }
   })

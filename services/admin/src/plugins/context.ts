@@ -2,13 +2,14 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Kysely } from 'kysely'
-import type { Config } from '@portcullis/shared/config'
+import type { AdminConfig } from '../config.ts'
 import type { DatabaseHandle } from '@portcullis/shared/db/connect'
 import type { Database } from '@portcullis/shared/db/schema'
 
 declare module 'fastify' {
   interface FastifyInstance {
-    config: Config
+    /** The admin service's settings (config.ts). */
+    adminConfig: AdminConfig
     db: Kysely<Database>
     /** The database with its kind, for the few queries that differ between MySQL and SQLite. */
     database: DatabaseHandle
@@ -17,13 +18,13 @@ declare module 'fastify' {
 }
 
 export interface AdminContextOptions {
-  config: Config
+  config: AdminConfig
   database: DatabaseHandle
   now: () => number
 }
 
 async function adminContext(app: FastifyInstance, options: AdminContextOptions): Promise<void> {
-  app.decorate('config', options.config)
+  app.decorate('adminConfig', options.config)
   app.decorate('db', options.database.db)
   app.decorate('database', options.database)
   app.decorate('now', options.now)

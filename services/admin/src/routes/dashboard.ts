@@ -20,7 +20,7 @@ export async function dashboardRoute(app: FastifyInstance): Promise<void> {
       },
     },
     async () => {
-      const summary = await dashboardSummary(app.database, app.now(), sessionLifetime(app.config))
+      const summary = await dashboardSummary(app.database, app.now(), sessionLifetime(app.adminConfig))
       const parties = await resolveParties(app.db, summary.recentEvents)
       return {
         counts: {

@@ -23,7 +23,7 @@ export async function patchUserRoute(app: FastifyInstance): Promise<void> {
     },
     async (request) => {
       const user = await changeUser(
-        { database: app.database, accessTokenTtl: app.config.accessTokenTtl },
+        { database: app.database, accessTokenTtl: app.adminConfig.accessTokenTtl },
         request.params.id,
         request.body,
         requestActor(request),

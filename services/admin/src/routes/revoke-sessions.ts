@@ -20,7 +20,7 @@ export async function revokeSessionsRoute(app: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply) => {
-      await revokeUserSessions(app.db, request.params.id, requestActor(request), app.now(), app.config.accessTokenTtl)
+      await revokeUserSessions(app.db, request.params.id, requestActor(request), app.now(), app.adminConfig.accessTokenTtl)
       return reply.code(204).send(null)
     },
   )

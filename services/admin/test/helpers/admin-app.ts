@@ -3,7 +3,7 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import type { Kysely } from 'kysely'
 import { type LoginResult, TEST_ENV } from '@portcullis/testkit/auth-app'
 import { startTestAuthServer, type TestAuthServer } from '@portcullis/testkit/auth-server'
-import { type Config, loadConfig } from '@portcullis/shared/config'
+import { type AdminConfig, loadAdminConfig } from '../../src/config.ts'
 import { connectDatabase, type DatabaseHandle, type DatabaseKind } from '@portcullis/shared/db/connect'
 import type { Database } from '@portcullis/shared/db/schema'
 import { buildAdminApp } from '../../src/app.ts'
@@ -12,7 +12,7 @@ export interface TestAdmin {
   auth: TestAuthServer
   app: FastifyInstance
   db: Kysely<Database>
-  config: Config
+  config: AdminConfig
   /** A signed-in admin named "root". */
   root: LoginResult
   /** Builds another admin app on the same auth and database, e.g. with its own clock or database connections. */
@@ -22,7 +22,7 @@ export interface TestAdmin {
 }
 
 interface AppOverrides {
-  config?: Config
+  config?: AdminConfig
   now?: () => number
   database?: DatabaseHandle
 }
@@ -31,8 +31,8 @@ interface Teardown {
   teardown(fn: () => unknown): void
 }
 
-export async function adminConfig(auth: TestAuthServer, extra: Record<string, string> = {}): Promise<Config> {
-  return loadConfig({ ...TEST_ENV, ...auth.database.env, AUTH_URL: auth.url, ...extra })
+export async function adminConfig(auth: TestAuthServer, extra: Record<string, string> = {}): Promise<AdminConfig> {
+  return loadAdminConfig({ ...TEST_ENV, ...auth.database.env, AUTH_URL: auth.url, ...extra })
 }
 
 export async function startTestAdmin(t: Teardown, kind: DatabaseKind, options: { now?: () => number } = {}): Promise<TestAdmin> {

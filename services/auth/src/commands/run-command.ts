@@ -1,8 +1,9 @@
 // Shared frame of the auth commands: parse arguments, open the database, print a clear message and exit non-zero on bad input.
 import { parseArgs, type ParseArgsConfig } from 'node:util'
-import { type Config, ConfigError, loadConfig } from '@portcullis/shared/config'
 import { connectDatabase, type DatabaseHandle } from '@portcullis/shared/db/connect'
 import { describeDatabaseError } from '@portcullis/shared/db/describe-error'
+import { ConfigError } from '@portcullis/shared/settings/load'
+import { type AuthConfig, loadAuthConfig } from '../config.ts'
 
 export class UsageError extends Error {
   override name = 'UsageError'
@@ -14,17 +15,17 @@ export async function runCommand<T extends CommandOptions>(
   name: string,
   usage: string,
   options: T,
-  body: (args: Record<string, string | boolean | undefined>, context: { config: Config; database: DatabaseHandle }) => Promise<void>,
+  body: (args: Record<string, string | boolean | undefined>, context: { config: AuthConfig; database: DatabaseHandle }) => Promise<void>,
 ): Promise<void> {
   let database: DatabaseHandle | undefined
-  let config: Config | undefined
+  let config: AuthConfig | undefined
   try {
     const { values } = parseArgs({ options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false })
     if ((values as { help?: boolean }).help) {
       console.log(usage)
       return
     }
-    config = loadConfig()
+    config = loadAuthConfig()
     database = connectDatabase(config)
     await body(values as Record<string, string | boolean | undefined>, { config, database })
   } catch (error) {

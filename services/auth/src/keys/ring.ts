@@ -1,7 +1,7 @@
 // The key set one auth instance signs with and publishes, reloaded from the database so rotation needs no restart.
 import { createPublicKey } from 'node:crypto'
 import type { Kysely } from 'kysely'
-import type { SigningAlgorithm } from '@portcullis/shared/config'
+import type { SigningAlgorithm } from '../config.ts'
 import type { Database, SigningKeyRow } from '@portcullis/shared/db/schema'
 import { type KeyWrapping, unwrapPrivateKey } from './private-key-wrapping.ts'
 import { ensureActiveKey, loadPublishedKeys } from './store.ts'

@@ -1,7 +1,7 @@
 // The password policy as auth applies it: the shared rules (services/shared/src/passwords/rules.ts) with this deployment's
 // settings, plus the 49,000 most common passwords, which only the server holds.
 import { dictionary } from '@zxcvbn-ts/language-common'
-import type { Config } from '@portcullis/shared/config'
+import type { AuthConfig } from '../config.ts'
 import { type FieldError, fieldProblem } from '@portcullis/shared/errors'
 import { type PasswordContext, type PasswordPolicy, passwordProblems } from '@portcullis/shared/passwords/rules'
 
@@ -14,7 +14,7 @@ export function isCommonPassword(password: string): boolean {
   return commonPasswords.has(password.toLowerCase())
 }
 
-export function passwordPolicy(config: Pick<Config, 'passwordMinLength'>): PasswordPolicy {
+export function passwordPolicy(config: Pick<AuthConfig, 'passwordMinLength'>): PasswordPolicy {
   return { minLength: config.passwordMinLength, maxLength: PASSWORD_MAX_LENGTH, productName: PRODUCT_NAME }
 }
 

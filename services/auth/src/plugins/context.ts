@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Kysely } from 'kysely'
-import type { Config } from '@portcullis/shared/config'
+import type { AuthConfig } from '../config.ts'
 import type { DatabaseHandle } from '@portcullis/shared/db/connect'
 import type { Database } from '@portcullis/shared/db/schema'
 import type { KeyRing } from '../keys/ring.ts'
@@ -12,7 +12,8 @@ import type { ThrottleRules } from '../throttle/login-throttle.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
-    config: Config
+    /** The auth service's settings (config.ts). */
+    authConfig: AuthConfig
     db: Kysely<Database>
     now: () => number
     passwords: PasswordHasher
@@ -23,7 +24,7 @@ declare module 'fastify' {
 }
 
 export interface AuthContextOptions {
-  config: Config
+  config: AuthConfig
   database: DatabaseHandle
   now: () => number
   passwords: PasswordHasher
@@ -31,7 +32,7 @@ export interface AuthContextOptions {
 }
 
 async function authContext(app: FastifyInstance, options: AuthContextOptions): Promise<void> {
-  app.decorate('config', options.config)
+  app.decorate('authConfig', options.config)
   app.decorate('db', options.database.db)
   app.decorate('now', options.now)
   app.decorate('passwords', options.passwords)

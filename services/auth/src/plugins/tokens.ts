@@ -75,7 +75,7 @@ async function verifiedClaims(request: FastifyRequest): Promise<Record<string, u
 }
 
 async function tokens(app: FastifyInstance): Promise<void> {
-  const { config, keyRing } = app
+  const { authConfig: config, keyRing } = app
   const userAudience = config.tokenAudience
   const serviceAudience = internalAudience(config.tokenAudience)
 

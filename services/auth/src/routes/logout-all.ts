@@ -17,15 +17,15 @@ export async function logoutAllRoute(app: FastifyInstance): Promise<void> {
       const principal = request.principal
       if (!principal) throw new Error('requireUser did not set a principal')
       const now = app.now()
-      const revoked = await revokeUserSessions(app.db, principal.userId, 'logout_all', now, app.config.accessTokenTtl)
-      await revokeUserAccessTokens(app.db, principal.userId, now, app.config.accessTokenTtl)
+      const revoked = await revokeUserSessions(app.db, principal.userId, 'logout_all', now, app.authConfig.accessTokenTtl)
+      await revokeUserAccessTokens(app.db, principal.userId, now, app.authConfig.accessTokenTtl)
       const origin = requestOrigin(request)
       await recordAuditEvent(
         app.db,
         { type: 'logout_all', userId: principal.userId, actorId: principal.userId, ip: origin.ip, userAgent: origin.userAgent, detail: { sessions: revoked } },
         now,
       )
-      clearRefreshCookie(reply, app.config.cookieSecure)
+      clearRefreshCookie(reply, app.authConfig.cookieSecure)
       return reply.code(204).send(null)
     },
   )

@@ -42,7 +42,7 @@ export async function logoutRoute(app: FastifyInstance): Promise<void> {
         userId = row?.user_id
       }
       const now = app.now()
-      if (sessionId && (await revokeSession(app.db, sessionId, 'logout', now, app.config.accessTokenTtl))) {
+      if (sessionId && (await revokeSession(app.db, sessionId, 'logout', now, app.authConfig.accessTokenTtl))) {
         const origin = requestOrigin(request)
         await recordAuditEvent(
           app.db,
@@ -50,7 +50,7 @@ export async function logoutRoute(app: FastifyInstance): Promise<void> {
           now,
         )
       }
-      clearRefreshCookie(reply, app.config.cookieSecure)
+      clearRefreshCookie(reply, app.authConfig.cookieSecure)
       return reply.code(204).send(null)
     },
   )

@@ -4,7 +4,7 @@ import { PasswordPolicyResponse } from '@portcullis/shared/api/auth'
 import { passwordPolicy } from '../passwords/policy.ts'
 
 export async function passwordPolicyRoute(app: FastifyInstance): Promise<void> {
-  const policy = passwordPolicy(app.config)
+  const policy = passwordPolicy(app.authConfig)
   const body: PasswordPolicyResponse = { min_length: policy.minLength, max_length: policy.maxLength, product_name: policy.productName }
   app.get(
     '/auth/password-policy',

@@ -40,12 +40,12 @@ export async function passwordRoute(app: FastifyInstance): Promise<void> {
         await recordLoginFailure(app.db, keys, app.throttleRules, now)
         throw validationFailed([fieldProblem('current_password', 'is not your current password', 'wrong_password', 'That')])
       }
-      const problems = newPasswordProblems('new_password', new_password, passwordPolicy(app.config), { username: user.username, email: user.email })
+      const problems = newPasswordProblems('new_password', new_password, passwordPolicy(app.authConfig), { username: user.username, email: user.email })
       if (new_password === current_password) problems.push(fieldProblem('new_password', 'must differ from the current password', 'unchanged'))
       if (problems.length > 0) throw validationFailed(problems)
 
       await setPasswordHash(app.db, user.id, await app.passwords.hash(new_password), now, true)
-      const revoked = await revokeUserSessions(app.db, user.id, 'password_changed', now, app.config.accessTokenTtl, principal.sessionId)
+      const revoked = await revokeUserSessions(app.db, user.id, 'password_changed', now, app.authConfig.accessTokenTtl, principal.sessionId)
       await recordAuditEvent(
         app.db,
         {

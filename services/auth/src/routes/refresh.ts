@@ -29,7 +29,7 @@ export async function refreshRoute(app: FastifyInstance): Promise<void> {
       const presented = presentedRefreshToken(request, request.body)
       if (!presented) throw new Unauthenticated()
       const failed = (error: Error) => {
-        if (presented.via === 'cookie') clearRefreshCookie(reply, app.config.cookieSecure)
+        if (presented.via === 'cookie') clearRefreshCookie(reply, app.authConfig.cookieSecure)
         return error
       }
       if (!looksLikeRefreshToken(presented.token)) throw failed(new InvalidRefreshToken())
@@ -40,7 +40,7 @@ export async function refreshRoute(app: FastifyInstance): Promise<void> {
       // A disabled account is told so, whatever became of the session (disabling it revoked every session first).
       const user = result.kind === 'unknown' ? undefined : await findUserById(app.db, result.userId)
       if (result.kind !== 'unknown' && user?.status !== 'active') {
-        if (result.kind === 'rotated') await revokeSession(app.db, result.sessionId, 'disabled', now, app.config.accessTokenTtl)
+        if (result.kind === 'rotated') await revokeSession(app.db, result.sessionId, 'disabled', now, app.authConfig.accessTokenTtl)
         throw failed(new AccountDisabled())
       }
       switch (result.kind) {

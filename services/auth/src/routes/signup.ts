@@ -28,7 +28,7 @@ export async function signupRoute(app: FastifyInstance): Promise<void> {
       const problems: FieldError[] = []
       const lookalike = lookalikeProblem(username, await adminUsernames(app.db), { asPart: true })
       if (lookalike) problems.push(fieldProblem('username', lookalikeMessage(lookalike), lookalike.kind === 'reserved' ? 'reserved' : 'lookalike'))
-      problems.push(...newPasswordProblems('password', password, passwordPolicy(app.config), { username, email }))
+      problems.push(...newPasswordProblems('password', password, passwordPolicy(app.authConfig), { username, email }))
       if (confirm_password !== undefined && confirm_password !== password) {
         problems.push(fieldProblem('confirm_password', 'does not match the password', 'mismatch', 'The confirmation'))
       }

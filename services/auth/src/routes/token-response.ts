@@ -15,11 +15,11 @@ export function tokenResponse(
   const response: TokenResponse = {
     access_token: app.issueAccessToken(user, session.sessionId),
     token_type: 'Bearer',
-    expires_in: app.config.accessTokenTtl,
+    expires_in: app.authConfig.accessTokenTtl,
     user: toPublicUser(user),
   }
   if (mode === 'cookie') {
-    setRefreshCookie(reply, session.refreshToken, app.config.refreshAbsoluteTtl, app.config.cookieSecure)
+    setRefreshCookie(reply, session.refreshToken, app.authConfig.refreshAbsoluteTtl, app.authConfig.cookieSecure)
   } else {
     response.refresh_token = session.refreshToken
   }

@@ -1,5 +1,5 @@
 // Session lifetimes and the reuse grace window, in milliseconds.
-import type { Config } from '@portcullis/shared/config'
+import type { AuthConfig } from '../config.ts'
 
 export interface SessionPolicy {
   idleMs: number
@@ -8,7 +8,7 @@ export interface SessionPolicy {
   accessTokenTtl: number
 }
 
-export function sessionPolicy(config: Config): SessionPolicy {
+export function sessionPolicy(config: AuthConfig): SessionPolicy {
   return {
     idleMs: config.refreshIdleTtl * 1000,
     absoluteMs: config.refreshAbsoluteTtl * 1000,

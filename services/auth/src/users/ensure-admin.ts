@@ -2,7 +2,7 @@
 // command line gives one (ending its sessions, as any password change does).
 import { COMMAND_LINE_ACTOR } from '@portcullis/shared/audit/parties'
 import type { Kysely } from 'kysely'
-import type { Config } from '@portcullis/shared/config'
+import type { AuthConfig } from '../config.ts'
 import type { Database } from '@portcullis/shared/db/schema'
 import { recordAuditEvent } from '@portcullis/shared/audit/record'
 import type { PasswordHasher } from '../passwords/hash.ts'
@@ -38,7 +38,7 @@ export interface AdminResult {
   passwordNotApplied: boolean
 }
 
-export type AdminSettings = Pick<Config, 'passwordMinLength' | 'accessTokenTtl'>
+export type AdminSettings = Pick<AuthConfig, 'passwordMinLength' | 'accessTokenTtl'>
 
 const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._-]{2,31}$/
 

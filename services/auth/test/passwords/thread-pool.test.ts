@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { createTestDatabase } from '@portcullis/testkit/databases'
 import { startService } from '@portcullis/testkit/processes'
-import { threadPoolSize } from '../../src/passwords/thread-pool.ts'
+import { threadPoolSize } from '../../src/config.ts'
 import { TEST_ENV } from '@portcullis/testkit/auth-app'
 
 const server = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/server.ts')

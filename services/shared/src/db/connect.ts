@@ -4,6 +4,7 @@ import path from 'node:path'
 import SQLite from 'better-sqlite3'
 import { Kysely, MysqlDialect, SqliteDialect, type SqliteDatabase, sql } from 'kysely'
 import { createPool } from 'mysql2'
+import type { DatabaseConfig } from '../settings/database.ts'
 import type { Database } from './schema.ts'
 
 export type DatabaseKind = 'mysql' | 'sqlite'
@@ -16,17 +17,11 @@ export interface DatabaseHandle {
   close(): Promise<void>
 }
 
-export interface DatabaseSettings {
-  databaseUrl: string | undefined
-  dataDir: string
-  dbPoolSize: number
-}
-
 export function sqliteFile(dataDir: string): string {
   return path.join(dataDir, 'portcullis.db')
 }
 
-export function connectDatabase(settings: DatabaseSettings): DatabaseHandle {
+export function connectDatabase(settings: DatabaseConfig): DatabaseHandle {
   const db = settings.databaseUrl ? openMysql(settings.databaseUrl, settings.dbPoolSize) : openSqlite(settings.dataDir)
   const kind: DatabaseKind = settings.databaseUrl ? 'mysql' : 'sqlite'
   return {

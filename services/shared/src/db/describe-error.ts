@@ -1,6 +1,7 @@
 // What is wrong with the database, in one sentence an operator can act on ("cannot reach MariaDB at db:3306 …"), for the
 // errors a wrong DATABASE_URL or DATA_DIR gives; undefined for any other error, which the caller reports as it is.
-import { type DatabaseSettings, sqliteFile } from './connect.ts'
+import type { DatabaseConfig } from '../settings/database.ts'
+import { sqliteFile } from './connect.ts'
 
 interface CodedError {
   code?: unknown
@@ -108,7 +109,7 @@ function describeSqlite(code: string, dataDir: string): string | undefined {
   }
 }
 
-export function describeDatabaseError(error: unknown, settings: Pick<DatabaseSettings, 'databaseUrl' | 'dataDir'>): string | undefined {
+export function describeDatabaseError(error: unknown, settings: Pick<DatabaseConfig, 'databaseUrl' | 'dataDir'>): string | undefined {
   const target = settings.databaseUrl ? mysqlTarget(settings.databaseUrl) : undefined
   for (const code of errorCodes(error)) {
     const sentence = target ? describeMysql(code, target) : describeSqlite(code, settings.dataDir)

@@ -2,14 +2,15 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Kysely } from 'kysely'
-import type { Config } from '@portcullis/shared/config'
+import type { UserConfig } from '../config.ts'
 import type { DatabaseHandle } from '@portcullis/shared/db/connect'
 import type { Database } from '@portcullis/shared/db/schema'
 import { type SessionLifetime, sessionLifetime } from '@portcullis/shared/sessions/liveness'
 
 declare module 'fastify' {
   interface FastifyInstance {
-    config: Config
+    /** The user service's settings (config.ts). */
+    userConfig: UserConfig
     db: Kysely<Database>
     now: () => number
     /** REFRESH_IDLE_TTL, for the one rule of which sessions are live. */
@@ -18,13 +19,13 @@ declare module 'fastify' {
 }
 
 export interface UserContextOptions {
-  config: Config
+  config: UserConfig
   database: DatabaseHandle
   now: () => number
 }
 
 async function userContext(app: FastifyInstance, options: UserContextOptions): Promise<void> {
-  app.decorate('config', options.config)
+  app.decorate('userConfig', options.config)
   app.decorate('db', options.database.db)
   app.decorate('now', options.now)
   app.decorate('sessionLifetime', sessionLifetime(options.config))

@@ -51,7 +51,7 @@ export async function sessionsRoutes(app: FastifyInstance): Promise<void> {
         origin: requestOrigin(request),
         now: app.now(),
         lifetime: app.sessionLifetime,
-        accessTokenTtl: app.config.accessTokenTtl,
+        accessTokenTtl: app.userConfig.accessTokenTtl,
       })
       return reply.code(204).send(null)
     },

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Kysely } from 'kysely'
 import { startTestAuthServer, type TestAuthServer } from '@portcullis/testkit/auth-server'
 import { TEST_ENV } from '@portcullis/testkit/auth-app'
-import { type Config, loadConfig } from '@portcullis/shared/config'
+import { type UserConfig, loadUserConfig } from '../../src/config.ts'
 import type { DatabaseKind } from '@portcullis/shared/db/connect'
 import type { Database } from '@portcullis/shared/db/schema'
 import { buildUserApp, type UserAppOptions } from '../../src/app.ts'
@@ -12,7 +12,7 @@ export interface TestUserService {
   app: FastifyInstance
   auth: TestAuthServer
   db: Kysely<Database>
-  config: Config
+  config: UserConfig
   /** Another user app on the same database and auth, with settings or parts swapped. */
   another(env: Record<string, string>, options?: Pick<UserAppOptions, 'keys'>): Promise<FastifyInstance>
 }
@@ -25,7 +25,7 @@ export async function startTestUserService(t: Teardown, kind: DatabaseKind): Pro
   const auth = await startTestAuthServer(t, kind)
   const baseEnv = { ...TEST_ENV, ...auth.database.env, AUTH_URL: auth.url }
   async function build(env: Record<string, string>, options: Pick<UserAppOptions, 'keys'> = {}) {
-    const config = loadConfig({ ...baseEnv, ...env })
+    const config = loadUserConfig({ ...baseEnv, ...env })
     const app = await buildUserApp({ config, database: auth.database.handle, ...options })
     t.teardown(() => app.close())
     return { app, config }

@@ -22,8 +22,8 @@ export async function internalRevokeRoutes(app: FastifyInstance): Promise<void> 
       const user = await findUserById(app.db, request.params.id)
       if (!user) throw new NotFound()
       const now = app.now()
-      const revoked = await revokeUserSessions(app.db, user.id, 'admin', now, app.config.accessTokenTtl)
-      await revokeUserAccessTokens(app.db, user.id, now, app.config.accessTokenTtl)
+      const revoked = await revokeUserSessions(app.db, user.id, 'admin', now, app.authConfig.accessTokenTtl)
+      await revokeUserAccessTokens(app.db, user.id, now, app.authConfig.accessTokenTtl)
       await recordAuditEvent(
         app.db,
         { type: 'sessions_revoked', userId: user.id, actorId: request.service?.clientId ?? null, detail: { sessions: revoked } },
@@ -48,7 +48,7 @@ export async function internalRevokeRoutes(app: FastifyInstance): Promise<void> 
       const user = await findUserById(app.db, request.params.id)
       if (!user) throw new NotFound()
       const now = app.now()
-      await revokeUserAccessTokens(app.db, user.id, now, app.config.accessTokenTtl)
+      await revokeUserAccessTokens(app.db, user.id, now, app.authConfig.accessTokenTtl)
       await recordAuditEvent(app.db, { type: 'access_tokens_revoked', userId: user.id, actorId: request.service?.clientId ?? null }, now)
       return reply.code(204).send(null)
     },
@@ -64,7 +64,7 @@ export async function internalRevokeRoutes(app: FastifyInstance): Promise<void> 
       const session = await app.db.selectFrom('sessions').select(['id', 'user_id']).where('id', '=', request.params.id).executeTakeFirst()
       if (!session) throw new NotFound()
       const now = app.now()
-      if (await revokeSession(app.db, session.id, 'user', now, app.config.accessTokenTtl)) {
+      if (await revokeSession(app.db, session.id, 'user', now, app.authConfig.accessTokenTtl)) {
         await recordAuditEvent(
           app.db,
           { type: 'session_revoked', userId: session.user_id, actorId: request.service?.clientId ?? null, detail: { session_id: session.id } },

@@ -1,0 +1,172 @@
+// The settings of the auth service (and of its commands: migrate, create-admin, rotate-keys, create-client), declared once:
+// what every process reads, the database, the tokens it signs, the sessions it keeps, password hashing and login back-off.
+// docs/configuration.md lists them; a test checks it, the README's table and .env.example against these declarations.
+import { type Static, Type } from 'typebox'
+import { type CommonConfig, CommonSettings, commonConfig } from '@portcullis/shared/settings/common'
+import { type DatabaseConfig, DatabaseSettings, databaseConfig } from '@portcullis/shared/settings/database'
+import { ConfigError, type Env, readSettings } from '@portcullis/shared/settings/load'
+import { SessionIdleSettings, type TokenConfig, TokenSettings, tokenConfig } from '@portcullis/shared/settings/tokens'
+
+export type SigningAlgorithm = 'EdDSA' | 'ES256'
+
+/** libuv's own thread-pool size, which auth raises to one thread per core (argon2 hashes on that pool). */
+const LIBUV_DEFAULT_THREADS = 4
+
+const ThreadPoolSettings = Type.Object({
+  UV_THREADPOOL_SIZE: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      maximum: 1024,
+      description: "threads hashing passwords at once (argon2 runs on libuv's pool); unset: one per core, at least 4",
+    }),
+  ),
+})
+
+export const AuthOwnSettings = Type.Object({
+  REFRESH_ABSOLUTE_TTL: Type.Integer({
+    minimum: 60,
+    maximum: 31_536_000,
+    default: 2_592_000,
+    description: 'a session ends this long after sign-in whatever happens, seconds',
+  }),
+  REFRESH_REUSE_GRACE: Type.Integer({
+    minimum: 0,
+    maximum: 300,
+    default: 10,
+    description: 'how long a rotated refresh token still gets the same successor (two tabs refreshing at once), seconds',
+  }),
+  SIGNING_ALG: Type.Union([Type.Literal('EdDSA'), Type.Literal('ES256')], {
+    default: 'EdDSA',
+    description: 'access-token signature: EdDSA (Ed25519) or ES256 (P-256)',
+  }),
+  ARGON2_MEMORY_KIB: Type.Integer({ minimum: 1024, maximum: 4_194_304, default: 19_456, description: 'argon2id memory per hash, KiB (OWASP: 19 MiB)' }),
+  ARGON2_TIME_COST: Type.Integer({ minimum: 1, maximum: 20, default: 2, description: 'argon2id passes' }),
+  ARGON2_PARALLELISM: Type.Integer({ minimum: 1, maximum: 16, default: 1, description: 'argon2id lanes' }),
+  PASSWORD_MIN_LENGTH: Type.Integer({ minimum: 8, maximum: 128, default: 8, description: 'shortest password accepted (never below 8)' }),
+  LOGIN_ACCOUNT_FREE_FAILURES: Type.Integer({
+    minimum: 1,
+    maximum: 1000,
+    default: 5,
+    description: 'failed logins per account and IP before the waits start doubling',
+  }),
+  LOGIN_IP_FREE_FAILURES: Type.Integer({ minimum: 1, maximum: 100_000, default: 50, description: 'failed logins per IP before the waits start doubling' }),
+  LOGIN_MAX_BACKOFF: Type.Integer({ minimum: 1, maximum: 86_400, default: 900, description: 'the longest login back-off, seconds' }),
+  COOKIE_SECURE: Type.Boolean({ default: true, description: 'mark the refresh cookie Secure (browsers accept it on http://localhost too)' }),
+  KEY_ENCRYPTION_KEY: Type.Optional(
+    Type.String({
+      secret: true,
+      description:
+        "wraps the signing keys' private halves in the database: 32 random bytes as 64 hex digits or base64 (openssl rand -base64 32); unset: plain PEM",
+    }),
+  ),
+  KEY_ENCRYPTION_KEY_PREVIOUS: Type.Optional(
+    Type.String({ secret: true, description: 'older key-encryption keys, comma-separated, only read (during a rotation)' }),
+  ),
+  ADMIN_USERNAME: Type.Optional(Type.String({ description: 'the first admin, created at start-up if no admin exists; unset: admin' })),
+  ADMIN_PASSWORD: Type.Optional(Type.String({ secret: true, description: "the first admin's password; unset: one is generated and printed once" })),
+  ...ThreadPoolSettings.properties,
+})
+
+export const AuthSettings = Type.Object({
+  ...CommonSettings.properties,
+  ...DatabaseSettings.properties,
+  ...TokenSettings.properties,
+  ...SessionIdleSettings.properties,
+  ...AuthOwnSettings.properties,
+})
+
+export interface AuthConfig extends CommonConfig, DatabaseConfig, TokenConfig {
+  refreshIdleTtl: number
+  refreshAbsoluteTtl: number
+  refreshReuseGrace: number
+  signingAlgorithm: SigningAlgorithm
+  argon2MemoryKib: number
+  argon2TimeCost: number
+  argon2Parallelism: number
+  passwordMinLength: number
+  loginAccountFreeFailures: number
+  loginIpFreeFailures: number
+  loginMaxBackoff: number
+  cookieSecure: boolean
+  adminUsername: string | undefined
+  adminPassword: string | undefined
+  /** The key-encryption key that wraps the signing keys' private halves at rest (32 bytes), and older ones still read. */
+  keyEncryptionKey: Buffer | undefined
+  previousKeyEncryptionKeys: Buffer[]
+}
+
+const HEX_KEY = /^[0-9a-fA-F]{64}$/
+const BASE64_KEY = /^[A-Za-z0-9+/_-]{43}=?$/
+
+/** A 32-byte key, written as 64 hex digits or as base64 / base64url. */
+function encryptionKey(name: string, raw: string): Buffer {
+  const key = HEX_KEY.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64url')
+  if (key.length !== 32 || (!HEX_KEY.test(raw) && !BASE64_KEY.test(raw))) {
+    throw new ConfigError(`${name} must be 32 random bytes as 64 hex digits or 44 base64 characters (openssl rand -base64 32)`)
+  }
+  return key
+}
+
+function encryptionKeys(name: string, raw: string | undefined): Buffer[] {
+  return (raw ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean)
+    .map((item) => encryptionKey(name, item))
+}
+
+export function authConfig(values: Static<typeof AuthSettings>): AuthConfig {
+  if (values.REFRESH_ABSOLUTE_TTL < values.REFRESH_IDLE_TTL) {
+    throw new ConfigError(`REFRESH_ABSOLUTE_TTL (${values.REFRESH_ABSOLUTE_TTL}) must not be shorter than REFRESH_IDLE_TTL (${values.REFRESH_IDLE_TTL})`)
+  }
+  if (values.ADMIN_PASSWORD !== undefined && values.ADMIN_PASSWORD.length < values.PASSWORD_MIN_LENGTH) {
+    throw new ConfigError(`ADMIN_PASSWORD must be at least ${values.PASSWORD_MIN_LENGTH} characters long`)
+  }
+  const previousKeyEncryptionKeys = encryptionKeys('KEY_ENCRYPTION_KEY_PREVIOUS', values.KEY_ENCRYPTION_KEY_PREVIOUS)
+  if (values.KEY_ENCRYPTION_KEY === undefined && previousKeyEncryptionKeys.length > 0) {
+    throw new ConfigError('KEY_ENCRYPTION_KEY_PREVIOUS needs KEY_ENCRYPTION_KEY: the previous keys are only read, the current one wraps')
+  }
+  return {
+    ...commonConfig(values),
+    ...databaseConfig(values),
+    ...tokenConfig(values),
+    refreshIdleTtl: values.REFRESH_IDLE_TTL,
+    refreshAbsoluteTtl: values.REFRESH_ABSOLUTE_TTL,
+    refreshReuseGrace: values.REFRESH_REUSE_GRACE,
+    signingAlgorithm: values.SIGNING_ALG as SigningAlgorithm,
+    argon2MemoryKib: values.ARGON2_MEMORY_KIB,
+    argon2TimeCost: values.ARGON2_TIME_COST,
+    argon2Parallelism: values.ARGON2_PARALLELISM,
+    passwordMinLength: values.PASSWORD_MIN_LENGTH,
+    loginAccountFreeFailures: values.LOGIN_ACCOUNT_FREE_FAILURES,
+    loginIpFreeFailures: values.LOGIN_IP_FREE_FAILURES,
+    loginMaxBackoff: values.LOGIN_MAX_BACKOFF,
+    cookieSecure: values.COOKIE_SECURE,
+    adminUsername: values.ADMIN_USERNAME,
+    adminPassword: values.ADMIN_PASSWORD,
+    keyEncryptionKey: values.KEY_ENCRYPTION_KEY === undefined ? undefined : encryptionKey('KEY_ENCRYPTION_KEY', values.KEY_ENCRYPTION_KEY),
+    previousKeyEncryptionKeys,
+  }
+}
+
+/** The auth service's settings from the environment (the process's own, unless given), checked; ConfigError names what is wrong. */
+export function loadAuthConfig(env: Env = process.env): AuthConfig {
+  return authConfig(readSettings(AuthSettings, env))
+}
+
+/** libuv's pool size for this process: UV_THREADPOOL_SIZE as the operator set it, else one thread per core but never below 4. */
+export function threadPoolSize(env: Env, cores: number): string {
+  return String(readSettings(ThreadPoolSettings, env).UV_THREADPOOL_SIZE ?? Math.max(LIBUV_DEFAULT_THREADS, cores))
+}
+
+/**
+ * Sets UV_THREADPOOL_SIZE for this process before anything starts libuv's pool (it reads the variable once). A value that is
+ * not a number is left for loadAuthConfig to refuse with its message.
+ */
+export function sizeThreadPool(cores: number): void {
+  try {
+    process.env.UV_THREADPOOL_SIZE = threadPoolSize(process.env, cores)
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error
+  }
+}
