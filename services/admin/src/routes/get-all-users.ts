@@ -1,4 +1,4 @@
-// GET /admin/get-all-users: the users table for admins, filtered, searched and paged (the seed's path, kept).
+// GET /admin/get-all-users: the users table for admins, filtered, searched and paged (docs/api.md).
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { PAGE_LIMIT_DEFAULT, UserListQuery, UserListResponse } from '@portcullis/shared/api/admin'

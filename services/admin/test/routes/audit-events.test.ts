@@ -19,7 +19,7 @@ for (const kind of testDatabaseKinds()) {
     const { app, auth, db, root } = await startTestAdmin(t, kind)
     const users = [newId(), newId(), newId()]
     const base = Date.now() - 3_600_000
-    const seeded = Array.from({ length: 300 }, (_, i) => ({
+    const inserted = Array.from({ length: 300 }, (_, i) => ({
       id: newId(),
       // Three events per millisecond, so ties on at are broken by id.
       at: base + Math.floor(i / 3),
@@ -33,7 +33,7 @@ for (const kind of testDatabaseKinds()) {
     // Shuffled, so the order comes from the query and not from the insertion.
     await db
       .insertInto('audit_events')
-      .values([...seeded].sort(() => Math.random() - 0.5))
+      .values([...inserted].sort(() => Math.random() - 0.5))
       .execute()
     const all = (await db.selectFrom('audit_events').selectAll().execute()).sort(newestFirst)
 
@@ -54,7 +54,7 @@ for (const kind of testDatabaseKinds()) {
 
     t.test('events as the API shows them: ISO time, detail as an object or null', async (t) => {
       const byId = new Map((await walk('', 100)).map((e) => [e.id, e]))
-      const first = seeded[0] as (typeof seeded)[number]
+      const first = inserted[0] as (typeof inserted)[number]
       t.same(byId.get(first.id), {
         id: first.id,
         at: new Date(first.at).toISOString(),
@@ -67,8 +67,8 @@ for (const kind of testDatabaseKinds()) {
         user_agent: 'curl/8',
         detail: { n: 0, nested: { ok: true } },
       })
-      t.equal(byId.get(seeded[1]?.id)?.detail, null, 'a JSON array is no detail object')
-      t.equal(byId.get(seeded[3]?.id)?.user_id, null)
+      t.equal(byId.get(inserted[1]?.id)?.detail, null, 'a JSON array is no detail object')
+      t.equal(byId.get(inserted[3]?.id)?.user_id, null)
     })
 
     t.test('walking every page: each event once, newest first, ties broken by id', async (t) => {

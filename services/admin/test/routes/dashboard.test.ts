@@ -4,7 +4,7 @@ import { STRONG_PASSWORD } from '@portcullis/testkit/auth-app'
 import { newId } from '@portcullis/shared/ids'
 import { testDatabaseKinds } from '@portcullis/testkit/databases'
 import { injectAs, startTestAdmin } from '../helpers/admin-app.ts'
-import { seedUsers } from '../helpers/seed-users.ts'
+import { createUsers } from '../helpers/create-users.ts'
 
 const HOUR = 3_600_000
 const DAY = 24 * HOUR
@@ -16,7 +16,7 @@ for (const kind of testDatabaseKinds()) {
     const alice = await auth.userSession('alice')
     const bob = await auth.userSession('bob')
     await auth.app.inject({ method: 'POST', url: '/auth/logout', payload: { refresh_token: bob.refresh_token } })
-    const [old, , recent] = await seedUsers(db, [
+    const [old, , recent] = await createUsers(db, [
       { username: 'old', created_at: now - 2 * DAY, status: 'disabled' },
       { username: 'older', created_at: now - 10 * DAY, role: 'admin' },
       { username: 'recent', created_at: now - HOUR },

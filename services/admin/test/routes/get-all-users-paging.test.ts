@@ -6,7 +6,7 @@ import type { DatabaseHandle } from '@portcullis/shared/db/connect'
 import { testDatabaseKinds } from '@portcullis/testkit/databases'
 import { orderedIndex, type UserListFilters, userPageQuery } from '../../src/users/list-users.ts'
 import { injectAs, startTestAdmin } from '../helpers/admin-app.ts'
-import { type SeedUser, seedUsers } from '../helpers/seed-users.ts'
+import { createUsers, type UserSpec } from '../helpers/create-users.ts'
 
 const USERS = 20_000
 const SORTS: UserSort[] = ['-created_at', 'created_at', 'username', '-username']
@@ -22,7 +22,7 @@ interface Row {
   created_at: number
 }
 
-function seedList(base: number): SeedUser[] {
+function userList(base: number): UserSpec[] {
   return Array.from({ length: USERS }, (_, i) => ({
     username: `${PREFIXES[i % 4]}${String(i).padStart(6, '0')}`,
     email: i % 5 === 0 ? null : `${MAILS[i % 3]}.${i}@example.test`,
@@ -63,14 +63,14 @@ async function explain(database: DatabaseHandle, compiled: CompiledQuery): Promi
 for (const kind of testDatabaseKinds()) {
   t.test(`paging 20,000 users on ${kind}`, async (t) => {
     const { app, db, root, auth } = await startTestAdmin(t, kind)
-    const seeding = performance.now()
-    await seedUsers(db, seedList(Date.now() - 86_400_000))
-    t.comment(`${kind}: seeded ${USERS} users in ${Math.round(performance.now() - seeding)} ms`)
+    const inserting = performance.now()
+    await createUsers(db, userList(Date.now() - 86_400_000))
+    t.comment(`${kind}: inserted ${USERS} users in ${Math.round(performance.now() - inserting)} ms`)
     const all: Row[] = (await db.selectFrom('users').select(['id', 'username', 'email', 'role', 'status', 'created_at']).execute()).map((r) => ({
       ...r,
       created_at: Number(r.created_at),
     }))
-    t.equal(all.length, USERS + 1, 'the seeded users and root')
+    t.equal(all.length, USERS + 1, 'the inserted users and root')
 
     async function walk(query: string, limit: number): Promise<{ ids: string[]; pages: number; totals: Set<number>; ms: number }> {
       const ids: string[] = []

@@ -2,7 +2,7 @@
 import t from 'tap'
 import { testDatabaseKinds } from '@portcullis/testkit/databases'
 import { injectAs, startTestAdmin } from '../helpers/admin-app.ts'
-import { seedUsers } from '../helpers/seed-users.ts'
+import { createUsers } from '../helpers/create-users.ts'
 
 function cursorOf(position: unknown): string {
   return Buffer.from(JSON.stringify(position)).toString('base64url')
@@ -12,7 +12,7 @@ for (const kind of testDatabaseKinds()) {
   t.test(`GET /admin/get-all-users on ${kind}`, async (t) => {
     const { app, db, root } = await startTestAdmin(t, kind)
     const base = Date.now() - 60_000
-    await seedUsers(db, [
+    await createUsers(db, [
       { username: 'x_one', email: 'per%cent@example.com', created_at: base + 1 },
       { username: 'xaone', email: 'percent@example.com', created_at: base + 2 },
       { username: 'x!bang', email: 'bang!@example.com', created_at: base + 3, role: 'admin' },

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely'
 import type { Database, NewUser, Role, UserStatus } from '@portcullis/shared/db/schema'
 import { newId } from '@portcullis/shared/ids'
 
-export interface SeedUser {
+export interface UserSpec {
   username: string
   email?: string | null
   role?: Role
@@ -13,7 +13,7 @@ export interface SeedUser {
 
 const BATCH = 1000
 
-export function seedRow(user: SeedUser): NewUser {
+export function userRow(user: UserSpec): NewUser {
   return {
     id: newId(),
     username: user.username,
@@ -30,8 +30,8 @@ export function seedRow(user: SeedUser): NewUser {
 }
 
 /** Inserts in batches of 1000 rows; returns the rows as inserted. */
-export async function seedUsers(db: Kysely<Database>, users: SeedUser[]): Promise<NewUser[]> {
-  const rows = users.map(seedRow)
+export async function createUsers(db: Kysely<Database>, users: UserSpec[]): Promise<NewUser[]> {
+  const rows = users.map(userRow)
   for (let start = 0; start < rows.length; start += BATCH) {
     await db
       .insertInto('users')
