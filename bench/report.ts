@@ -13,7 +13,7 @@ export interface BenchRun {
   seconds: number
   machine: Machine
   load: { start: [number, number, number]; end: [number, number, number] }
-  settings: Pick<BenchSettings, 'seconds' | 'warmupSeconds' | 'connections' | 'rounds' | 'serviceEnv' | 'seedUsers' | 'deepPage'>
+  settings: Pick<BenchSettings, 'seconds' | 'warmupSeconds' | 'connections' | 'rounds' | 'serviceEnv' | 'pagingUsers' | 'deepPage'>
   scenarios: Array<{ number: number; id: string; title: string; result: ScenarioResult }>
 }
 

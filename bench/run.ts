@@ -19,7 +19,7 @@ import { scaleOutScenario } from './scenarios/scale-out.ts'
 import { BenchSettingsError, loadBenchSettings } from './settings.ts'
 import { type BenchStack, startBenchStack } from './stack.ts'
 
-/** The order they run in: the 100k-user seed comes last, so it cannot slow the others' queries. */
+/** The order they run in: the 100k-user insert comes last, so it cannot slow the others' queries. */
 const SCENARIOS: Scenario[] = [profileScenario, loginScenario, refreshScenario, scaleOutScenario, betterAuthScenario, nginxTlsScenario, adminPagingScenario]
 
 /** However the scenarios go, the run ends: nothing here may hold the machine longer than this. */
@@ -121,7 +121,7 @@ async function main(): Promise<number> {
       connections: settings.connections,
       rounds: settings.rounds,
       serviceEnv: settings.serviceEnv,
-      seedUsers: settings.seedUsers,
+      pagingUsers: settings.pagingUsers,
       deepPage: settings.deepPage,
     },
     scenarios: results.sort((a, b) => a.number - b.number),

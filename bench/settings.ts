@@ -24,8 +24,8 @@ export interface BenchSettings {
   label: string | undefined
   /** Where latest.md and latest.json go (BENCH_RESULTS_DIR). */
   resultsDir: string
-  /** Users seeded for the admin paging scenario (BENCH_SEED_USERS) and the page whose cursor is measured (BENCH_DEEP_PAGE). */
-  seedUsers: number
+  /** Users bulk-inserted for the admin paging scenario (BENCH_SEED_USERS) and the page whose cursor is measured (BENCH_DEEP_PAGE). */
+  pagingUsers: number
   deepPage: number
   /** MariaDB server for the MariaDB half of the refresh scenario (TEST_MYSQL_URL, as the test suite). */
   mysqlUrl: string
@@ -97,7 +97,7 @@ export function loadBenchSettings(env: Env = process.env, argv: string[] = proce
     serviceEnv: parseEnvList(env.BENCH_SERVICE_ENV),
     label,
     resultsDir: path.resolve(env.BENCH_RESULTS_DIR?.trim() || path.join(ROOT, 'bench', 'results')),
-    seedUsers: whole(env, 'BENCH_SEED_USERS', 100_000, 100, 10_000_000),
+    pagingUsers: whole(env, 'BENCH_SEED_USERS', 100_000, 100, 10_000_000),
     deepPage: whole(env, 'BENCH_DEEP_PAGE', 400, 1, 100_000),
     mysqlUrl: env.TEST_MYSQL_URL?.trim() || 'mysql://root@127.0.0.1:3306',
     command: [...setVariables, script, ...argv.slice(2)].join(' '),

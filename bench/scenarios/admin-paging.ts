@@ -1,4 +1,4 @@
-// 4. GET /admin/get-all-users deep in a 100k-user table: bulk-seeded users, the cursor of page ~400 of 20, and that page under load.
+// 4. GET /admin/get-all-users deep in a 100k-user table: bulk-inserted users, the cursor of page ~400 of 20, and that page under load.
 import { bearer, createAccount } from '../accounts.ts'
 import { ratio } from '../measure.ts'
 import type { Scenario } from '../scenario.ts'
@@ -11,7 +11,7 @@ const PAGE_SIZE = 20
 const BATCH = 1000
 
 /** Users older than every real account, one second apart, inserted a batch per transaction; they cannot log in. */
-async function seedUsers(stack: BenchStack, count: number): Promise<number> {
+async function insertUsers(stack: BenchStack, count: number): Promise<number> {
   const db = stack.database.handle.db
   const started = performance.now()
   const oldest = Date.now() - (count + 1) * 1000
@@ -21,10 +21,10 @@ async function seedUsers(stack: BenchStack, count: number): Promise<number> {
       const at = oldest + i * 1000
       rows.push({
         id: newId(),
-        username: `seeded-${String(i).padStart(7, '0')}`,
-        email: `seeded-${i}@bench.example`,
+        username: `bulk-${String(i).padStart(7, '0')}`,
+        email: `bulk-${i}@bench.example`,
         display_name: null,
-        password_hash: '!seeded-no-login',
+        password_hash: '!bulk-no-login',
         role: 'user',
         status: 'active',
         created_at: at,
@@ -53,11 +53,11 @@ export const adminPagingScenario: Scenario = {
   number: 4,
   title: 'GET /admin/get-all-users deep in a 100k-user table (keyset paging)',
   async run(context) {
-    const { seedUsers: count, deepPage } = context.settings
+    const { pagingUsers: count, deepPage } = context.settings
     const stack = await context.sqliteStack()
     const headers = bearer(await createAccount(stack, 'bench-boss', 'admin'))
-    const seedMs = await seedUsers(stack, count)
-    console.log(`bench:   seeded ${count} users in ${(seedMs / 1000).toFixed(1)} s`)
+    const insertMs = await insertUsers(stack, count)
+    console.log(`bench:   inserted ${count} users in ${(insertMs / 1000).toFixed(1)} s`)
     const list = (cursor?: string) => `${stack.url}/admin/get-all-users?limit=${PAGE_SIZE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`
     const walkStarted = performance.now()
     let cursor: string | undefined
@@ -103,7 +103,7 @@ export const adminPagingScenario: Scenario = {
         { label: 'ms of the COUNT(*) in each of those', value: countMs, meaning: 'the `total` field, counted over every user on every page' },
       ],
       notes: [
-        `${count} users bulk-inserted in batches of ${BATCH} in ${(seedMs / 1000).toFixed(1)} s; the cursor of page ${deepPage} taken by walking ${deepPage - 1} pages of ${PAGE_SIZE} in ${(walkMs / 1000).toFixed(1)} s (${(walkMs / (deepPage - 1)).toFixed(1)} ms a page, one at a time).`,
+        `${count} users bulk-inserted in batches of ${BATCH} in ${(insertMs / 1000).toFixed(1)} s; the cursor of page ${deepPage} taken by walking ${deepPage - 1} pages of ${PAGE_SIZE} in ${(walkMs / 1000).toFixed(1)} s (${(walkMs / (deepPage - 1)).toFixed(1)} ms a page, one at a time).`,
         'Sort -created_at over the users_created_at_id index; the admin service also checks the admin is still active in the database on every request.',
       ],
     }
