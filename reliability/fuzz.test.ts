@@ -405,7 +405,7 @@ t.test('fuzzing every public route through the gateway', async (t) => {
     if (details.failed) {
       const message = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance)
       examples.push(`${route.name}: ${message}`)
-      t.fail(`${route.name}: a request broke a rule after ${details.numRuns} runs (seed ${SEED}): ${message}`)
+      t.fail(`${route.name}: a request broke a rule after ${details.numRuns} runs (replay with RELIABILITY_SEED=${SEED}): ${message}`)
     } else {
       t.pass(`${route.name}: ${details.numRuns} runs, ${JSON.stringify(routeStatuses.toJSON())}`)
     }
@@ -434,7 +434,7 @@ t.test('fuzzing every public route through the gateway', async (t) => {
     faults: 0,
     errors,
     dataLost: 0,
-    details: { seed: SEED, runsPerRoute: RUNS, statuses: statuses.toJSON(), problems: problems.toJSON(), perRoute, examples },
+    details: { replay: `RELIABILITY_SEED=${SEED}`, runsPerRoute: RUNS, statuses: statuses.toJSON(), problems: problems.toJSON(), perRoute, examples },
   })
 })
 
