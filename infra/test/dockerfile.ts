@@ -218,3 +218,12 @@ export function isDockerignored(patterns: string[], file: string): boolean {
   }
   return ignored
 }
+
+/** The script a target's CMD runs (["node", "<script>"]), relative to /app, the repository root in the image. */
+export function cmdScript(dockerfile: Dockerfile, target: string): string | undefined {
+  if (!dockerfile.stages.some((stage) => stage.name === target)) return undefined
+  const image = imageConfig(dockerfile, target)
+  const cmd = image.cmd?.exec
+  if (cmd?.[0] !== 'node' || cmd.length !== 2) return undefined
+  return path.posix.relative('/app', path.posix.resolve(image.workdir, cmd[1] as string))
+}

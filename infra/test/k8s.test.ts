@@ -19,12 +19,26 @@ import { Namespace } from 'kubernetes-models/v1/Namespace'
 import type { IPodSpec } from 'kubernetes-models/v1/PodSpec'
 import { type ISecret, Secret } from 'kubernetes-models/v1/Secret'
 import { type IService, Service } from 'kubernetes-models/v1/Service'
-import { parseDockerfile } from './dockerfile.ts'
+import { cmdScript, parseDockerfile } from './dockerfile.ts'
 import { unknownFieldChecker } from './k8s-fields.ts'
 import { admits, type Caller, type Pod } from './network-policy.ts'
-import { configVariables, type Listening, listening, readRepoFile, repoPath } from './repository.ts'
+import {
+  AGREED_SETTINGS,
+  configVariables,
+  type Listening,
+  listening,
+  PROCESSES,
+  listed,
+  processName,
+  processOf,
+  readRepoFile,
+  repoPath,
+  type StackProcess,
+  settingsOf,
+} from './repository.ts'
 
 const k8sDir = repoPath('infra/k8s')
+const dockerfile = parseDockerfile(readRepoFile('infra/docker/Dockerfile'))
 const NAMESPACE = 'portcullis'
 const SERVICES = ['auth', 'user', 'admin', 'gateway'] as const
 /** Manifests kustomization.yaml leaves out on purpose: placeholders, and a Job run by hand before each rollout. */
@@ -112,6 +126,19 @@ function selects(selector: Record<string, string> | undefined, labels: Record<st
   return selector !== undefined && Object.keys(selector).length > 0 && Object.entries(selector).every(([key, value]) => labels[key] === value)
 }
 
+/** registry/…/portcullis/<target>:<tag>: one image per Dockerfile target. */
+function imageTarget(container: IContainer): string | undefined {
+  return /\/([a-z-]+)(?::[\w.-]+)?(?:@sha256:[0-9a-f]+)?$/.exec(container.image ?? '')?.[1]
+}
+
+/** The process a container runs: the one whose package holds the script of its image's CMD (the migrate image runs
+ * auth's migrate.ts: auth). Undefined for an image the Dockerfile does not build, which deploymentProblems reports. */
+function processOfContainer(container: IContainer): StackProcess | undefined {
+  const target = imageTarget(container)
+  const script = target === undefined ? undefined : cmdScript(dockerfile, target)
+  return script === undefined ? undefined : processOf(script)
+}
+
 function keysOf(resource: IConfigMap | ISecret): string[] {
   return [...Object.keys(resource.data ?? {}), ...Object.keys(('stringData' in resource ? resource.stringData : undefined) ?? {})]
 }
@@ -157,7 +184,7 @@ function namespaceProblems(m: Manifests): string[] {
 
 function deploymentProblems(m: Manifests): string[] {
   const problems: string[] = []
-  const targets = parseDockerfile(readRepoFile('infra/docker/Dockerfile')).stages.map((stage) => stage.name)
+  const targets = dockerfile.stages.map((stage) => stage.name)
   for (const service of SERVICES) {
     if (!deployments(m).some(({ body }) => body.metadata?.name === `portcullis-${service}`)) problems.push(`no Deployment portcullis-${service}`)
   }
@@ -168,8 +195,7 @@ function deploymentProblems(m: Manifests): string[] {
   }
   for (const { source, name, spec } of pods(m)) {
     for (const container of spec.containers) {
-      // registry/…/portcullis/<target>:<tag>, one image per Dockerfile target.
-      const target = /\/([a-z-]+)(?::[\w.-]+)?(?:@sha256:[0-9a-f]+)?$/.exec(container.image ?? '')?.[1]
+      const target = imageTarget(container)
       if (!target || !targets.includes(target)) problems.push(`${source}: ${name} runs ${container.image}, which is no target of infra/docker/Dockerfile`)
     }
   }
@@ -309,6 +335,27 @@ function referenceProblems(m: Manifests): string[] {
   return problems
 }
 
+/** Where each variable a container gets comes from, in the order Kubernetes applies them (envFrom, then env, each
+ * overriding what came before): "the ConfigMap portcullis-auth", "key database-url of the Secret portcullis-secrets",
+ * "the env of portcullis-user". More than one: the variable has more than one owner. */
+function environmentSources(m: Manifests, pod: string, container: IContainer): Map<string, string[]> {
+  const sources = new Map<string, string[]>()
+  const add = (name: string, source: string) => sources.set(name, [...(sources.get(name) ?? []), source])
+  for (const from of container.envFrom ?? []) {
+    const map = from.configMapRef ? configMaps(m).find(({ body }) => body.metadata?.name === from.configMapRef?.name)?.body : undefined
+    const secret = from.secretRef ? secrets(m).find(({ body }) => body.metadata?.name === from.secretRef?.name)?.body : undefined
+    for (const name of map ? keysOf(map) : []) add(name, `the ConfigMap ${map?.metadata?.name}`)
+    for (const name of secret ? keysOf(secret) : []) add(name, `the Secret ${secret?.metadata?.name}`)
+  }
+  for (const variable of container.env ?? []) {
+    const { configMapKeyRef, secretKeyRef } = variable.valueFrom ?? {}
+    if (configMapKeyRef) add(variable.name, `key ${configMapKeyRef.key} of the ConfigMap ${configMapKeyRef.name}`)
+    else if (secretKeyRef) add(variable.name, `key ${secretKeyRef.key} of the Secret ${secretKeyRef.name}`)
+    else add(variable.name, `the env of ${pod}`)
+  }
+  return sources
+}
+
 /** The variables each container gets, by name: its env, and the keys of what envFrom loads. */
 function environment(m: Manifests, container: IContainer): Map<string, string | undefined> {
   const env = new Map<string, string | undefined>()
@@ -327,13 +374,48 @@ function listensOn(m: Manifests, container: IContainer): Listening {
   return listening(environment(m, container))
 }
 
-function environmentProblems(m: Manifests, known: Set<string>): string[] {
+/** Each container gets only what its own process reads (its config.ts): the gateway no argon2 parameters, no database,
+ * auth no AUTH_URL. */
+function environmentProblems(m: Manifests): string[] {
   const problems: string[] = []
   for (const { source, spec } of pods(m)) {
     for (const container of spec.containers) {
+      const process = processOfContainer(container)
+      if (process === undefined) continue
+      const reads = settingsOf(process)
       for (const name of environment(m, container).keys()) {
-        if (!known.has(name)) problems.push(`${source}: ${container.name} gets ${name}, which config.ts does not read`)
+        if (!reads.has(name)) problems.push(`${source}: ${container.name} gets ${name}, which ${processName(process)} does not read`)
       }
+    }
+  }
+  return problems
+}
+
+/** Every variable has one owner: no two ConfigMaps hold it, no container gets it from two places (an env entry over a
+ * ConfigMap it loads), and the settings the processes must agree on reach every process that reads them from the same
+ * place, or reach none of them. */
+function ownerProblems(m: Manifests): string[] {
+  const problems: string[] = []
+  const holders = new Map<string, string[]>()
+  for (const { body } of configMaps(m)) for (const key of keysOf(body)) holders.set(key, [...(holders.get(key) ?? []), body.metadata?.name ?? '?'])
+  for (const [key, maps] of holders) if (maps.length > 1) problems.push(`${key} is in more than one ConfigMap: ${maps.join(', ')}`)
+  const readers: Array<{ pod: string; process: StackProcess; sources: Map<string, string[]> }> = []
+  for (const { source, name, spec } of pods(m)) {
+    for (const container of spec.containers) {
+      const sources = environmentSources(m, name, container)
+      for (const [variable, from] of sources)
+        if (from.length > 1) problems.push(`${source}: ${container.name} gets ${variable} from more than one place: ${from.join(', ')}`)
+      const process = processOfContainer(container)
+      if (process !== undefined) readers.push({ pod: name, process, sources })
+    }
+  }
+  for (const setting of AGREED_SETTINGS) {
+    const reading = readers.filter(({ process }) => settingsOf(process).has(setting))
+    const from = reading.map(({ pod, sources }) => `${pod}: ${sources.get(setting)?.at(-1) ?? 'nothing (its default)'}`)
+    const places = new Set(reading.map(({ sources }) => sources.get(setting)?.at(-1)))
+    if (places.size > 1) {
+      const processes = PROCESSES.filter((process) => reading.some((reader) => reader.process === process)).map(processName)
+      problems.push(`${setting}, which ${listed(processes)} must agree on, does not come from one place: ${from.join('; ')}`)
     }
   }
   return problems
@@ -619,7 +701,8 @@ const CHECKS: Record<string, (m: Manifests) => string[]> = {
   'every container requests and is limited in CPU and memory': resourceProblems,
   'every pod meets the restricted Pod Security Standard': securityProblems,
   'every configMapKeyRef, secretKeyRef and envFrom names something that exists': referenceProblems,
-  'every variable a container gets is one config.ts reads': (m) => environmentProblems(m, configVariables()),
+  "every variable a container gets is one its own process reads (the migration Job's: auth's)": environmentProblems,
+  'every variable has one owner: one ConfigMap, one place per container, one source for the settings the processes share': ownerProblems,
   "AUTH_URL and the gateway's *_UPSTREAMS point at the Services, its /readyz probes at their management ports": upstreamProblems,
   'an autoscaler (autoscaling/v2, CPU) and a disruption budget per Deployment': autoscalerProblems,
   "the Ingress sends /auth, /user, /admin and / to the gateway's public port, over TLS, and never to a management port": ingressProblems,
@@ -668,6 +751,27 @@ t.test('config.ts is read right', async (t) => {
     'WEB_DIR',
   ])
     t.ok(known.has(name), name)
+})
+
+t.test('each process declares the settings it reads', async (t) => {
+  t.same([...PROCESSES].sort(), ['admin', 'auth', 'gateway', 'user'])
+  const reads = (process: StackProcess, names: string[]) => {
+    for (const name of names) t.ok(settingsOf(process).has(name), `${processName(process)} reads ${name}`)
+  }
+  const ignores = (process: StackProcess, names: string[]) => {
+    for (const name of names) t.notOk(settingsOf(process).has(name), `${processName(process)} does not read ${name}`)
+  }
+  reads('auth', ['DATABASE_URL', 'REFRESH_IDLE_TTL', 'ARGON2_TIME_COST', 'SIGNING_ALG', 'KEY_ENCRYPTION_KEY', 'TOKEN_ISSUER', 'ACCESS_TOKEN_TTL'])
+  ignores('auth', ['AUTH_URL', 'SERVICE_CLIENT_ID', 'AUTH_UPSTREAMS'])
+  for (const service of ['user', 'admin'] as const) {
+    reads(service, ['DATABASE_URL', 'DB_POOL_SIZE', 'REFRESH_IDLE_TTL', 'AUTH_URL', 'TOKEN_AUDIENCE'])
+    ignores(service, ['ARGON2_TIME_COST', 'KEY_ENCRYPTION_KEY', 'SERVICE_CLIENT_SECRET', 'COOKIE_SECURE'])
+  }
+  reads('gateway', ['AUTH_URL', 'AUTH_UPSTREAMS', 'SERVICE_CLIENT_SECRET', 'TRUST_PROXY', 'ACCESS_TOKEN_TTL'])
+  ignores('gateway', ['ARGON2_TIME_COST', 'DATABASE_URL', 'DB_POOL_SIZE', 'DATA_DIR', 'REFRESH_IDLE_TTL', 'SIGNING_ALG'])
+  t.equal(processOf('services/auth/src/commands/migrate.ts'), 'auth', "the migrations are auth's")
+  t.equal(processOf('gateway/src/server.ts'), 'gateway')
+  t.throws(() => processOf('scripts/start.ts'), /none of the processes/, 'a script of no process')
 })
 
 t.test('the checks catch broken manifests', async (t) => {
@@ -720,7 +824,7 @@ t.test('the checks catch broken manifests', async (t) => {
   )
   t.match(
     problemsAfter<IDeployment>('apps/v1/Deployment', (body) => container(body).env?.push({ name: 'DATABASE_URI', value: 'mysql://x' })),
-    /admin gets DATABASE_URI, which config.ts does not read/,
+    /admin gets DATABASE_URI, which admin does not read/,
     'a variable no process reads',
   )
   t.match(
@@ -740,10 +844,85 @@ t.test('the checks catch broken manifests', async (t) => {
     'a route around the gateway',
   )
   t.match(
-    problemsAfter<IConfigMap>('v1/ConfigMap', (body) => Object.assign(body.data ?? {}, { AUTH_URL: 'http://portcullis-auth:9999' })),
+    problemsAfter<IConfigMap>('v1/ConfigMap', (body) => Object.assign(body.data ?? {}, { AUTH_URL: 'http://portcullis-auth:9999' }), 'portcullis-auth-url'),
     /AUTH_URL is http:\/\/portcullis-auth:9999, a port the Service does not have/,
     'AUTH_URL on a port the Service lacks',
   )
+
+  t.test("each pod gets only its own process's settings", async (t) => {
+    const deployment = (name: string, change: (container: IContainer, body: IDeployment) => void) =>
+      problemsAfter<IDeployment>('apps/v1/Deployment', (body) => change(container(body), body), `portcullis-${name}`)
+    t.match(
+      deployment('gateway', (gateway) => gateway.env?.push({ name: 'ARGON2_TIME_COST', value: '2' })),
+      /gateway\.yaml#0: gateway gets ARGON2_TIME_COST, which the gateway does not read/,
+      "an argon2 parameter in the gateway's env",
+    )
+    t.match(
+      deployment('gateway', (gateway) => gateway.envFrom?.push({ configMapRef: { name: 'portcullis-auth' } })),
+      /gateway gets SIGNING_ALG, which the gateway does not read[\s\S]*gateway gets ARGON2_TIME_COST, which the gateway does not read/,
+      "auth's ConfigMap loaded by the gateway",
+    )
+    t.match(
+      deployment('gateway', (gateway) =>
+        gateway.env?.push({ name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'portcullis-secrets', key: 'database-url' } } }),
+      ),
+      /gateway\.yaml#0: gateway gets DATABASE_URL, which the gateway does not read/,
+      'the database given to the gateway',
+    )
+    t.match(
+      deployment('gateway', (gateway) => gateway.envFrom?.push({ configMapRef: { name: 'portcullis-database' } })),
+      /gateway gets DB_POOL_SIZE, which the gateway does not read[\s\S]*gateway gets REFRESH_IDLE_TTL, which the gateway does not read/,
+      "the database's ConfigMap loaded by the gateway",
+    )
+    t.match(
+      deployment('auth', (auth) => auth.envFrom?.push({ configMapRef: { name: 'portcullis-auth-url' } })),
+      /auth\.yaml#0: auth gets AUTH_URL, which auth does not read/,
+      'AUTH_URL given to auth',
+    )
+    t.match(
+      deployment('user', (user) => user.envFrom?.push({ configMapRef: { name: 'portcullis-gateway' } })),
+      /user\.yaml#0: user gets AUTH_UPSTREAMS, which user does not read/,
+      "the gateway's ConfigMap loaded by user",
+    )
+    t.match(
+      problemsAfter<IJob>('batch/v1/Job', (body) => body.spec?.template.spec?.containers[0]?.envFrom?.push({ configMapRef: { name: 'portcullis-auth-url' } })),
+      /migrate-job\.yaml#0: migrate gets AUTH_URL, which auth does not read/,
+      "the migration Job, which runs auth's code, given AUTH_URL",
+    )
+    t.match(
+      problemsAfter<IConfigMap>('v1/ConfigMap', (body) => Object.assign(body.data ?? {}, { COOKIE_SECURE: 'true' }), 'portcullis-config'),
+      /gateway\.yaml#0: gateway gets COOKIE_SECURE, which the gateway does not read\nuser\.yaml#0: user gets COOKIE_SECURE, which user does not read[\s\S]*COOKIE_SECURE is in more than one ConfigMap: portcullis-config, portcullis-auth/,
+      'an auth setting in the ConfigMap every pod loads',
+    )
+  })
+
+  t.test('one owner per setting', async (t) => {
+    t.match(
+      problemsAfter<IConfigMap>('v1/ConfigMap', (body) => Object.assign(body.data ?? {}, { REFRESH_IDLE_TTL: '3600' }), 'portcullis-auth'),
+      /REFRESH_IDLE_TTL is in more than one ConfigMap: portcullis-database, portcullis-auth[\s\S]*auth\.yaml#0: auth gets REFRESH_IDLE_TTL from more than one place: the ConfigMap portcullis-database, the ConfigMap portcullis-auth[\s\S]*REFRESH_IDLE_TTL, which auth, user and admin must agree on, does not come from one place: portcullis-admin: the ConfigMap portcullis-database; portcullis-auth: the ConfigMap portcullis-auth/,
+      "REFRESH_IDLE_TTL also in auth's ConfigMap, with another value",
+    )
+    t.match(
+      problemsAfter<IDeployment>(
+        'apps/v1/Deployment',
+        (body) => {
+          const envFrom = container(body).envFrom
+          envFrom?.splice(
+            envFrom.findIndex((from) => from.configMapRef?.name === 'portcullis-database'),
+            1,
+          )
+        },
+        'portcullis-user',
+      ),
+      /REFRESH_IDLE_TTL, which auth, user and admin must agree on, does not come from one place: .*portcullis-user: nothing \(its default\)/,
+      "user without the database's ConfigMap, on its own default idle limit",
+    )
+    t.match(
+      problemsAfter<IDeployment>('apps/v1/Deployment', (body) => container(body).env?.push({ name: 'ACCESS_TOKEN_TTL', value: '600' }), 'portcullis-gateway'),
+      /gateway\.yaml#0: gateway gets ACCESS_TOKEN_TTL from more than one place: the ConfigMap portcullis-config, the env of portcullis-gateway[\s\S]*ACCESS_TOKEN_TTL, which auth, user, admin and the gateway must agree on, does not come from one place: .*portcullis-gateway: the env of portcullis-gateway/,
+      "the gateway's own ACCESS_TOKEN_TTL over the shared one, even an equal one",
+    )
+  })
 
   t.test('the management port', async (t) => {
     t.match(

@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { parse } from 'yaml'
 import { type GatewayConfig, loadGatewayConfig } from '@portcullis/gateway/config'
-import { settingNames } from '@portcullis/scripts/stack/settings'
+import { PROCESS_SETTINGS, type StackProcess, settingNames } from '@portcullis/scripts/stack/settings'
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..')
 
@@ -20,6 +20,45 @@ export function readRepoFile(...parts: string[]): string {
 export function configVariables(): Set<string> {
   return settingNames()
 }
+
+export type { StackProcess }
+
+/** The four processes; the auth commands (migrate, create-admin, create-client, rotate-keys) are auth's. */
+export const PROCESSES = Object.keys(PROCESS_SETTINGS) as StackProcess[]
+
+/** The variables one process reads, as its config.ts declares them. */
+export function settingsOf(process: StackProcess): Set<string> {
+  return new Set(Object.keys(PROCESS_SETTINGS[process].properties))
+}
+
+/** Whether a process's declaration marks a setting as a secret (never repeated in a message). */
+export function isSecret(name: string): boolean {
+  return PROCESSES.some((process) => (PROCESS_SETTINGS[process].properties[name] as { secret?: boolean } | undefined)?.secret === true)
+}
+
+/** "the gateway", "auth": for messages. */
+export function processName(process: StackProcess): string {
+  return process === 'gateway' ? 'the gateway' : process
+}
+
+/** "a", "a and b", "a, b and c". */
+export function listed(items: string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`
+}
+
+/** The process a script runs as: the workspace package it is in (@portcullis/auth → auth), so that migrate.ts and the
+ * other auth commands count as auth. */
+export function processOf(script: string): StackProcess {
+  const owner = ownerOf(script, workspacePackages())
+  const process = PROCESSES.find((candidate) => owner.name === `@portcullis/${candidate}`)
+  if (!process) throw new Error(`${script} is in ${owner.name}, which is none of the processes ${PROCESSES.join(', ')}`)
+  return process
+}
+
+/** Settings the processes that read them must agree on, so that each is given once, by one owner, to all of them: the
+ * database auth, user and admin share, the tokens auth signs and the others check (issuer, audience, lifetime), and
+ * when an idle session ends (auth refuses its refresh, user stops listing it, auth, user and admin refuse its token). */
+export const AGREED_SETTINGS = ['DATABASE_URL', 'TOKEN_ISSUER', 'TOKEN_AUDIENCE', 'ACCESS_TOKEN_TTL', 'REFRESH_IDLE_TTL'] as const
 
 /** KEY=value lines of an env file (systemd EnvironmentFile=, docker env_file): comments and blank lines skipped. */
 export function readEnvFile(file: string): Map<string, string> {
@@ -49,6 +88,8 @@ export interface WorkspacePackage {
   dir: string
   /** Names of the workspace packages it needs at run time (dependencies: workspace:*). */
   workspaceDependencies: string[]
+  /** Names of the workspace packages it needs only for development (devDependencies: workspace:*). */
+  devWorkspaceDependencies: string[]
 }
 
 /** The packages pnpm-workspace.yaml names (patterns `dir` and `dir/*`). */
@@ -64,19 +105,35 @@ export function workspacePackages(): WorkspacePackage[] {
   return dirs
     .filter((dir) => existsSync(repoPath(dir, 'package.json')))
     .map((dir) => {
-      const manifest = JSON.parse(readRepoFile(dir, 'package.json')) as { name: string; dependencies?: Record<string, string> }
-      const workspaceDependencies = Object.entries(manifest.dependencies ?? {})
-        .filter(([, version]) => version.startsWith('workspace:'))
-        .map(([name]) => name)
-      return { name: manifest.name, dir, workspaceDependencies }
+      const manifest = JSON.parse(readRepoFile(dir, 'package.json')) as {
+        name: string
+        dependencies?: Record<string, string>
+        devDependencies?: Record<string, string>
+      }
+      const workspace = (dependencies: Record<string, string> = {}) =>
+        Object.entries(dependencies)
+          .filter(([, version]) => version.startsWith('workspace:'))
+          .map(([name]) => name)
+      return {
+        name: manifest.name,
+        dir,
+        workspaceDependencies: workspace(manifest.dependencies),
+        devWorkspaceDependencies: workspace(manifest.devDependencies),
+      }
     })
+}
+
+/** The workspace package a file (relative to the repository root) is in: the one with the longest matching directory. */
+export function ownerOf(file: string, packages: WorkspacePackage[] = workspacePackages()): WorkspacePackage {
+  const owner = packages.filter((pkg) => file.startsWith(`${pkg.dir}/`)).sort((a, b) => b.dir.length - a.dir.length)[0]
+  if (!owner) throw new Error(`${file} is in no workspace package`)
+  return owner
 }
 
 /** The package a script belongs to and, transitively, every workspace package it needs at run time. */
 export function runtimePackagesOf(script: string): WorkspacePackage[] {
   const packages = workspacePackages()
-  const owner = packages.filter((pkg) => script.startsWith(`${pkg.dir}/`)).sort((a, b) => b.dir.length - a.dir.length)[0]
-  if (!owner) throw new Error(`${script} is in no workspace package`)
+  const owner = ownerOf(script, packages)
   const needed = new Map<string, WorkspacePackage>()
   const visit = (pkg: WorkspacePackage) => {
     if (needed.has(pkg.name)) return
