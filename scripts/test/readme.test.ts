@@ -1,5 +1,5 @@
 // The README's set-up on a fresh clone: its start command brings up the stack, its curl quick start runs top to bottom as
-// written, and every route of DESIGN.md answers.
+// written, and every public route of docs/api.md answers.
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'

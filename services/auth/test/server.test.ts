@@ -33,7 +33,7 @@ for (const kind of testDatabaseKinds()) {
       }
     })
 
-    t.test('signup, login, refresh and logout over HTTP, with the seed bodies', async (t) => {
+    t.test('signup, login, refresh and logout over HTTP, with the documented request bodies', async (t) => {
       const password = 'a long and unusual passphrase'
       const signup = await fetch(`${auth.url}/auth/signup`, {
         method: 'POST',

@@ -48,7 +48,7 @@ for (const kind of testDatabaseKinds()) {
       t.not(next.json().refresh_token, body.refresh_token)
     })
 
-    t.test('a refresh token as Authorization: Bearer (the seed clients) works the same', async (t) => {
+    t.test('a refresh token as Authorization: Bearer (as API clients may send it) works the same', async (t) => {
       const login = await signupAndLogin(app, 'header-user')
       const res = await app.inject({ method: 'POST', url: '/auth/refresh', headers: bearer(login.refresh_token) })
       t.equal(res.statusCode, 200)

@@ -1,6 +1,6 @@
-// The password rules of DESIGN.md and NIST SP 800-63B, stated once for the server (which enforces them) and the web (which
-// shows them as the user types): a length, no repetition, no sequence, nothing built from the account's own names or the
-// product's, and (where the caller has the list) no common password. No composition rules.
+// The password rules (docs/tokens-and-sessions.md, after NIST SP 800-63B), stated once for the server (which enforces them)
+// and the web (which shows them as the user types): a length, no repetition, no sequence, nothing built from the account's
+// own names or the product's, and (where the caller has the list) no common password. No composition rules.
 
 export interface PasswordPolicy {
   minLength: number

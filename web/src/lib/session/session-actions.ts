@@ -4,7 +4,7 @@ import { problemFrom } from '../problem.ts'
 import { sessionStore } from './session-store.ts'
 import { listenToOtherTabs, tellOtherTabs } from './tab-channel.ts'
 
-/** Cookie-authenticated calls carry this header: a cross-site form cannot add it (see DESIGN.md). */
+/** Cookie-authenticated calls carry this header: a cross-site form cannot add it (docs/tokens-and-sessions.md). */
 export const CSRF_HEADER = { 'x-csrf-protection': '1' }
 const LOCK = 'portcullis-refresh'
 
