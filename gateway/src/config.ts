@@ -1,6 +1,6 @@
 // The settings of the gateway, declared once: what every process reads, the tokens it verifies, where auth and the services'
-// instances are, its rate limits, Redis, the revocation feed and the web app it serves. docs/configuration.md lists them; a
-// test checks it, the README's table and .env.example against these declarations.
+// instances are, its rate limits, Redis, the revocation feed and the web app it serves. The README's settings table lists
+// them (docs/operations.md#configuration); a test checks it and .env.example against these declarations.
 import path from 'node:path'
 import { type Static, Type } from 'typebox'
 import { type CommonConfig, CommonSettings, commonConfig, MANAGEMENT_PORT_OFFSET } from '@portcullis/shared/settings/common'

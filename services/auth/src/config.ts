@@ -1,6 +1,7 @@
 // The settings of the auth service (and of its commands: migrate, create-admin, rotate-keys, create-client), declared once:
 // what every process reads, the database, the tokens it signs, the sessions it keeps, password hashing and login back-off.
-// docs/configuration.md lists them; a test checks it, the README's table and .env.example against these declarations.
+// The README's settings table lists them (docs/operations.md#configuration); a test checks it and .env.example against
+// these declarations.
 import { type Static, Type } from 'typebox'
 import { type CommonConfig, CommonSettings, commonConfig } from '@portcullis/shared/settings/common'
 import { type DatabaseConfig, DatabaseSettings, databaseConfig } from '@portcullis/shared/settings/database'

@@ -1,6 +1,6 @@
 // The settings of the user service, declared once: what every process reads, the database, the access tokens it verifies by
-// auth's JWKS and the session idle lifetime (the settings of every service that holds no keys). docs/configuration.md lists
-// them; a test checks it, the README's table and .env.example against these declarations.
+// auth's JWKS and the session idle lifetime (the settings of every service that holds no keys). The README's settings
+// table lists them (docs/operations.md#configuration); a test checks it and .env.example against these declarations.
 import type { Env } from '@portcullis/shared/settings/load'
 import { loadResourceServiceConfig, type ResourceServiceConfig, ResourceServiceSettings } from '@portcullis/shared/settings/resource-service'
 
