@@ -7,7 +7,20 @@ import path from 'node:path'
 import { promisify } from 'node:util'
 import { inheritedEnvironment, inCi } from '@portcullis/testkit/settings'
 import t from 'tap'
-import { configVariables, listening, readEnvFile, readRepoFile, repoPath, repoRoot } from './repository.ts'
+import {
+  AGREED_SETTINGS,
+  listed,
+  listening,
+  PROCESSES,
+  processName,
+  processOf,
+  readEnvFile,
+  readRepoFile,
+  repoPath,
+  repoRoot,
+  type StackProcess,
+  settingsOf,
+} from './repository.ts'
 
 const run = promisify(execFile)
 const unitDir = repoPath('infra/systemd')
@@ -70,12 +83,23 @@ function environment(unit: Unit | undefined): Map<string, string> {
   return new Map(values(unit, 'Service', 'Environment').flatMap((value) => value.split(/\s+/).map((pair) => pair.split('=', 2) as [string, string])))
 }
 
+/** The script a unit runs, relative to the repository (its one ExecStart=/usr/bin/node /opt/portcullis/<script>). */
+function scriptOf(unit: Unit | undefined): string | undefined {
+  const exec = values(unit, 'Service', 'ExecStart')
+  return exec.length === 1 ? new RegExp(`^${NODE} ${INSTALL_DIR}/(\\S+)$`).exec(exec[0] as string)?.[1] : undefined
+}
+
+/** The process a unit runs: the one whose package holds its script (portcullis-migrate runs auth's migrate.ts: auth). */
+function processOfUnit(unit: Unit | undefined): StackProcess | undefined {
+  const script = scriptOf(unit)
+  return script !== undefined && existsSync(repoPath(script)) ? processOf(script) : undefined
+}
+
 function serviceProblems(file: string, unit: Unit | undefined, script: string): string[] {
   const problems: string[] = []
   const user = last(unit, 'Service', 'User')
   if (!user || user === 'root' || user === '0') problems.push(`${file}: runs as ${user ?? 'root'}`)
-  const exec = values(unit, 'Service', 'ExecStart')
-  const runs = exec.length === 1 ? new RegExp(`^${NODE} ${INSTALL_DIR}/(\\S+)$`).exec(exec[0] as string)?.[1] : undefined
+  const runs = scriptOf(unit)
   if (runs === undefined) problems.push(`${file}: ExecStart is not one ${NODE} ${INSTALL_DIR}/<script>`)
   else if (!existsSync(repoPath(runs))) problems.push(`${file}: runs ${runs}, which is not in the repository`)
   else if (runs !== script) problems.push(`${file}: runs ${runs}, not ${script}`)
@@ -86,10 +110,14 @@ function serviceProblems(file: string, unit: Unit | undefined, script: string): 
   for (const [key, value] of Object.entries(hardening)) if (last(unit, 'Service', key) !== value) problems.push(`${file}: ${key} is not ${value}`)
   // V8 writes and runs machine code: this would stop Node at start.
   if (last(unit, 'Service', 'MemoryDenyWriteExecute') === 'yes') problems.push(`${file}: MemoryDenyWriteExecute=yes stops Node`)
+  const process = processOfUnit(unit)
+  if (process === undefined) return problems
+  // Only the processes on the database have a data directory (the embedded SQLite file); the gateway writes nowhere.
   const dataDir = environment(unit).get('DATA_DIR')
-  if (!dataDir || !list(unit, 'Service', 'ReadWritePaths').includes(dataDir)) problems.push(`${file}: the data directory ${dataDir} is not in ReadWritePaths`)
-  const known = configVariables()
-  for (const name of environment(unit).keys()) if (!known.has(name)) problems.push(`${file}: Environment=${name}, which config.ts does not read`)
+  if (settingsOf(process).has('DATA_DIR') && (!dataDir || !list(unit, 'Service', 'ReadWritePaths').includes(dataDir)))
+    problems.push(`${file}: the data directory ${dataDir} is not in ReadWritePaths`)
+  for (const name of environment(unit).keys())
+    if (!settingsOf(process).has(name)) problems.push(`${file}: Environment=${name}, which ${processName(process)} does not read`)
   return problems
 }
 
@@ -143,6 +171,63 @@ function processEnvironment(unit: Unit | undefined, files: Map<string, Map<strin
   const env = environment(unit)
   for (const file of values(unit, 'Service', 'EnvironmentFile')) for (const [name, value] of files.get(file.replace(/^-/, '')) ?? []) env.set(name, value)
   return env
+}
+
+/** Where each variable a unit's process gets comes from, in the order systemd applies them: "Environment=", then each
+ * EnvironmentFile= ("/etc/portcullis/auth.env"). More than one: the variable has more than one owner. */
+function environmentSources(unit: Unit | undefined, files: Map<string, Map<string, string>>): Map<string, string[]> {
+  const sources = new Map<string, string[]>()
+  const add = (name: string, source: string) => sources.set(name, [...(sources.get(name) ?? []), source])
+  for (const name of environment(unit).keys()) add(name, 'Environment=')
+  for (const file of values(unit, 'Service', 'EnvironmentFile'))
+    for (const name of files.get(file.replace(/^-/, ''))?.keys() ?? []) add(name, file.replace(/^-/, ''))
+  return sources
+}
+
+/** Each unit's process gets only what it reads (its config.ts), every file it needs has an example in env/, no variable
+ * comes to it from two places, and the settings the processes must agree on come to every one that reads them from one
+ * file. */
+function environmentProblems(units: Map<string, Unit>, files: Map<string, Map<string, string>>): string[] {
+  const problems: string[] = []
+  const readers: Array<{ file: string; process: StackProcess; sources: Map<string, string[]> }> = []
+  for (const [file, unit] of units) {
+    const process = processOfUnit(unit)
+    if (!file.endsWith('.service') || process === undefined) continue
+    for (const path of values(unit, 'Service', 'EnvironmentFile'))
+      if (!path.startsWith('-') && !files.has(path)) problems.push(`${file}: reads ${path}, which env/ has no example of`)
+    const sources = environmentSources(unit, files)
+    for (const [name, from] of sources) {
+      if (!settingsOf(process).has(name))
+        problems.push(`${file}: ${processName(process)} gets ${name} from ${from.at(-1)}, which ${processName(process)} does not read`)
+      if (from.length > 1) problems.push(`${file}: gets ${name} from more than one place: ${from.join(', ')}`)
+    }
+    readers.push({ file, process, sources })
+  }
+  for (const setting of AGREED_SETTINGS) {
+    const reading = readers.filter(({ process }) => settingsOf(process).has(setting))
+    if (new Set(reading.map(({ sources }) => sources.get(setting)?.at(-1))).size > 1) {
+      const processes = PROCESSES.filter((process) => reading.some((reader) => reader.process === process)).map(processName)
+      const from = reading.map(({ file, sources }) => `${file}: ${sources.get(setting)?.at(-1) ?? 'nothing (its default)'}`)
+      problems.push(`${setting}, which ${listed(processes)} must agree on, does not come from one file: ${from.join('; ')}`)
+    }
+  }
+  return problems
+}
+
+/** Each env file's example holds only what every process loading it reads, and some unit loads it. */
+function envFileProblems(units: Map<string, Unit>, files: Map<string, Map<string, string>>): string[] {
+  const problems: string[] = []
+  for (const [path, env] of files) {
+    const loaders = [...units].filter(([, unit]) => values(unit, 'Service', 'EnvironmentFile').some((file) => file.replace(/^-/, '') === path))
+    if (loaders.length === 0) problems.push(`${path}: no unit reads it`)
+    for (const [file, unit] of loaders) {
+      const process = processOfUnit(unit)
+      if (process === undefined) continue
+      for (const name of env.keys())
+        if (!settingsOf(process).has(name)) problems.push(`${path}: ${name} reaches ${file}, and ${processName(process)} does not read it`)
+    }
+  }
+  return problems
 }
 
 /** Nginx reaches the gateway at 127.0.0.1 and, binding no other address (no proxy_bind), connects from it. */
@@ -225,15 +310,118 @@ t.test('the units', async (t) => {
   })
 })
 
+t.test('each process gets only its own settings, each from one file', async (t) => {
+  t.same(environmentProblems(units, envExamples), [], "every unit's variables are its process's (migrate's: auth's), each from one place")
+  t.same(envFileProblems(units, envExamples), [], 'every env file holds only what each process loading it reads')
+  const loaders = (file: string) =>
+    [...units].filter(([, unit]) => values(unit, 'Service', 'EnvironmentFile').includes(`/etc/portcullis/${file}`)).map(([name]) => name)
+  t.same(loaders('database.env'), ['portcullis-admin@.service', 'portcullis-auth@.service', 'portcullis-migrate.service', 'portcullis-user@.service'])
+  t.same(loaders('auth-url.env'), ['portcullis-admin@.service', 'portcullis-gateway@.service', 'portcullis-user@.service'])
+  t.same(loaders('auth.env'), ['portcullis-auth@.service', 'portcullis-migrate.service'])
+  t.notOk(environment(units.get('portcullis-gateway@.service')).has('DATA_DIR'), 'the gateway has no data directory')
+
+  t.test('the checks catch a setting where it does not belong', async (t) => {
+    const withEnv = (file: string, name: string, value: string) => {
+      const files = structuredClone(envExamples)
+      files.get(`/etc/portcullis/${file}`)?.set(name, value)
+      return files
+    }
+    const withUnit = (file: string, from: string, to: string) => {
+      const text = readFileSync(path.join(unitDir, file), 'utf8')
+      t.ok(text.includes(from), `${file} has ${from}`)
+      return new Map([...units, [file, parseUnit(text.replace(from, to))]])
+    }
+    const shared = withEnv('portcullis.env', 'ARGON2_TIME_COST', '3')
+    t.match(
+      environmentProblems(units, shared).join('\n'),
+      /portcullis-gateway@\.service: the gateway gets ARGON2_TIME_COST from \/etc\/portcullis\/portcullis\.env, which the gateway does not read/,
+      'an argon2 parameter in the file every process reads',
+    )
+    t.match(
+      envFileProblems(units, shared).join('\n'),
+      /\/etc\/portcullis\/portcullis\.env: ARGON2_TIME_COST reaches portcullis-admin@\.service, and admin does not read it/,
+    )
+    t.match(
+      environmentProblems(
+        withUnit(
+          'portcullis-gateway@.service',
+          'EnvironmentFile=/etc/portcullis/gateway.env',
+          'EnvironmentFile=/etc/portcullis/database.env\nEnvironmentFile=/etc/portcullis/gateway.env',
+        ),
+        envExamples,
+      ).join('\n'),
+      /portcullis-gateway@\.service: the gateway gets DATABASE_URL from \/etc\/portcullis\/database\.env, which the gateway does not read/,
+      'the database given to the gateway',
+    )
+    t.match(
+      environmentProblems(
+        withUnit(
+          'portcullis-auth@.service',
+          'EnvironmentFile=/etc/portcullis/auth.env',
+          'EnvironmentFile=/etc/portcullis/auth-url.env\nEnvironmentFile=/etc/portcullis/auth.env',
+        ),
+        envExamples,
+      ).join('\n'),
+      /portcullis-auth@\.service: auth gets AUTH_URL from \/etc\/portcullis\/auth-url\.env, which auth does not read/,
+      'AUTH_URL given to auth',
+    )
+    t.match(
+      environmentProblems(units, withEnv('database.env', 'AUTH_URL', 'http://127.0.0.1:8081')).join('\n'),
+      /portcullis-migrate\.service: auth gets AUTH_URL from \/etc\/portcullis\/database\.env, which auth does not read/,
+      "AUTH_URL in the database's file, which the migrations (auth) read",
+    )
+    t.match(
+      unitProblems(
+        withUnit(
+          'portcullis-gateway@.service',
+          'Environment=WEB_DIR=',
+          'Environment=DATA_DIR=/var/lib/portcullis\nEnvironmentFile=-/etc/portcullis/x.env\nEnvironment=WEB_DIR=',
+        ),
+      ).join('\n'),
+      /portcullis-gateway@\.service: Environment=DATA_DIR, which the gateway does not read/,
+      'a data directory for the gateway',
+    )
+    t.match(
+      environmentProblems(
+        withUnit('portcullis-user@.service', 'EnvironmentFile=/etc/portcullis/user.env', 'EnvironmentFile=/etc/portcullis/users.env'),
+        envExamples,
+      ).join('\n'),
+      /portcullis-user@\.service: reads \/etc\/portcullis\/users\.env, which env\/ has no example of/,
+      'a file with no example',
+    )
+    t.match(
+      envFileProblems(units, new Map([...envExamples, ['/etc/portcullis/extra.env', new Map()]])).join('\n'),
+      /\/etc\/portcullis\/extra\.env: no unit reads it/,
+    )
+  })
+
+  t.test('the checks catch a shared setting with two owners', async (t) => {
+    t.match(
+      environmentProblems(
+        units,
+        (() => {
+          const files = structuredClone(envExamples)
+          files.get('/etc/portcullis/user.env')?.set('REFRESH_IDLE_TTL', '3600')
+          return files
+        })(),
+      ).join('\n'),
+      /portcullis-user@\.service: gets REFRESH_IDLE_TTL from more than one place: \/etc\/portcullis\/database\.env, \/etc\/portcullis\/user\.env[\s\S]*REFRESH_IDLE_TTL, which auth, user and admin must agree on, does not come from one file: .*portcullis-user@\.service: \/etc\/portcullis\/user\.env/,
+      "user's own REFRESH_IDLE_TTL over the shared one",
+    )
+    const withoutDatabase = new Map(units)
+    const admin = readFileSync(path.join(unitDir, 'portcullis-admin@.service'), 'utf8').replace('EnvironmentFile=/etc/portcullis/database.env\n', '')
+    withoutDatabase.set('portcullis-admin@.service', parseUnit(admin))
+    t.match(
+      environmentProblems(withoutDatabase, envExamples).join('\n'),
+      /DATABASE_URL, which auth, user and admin must agree on, does not come from one file: portcullis-admin@\.service: nothing \(its default\)/,
+      'admin without the database file, on the embedded database of its own',
+    )
+  })
+})
+
 t.test('the env file examples', async (t) => {
-  const known = configVariables()
   for (const file of readdirSync(path.join(unitDir, 'env'))) {
     const env = readEnvFile(path.join(unitDir, 'env', file))
-    t.same(
-      [...env.keys()].filter((name) => !known.has(name)),
-      [],
-      `${file}: every name is one config.ts reads`,
-    )
     // EnvironmentFile= overrides Environment=: a PORT here would put every instance on one port, a MANAGEMENT_PORT every
     // instance's management side.
     t.notOk(env.has('PORT'), `${file}: no PORT`)
