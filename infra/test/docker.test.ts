@@ -9,8 +9,9 @@ import path from 'node:path'
 import { promisify } from 'node:util'
 import { inheritedPath } from '@portcullis/testkit/settings'
 import t from 'tap'
-import { parseDocument } from 'yaml'
+import { isMap, isScalar, parseDocument } from 'yaml'
 import {
+  cmdScript,
   type Dockerfile,
   healthcheckCommand,
   type ImageConfig,
@@ -21,14 +22,29 @@ import {
   parseDockerignore,
   stageChain,
 } from './dockerfile.ts'
-import { configVariables, listening, readEnvFile, readRepoFile, repoPath, repoRoot, runtimePackagesOf, workspacePackages } from './repository.ts'
+import {
+  AGREED_SETTINGS,
+  isSecret,
+  listed,
+  listening,
+  PROCESSES,
+  processName,
+  processOf,
+  readEnvFile,
+  readRepoFile,
+  repoPath,
+  repoRoot,
+  runtimePackagesOf,
+  type StackProcess,
+  settingsOf,
+  workspacePackages,
+} from './repository.ts'
 
 const run = promisify(execFile)
 const dockerDir = repoPath('infra/docker')
 const dockerfileText = readRepoFile('infra/docker/Dockerfile')
 const dockerfile = parseDockerfile(dockerfileText)
 const ignorePatterns = parseDockerignore(readRepoFile('.dockerignore'))
-const known = configVariables()
 
 /** What compose must provide for infra/nginx/portcullis.conf (written for a host): its web root, certificate files,
  * gateway address and ports. */
@@ -86,7 +102,11 @@ function dockerfileProblems(file: Dockerfile): string[] {
     // Small: no compilers, no pnpm, no dev dependencies; those stay in the build stages.
     if (chain.some((name) => name === 'toolchain' || name === 'build' || name === 'prod-deps')) problems.push(`${target}: built on a build stage`)
     if (image.runs.some((command) => /apt-get install|pnpm|npm i/.test(command))) problems.push(`${target}: installs things in the runtime image`)
-    for (const name of image.env.keys()) if (!known.has(name)) problems.push(`${target}: ENV ${name} is not a setting config.ts reads`)
+    // Only what the process of its CMD reads (migrate's: auth's): the gateway's image has no DATA_DIR.
+    const script = cmdScript(file, target)
+    const process = script !== undefined && existsSync(repoPath(script)) ? processOf(script) : undefined
+    for (const name of image.env.keys())
+      if (process !== undefined && !settingsOf(process).has(name)) problems.push(`${target}: ENV ${name}, which ${processName(process)} does not read`)
 
     const cmd = image.cmd?.exec
     if (cmd?.[0] !== 'node' || cmd.length !== 2) {
@@ -245,8 +265,18 @@ t.test('the Dockerfile', async (t) => {
       /COPY services\/admin\/source, which is not in the repository/,
     )
     t.match(broken('COPY gateway/src gateway/src', '').join('\n'), /gateway: \/app\/gateway\/src is not copied/)
-    t.match(broken('FROM runtime AS auth', 'FROM build AS auth').join('\n'), /auth: built on a build stage/)
+    t.match(broken('FROM database-runtime AS auth', 'FROM build AS auth').join('\n'), /auth: built on a build stage/)
     t.match(broken('ENV PORT=8083', 'ENV PORT=8084').join('\n'), /admin: ENV PORT is 8084, not 8083/)
+    t.match(
+      broken('ENV HOST=0.0.0.0\n', 'ENV HOST=0.0.0.0 DATA_DIR=/data\n').join('\n'),
+      /gateway: ENV DATA_DIR, which the gateway does not read/,
+      'a data directory in the image every process is built on',
+    )
+    t.match(broken('ENV PORT=8080 \\\n', 'ENV PORT=8080 ARGON2_TIME_COST=3 \\\n').join('\n'), /gateway: ENV ARGON2_TIME_COST, which the gateway does not read/)
+    t.match(
+      broken('ENV DATA_DIR=/data\n', 'ENV DATA_DIR=/data AUTH_URL=http://auth:8081\n').join('\n'),
+      /auth: ENV AUTH_URL, which auth does not read[\s\S]*migrate: ENV AUTH_URL, which auth does not read/,
+    )
     t.match(broken('EXPOSE 8081\n', 'EXPOSE 8081 9081\n').join('\n'), /auth: EXPOSEs its management port 9081/)
     t.match(
       dockerfileProblems(
@@ -260,20 +290,10 @@ t.test('the Dockerfile', async (t) => {
 })
 
 t.test('.dockerignore keeps the build context to the sources', async (t) => {
-  for (const file of [
-    'node_modules',
-    'services/auth/node_modules',
-    '.data',
-    'dist',
-    'web/dist',
-    'test-artifacts',
-    '.git',
-    '.env',
-    'infra/docker/portcullis.env',
-  ]) {
+  for (const file of ['node_modules', 'services/auth/node_modules', '.data', 'dist', 'web/dist', 'test-artifacts', '.git', '.env', 'infra/docker/.env']) {
     t.ok(isDockerignored(ignorePatterns, file), `${file} is left out`)
   }
-  for (const file of ['services/auth/src/server.ts', 'gateway/src/server.ts', 'web/src/main.tsx', 'pnpm-lock.yaml', 'infra/docker/portcullis.env.example']) {
+  for (const file of ['services/auth/src/server.ts', 'gateway/src/server.ts', 'web/src/main.tsx', 'pnpm-lock.yaml']) {
     t.notOk(isDockerignored(ignorePatterns, file), `${file} is kept`)
   }
 })
@@ -300,12 +320,29 @@ interface Compose {
   services: Record<string, ComposeService>
   networks?: Record<string, { ipam?: { config?: Array<{ subnet?: string; ip_range?: string }> } } | null>
   volumes: Record<string, unknown>
+  /** The x-*-settings groups: name → the variables it holds. */
+  groups: Record<string, string[]>
+  /** The variables each service's environment sets itself, not through a merged group. */
+  ownEnvironment: Record<string, string[]>
 }
 
 function readCompose(text: string): Compose {
   const document = parseDocument(text, { merge: true })
   if (document.errors.length > 0) throw new Error(document.errors.map((error) => error.message).join('\n'))
-  return document.toJS() as Compose
+  const compose = document.toJS() as Compose & Record<string, unknown>
+  compose.groups = Object.fromEntries(
+    Object.entries(compose)
+      .filter(([key]) => /^x-.+-settings$/.test(key))
+      .map(([key, value]) => [key, Object.keys(value as object)]),
+  )
+  compose.ownEnvironment = Object.fromEntries(
+    Object.keys(compose.services).map((name) => {
+      const environment = document.getIn(['services', name, 'environment'], true)
+      const own = isMap(environment) ? environment.items.map((pair) => (isScalar(pair.key) ? pair.key.value : undefined)) : []
+      return [name, own.filter((key): key is string => typeof key === 'string')]
+    }),
+  )
+  return compose
 }
 
 const composeText = readRepoFile('infra/docker/compose.yaml')
@@ -323,6 +360,13 @@ function mounts(service: ComposeService | undefined): Array<{ source: string; ta
     const [source, target] = volume.split(':')
     return { source: source as string, target: target as string }
   })
+}
+
+/** The process a compose service runs: that of the node script its command runs, else of its image's CMD (the migrate
+ * and clients jobs: auth's commands). */
+function processOfService(service: ComposeService): StackProcess | undefined {
+  const script = service.command?.join(' ').match(/node (\S+\.ts)/)?.[1] ?? cmdScript(dockerfile, service.build?.target ?? '')
+  return script !== undefined && existsSync(repoPath(script)) ? processOf(script) : undefined
 }
 
 /** Every variable a service's process gets: its env files, then its environment. */
@@ -372,7 +416,9 @@ function composeProblems(compose: Compose): string[] {
       if (file.required !== false && !existsSync(path.join(dockerDir, file.path))) problems.push(`${name}: env_file ${file.path} does not exist`)
     }
     const env = serviceEnvironment(service)
-    for (const variable of env.keys()) if (!known.has(variable)) problems.push(`${name}: ${variable} is not a setting config.ts reads`)
+    const process = processOfService(service)
+    for (const variable of env.keys())
+      if (process !== undefined && !settingsOf(process).has(variable)) problems.push(`${name} gets ${variable}, which ${processName(process)} does not read`)
     for (const variable of ['HOST', 'PORT']) if (env.has(variable)) problems.push(`${name}: sets ${variable}, which the image owns`)
     if (!service.read_only || !service.cap_drop?.includes('ALL')) problems.push(`${name}: not read-only without capabilities`)
     if (env.has('DATABASE_URL') && !/^mysql:\/\/[^@]+@mysql:3306\//.test(env.get('DATABASE_URL') as string))
@@ -429,11 +475,46 @@ function composeProblems(compose: Compose): string[] {
   if (nginx?.depends_on?.gateway === undefined) problems.push('nginx does not wait for the gateway')
   return [
     ...problems,
+    ...ownerProblems(compose),
     ...trustProblems(compose),
     ...publishedPortProblems(compose),
     ...keyEncryptionProblems(compose),
     ...serviceClientProblems(compose, clientsScript),
   ]
+}
+
+/** Every setting has one owner: it is in one x-*-settings group, no service's environment sets it over a group it
+ * merges, and the settings the processes must agree on reach every one that reads them from the same group (or reach
+ * none of them). */
+function ownerProblems(compose: Compose): string[] {
+  const problems: string[] = []
+  const holders = new Map<string, string[]>()
+  for (const [group, names] of Object.entries(compose.groups)) for (const name of names) holders.set(name, [...(holders.get(name) ?? []), group])
+  for (const [name, groups] of holders) if (groups.length > 1) problems.push(`${name} is in more than one group: ${groups.join(', ')}`)
+  const sourceOf = (service: string, name: string): string | undefined => {
+    if (compose.ownEnvironment[service]?.includes(name)) return `the environment of ${service}`
+    if (!serviceEnvironment(compose.services[service] ?? {}).has(name)) return undefined
+    return holders.get(name)?.[0] ?? `the environment of ${service}`
+  }
+  for (const [service, names] of Object.entries(compose.ownEnvironment)) {
+    for (const name of names) {
+      const groups = holders.get(name)
+      if (groups) problems.push(`${service}: sets ${name} in its environment, over ${groups.join(', ')}`)
+    }
+  }
+  const readers = portcullisServices(compose).flatMap(([name, service]) => {
+    const process = processOfService(service)
+    return process === undefined ? [] : [{ name, process }]
+  })
+  for (const setting of AGREED_SETTINGS) {
+    const reading = readers.filter(({ process }) => settingsOf(process).has(setting))
+    if (new Set(reading.map(({ name }) => sourceOf(name, setting))).size > 1) {
+      const processes = PROCESSES.filter((process) => reading.some((reader) => reader.process === process)).map(processName)
+      const from = reading.map(({ name }) => `${name}: ${sourceOf(name, setting) ?? 'nothing (its default)'}`)
+      problems.push(`${setting}, which ${listed(processes)} must agree on, does not come from one group: ${from.join('; ')}`)
+    }
+  }
+  return problems
 }
 
 /** Whether an IPv4 address is inside a CIDR. */
@@ -576,6 +657,7 @@ t.test('compose.yaml', async (t) => {
     })
   })
 
+  const gatewayGroups = '<<: [*common-settings, *auth-url-settings, *gateway-settings]'
   t.test('the checks catch a broken compose file', async (t) => {
     const broken = (from: string | RegExp, to: string) => {
       t.match(composeText, from, `compose.yaml has ${from}`)
@@ -589,7 +671,7 @@ t.test('compose.yaml', async (t) => {
     t.match(broken(/ {4}healthcheck:\n(?: {6}.*\n)+/, ''), /mysql has no healthcheck/)
     t.match(
       broken('      USER_UPSTREAMS: http://user:8082', '      USER_UPSTREAM: http://user:8082'),
-      /gateway: USER_UPSTREAM is not a setting config.ts reads/,
+      /gateway gets USER_UPSTREAM, which the gateway does not read/,
     )
     t.match(broken('../nginx/portcullis.conf', '../nginx/nginx.conf'), /nginx does not mount infra\/nginx\/portcullis.conf/)
     t.match(broken('    network_mode: service:gateway\n', ''), /nginx: the gateway 127\.0\.0\.1:8080 of portcullis.conf is not reachable/)
@@ -599,10 +681,7 @@ t.test('compose.yaml', async (t) => {
       /portcullis.conf reads \/etc\/letsencrypt\/live\/portcullis.example.com\/privkey.pem, which is not mounted/,
     )
     t.match(
-      broken(
-        /( {4}environment:\n {6}DATABASE_URL: \*database-url\n {6}AUTH_URL: http:\/\/auth:8081\n {6})TRUST_PROXY: \*gateway-address/,
-        '$1TRUST_PROXY: 172.16.0.0/12',
-      ),
+      broken(/( {4}image: portcullis\/user\n {4}environment:\n {6}<<: .*\n {6})TRUST_PROXY: \*gateway-address/, '$1TRUST_PROXY: 172.16.0.0/12'),
       /user: TRUST_PROXY is 172\.16\.0\.0\/12, not the gateway's address 172\.30\.0\.10/,
       'a service believing the whole network',
     )
@@ -611,44 +690,85 @@ t.test('compose.yaml', async (t) => {
     t.match(broken('      PROXY_SOURCE_ADDRESS: *gateway-address\n', ''), /gateway: PROXY_SOURCE_ADDRESS is undefined/)
     t.match(broken("      - '443:443'\n", "      - '443:443'\n      - '9080:9080'\n"), /gateway: publishes its management port 9080/)
     t.match(
-      broken(/( {6}AUTH_URL: http:\/\/auth:8081\n {6}TRUST_PROXY: \*gateway-address\n)/, "$1    ports:\n      - '8083:8083'\n"),
+      broken(/( {4}image: portcullis\/admin\n {4}environment:\n {6}<<: .*\n {6}TRUST_PROXY: \*gateway-address\n)/, "$1    ports:\n      - '8083:8083'\n"),
       /publishes 8083:8083, which is not Nginx's/,
     )
     t.match(
-      broken(/( {6}<<: \*key-encryption\n {6}DATABASE_URL: \*database-url\n {6}TRUST_PROXY)/, '      DATABASE_URL: *database-url\n      TRUST_PROXY'),
+      broken(/( {6})<<: \[\*common-settings, \*database-settings, \*auth-settings\]\n( {6}TRUST_PROXY)/, '$1<<: [*common-settings, *database-settings]\n$2'),
       /auth: KEY_ENCRYPTION_KEY is not \$\{KEY_ENCRYPTION_KEY\}/,
       'auth without the key',
     )
     t.match(
-      broken('      ADMIN_UPSTREAMS: http://admin:8083\n', '      ADMIN_UPSTREAMS: http://admin:8083\n      <<: *key-encryption\n'),
-      /gateway: gets KEY_ENCRYPTION_KEY, which only auth needs/,
-      'the key given to the gateway',
+      broken(gatewayGroups, '<<: [*common-settings, *auth-url-settings, *gateway-settings, *auth-settings]'),
+      /gateway gets ARGON2_TIME_COST, which the gateway does not read[\s\S]*gateway: gets KEY_ENCRYPTION_KEY, which only auth needs/,
+      "auth's settings given to the gateway",
     )
   })
-})
 
-t.test('portcullis.env.example sets only known settings and no secrets', async (t) => {
-  const env = readEnvFile(path.join(dockerDir, 'portcullis.env.example'))
-  t.ok(env.size > 10, 'it sets the tunables')
-  t.same(
-    [...env.keys()].filter((name) => !known.has(name)),
-    [],
-    'every name is one config.ts reads',
-  )
-  const secrets = [
-    'DATABASE_URL',
-    'REDIS_URL',
-    'ADMIN_PASSWORD',
-    'SERVICE_CLIENT_ID',
-    'SERVICE_CLIENT_SECRET',
-    'KEY_ENCRYPTION_KEY',
-    'KEY_ENCRYPTION_KEY_PREVIOUS',
-  ]
-  t.same(
-    [...env.keys()].filter((name) => secrets.includes(name)),
-    [],
-    'no secrets',
-  )
+  t.test("each container gets only its own process's settings, each from one group", async (t) => {
+    const broken = (from: string | RegExp, to: string) => {
+      t.match(composeText, from, `compose.yaml has ${from}`)
+      return composeProblems(readCompose(composeText.replace(from, to))).join('\n')
+    }
+    const env = (name: string) => serviceEnvironment(compose.services[name] ?? {})
+    for (const name of ['auth', 'migrate', 'clients']) t.ok(env(name).has('ARGON2_TIME_COST'), `${name} gets auth's settings`)
+    for (const name of ['user', 'admin', 'gateway']) t.notOk(env(name).has('ARGON2_TIME_COST'), `${name} does not`)
+    t.notOk(env('gateway').has('DATABASE_URL'), 'the gateway gets no database')
+    t.notOk(env('auth').has('AUTH_URL'), 'auth gets no AUTH_URL')
+    const common = compose.groups['x-common-settings'] ?? []
+    t.ok(common.includes('TOKEN_ISSUER'), 'a group for what every process reads')
+    t.same(common.filter(isSecret), [], 'the settings every container gets hold no secret')
+
+    t.match(
+      broken('      ADMIN_UPSTREAMS: http://admin:8083\n', '      ADMIN_UPSTREAMS: http://admin:8083\n      ARGON2_TIME_COST: 3\n'),
+      /gateway gets ARGON2_TIME_COST, which the gateway does not read/,
+      "an argon2 parameter in the gateway's environment",
+    )
+    t.match(
+      broken(gatewayGroups, '<<: [*common-settings, *database-settings, *auth-url-settings, *gateway-settings]'),
+      /gateway gets DATABASE_URL, which the gateway does not read/,
+      'the database given to the gateway',
+    )
+    t.match(
+      broken(
+        /( {6})<<: \[\*common-settings, \*database-settings, \*auth-settings\]\n( {6}TRUST_PROXY)/,
+        '$1<<: [*common-settings, *database-settings, *auth-settings, *auth-url-settings]\n$2',
+      ),
+      /auth gets AUTH_URL, which auth does not read/,
+      'AUTH_URL given to auth',
+    )
+    t.match(
+      broken(
+        "    command: ['sh', '/app/clients.sh']\n    environment:\n",
+        "    command: ['sh', '/app/clients.sh']\n    environment:\n      AUTH_URL: http://auth:8081\n",
+      ),
+      /clients gets AUTH_URL, which auth does not read/,
+      "the clients job, which runs auth's create-client, given AUTH_URL",
+    )
+    t.match(
+      broken('x-common-settings: &common-settings\n', "x-common-settings: &common-settings\n  COOKIE_SECURE: 'true'\n"),
+      /user gets COOKIE_SECURE, which user does not read[\s\S]*gateway gets COOKIE_SECURE, which the gateway does not read[\s\S]*COOKIE_SECURE is in more than one group: x-common-settings, x-auth-settings/,
+      'an auth setting in the group every container gets',
+    )
+    t.match(
+      broken('x-auth-settings: &auth-settings\n', 'x-auth-settings: &auth-settings\n  REFRESH_IDLE_TTL: 3600\n'),
+      /REFRESH_IDLE_TTL is in more than one group: x-database-settings, x-auth-settings/,
+      "REFRESH_IDLE_TTL also in auth's group",
+    )
+    t.match(
+      broken(/( {4}image: portcullis\/user\n {4}environment:\n {6}<<: .*\n)/, "$1      REFRESH_IDLE_TTL: '3600'\n"),
+      /user: sets REFRESH_IDLE_TTL in its environment, over x-database-settings[\s\S]*REFRESH_IDLE_TTL, which auth, user and admin must agree on, does not come from one group: .*user: the environment of user/,
+      "user's own REFRESH_IDLE_TTL",
+    )
+    t.match(
+      broken(
+        /( {4}image: portcullis\/admin\n {4}environment:\n {6})<<: \[\*common-settings, \*database-settings, \*auth-url-settings\]/,
+        '$1<<: [*common-settings, *auth-url-settings]',
+      ),
+      /DATABASE_URL, which auth, user and admin must agree on, does not come from one group: .*admin: nothing \(its default\)/,
+      'admin without the database group, on an embedded database of its own',
+    )
+  })
 })
 
 t.test("clients.sh creates the gateway's client, and only it, once", async (t) => {
