@@ -1,17 +1,18 @@
-// Builds the gateway: the one door in front of auth, user and admin.
+// Builds the gateway: the one door in front of auth, user and admin. The same skeleton as every service: the base app
+// (services/shared/src/service-app.ts), then plugins/external, plugins/app, and the routes.
 import type { FastifyInstance } from 'fastify'
 import type { Redis } from 'ioredis'
 import { type AuthClient, createAuthClient } from '@portcullis/shared/internal/auth-client'
 import { createServiceApp } from '@portcullis/shared/service-app'
 import { createJwksKeySource, type JwksKeySource, keysLoaded } from '@portcullis/shared/tokens/jwks-keys'
-import { accessTokenVerifier } from '@portcullis/shared/tokens/verify'
 import { type GatewayConfig, serviceCredentials } from './config.ts'
-import { docsPlugin } from './plugins/docs.ts'
-import { proxyPlugin } from './plugins/proxy.ts'
-import { rateLimitPlugin } from './plugins/rate-limit.ts'
-import { webAppPlugin } from './plugins/web-app.ts'
+import { registerAppPlugins } from './plugins/app/index.ts'
+import { registerExternalPlugins } from './plugins/external/index.ts'
+import { refuseAmbiguousPaths } from './policy/request-path.ts'
 import { createRevocationList } from './revocation/revocation-list.ts'
-import { refuseAmbiguousPaths } from './routes/request-path.ts'
+import { docsRoute } from './routes/docs.ts'
+import { proxyRoutes } from './routes/proxy.ts'
+import { webAppRoutes } from './routes/web-app.ts'
 import { createUpstreamPool } from './upstreams/pool.ts'
 
 export interface GatewayAppOptions {
@@ -64,25 +65,20 @@ export async function buildGatewayApp(options: GatewayAppOptions): Promise<Fasti
 
   // Before every other hook: each policy below is decided on the path as the router decoded it, and an ambiguous one is refused.
   app.addHook('onRequest', refuseAmbiguousPaths)
-  await app.register(rateLimitPlugin, { perIpPerMinute: config.rateLimitPerIp, loginPerIpPerMinute: config.loginLimitPerIp, redis: options.redis })
-  await app.register(accessTokenVerifier, {
-    keys,
-    issuer: config.tokenIssuer,
-    audience: config.tokenAudience,
-    accessTokenTtl: config.accessTokenTtl,
-    isRevoked: (principal) => revocations.isRevoked(principal),
+  await registerExternalPlugins(app, {
+    rateLimits: { perIpPerMinute: config.rateLimitPerIp, loginPerIpPerMinute: config.loginLimitPerIp, redis: options.redis },
+    tokens: {
+      keys,
+      issuer: config.tokenIssuer,
+      audience: config.tokenAudience,
+      accessTokenTtl: config.accessTokenTtl,
+      isRevoked: (principal) => revocations.isRevoked(principal),
+    },
   })
-  await app.register(docsPlugin, { pools: Object.values(pools) })
-  if (config.webDir) await app.register(webAppPlugin, { root: config.webDir })
-  await app.register(proxyPlugin, {
-    routes: [
-      { prefix: '/auth', pool: pools.auth },
-      { prefix: '/user', pool: pools.user },
-      { prefix: '/admin', pool: pools.admin },
-    ],
-    upstreamTimeoutMs: config.upstreamTimeoutMs,
-    bodyLimit: config.bodyLimit,
-    sourceAddress: config.proxySourceAddress,
-  })
+  await registerAppPlugins(app, { config, upstreams: pools })
+
+  await app.register(docsRoute)
+  if (config.webDir) await app.register(webAppRoutes, { root: config.webDir })
+  await app.register(proxyRoutes)
   return app
 }

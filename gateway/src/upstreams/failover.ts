@@ -3,7 +3,9 @@
 // that says it is draining (Connection: close) gets no new request until its probe finds it ready again.
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { clientWentAway } from '@portcullis/shared/client-gone'
-import { sendProblem } from '@portcullis/shared/problem'
+import { BadRequest } from '@portcullis/shared/errors'
+import { sendProblem, withDetail } from '@portcullis/shared/problem'
+import { UpstreamTimeout, UpstreamUnavailable } from '../errors.ts'
 import type { UpstreamPool } from './pool.ts'
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'])
@@ -25,7 +27,7 @@ type ReplyFromOptions = Parameters<FastifyReply['from']>[1]
 export function forwardWithFailover(pool: UpstreamPool, timeoutMs: number) {
   return function forward(request: FastifyRequest, reply: FastifyReply, dest: string, options: ReplyFromOptions, tried = new Set<string>()): FastifyReply {
     const upstream = pool.pick(tried)
-    if (!upstream) return sendProblem(request, reply, 502, 'upstream_unavailable', `No instance of the ${pool.name} service can answer`)
+    if (!upstream) return sendProblem(request, reply, withDetail(new UpstreamUnavailable(), `No instance of the ${pool.name} service can answer`))
     tried.add(upstream)
     const idempotent = IDEMPOTENT.has(request.method)
     return reply.from(dest, {
@@ -38,7 +40,7 @@ export function forwardWithFailover(pool: UpstreamPool, timeoutMs: number) {
         // The client hung up (mid-upload, or waiting): the instance did nothing wrong and nobody is left to answer.
         if (clientWentAway(request, (error as ErrorWithCause).cause ?? error)) {
           request.log.info({ upstream, code }, 'client closed the connection; request to the upstream abandoned')
-          if (!reply.sent) sendProblem(request, reply, 400, 'bad_request', 'The request did not arrive whole')
+          if (!reply.sent) sendProblem(request, reply, withDetail(new BadRequest(), 'The request did not arrive whole'))
           return
         }
         const notDelivered = code !== undefined && NOT_DELIVERED.has(code)
@@ -51,10 +53,10 @@ export function forwardWithFailover(pool: UpstreamPool, timeoutMs: number) {
         }
         request.log.warn({ upstream, code }, 'upstream failed')
         if (code !== undefined && TIMEOUTS.has(code)) {
-          sendProblem(request, reply, 504, 'upstream_timeout', `The ${pool.name} service took too long to answer`)
+          sendProblem(request, reply, new UpstreamTimeout(pool.name))
           return
         }
-        sendProblem(request, reply, 502, 'upstream_unavailable', `The ${pool.name} service cannot answer right now`)
+        sendProblem(request, reply, new UpstreamUnavailable(pool.name))
       },
       onResponse(_request, rawReply, res) {
         const reply = rawReply as unknown as FastifyReply

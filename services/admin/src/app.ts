@@ -1,12 +1,12 @@
-// Builds the admin service: user management for admins (the users table, roles, status, sessions, the audit log).
+// Builds the admin service: user management for admins (the users table, roles, status, sessions, the audit log). The same
+// skeleton as every service: the base app (services/shared/src/service-app.ts), then plugins/external, plugins/app, routes.
 import type { FastifyInstance } from 'fastify'
 import type { AdminConfig } from './config.ts'
 import type { DatabaseHandle } from '@portcullis/shared/db/connect'
 import { createServiceApp } from '@portcullis/shared/service-app'
 import { createJwksKeySource, type JwksKeySource, keysLoaded } from '@portcullis/shared/tokens/jwks-keys'
-import { accessTokenVerifier } from '@portcullis/shared/tokens/verify'
-import { activeAdminPlugin } from './plugins/active-admin.ts'
-import { adminContextPlugin } from './plugins/context.ts'
+import { registerAppPlugins } from './plugins/app/index.ts'
+import { registerExternalPlugins } from './plugins/external/index.ts'
 import { auditEventsRoute } from './routes/audit-events.ts'
 import { dashboardRoute } from './routes/dashboard.ts'
 import { getAllUsersRoute } from './routes/get-all-users.ts'
@@ -39,9 +39,8 @@ export async function buildAdminApp(options: AdminAppOptions): Promise<FastifyIn
     app.log.warn({ err: error, jwksUrl: config.jwksUrl }, 'cannot load the JWKS yet; not ready until it can')
   })
 
-  await app.register(adminContextPlugin, { config, database, now: options.now ?? Date.now })
-  await app.register(accessTokenVerifier, { keys, issuer: config.tokenIssuer, audience: config.tokenAudience, accessTokenTtl: config.accessTokenTtl })
-  await app.register(activeAdminPlugin)
+  await registerExternalPlugins(app, { keys, issuer: config.tokenIssuer, audience: config.tokenAudience, accessTokenTtl: config.accessTokenTtl })
+  await registerAppPlugins(app, { config, database, now: options.now ?? Date.now })
 
   await app.register(dashboardRoute)
   await app.register(getAllUsersRoute)

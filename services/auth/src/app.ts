@@ -1,16 +1,15 @@
-// Builds the auth service: credentials, sessions, signing keys and service clients.
-import cookie from '@fastify/cookie'
+// Builds the auth service: credentials, sessions, signing keys and service clients. The same skeleton as every service:
+// the base app (services/shared/src/service-app.ts), then plugins/external, plugins/app, and the routes.
 import formbody from '@fastify/formbody'
 import type { FastifyInstance } from 'fastify'
-import type { AuthConfig } from './config.ts'
 import type { DatabaseHandle } from '@portcullis/shared/db/connect'
 import { createServiceApp } from '@portcullis/shared/service-app'
+import type { AuthConfig } from './config.ts'
 import { keyWrapping } from './keys/private-key-wrapping.ts'
 import { createKeyRing } from './keys/ring.ts'
-import { createPasswordHasher, type PasswordHasher } from './passwords/hash.ts'
-import { authContextPlugin } from './plugins/context.ts'
-import { housekeepingPlugin } from './plugins/housekeeping.ts'
-import { tokensPlugin } from './plugins/tokens.ts'
+import { argon2Parameters, createPasswordHasher, type PasswordHasher } from './passwords/hash.ts'
+import { registerAppPlugins } from './plugins/app/index.ts'
+import { registerExternalPlugins } from './plugins/external/index.ts'
 import { revocationFeedRoute } from './routes/internal/revocations.ts'
 import { internalRevokeRoutes } from './routes/internal/revoke.ts'
 import { serviceTokenRoute } from './routes/internal/token.ts'
@@ -31,10 +30,6 @@ export interface AuthAppOptions {
   passwords?: PasswordHasher
 }
 
-export function argon2Parameters(config: AuthConfig) {
-  return { memoryCost: config.argon2MemoryKib, timeCost: config.argon2TimeCost, parallelism: config.argon2Parallelism }
-}
-
 export async function buildAuthApp(options: AuthAppOptions): Promise<FastifyInstance> {
   const { config, database } = options
   const now = options.now ?? Date.now
@@ -53,10 +48,8 @@ export async function buildAuthApp(options: AuthAppOptions): Promise<FastifyInst
     },
   })
   app.addHook('onClose', async () => keyRing.stop())
-  await app.register(cookie)
-  await app.register(authContextPlugin, { config, database, now, passwords, keyRing })
-  await app.register(tokensPlugin)
-  await app.register(housekeepingPlugin)
+  await registerExternalPlugins(app, { config, keyRing })
+  await registerAppPlugins(app, { config, database, now, passwords, keyRing })
 
   await app.register(signupRoute)
   await app.register(loginRoute)

@@ -3,10 +3,9 @@ import { randomBytes } from 'node:crypto'
 import type { AuthConfig } from './config.ts'
 import type { DatabaseHandle } from '@portcullis/shared/db/connect'
 import { migrateToLatest } from '@portcullis/shared/db/migrate'
-import { argon2Parameters } from './app.ts'
 import { keyWrapping } from './keys/private-key-wrapping.ts'
 import { ensureActiveKey } from './keys/store.ts'
-import { createPasswordHasher } from './passwords/hash.ts'
+import { argon2Parameters, createPasswordHasher } from './passwords/hash.ts'
 import { ensureAdmin, hasActiveAdmin } from './users/ensure-admin.ts'
 
 export interface BootstrapResult {

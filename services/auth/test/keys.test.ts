@@ -1,4 +1,4 @@
-import type {} from '../src/plugins/context.ts'
+import type {} from '../src/plugins/app/context.ts'
 import { type JsonWebKey, type KeyObject, createHmac, createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'

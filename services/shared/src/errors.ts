@@ -1,5 +1,6 @@
-// Named error factories with stable problem codes, shared by every Portcullis process.
-import createError, { type FastifyErrorConstructor } from '@fastify/error'
+// The problems every Portcullis process may answer with (each package declares its own beside its code: auth's in
+// services/auth/src/errors.ts, and so on), and the helpers that build field errors.
+import { type ProblemError, problemsOf } from './problems/define.ts'
 
 export interface FieldError {
   field: string
@@ -22,65 +23,123 @@ export function fieldProblem(field: string, problem: string, code: string, label
   return { field, message: /[.!?]$/.test(sentence) ? sentence : `${sentence}.`, code }
 }
 
-/** Extra members an error may carry into its problem+json answer. */
-export interface ProblemExtras {
-  retryAfter?: number
-  fieldErrors?: FieldError[]
-  wwwAuthenticate?: string
-}
+export type { ProblemError, ProblemExtras, ProblemFactory } from './problems/define.ts'
 
-/** @fastify/error upper-cases codes; the API speaks them in snake_case. */
-const knownCodes = new Map<string, string>()
+const define = problemsOf('shared')
 
-function define(code: string, message: string, status: number): FastifyErrorConstructor<{ code: string; statusCode: number }> {
-  knownCodes.set(code.toUpperCase(), code)
-  return createError(code, message, status)
-}
+// What any route of any process may answer: the request itself is wrong, or the process cannot serve it.
+export const ValidationFailed = define(
+  'validation_failed',
+  422,
+  'The request is not valid',
+  'A field is missing or wrong: `errors` holds one sentence per field ({field, message, code}); fix those and send again.',
+)
+export const MalformedBody = define(
+  'malformed_body',
+  400,
+  'The request body is not valid JSON',
+  'The body could not be parsed as JSON (or was empty while declared as JSON).',
+)
+export const BadRequest = define(
+  'bad_request',
+  400,
+  'The request cannot be understood',
+  'The request is not valid HTTP, its URL cannot be decoded or routed, or it did not arrive whole.',
+)
+export const PayloadTooLarge = define('payload_too_large', 413, 'The request body is too large', 'The body is larger than BODY_LIMIT (16 KiB by default).')
+export const UnsupportedMediaType = define(
+  'unsupported_media_type',
+  415,
+  'The request body has an unsupported content type',
+  "The API takes application/json bodies (and auth's token endpoint form bodies too).",
+)
+export const HeadersTooLarge = define(
+  'headers_too_large',
+  431,
+  'The request line and headers are too large',
+  "The request line and headers together are over Node's limit.",
+)
+export const RequestTimeout = define(
+  'request_timeout',
+  408,
+  'The request took too long to arrive',
+  'The client sent its request too slowly; the connection is closed.',
+)
+export const NotFound = define(
+  'not_found',
+  404,
+  'Nothing is here',
+  'No route answers this method and path, or the thing it names does not exist (a user, a session of yours).',
+)
+export const RateLimited = define(
+  'rate_limited',
+  429,
+  'Too many requests; slow down',
+  'This client IP sent more than RATE_LIMIT_PER_IP requests (or LOGIN_LIMIT_PER_IP logins and sign-ups) this minute; wait Retry-After seconds.',
+)
+export const ServiceUnavailable = define(
+  'service_unavailable',
+  503,
+  'The service cannot answer right now',
+  'The service cannot reach its database (a restart or failover); send again after Retry-After seconds.',
+)
+export const NotReady = define(
+  'not_ready',
+  503,
+  'Not ready',
+  "The management port's /readyz: the process is draining, or a dependency (database, keys, feed) is not there.",
+)
+export const InternalError = define(
+  'internal_error',
+  500,
+  'Something went wrong on our side',
+  'A fault of ours, logged with the request id; nothing about it is in the answer.',
+)
 
-/** The API code of one of our errors, or undefined for any other error. */
-export function problemCode(error: { code?: unknown }): string | undefined {
-  return typeof error.code === 'string' ? knownCodes.get(error.code) : undefined
-}
+// Access tokens, checked by every process that serves a signed-in route.
+export const Unauthenticated = define(
+  'unauthenticated',
+  401,
+  'Authentication is required',
+  'The route needs an access token (Authorization: Bearer) and none was sent.',
+)
+export const InvalidToken = define(
+  'invalid_token',
+  401,
+  'The access token is not valid',
+  'The access token is malformed, its signature or claims do not verify, or it was revoked: refresh, or sign in again.',
+)
+export const TokenExpired = define(
+  'token_expired',
+  401,
+  'The access token has expired',
+  'The access token is past its exp: get a new one with the refresh token.',
+)
+export const Forbidden = define(
+  'forbidden',
+  403,
+  'You are not allowed to do that',
+  'The token is valid but its role does not allow this route (an admin route for a user).',
+)
 
-export const ValidationFailed = define('validation_failed', 'The request is not valid', 422)
-export const MalformedBody = define('malformed_body', 'The request body is not valid JSON', 400)
-export const BadRequest = define('bad_request', 'The request cannot be understood', 400)
-export const PayloadTooLarge = define('payload_too_large', 'The request body is too large', 413)
-export const UnsupportedMediaType = define('unsupported_media_type', 'The request body has an unsupported content type', 415)
-export const NotFound = define('not_found', 'Nothing is here', 404)
-export const MethodNotAllowed = define('method_not_allowed', 'That method is not allowed here', 405)
-export const Unauthenticated = define('unauthenticated', 'Authentication is required', 401)
-export const InvalidToken = define('invalid_token', 'The access token is not valid', 401)
-export const TokenExpired = define('token_expired', 'The access token has expired', 401)
-export const InvalidCredentials = define('invalid_credentials', 'Invalid username or password', 401)
-export const InvalidRefreshToken = define('invalid_refresh_token', 'The refresh token is not valid', 401)
-export const SessionExpired = define('session_expired', 'The session has expired; sign in again', 401)
-export const SessionRevoked = define('session_revoked', 'The session has been revoked; sign in again', 401)
-export const RefreshTokenReused = define('refresh_token_reused', 'The refresh token was already used; the session has been revoked', 401)
-export const InvalidClient = define('invalid_client', 'Client authentication failed', 401)
-export const UnsupportedGrantType = define('unsupported_grant_type', 'Only the client_credentials grant is supported', 400)
-export const Forbidden = define('forbidden', 'You are not allowed to do that', 403)
-export const AccountDisabled = define('account_disabled', 'This account is disabled', 403)
-export const CsrfRejected = define('csrf_rejected', 'Cookie-authenticated requests must carry the X-CSRF-Protection header', 403)
-export const UsernameTaken = define('username_taken', 'That username is taken', 409)
-export const EmailTaken = define('email_taken', 'That email address is already in use', 409)
-export const LastAdmin = define('last_admin', 'The last active admin cannot be demoted or disabled', 409)
-export const UpstreamUnavailable = define('upstream_unavailable', 'The service behind this route cannot answer right now', 502)
-export const UpstreamTimeout = define('upstream_timeout', 'The service behind this route took too long to answer', 504)
-export const TooManyAttempts = define('too_many_attempts', 'Too many attempts; try again later', 429)
-export const RateLimited = define('rate_limited', 'Too many requests; slow down', 429)
-export const ServiceUnavailable = define('service_unavailable', 'The service cannot answer right now', 503)
-export const InternalError = define('internal_error', 'Something went wrong on our side', 500)
+// The account and its sessions: auth, user and admin answer them alike.
+export const AccountDisabled = define(
+  'account_disabled',
+  403,
+  'This account is disabled',
+  'An admin disabled the account: it cannot sign in, and its tokens are refused.',
+)
+export const SessionRevoked = define(
+  'session_revoked',
+  401,
+  'The session has been revoked; sign in again',
+  'The session was ended (sign-out, sign-out everywhere, a password change, an admin) or has been idle too long: sign in again.',
+)
+export const EmailTaken = define('email_taken', 409, 'That email address is already in use', 'Another account has this email address.')
 
-export function validationFailed(fieldErrors: FieldError[], message?: string): Error & ProblemExtras {
-  const error: Error & ProblemExtras = new ValidationFailed()
+export function validationFailed(fieldErrors: FieldError[], message?: string): ProblemError {
+  const error: ProblemError = new ValidationFailed()
   error.message = message ?? fieldErrors.map((f) => f.message).join(' ')
   error.fieldErrors = fieldErrors
-  return error
-}
-
-export function tooManyAttempts(retryAfterSeconds: number): Error & ProblemExtras {
-  const error: Error & ProblemExtras = new TooManyAttempts()
-  error.retryAfter = Math.max(1, Math.ceil(retryAfterSeconds))
   return error
 }

@@ -4,7 +4,12 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client'
 import { OneLineRequestLog } from './request-log.ts'
-import { clientErrorProblem, frameworkErrorProblem, problemDetails, sendProblem } from './problem.ts'
+import { NotReady, type ProblemFactory } from './errors.ts'
+import { clientErrorProblem, frameworkErrorProblem, problemDetails, sendProblem, withDetail } from './problem.ts'
+
+
+/** What GET /readyz on the management port answers when the process should get no traffic. */
+export const READINESS_PROBLEMS: readonly ProblemFactory[] = [NotReady]
 
 export type ReadinessCheck = () => Promise<void>
 
@@ -75,11 +80,11 @@ export async function createManagementApp(options: ManagementOptions & { metrics
   app.get('/healthz', { logLevel: 'warn' }, async () => ({ status: 'ok', service: options.service, pid: process.pid }))
 
   app.get('/readyz', { logLevel: 'warn' }, async (request, reply) => {
-    if (options.draining()) return sendProblem(request, reply, 503, 'not_ready', 'Not ready: shutting down')
+    if (options.draining()) return sendProblem(request, reply, withDetail(new NotReady(), 'Not ready: shutting down'))
     const results = await Promise.all(Object.entries(options.checks).map(async ([name, check]) => [name, await runCheck(check)] as const))
     const failing = results.filter(([, problem]) => problem !== null)
     if (failing.length > 0) {
-      return sendProblem(request, reply, 503, 'not_ready', `Not ready: ${failing.map(([name, why]) => `${name} ${why}`).join(', ')}`)
+      return sendProblem(request, reply, withDetail(new NotReady(), `Not ready: ${failing.map(([name, why]) => `${name} ${why}`).join(', ')}`))
     }
     return { status: 'ready', service: options.service, checks: Object.fromEntries(results.map(([name]) => [name, 'ok'])) }
   })

@@ -7,8 +7,24 @@ import { clientWentAway } from './client-gone.ts'
 import { isTransientDatabaseError } from './db/unavailable.ts'
 import { fieldErrorsFromValidation } from './validation-messages.ts'
 import { newId } from './ids.ts'
-import type { FieldError, ProblemExtras } from './errors.ts'
-import { problemCode } from './errors.ts'
+import {
+  BadRequest,
+  type FieldError,
+  HeadersTooLarge,
+  InternalError,
+  MalformedBody,
+  NotFound,
+  PayloadTooLarge,
+  type ProblemError,
+  type ProblemExtras,
+  type ProblemFactory,
+  RateLimited,
+  RequestTimeout,
+  ServiceUnavailable,
+  UnsupportedMediaType,
+  ValidationFailed,
+} from './errors.ts'
+import { problemCode } from './problems/define.ts'
 
 export interface Problem {
   type: string
@@ -41,16 +57,26 @@ const TITLES: Record<number, string> = {
   504: 'Gateway Timeout',
 }
 
-/** Fastify's own error codes that mean the client sent something wrong, mapped to ours. */
-const FRAMEWORK_CODES: Record<string, { status: number; code: string; detail: string }> = {
-  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'malformed_body', detail: 'The request body is not valid JSON' },
-  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'malformed_body', detail: 'The request body is empty but declared as JSON' },
-  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'payload_too_large', detail: 'The request body is too large' },
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'unsupported_media_type', detail: 'The request body has an unsupported content type' },
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'bad_request', detail: 'The Content-Length header does not match the body' },
-  FST_ERR_CTP_INVALID_TYPE: { status: 400, code: 'bad_request', detail: 'The Content-Type header is not valid' },
-  FST_ERR_BAD_URL: { status: 400, code: 'bad_request', detail: 'The URL is not valid' },
-  FST_ERR_ASYNC_CONSTRAINT: { status: 400, code: 'bad_request', detail: 'The request cannot be routed' },
+/** Fastify's own error codes that mean the client sent something wrong, as our problems with their details. */
+const FRAMEWORK_CODES: Record<string, { problem: ProblemFactory; detail?: string }> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: { problem: MalformedBody },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { problem: MalformedBody, detail: 'The request body is empty but declared as JSON' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { problem: PayloadTooLarge },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { problem: UnsupportedMediaType },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { problem: BadRequest, detail: 'The Content-Length header does not match the body' },
+  FST_ERR_CTP_INVALID_TYPE: { problem: BadRequest, detail: 'The Content-Type header is not valid' },
+  FST_ERR_BAD_URL: { problem: BadRequest, detail: 'The URL is not valid' },
+  FST_ERR_ASYNC_CONSTRAINT: { problem: BadRequest, detail: 'The request cannot be routed' },
+}
+
+/** One of our problems with another detail than its factory's sentence. */
+export function withDetail(error: ProblemError, detail: string | undefined): ProblemError {
+  if (detail !== undefined) error.message = detail
+  return error
+}
+
+function frameworkProblem(known: { problem: ProblemFactory; detail?: string }): ProblemError {
+  return withDetail(new known.problem(), known.detail)
 }
 
 /** What a 503 for an unreachable database tells clients to wait: about as long as a database restart or failover takes. */
@@ -60,14 +86,11 @@ export function problemType(code: string): string {
   return `https://portcullis.dev/problems/${code.replaceAll('_', '-')}`
 }
 
-export function sendProblem(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  status: number,
-  code: string,
-  detail: string,
-  extras: ProblemExtras = {},
-): FastifyReply {
+/** Answers with one of our problems: its status, code and message, and what it carries (field errors, Retry-After). */
+export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: ProblemError, extras: ProblemExtras = error): FastifyReply {
+  const status = error.statusCode
+  const code = problemCode(error) ?? InternalError.problem.code
+  const detail = error.message
   const problem: Problem = {
     type: problemType(code),
     title: TITLES[status] ?? 'Error',
@@ -89,12 +112,14 @@ export function sendProblem(
  */
 export function clientErrorProblem(error: Error & { code?: string }, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return
-  const [status, code, detail] =
+  const answer =
     error.code === 'HPE_HEADER_OVERFLOW'
-      ? [431, 'headers_too_large', 'The request line and headers are too large']
+      ? new HeadersTooLarge()
       : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? [408, 'request_timeout', 'The request took too long to arrive']
-        : [400, 'bad_request', 'The request is not valid HTTP']
+        ? new RequestTimeout()
+        : withDetail(new BadRequest(), 'The request is not valid HTTP')
+  const { statusCode: status, message: detail } = answer
+  const code = problemCode(answer) ?? BadRequest.problem.code
   const title = TITLES[status] ?? 'Error'
   const body = JSON.stringify({ type: problemType(code), title, status, detail, code, request_id: newId() })
   if (socket.writable) {
@@ -107,8 +132,8 @@ export function clientErrorProblem(error: Error & { code?: string }, socket: Soc
 
 /** Fastify's frameworkErrors: a URL that cannot be decoded or routed is refused before any hook, here as problem+json. */
 export function frameworkErrorProblem(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
-  const known = FRAMEWORK_CODES[error.code] ?? { status: 400, code: 'bad_request', detail: 'The request cannot be understood' }
-  sendProblem(request, reply, known.status, known.code, known.detail)
+  const known = FRAMEWORK_CODES[error.code] ?? { problem: BadRequest }
+  sendProblem(request, reply, frameworkProblem(known))
 }
 
 async function problemPlugin(app: FastifyInstance): Promise<void> {
@@ -116,42 +141,35 @@ async function problemPlugin(app: FastifyInstance): Promise<void> {
     if (error.validation) {
       const fieldErrors = fieldErrorsFromValidation(error.validation as ErrorObject[], error.validationContext ?? 'body')
       const summary = fieldErrors.map((f) => f.message).join(' ')
-      return sendProblem(request, reply, 422, 'validation_failed', summary || 'The request is not valid', { fieldErrors })
+      const problem = withDetail(new ValidationFailed(), summary || undefined)
+      return sendProblem(request, reply, problem, { fieldErrors })
     }
-    const code = problemCode(error)
-    if (code) {
-      const status = error.statusCode ?? 500
-      if (status >= 500) request.log.error({ err: error }, 'request failed')
-      return sendProblem(request, reply, status, code, error.message, error)
+    if (problemCode(error)) {
+      if ((error.statusCode ?? 500) >= 500) request.log.error({ err: error }, 'request failed')
+      return sendProblem(request, reply, error as ProblemError)
     }
     const framework = FRAMEWORK_CODES[error.code]
-    if (framework) return sendProblem(request, reply, framework.status, framework.code, framework.detail)
+    if (framework) return sendProblem(request, reply, frameworkProblem(framework))
     const status = error.statusCode ?? 500
-    if (status === 429) {
-      return sendProblem(request, reply, 429, 'rate_limited', 'Too many requests; slow down', {
-        retryAfter: Number(reply.getHeader('retry-after')) || 60,
-      })
-    }
-    if (status >= 400 && status < 500) {
-      return sendProblem(request, reply, status, 'bad_request', 'The request cannot be understood')
-    }
+    if (status === 429) return sendProblem(request, reply, new RateLimited(), { retryAfter: Number(reply.getHeader('retry-after')) || 60 })
+    // Any other 4xx a plugin raises (a status of its own, no code of ours): the request was wrong, said as bad_request.
+    if (status >= 400 && status < 500) return sendProblem(request, reply, Object.assign(new BadRequest(), { statusCode: status }))
     // A client that hung up mid-upload: nobody reads the answer, and it is no fault of ours or of the database.
     if (clientWentAway(request, error)) {
       request.log.info({ code: error.code }, 'client closed the connection before the request was read')
-      return sendProblem(request, reply, 400, 'bad_request', 'The request did not arrive whole')
+      return sendProblem(request, reply, withDetail(new BadRequest(), 'The request did not arrive whole'))
     }
     if (isTransientDatabaseError(error)) {
       request.log.error({ err: error }, 'database unavailable')
-      return sendProblem(request, reply, 503, 'service_unavailable', 'The service cannot reach its database right now; try again shortly', {
-        retryAfter: DATABASE_RETRY_AFTER_S,
-      })
+      const unavailable = withDetail(new ServiceUnavailable(), 'The service cannot reach its database right now; try again shortly')
+      return sendProblem(request, reply, unavailable, { retryAfter: DATABASE_RETRY_AFTER_S })
     }
     request.log.error({ err: error }, 'unhandled error')
-    return sendProblem(request, reply, 500, 'internal_error', 'Something went wrong on our side')
+    return sendProblem(request, reply, new InternalError())
   })
 
   app.setNotFoundHandler((request, reply) => {
-    return sendProblem(request, reply, 404, 'not_found', `No route for ${request.method} ${request.url.split('?')[0]}`)
+    return sendProblem(request, reply, withDetail(new NotFound(), `No route for ${request.method} ${request.url.split('?')[0]}`))
   })
 }
 

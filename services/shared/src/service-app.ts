@@ -1,6 +1,5 @@
-// The Fastify instance every Portcullis service starts from: logging, request ids, limits, validation, errors, health.
-import helmet from '@fastify/helmet'
-import swagger from '@fastify/swagger'
+// The Fastify instance every Portcullis process starts from: logging, request ids, limits, validation, errors, draining,
+// health. Each service's app.ts then registers its plugins/external (helmet, swagger, jwt...), its plugins/app and its routes.
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { CommonConfig } from './settings/common.ts'
 import { createManagementApp, type ReadinessCheck, requestMetrics } from './health.ts'
@@ -59,8 +58,6 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Fast
     if (draining) reply.header('connection', 'close')
   })
   await app.register(problemDetails)
-  // TLS and its upgrade rule belong to Nginx in front; the local stack on http://localhost must load its own assets.
-  await app.register(helmet, { global: true, contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } })
   const management = await createManagementApp({
     service: options.service,
     checks: options.readiness,
@@ -70,14 +67,5 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Fast
   })
   app.decorate('management', management)
   app.addHook('onClose', async () => management.close())
-  // The OpenAPI document of this service, built from its route schemas; the gateway merges them all at /docs.
-  await app.register(swagger, {
-    openapi: {
-      info: { title: `Portcullis ${options.service}`, version: '0.1.0' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
-    },
-    hideUntagged: true,
-  })
-  app.get('/openapi.json', { schema: { hide: true }, logLevel: 'warn' }, async () => app.swagger())
   return app
 }

@@ -1,12 +1,12 @@
-// Builds the user service: a user's own profile and view of their account.
+// Builds the user service: a user's own profile and view of their account. The same skeleton as every service: the base app
+// (services/shared/src/service-app.ts), then plugins/external, plugins/app, and the routes.
 import type { FastifyInstance } from 'fastify'
 import type { UserConfig } from './config.ts'
 import type { DatabaseHandle } from '@portcullis/shared/db/connect'
 import { createServiceApp } from '@portcullis/shared/service-app'
 import { createJwksKeySource, type JwksKeySource, keysLoaded } from '@portcullis/shared/tokens/jwks-keys'
-import { accessTokenVerifier } from '@portcullis/shared/tokens/verify'
-import { accountPlugin } from './plugins/account.ts'
-import { userContextPlugin } from './plugins/context.ts'
+import { registerAppPlugins } from './plugins/app/index.ts'
+import { registerExternalPlugins } from './plugins/external/index.ts'
 import { dashboardRoute } from './routes/dashboard.ts'
 import { profileRoutes } from './routes/profile.ts'
 import { sessionsRoutes } from './routes/sessions.ts'
@@ -38,9 +38,8 @@ export async function buildUserApp(options: UserAppOptions): Promise<FastifyInst
     app.log.warn({ err: error, url: config.jwksUrl }, 'auth keys not loaded yet; /readyz will retry')
   }
 
-  await app.register(accessTokenVerifier, { keys, issuer: config.tokenIssuer, audience: config.tokenAudience, accessTokenTtl: config.accessTokenTtl })
-  await app.register(userContextPlugin, { config, database, now: options.now ?? Date.now })
-  await app.register(accountPlugin)
+  await registerExternalPlugins(app, { keys, issuer: config.tokenIssuer, audience: config.tokenAudience, accessTokenTtl: config.accessTokenTtl })
+  await registerAppPlugins(app, { config, database, now: options.now ?? Date.now })
 
   await app.register(profileRoutes)
   await app.register(sessionsRoutes)

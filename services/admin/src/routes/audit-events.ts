@@ -2,12 +2,13 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { AuditEventsQuery, AuditEventsResponse, PAGE_LIMIT_DEFAULT } from '@portcullis/shared/api/admin'
-import { ProblemSchema } from '@portcullis/shared/api/common'
 import { validationFailed } from '@portcullis/shared/errors'
 import { listAuditEvents } from '../audit/list-events.ts'
-import { ADMIN_REFUSALS, ADMIN_ROUTE, adminOnly } from './admin-access.ts'
+import { ADMIN_REFUSALS, ADMIN_ROUTE, adminOnly } from '../plugins/app/admin-access.ts'
 import { resolveParties } from '@portcullis/shared/audit/parties'
-import { toAuditEventBody } from './audit-event-body.ts'
+import { toAuditEventBody } from '../audit/event-body.ts'
+import { ValidationFailed } from '@portcullis/shared/errors'
+import { problemResponses } from '@portcullis/shared/problems/responses'
 
 /** JSON Schema's date-time admits a leap second, which Date cannot hold. */
 function epochMs(field: string, iso: string | undefined): number | undefined {
@@ -26,7 +27,7 @@ export async function auditEventsRoute(app: FastifyInstance): Promise<void> {
         ...ADMIN_ROUTE,
         summary: 'The audit log, newest first: filter by type, user and time, page with next_cursor',
         querystring: AuditEventsQuery,
-        response: { 200: AuditEventsResponse, ...ADMIN_REFUSALS, 422: ProblemSchema },
+        response: { 200: AuditEventsResponse, ...problemResponses(...ADMIN_REFUSALS, ValidationFailed) },
       },
     },
     async (request) => {

@@ -3,10 +3,10 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { AdminDashboardResponse } from '@portcullis/shared/api/admin'
 import { dashboardSummary } from '../dashboard/summary.ts'
-import { ADMIN_REFUSALS, ADMIN_ROUTE, adminOnly } from './admin-access.ts'
+import { ADMIN_REFUSALS, ADMIN_ROUTE, adminOnly } from '../plugins/app/admin-access.ts'
 import { resolveParties } from '@portcullis/shared/audit/parties'
-import { sessionLifetime } from '@portcullis/shared/sessions/liveness'
-import { toAuditEventBody } from './audit-event-body.ts'
+import { toAuditEventBody } from '../audit/event-body.ts'
+import { problemResponses } from '@portcullis/shared/problems/responses'
 
 export async function dashboardRoute(app: FastifyInstance): Promise<void> {
   app.withTypeProvider<TypeBoxTypeProvider>().get(
@@ -16,11 +16,11 @@ export async function dashboardRoute(app: FastifyInstance): Promise<void> {
       schema: {
         ...ADMIN_ROUTE,
         summary: 'Counts of users, sessions and failed logins, and the latest audit events',
-        response: { 200: AdminDashboardResponse, ...ADMIN_REFUSALS },
+        response: { 200: AdminDashboardResponse, ...problemResponses(...ADMIN_REFUSALS) },
       },
     },
     async () => {
-      const summary = await dashboardSummary(app.database, app.now(), sessionLifetime(app.adminConfig))
+      const summary = await dashboardSummary(app.database, app.now(), app.sessionLifetime)
       const parties = await resolveParties(app.db, summary.recentEvents)
       return {
         counts: {

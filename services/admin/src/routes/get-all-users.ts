@@ -2,10 +2,11 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { PAGE_LIMIT_DEFAULT, UserListQuery, UserListResponse } from '@portcullis/shared/api/admin'
-import { ProblemSchema } from '@portcullis/shared/api/common'
 import { toPublicUser } from '@portcullis/shared/users/public-user'
 import { listUsers } from '../users/list-users.ts'
-import { ADMIN_REFUSALS, ADMIN_ROUTE, adminOnly } from './admin-access.ts'
+import { ADMIN_REFUSALS, ADMIN_ROUTE, adminOnly } from '../plugins/app/admin-access.ts'
+import { ValidationFailed } from '@portcullis/shared/errors'
+import { problemResponses } from '@portcullis/shared/problems/responses'
 
 export async function getAllUsersRoute(app: FastifyInstance): Promise<void> {
   app.withTypeProvider<TypeBoxTypeProvider>().get(
@@ -16,7 +17,7 @@ export async function getAllUsersRoute(app: FastifyInstance): Promise<void> {
         ...ADMIN_ROUTE,
         summary: 'List users: filter by role and status, search by username or email prefix, page with next_cursor',
         querystring: UserListQuery,
-        response: { 200: UserListResponse, ...ADMIN_REFUSALS, 422: ProblemSchema },
+        response: { 200: UserListResponse, ...problemResponses(...ADMIN_REFUSALS, ValidationFailed) },
       },
     },
     async (request) => {

@@ -2,11 +2,14 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { UserChangeRequest, UserIdParams } from '@portcullis/shared/api/admin'
-import { ProblemSchema, UserSchema } from '@portcullis/shared/api/common'
+import { UserSchema } from '@portcullis/shared/api/common'
 import { toPublicUser } from '@portcullis/shared/users/public-user'
 import { changeUser } from '../users/change-user.ts'
-import { requestActor } from './actor.ts'
-import { ADMIN_REFUSALS, ADMIN_ROUTE, adminOnly } from './admin-access.ts'
+import { requestActor } from '../users/actor.ts'
+import { ADMIN_REFUSALS, ADMIN_ROUTE, adminOnly } from '../plugins/app/admin-access.ts'
+import { NotFound, ValidationFailed } from '@portcullis/shared/errors'
+import { problemResponses } from '@portcullis/shared/problems/responses'
+import { LastAdmin } from '../errors.ts'
 
 export async function patchUserRoute(app: FastifyInstance): Promise<void> {
   app.withTypeProvider<TypeBoxTypeProvider>().patch(
@@ -18,7 +21,7 @@ export async function patchUserRoute(app: FastifyInstance): Promise<void> {
         summary: "Change a user's role or status",
         params: UserIdParams,
         body: UserChangeRequest,
-        response: { 200: UserSchema, ...ADMIN_REFUSALS, 404: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema },
+        response: { 200: UserSchema, ...problemResponses(...ADMIN_REFUSALS, NotFound, LastAdmin, ValidationFailed) },
       },
     },
     async (request) => {

@@ -2,10 +2,11 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { UserIdParams } from '@portcullis/shared/api/admin'
-import { ProblemSchema } from '@portcullis/shared/api/common'
 import { revokeUserSessions } from '../users/revoke-sessions.ts'
-import { requestActor } from './actor.ts'
-import { ADMIN_REFUSALS, ADMIN_ROUTE, adminOnly } from './admin-access.ts'
+import { requestActor } from '../users/actor.ts'
+import { ADMIN_REFUSALS, ADMIN_ROUTE, adminOnly } from '../plugins/app/admin-access.ts'
+import { NotFound, ValidationFailed } from '@portcullis/shared/errors'
+import { problemResponses } from '@portcullis/shared/problems/responses'
 
 export async function revokeSessionsRoute(app: FastifyInstance): Promise<void> {
   app.withTypeProvider<TypeBoxTypeProvider>().post(
@@ -16,7 +17,7 @@ export async function revokeSessionsRoute(app: FastifyInstance): Promise<void> {
         ...ADMIN_ROUTE,
         summary: 'End every session of a user and void their access tokens',
         params: UserIdParams,
-        response: { 204: { type: 'null', description: 'revoked' }, ...ADMIN_REFUSALS, 404: ProblemSchema, 422: ProblemSchema },
+        response: { 204: { type: 'null', description: 'revoked' }, ...problemResponses(...ADMIN_REFUSALS, NotFound, ValidationFailed) },
       },
     },
     async (request, reply) => {

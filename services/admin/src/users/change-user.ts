@@ -3,11 +3,12 @@
 import type { Kysely } from 'kysely'
 import type { DatabaseHandle } from '@portcullis/shared/db/connect'
 import type { Database, Role, User, UserStatus } from '@portcullis/shared/db/schema'
-import { Forbidden, LastAdmin, NotFound } from '@portcullis/shared/errors'
 import { recordAuditEvent } from '@portcullis/shared/audit/record'
 import { revokeUserAccessTokens, revokeUserSessions } from '@portcullis/shared/sessions/revoke'
 import { writeTransaction } from '../db/write-transaction.ts'
 import type { Actor } from './actor.ts'
+import { Forbidden, NotFound } from '@portcullis/shared/errors'
+import { LastAdmin } from '../errors.ts'
 
 export interface UserChange {
   role?: Role

@@ -3,8 +3,7 @@
 import { Email } from '@portcullis/shared/api/auth'
 import { migrateToLatest } from '@portcullis/shared/db/migrate'
 import { conformsTo } from '@portcullis/shared/validation'
-import { argon2Parameters } from '../app.ts'
-import { createPasswordHasher } from '../passwords/hash.ts'
+import { argon2Parameters, createPasswordHasher } from '../passwords/hash.ts'
 import { ensureAdmin } from '../users/ensure-admin.ts'
 import { runCommand, UsageError } from './run-command.ts'
 

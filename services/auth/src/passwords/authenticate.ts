@@ -1,15 +1,16 @@
 // Checks a login and password under the brute-force rules; unknown users and wrong passwords look and take the same.
-import type { FastifyInstance } from 'fastify'
 import type { User } from '@portcullis/shared/db/schema'
-import { AccountDisabled, InvalidCredentials, tooManyAttempts } from '@portcullis/shared/errors'
 import { recordAuditEvent } from '@portcullis/shared/audit/record'
 import type { RequestOrigin } from '@portcullis/shared/request-origin'
 import { clearAccountFailures, recordLoginFailure, secondsUntilAllowed, throttleKeys } from '../throttle/login-throttle.ts'
 import { findUserByLogin, setPasswordHash } from '../users/queries.ts'
+import { AccountDisabled } from '@portcullis/shared/errors'
+import { InvalidCredentials, tooManyAttempts } from '../errors.ts'
+import type { AuthContext } from '../plugins/app/context.ts'
 
-export async function authenticatePassword(app: FastifyInstance, login: string, password: string, origin: RequestOrigin): Promise<User> {
-  const { db, passwords } = app
-  const now = app.now()
+export async function authenticatePassword(auth: AuthContext, login: string, password: string, origin: RequestOrigin): Promise<User> {
+  const { db, passwords } = auth
+  const now = auth.now()
   // The account first (one read either way), so that its username and its email count against the same bucket.
   const user = await findUserByLogin(db, login)
   const keys = throttleKeys(user ? { userId: user.id } : { login }, origin.ip)
@@ -25,7 +26,7 @@ export async function authenticatePassword(app: FastifyInstance, login: string, 
 
   const valid = user ? await passwords.verify(user.password_hash, password) : await passwords.verifyDecoy(password)
   if (!user || !valid) {
-    await recordLoginFailure(db, keys, app.throttleRules, now)
+    await recordLoginFailure(db, keys, auth.throttleRules, now)
     await recordAuditEvent(
       db,
       {

@@ -1,10 +1,16 @@
 // argon2id hashing with configurable cost, re-hash detection, and a decoy verify so unknown users cost the same as known ones.
 import argon2 from 'argon2'
+import type { AuthConfig } from '../config.ts'
 
 export interface Argon2Parameters {
   memoryCost: number
   timeCost: number
   parallelism: number
+}
+
+/** ARGON2_MEMORY_KIB, ARGON2_TIME_COST and ARGON2_PARALLELISM as argon2 takes them. */
+export function argon2Parameters(config: Pick<AuthConfig, 'argon2MemoryKib' | 'argon2TimeCost' | 'argon2Parallelism'>): Argon2Parameters {
+  return { memoryCost: config.argon2MemoryKib, timeCost: config.argon2TimeCost, parallelism: config.argon2Parallelism }
 }
 
 export interface PasswordHasher {

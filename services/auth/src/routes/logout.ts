@@ -2,13 +2,12 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { RefreshRequest } from '@portcullis/shared/api/auth'
-import { ProblemSchema } from '@portcullis/shared/api/common'
-import { Unauthenticated } from '@portcullis/shared/errors'
-import { recordAuditEvent } from '@portcullis/shared/audit/record'
+import { InvalidToken, TokenExpired, Unauthenticated } from '@portcullis/shared/errors'
+import { problemResponses } from '@portcullis/shared/problems/responses'
 import { requestOrigin } from '@portcullis/shared/request-origin'
-import { hashRefreshToken, looksLikeRefreshToken } from '../sessions/refresh-token.ts'
-import { revokeSession } from '@portcullis/shared/sessions/revoke'
-import { acceptEmptyBody, bearerAccessToken, clearRefreshCookie, presentedRefreshToken } from './refresh-cookie.ts'
+import { CsrfRejected } from '../errors.ts'
+import { acceptEmptyBody, bearerAccessToken, clearRefreshCookie, presentedRefreshToken } from '../sessions/refresh-cookie.ts'
+import { type SessionOf, sessionOfRefreshToken, signOut } from '../sessions/sign-out.ts'
 
 export async function logoutRoute(app: FastifyInstance): Promise<void> {
   app.withTypeProvider<TypeBoxTypeProvider>().post(
@@ -19,37 +18,20 @@ export async function logoutRoute(app: FastifyInstance): Promise<void> {
         tags: ['auth'],
         summary: 'Sign out of this session',
         body: RefreshRequest,
-        response: { 204: { type: 'null' }, 401: ProblemSchema, 403: ProblemSchema },
+        response: { 204: { type: 'null' }, ...problemResponses(Unauthenticated, InvalidToken, TokenExpired, CsrfRejected) },
       },
     },
     async (request, reply) => {
       const presented = presentedRefreshToken(request, request.body)
-      let sessionId: string | undefined
-      let userId: string | undefined
-      if (!presented) {
+      let session: SessionOf | undefined
+      if (presented) {
+        session = await sessionOfRefreshToken(app.db, presented.token)
+      } else {
         if (!bearerAccessToken(request)) throw new Unauthenticated()
         await app.requireUser.call(app, request, reply)
-        sessionId = request.principal?.sessionId
-        userId = request.principal?.userId
-      } else if (looksLikeRefreshToken(presented.token)) {
-        const row = await app.db
-          .selectFrom('refresh_tokens as t')
-          .innerJoin('sessions as s', 's.id', 't.session_id')
-          .select(['s.id', 's.user_id'])
-          .where('t.token_hash', '=', hashRefreshToken(presented.token))
-          .executeTakeFirst()
-        sessionId = row?.id
-        userId = row?.user_id
+        if (request.principal) session = { sessionId: request.principal.sessionId, userId: request.principal.userId }
       }
-      const now = app.now()
-      if (sessionId && (await revokeSession(app.db, sessionId, 'logout', now, app.authConfig.accessTokenTtl))) {
-        const origin = requestOrigin(request)
-        await recordAuditEvent(
-          app.db,
-          { type: 'logout', userId, actorId: userId, ip: origin.ip, userAgent: origin.userAgent, detail: { session_id: sessionId } },
-          now,
-        )
-      }
+      if (session) await signOut(app, session, requestOrigin(request))
       clearRefreshCookie(reply, app.authConfig.cookieSecure)
       return reply.code(204).send(null)
     },

@@ -2,8 +2,9 @@
 import type { Kysely } from 'kysely'
 import type { Database, Role, User } from '@portcullis/shared/db/schema'
 import { isUniqueViolation } from '@portcullis/shared/db/connect'
-import { EmailTaken, UsernameTaken } from '@portcullis/shared/errors'
 import { newId } from '@portcullis/shared/ids'
+import { EmailTaken } from '@portcullis/shared/errors'
+import { UsernameTaken } from '../errors.ts'
 
 /** Usernames and emails are compared case-insensitively, so they are stored lower-cased. */
 export function normalizeLogin(value: string): string {

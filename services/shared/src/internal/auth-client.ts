@@ -81,7 +81,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
           signal: AbortSignal.timeout(timeout),
         })
       } catch (error) {
-        throw new ServiceUnavailable(undefined, { cause: error })
+        throw new ServiceUnavailable({ cause: error })
       }
       // A token that expired or was signed by a key retired since: get a fresh one once.
       if (res.status === 401 && attempt === 0) {

@@ -3,9 +3,10 @@ import jwt from '@fastify/jwt'
 import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Role } from '../db/schema.ts'
-import { Forbidden, InvalidToken, TokenExpired, Unauthenticated } from '../errors.ts'
+import { Forbidden } from '../errors.ts'
 import type { JwksKeySource } from './jwks-keys.ts'
 import { hasRole, issuedAtMs, type Principal } from './principal.ts'
+import { invalidToken, tokenRefusal } from './refusals.ts'
 
 export interface AccessTokenOptions {
   keys: JwksKeySource
@@ -47,21 +48,6 @@ export function claimsAreOurs(claims: Record<string, unknown>, audience: string,
   return iat <= nowSeconds + CLOCK_SKEW_SECONDS && exp - iat <= lifetimeSeconds + CLOCK_SKEW_SECONDS
 }
 
-const BEARER_ERROR = 'Bearer error="invalid_token"'
-
-function invalid(): Error {
-  return Object.assign(new InvalidToken(), { wwwAuthenticate: BEARER_ERROR })
-}
-
-function translate(error: unknown): Error {
-  const code = (error as { code?: string }).code
-  if (code === 'FST_JWT_AUTHORIZATION_TOKEN_EXPIRED')
-    return Object.assign(new TokenExpired(), { wwwAuthenticate: `${BEARER_ERROR}, error_description="expired"` })
-  if (code === 'FST_JWT_NO_AUTHORIZATION_IN_HEADER') return new Unauthenticated()
-  if (code === 'INVALID_TOKEN') return error as Error
-  return invalid()
-}
-
 async function accessTokens(app: FastifyInstance, options: AccessTokenOptions): Promise<void> {
   await app.register(jwt, {
     secret: {
@@ -72,7 +58,7 @@ async function accessTokens(app: FastifyInstance, options: AccessTokenOptions): 
       public: async (_request: FastifyRequest, token: unknown) => {
         const kid = (token as { header?: { kid?: unknown } }).header?.kid
         const pem = typeof kid === 'string' ? await options.keys.publicKeyPem(kid) : undefined
-        if (!pem) throw invalid()
+        if (!pem) throw invalidToken()
         return pem
       },
     },
@@ -96,13 +82,13 @@ async function accessTokens(app: FastifyInstance, options: AccessTokenOptions): 
     try {
       claims = await request.jwtVerify<Record<string, unknown>>()
     } catch (error) {
-      throw translate(error)
+      throw tokenRefusal(error)
     }
     const { sub, sid, role, jti } = claims
-    if (typeof sub !== 'string' || typeof sid !== 'string' || typeof jti !== 'string' || (role !== 'user' && role !== 'admin')) throw invalid()
-    if (!claimsAreOurs(claims, options.audience, options.accessTokenTtl)) throw invalid()
+    if (typeof sub !== 'string' || typeof sid !== 'string' || typeof jti !== 'string' || (role !== 'user' && role !== 'admin')) throw invalidToken()
+    if (!claimsAreOurs(claims, options.audience, options.accessTokenTtl)) throw invalidToken()
     const principal: Principal = { userId: sub, sessionId: sid, role, issuedAt: issuedAtMs(claims) }
-    if (options.isRevoked?.(principal)) throw invalid()
+    if (options.isRevoked?.(principal)) throw invalidToken()
     request.principal = principal
     return principal
   }

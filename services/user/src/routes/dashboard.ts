@@ -1,11 +1,11 @@
 // GET /user/dashboard: the signed-in user's profile, live sessions and recent security events in one answer.
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
-import { ProblemSchema } from '@portcullis/shared/api/common'
+import { problemResponses } from '@portcullis/shared/problems/responses'
 import { DashboardResponse } from '@portcullis/shared/api/user'
 import { toPublicUser } from '@portcullis/shared/users/public-user'
 import { recentAccountEvents } from '../audit/recent-events.ts'
-import { signedIn } from '../plugins/account.ts'
+import { ACCOUNT_REFUSALS, signedIn } from '../plugins/app/account.ts'
 import { listLiveSessions } from '../sessions/queries.ts'
 import { toAccountSession } from '../sessions/view.ts'
 
@@ -18,7 +18,7 @@ export async function dashboardRoute(app: FastifyInstance): Promise<void> {
         tags: ['user'],
         summary: 'Your profile, live sessions and recent security events',
         security: [{ bearer: [] }],
-        response: { 200: DashboardResponse, 401: ProblemSchema, 403: ProblemSchema },
+        response: { 200: DashboardResponse, ...problemResponses(...ACCOUNT_REFUSALS) },
       },
     },
     async (request) => {

@@ -1,11 +1,12 @@
 // GET and PATCH /user/profile: the signed-in user's own profile, and changing its display name or email.
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
-import { ProblemSchema } from '@portcullis/shared/api/common'
+import { EmailTaken, ValidationFailed } from '@portcullis/shared/errors'
+import { problemResponses } from '@portcullis/shared/problems/responses'
 import { ProfileResponse, ProfileUpdateRequest } from '@portcullis/shared/api/user'
 import { requestOrigin } from '@portcullis/shared/request-origin'
 import { toPublicUser } from '@portcullis/shared/users/public-user'
-import { signedIn } from '../plugins/account.ts'
+import { ACCOUNT_REFUSALS, signedIn } from '../plugins/app/account.ts'
 import { updateProfile } from '../profile/update.ts'
 
 export async function profileRoutes(app: FastifyInstance): Promise<void> {
@@ -20,7 +21,7 @@ export async function profileRoutes(app: FastifyInstance): Promise<void> {
         tags: ['user'],
         summary: 'Your profile',
         security: [{ bearer: [] }],
-        response: { 200: ProfileResponse, 401: ProblemSchema, 403: ProblemSchema },
+        response: { 200: ProfileResponse, ...problemResponses(...ACCOUNT_REFUSALS) },
       },
     },
     async (request) => toPublicUser(signedIn(request).user),
@@ -35,7 +36,7 @@ export async function profileRoutes(app: FastifyInstance): Promise<void> {
         summary: 'Change your display name or email',
         security: [{ bearer: [] }],
         body: ProfileUpdateRequest,
-        response: { 200: ProfileResponse, 401: ProblemSchema, 403: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema },
+        response: { 200: ProfileResponse, ...problemResponses(...ACCOUNT_REFUSALS, EmailTaken, ValidationFailed) },
       },
     },
     async (request) => {

@@ -1,10 +1,11 @@
 // GET /user/sessions and DELETE /user/sessions/:id: the signed-in user's live sessions, and ending one of them.
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
-import { ProblemSchema } from '@portcullis/shared/api/common'
+import { NotFound, ValidationFailed } from '@portcullis/shared/errors'
+import { problemResponses } from '@portcullis/shared/problems/responses'
 import { SessionParams, SessionsResponse } from '@portcullis/shared/api/user'
 import { requestOrigin } from '@portcullis/shared/request-origin'
-import { signedIn } from '../plugins/account.ts'
+import { ACCOUNT_REFUSALS, signedIn } from '../plugins/app/account.ts'
 import { listLiveSessions } from '../sessions/queries.ts'
 import { revokeOwnSession } from '../sessions/revoke.ts'
 import { toAccountSession } from '../sessions/view.ts'
@@ -21,7 +22,7 @@ export async function sessionsRoutes(app: FastifyInstance): Promise<void> {
         tags: ['user'],
         summary: 'Your live sessions, newest first',
         security: [{ bearer: [] }],
-        response: { 200: SessionsResponse, 401: ProblemSchema, 403: ProblemSchema },
+        response: { 200: SessionsResponse, ...problemResponses(...ACCOUNT_REFUSALS) },
       },
     },
     async (request) => {
@@ -40,7 +41,7 @@ export async function sessionsRoutes(app: FastifyInstance): Promise<void> {
         summary: 'End one of your sessions',
         security: [{ bearer: [] }],
         params: SessionParams,
-        response: { 204: { type: 'null' }, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 422: ProblemSchema },
+        response: { 204: { type: 'null' }, ...problemResponses(...ACCOUNT_REFUSALS, NotFound, ValidationFailed) },
       },
     },
     async (request, reply) => {

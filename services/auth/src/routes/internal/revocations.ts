@@ -2,7 +2,8 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { REVOCATION_PAGE_MAX, RevocationsQuery, RevocationsResponse } from '@portcullis/shared/api/auth'
-import { ProblemSchema } from '@portcullis/shared/api/common'
+import { Forbidden, InvalidToken, TokenExpired, Unauthenticated } from '@portcullis/shared/errors'
+import { problemResponses } from '@portcullis/shared/problems/responses'
 import { revocationsSince } from '@portcullis/shared/revocations/feed'
 
 export async function revocationFeedRoute(app: FastifyInstance): Promise<void> {
@@ -15,7 +16,7 @@ export async function revocationFeedRoute(app: FastifyInstance): Promise<void> {
         tags: ['internal'],
         summary: 'Revocations from a position (epoch ms, and the id of the last row read), a page at a time',
         querystring: RevocationsQuery,
-        response: { 200: RevocationsResponse, 401: ProblemSchema, 403: ProblemSchema },
+        response: { 200: RevocationsResponse, ...problemResponses(Unauthenticated, InvalidToken, TokenExpired, Forbidden) },
       },
     },
     async (request) => {

@@ -5,8 +5,8 @@ import fp from 'fastify-plugin'
 import type { Redis } from 'ioredis'
 import { RateLimited } from '@portcullis/shared/errors'
 import { clientNetwork } from '@portcullis/shared/net/client-network'
-import { isCredentialRoute } from '../routes/access-policy.ts'
-import { routedPath } from '../routes/request-path.ts'
+import { isCredentialRoute } from '../../policy/access-policy.ts'
+import { routedPath } from '../../policy/request-path.ts'
 
 export interface RateLimitOptions {
   perIpPerMinute: number

@@ -1,6 +1,6 @@
 // The browser's refresh-token cookie (HttpOnly, Secure, SameSite=Strict, Path=/auth) and the CSRF rule for using it.
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { CsrfRejected } from '@portcullis/shared/errors'
+import { CsrfRejected } from '../errors.ts'
 
 export const REFRESH_COOKIE = 'portcullis_refresh'
 export const CSRF_HEADER = 'x-csrf-protection'
@@ -17,7 +17,7 @@ export type Presented = { token: string; via: 'cookie' | 'body' | 'header' }
 
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/
 
-/** An access token (a JWT) in the Authorization header, as opposed to a refresh token sent there the seed's way. */
+/** An access token (a JWT) in the Authorization header, as opposed to a refresh token sent there by a non-browser client. */
 export function bearerAccessToken(request: FastifyRequest): string | undefined {
   const authorization = request.headers.authorization
   const token = authorization?.startsWith('Bearer ') ? authorization.slice(7).trim() : undefined
@@ -25,7 +25,7 @@ export function bearerAccessToken(request: FastifyRequest): string | undefined {
 }
 
 /**
- * The refresh token a request presents: JSON body, then a non-JWT `Authorization: Bearer` (the seed's clients), then the cookie.
+ * The refresh token a request presents: JSON body, then a non-JWT `Authorization: Bearer` (a refresh token sent as a bearer, as API clients may), then the cookie.
  * A cookie is sent by the browser on its own, so using it requires a custom header that a cross-site form cannot add.
  */
 export function presentedRefreshToken(request: FastifyRequest, body: { refresh_token?: string | undefined } | undefined): Presented | null {

@@ -48,4 +48,4 @@ async function webApp(app: FastifyInstance, options: WebAppOptions): Promise<voi
   })
 }
 
-export const webAppPlugin = fp(webApp, { name: 'gateway-web-app', fastify: '5.x' })
+export const webAppRoutes = fp(webApp, { name: 'gateway-web-app', fastify: '5.x' })

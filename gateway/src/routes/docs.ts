@@ -3,6 +3,7 @@ import swaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { UpstreamPool } from '../upstreams/pool.ts'
+import type {} from '../plugins/app/context.ts'
 
 interface OpenApiDocument {
   openapi?: string
@@ -13,7 +14,7 @@ interface OpenApiDocument {
 }
 
 export interface DocsOptions {
-  pools: UpstreamPool[]
+  /** How often the services' documents are fetched again; 30 s by default. */
   refreshMs?: number
 }
 
@@ -48,7 +49,7 @@ export function mergeDocuments(documents: OpenApiDocument[]): OpenApiDocument {
 async function docs(app: FastifyInstance, options: DocsOptions): Promise<void> {
   let current = mergeDocuments([])
   async function refresh(): Promise<void> {
-    const documents = await Promise.all(options.pools.map(fetchDocument))
+    const documents = await Promise.all(Object.values(app.upstreams).map(fetchDocument))
     current = mergeDocuments(documents.filter((d): d is OpenApiDocument => d !== undefined))
   }
   const timer = setInterval(() => void refresh(), options.refreshMs ?? 30_000)
@@ -58,7 +59,7 @@ async function docs(app: FastifyInstance, options: DocsOptions): Promise<void> {
   })
   app.addHook('onClose', async () => clearInterval(timer))
 
-  // @fastify/swagger is registered by createServiceApp; the UI serves the merged document in its place.
+  // @fastify/swagger is registered by plugins/external; the UI serves the merged document in its place.
   await app.register(swaggerUi, {
     routePrefix: '/docs',
     transformSpecification: () => current,
@@ -71,4 +72,4 @@ async function docs(app: FastifyInstance, options: DocsOptions): Promise<void> {
   })
 }
 
-export const docsPlugin = fp(docs, { name: 'gateway-docs', fastify: '5.x' })
+export const docsRoute = fp(docs, { name: 'gateway-docs', fastify: '5.x', dependencies: ['gateway-context'] })

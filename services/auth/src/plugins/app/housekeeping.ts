@@ -2,8 +2,8 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { pruneRevocations } from '@portcullis/shared/revocations/feed'
-import { forgetSpentSuccessors } from '../sessions/rotate.ts'
-import { pruneThrottle } from '../throttle/login-throttle.ts'
+import { forgetSpentSuccessors } from '../../sessions/rotate.ts'
+import { pruneThrottle } from '../../throttle/login-throttle.ts'
 
 const EVERY_MS = 60_000
 

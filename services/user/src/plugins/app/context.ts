@@ -1,11 +1,12 @@
-// Decorates the user app with what its routes need: the config, the database, the clock and the session lifetime.
+// What the user service's routes are given: its settings, the database, the clock and the session lifetime. Built by the
+// one context-plugin factory every service uses.
 import type { FastifyInstance } from 'fastify'
-import fp from 'fastify-plugin'
 import type { Kysely } from 'kysely'
-import type { UserConfig } from '../config.ts'
 import type { DatabaseHandle } from '@portcullis/shared/db/connect'
 import type { Database } from '@portcullis/shared/db/schema'
+import { contextPlugin } from '@portcullis/shared/plugins/context'
 import { type SessionLifetime, sessionLifetime } from '@portcullis/shared/sessions/liveness'
+import type { UserConfig } from '../../config.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -18,17 +19,20 @@ declare module 'fastify' {
   }
 }
 
+export type UserContext = Pick<FastifyInstance, 'userConfig' | 'db' | 'now' | 'sessionLifetime'>
+
 export interface UserContextOptions {
   config: UserConfig
   database: DatabaseHandle
   now: () => number
 }
 
-async function userContext(app: FastifyInstance, options: UserContextOptions): Promise<void> {
-  app.decorate('userConfig', options.config)
-  app.decorate('db', options.database.db)
-  app.decorate('now', options.now)
-  app.decorate('sessionLifetime', sessionLifetime(options.config))
-}
-
-export const userContextPlugin = fp(userContext, { name: 'user-context', fastify: '5.x' })
+export const userContextPlugin = contextPlugin(
+  'user-context',
+  (options: UserContextOptions): UserContext => ({
+    userConfig: options.config,
+    db: options.database.db,
+    now: options.now,
+    sessionLifetime: sessionLifetime(options.config),
+  }),
+)

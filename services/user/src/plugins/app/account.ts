@@ -2,9 +2,9 @@
 import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
 import type { User } from '@portcullis/shared/db/schema'
-import { AccountDisabled, SessionRevoked } from '@portcullis/shared/errors'
+import { AccountDisabled, Forbidden, InvalidToken, type ProblemFactory, SessionRevoked, TokenExpired, Unauthenticated } from '@portcullis/shared/errors'
 import type { Principal } from '@portcullis/shared/tokens/principal'
-import { findAccount } from '../profile/queries.ts'
+import { findAccount } from '../../profile/queries.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -15,6 +15,9 @@ declare module 'fastify' {
     account: User | null
   }
 }
+
+/** What a route behind `[requireRole('user'), requireAccount]` may answer before it runs. */
+export const ACCOUNT_REFUSALS: readonly ProblemFactory[] = [Unauthenticated, InvalidToken, TokenExpired, SessionRevoked, Forbidden, AccountDisabled]
 
 export interface SignedIn {
   user: User

@@ -15,6 +15,19 @@ export function accessFor(path: string): Access | undefined {
   return undefined
 }
 
+/** The gateway's prefixes, each routed to its service. */
+export type RoutedPrefix = '/auth' | '/user' | '/admin'
+
+/** The route's own prefix sets a floor: whatever the path says, nothing under /user is public, nothing under /admin less than admin. */
+const PREFIX_ACCESS: Record<RoutedPrefix, Access> = { '/auth': 'public', '/user': 'user', '/admin': 'admin' }
+const RANK: Record<Access, number> = { public: 0, user: 1, admin: 2 }
+
+/** What a request routed by `prefix` to `path` needs: the path's own access, never less than its prefix's. */
+export function requiredAccess(path: string, prefix: RoutedPrefix): Access {
+  const byPath = accessFor(path) ?? 'public'
+  return RANK[byPath] >= RANK[PREFIX_ACCESS[prefix]] ? byPath : PREFIX_ACCESS[prefix]
+}
+
 const CREDENTIAL_ROUTES = new Set(['/auth/login', '/auth/signup'])
 
 /** Login and signup: each attempt may cost an argon2 hash, so they have their own, tighter per-IP limit. */

@@ -1,0 +1,18 @@
+// The problems only the gateway answers with: the service behind a route cannot answer. docs/errors.md lists them with
+// every other package's.
+import { problemsOf } from '@portcullis/shared/problems/define'
+
+const define = problemsOf('gateway')
+
+export const UpstreamUnavailable = define(
+  'upstream_unavailable',
+  502,
+  'The %s service cannot answer right now',
+  'No instance of the service behind the route is ready, or the one asked failed before answering; a retry may succeed.',
+)
+export const UpstreamTimeout = define(
+  'upstream_timeout',
+  504,
+  'The %s service took too long to answer',
+  'The service behind the route did not answer within UPSTREAM_TIMEOUT_MS; the request may or may not have taken effect.',
+)

@@ -1,0 +1,89 @@
+// The gateway's routes: /auth, /user and /admin to their services by prefix, after the access policy has let the request
+// through (the services' body limit is enforced here first, and a dead instance is skipped).
+import httpProxy from '@fastify/http-proxy'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import {
+  BadRequest,
+  Forbidden,
+  InvalidToken,
+  PayloadTooLarge,
+  type ProblemFactory,
+  RateLimited,
+  TokenExpired,
+  Unauthenticated,
+} from '@portcullis/shared/errors'
+import { hasRole } from '@portcullis/shared/tokens/principal'
+import { type RoutedPrefix, requiredAccess } from '../policy/access-policy.ts'
+import { routedPath } from '../policy/request-path.ts'
+import { boundChunkedBody } from '../upstreams/bounded-body.ts'
+import { forwardWithFailover } from '../upstreams/failover.ts'
+import { forwardedHeaders } from '../upstreams/forward-headers.ts'
+import type { UpstreamPool } from '../upstreams/pool.ts'
+import { UpstreamTimeout, UpstreamUnavailable } from '../errors.ts'
+import type {} from '../plugins/app/context.ts'
+
+/**
+ * What the gateway itself may answer on any route it forwards, before or instead of the service: an ambiguous path, a body
+ * over the limit, too many requests, a token the route needs missing, invalid, expired, revoked or of too low a role, and a
+ * service that cannot answer.
+ */
+export const PROXY_PROBLEMS: readonly ProblemFactory[] = [
+  BadRequest,
+  PayloadTooLarge,
+  RateLimited,
+  Unauthenticated,
+  InvalidToken,
+  TokenExpired,
+  Forbidden,
+  UpstreamUnavailable,
+  UpstreamTimeout,
+]
+
+/** The access policy (policy/access-policy.ts) on the path as the router decoded it, before any service is touched. */
+async function enforceAccess(app: FastifyInstance, request: FastifyRequest, prefix: RoutedPrefix): Promise<void> {
+  const access = requiredAccess(routedPath(request), prefix)
+  if (access === 'public') return
+  const principal = await app.verifyAccessToken(request)
+  if (!hasRole(principal, access)) throw new Forbidden()
+}
+
+async function proxy(app: FastifyInstance): Promise<void> {
+  const config = app.gatewayConfig
+  const routes: Array<{ prefix: RoutedPrefix; pool: UpstreamPool }> = [
+    { prefix: '/auth', pool: app.upstreams.auth },
+    { prefix: '/user', pool: app.upstreams.user },
+    { prefix: '/admin', pool: app.upstreams.admin },
+  ]
+  // A service refuses an oversized body with 413 before reading it and closes the connection mid-upload: through the proxy that
+  // reads as a broken instance (502, marked down). Refuse it here, by its declared length, with the same 413 (a chunked body is
+  // counted as it arrives, in boundChunkedBody).
+  app.addHook('onRequest', async (request) => {
+    if (Number(request.headers['content-length'] ?? 0) > config.bodyLimit) throw new PayloadTooLarge()
+  })
+  for (const { prefix, pool } of routes) {
+    const forward = forwardWithFailover(pool, config.upstreamTimeoutMs)
+    await app.register(httpProxy, {
+      upstream: '',
+      prefix,
+      rewritePrefix: prefix,
+      undici: { connections: 128, pipelining: 1, keepAliveTimeout: 30_000, ...(config.proxySourceAddress ? { localAddress: config.proxySourceAddress } : {}) },
+      // The request's own log line says how it went; reply-from's two more per request cost throughput (BENCHMARKS.md).
+      disableRequestLogging: true,
+      preHandler: (request, reply, done) => {
+        enforceAccess(app, request, prefix)
+          .then(() => boundChunkedBody(request, reply, config.bodyLimit))
+          .then(() => done(), done)
+      },
+      replyOptions: {
+        // Required by http-proxy when upstream is ''; the failover handler below picks the instance itself.
+        getUpstream: () => pool.all()[0] ?? '',
+        rewriteRequestHeaders: (request, headers) => forwardedHeaders(request as unknown as FastifyRequest, headers) as typeof headers,
+      },
+      handler: (request: FastifyRequest, reply: FastifyReply, dest: string, handlerOptions: Parameters<FastifyReply['from']>[1]) =>
+        forward(request, reply, dest, handlerOptions),
+    })
+  }
+}
+
+export const proxyRoutes = fp(proxy, { name: 'gateway-proxy', fastify: '5.x', dependencies: ['portcullis-access-tokens', 'gateway-context'] })

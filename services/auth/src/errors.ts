@@ -1,0 +1,62 @@
+// The problems only auth answers with: credentials, refresh tokens and sessions, service clients, sign-up, login back-off.
+// docs/errors.md lists them with every other package's, written from these declarations.
+import { type ProblemError, problemsOf } from '@portcullis/shared/problems/define'
+
+const define = problemsOf('auth')
+
+export const InvalidCredentials = define(
+  'invalid_credentials',
+  401,
+  'Invalid username or password',
+  'The username (or email) and password do not match an account; the same answer, in the same time, whether or not the account exists.',
+)
+export const InvalidRefreshToken = define(
+  'invalid_refresh_token',
+  401,
+  'The refresh token is not valid',
+  'No refresh token was sent (cookie, body or Bearer), or it is not one auth issued: sign in again.',
+)
+export const SessionExpired = define(
+  'session_expired',
+  401,
+  'The session has expired; sign in again',
+  'The session is past REFRESH_ABSOLUTE_TTL since sign-in, or was not refreshed for REFRESH_IDLE_TTL: sign in again.',
+)
+export const RefreshTokenReused = define(
+  'refresh_token_reused',
+  401,
+  'The refresh token was already used; the session has been revoked',
+  'A refresh token spent more than REFRESH_REUSE_GRACE seconds ago came back: it may have been stolen, so the whole session is ended.',
+)
+export const CsrfRejected = define(
+  'csrf_rejected',
+  403,
+  'Cookie-authenticated requests must carry the X-CSRF-Protection header',
+  'A request that authenticates with the refresh cookie must send X-CSRF-Protection: 1, which a cross-site form cannot.',
+)
+export const UsernameTaken = define('username_taken', 409, 'That username is taken', 'Another account has this username (compared without case).')
+export const TooManyAttempts = define(
+  'too_many_attempts',
+  429,
+  'Too many attempts; try again later',
+  'Too many failed logins for this account from this IP, or from this IP: wait Retry-After seconds (the wait doubles with each failure).',
+)
+export const InvalidClient = define(
+  'invalid_client',
+  401,
+  'Client authentication failed',
+  'Internal API: the service client id and secret do not match an enabled client (or none were sent).',
+)
+export const UnsupportedGrantType = define(
+  'unsupported_grant_type',
+  400,
+  'Only the client_credentials grant is supported',
+  'Internal API: POST /internal/oauth/token takes grant_type=client_credentials only.',
+)
+
+/** Too many failed logins: the wait, whole seconds and at least one, goes out as Retry-After. */
+export function tooManyAttempts(retryAfterSeconds: number): ProblemError {
+  const error = new TooManyAttempts()
+  error.retryAfter = Math.max(1, Math.ceil(retryAfterSeconds))
+  return error
+}

@@ -1,0 +1,57 @@
+// The two kinds of token auth signs, what each must carry, and how a verified token becomes a caller: a user's access
+// token (the claims every service checks) and a service token for the internal API (audience `<aud>:internal`, a scope).
+import type { Role } from '@portcullis/shared/db/schema'
+import { claimsAreOurs } from '@portcullis/shared/tokens/verify'
+
+export interface AccessClaims {
+  iss: string
+  aud: string
+  sub: string
+  role: Role
+  sid: string
+  jti: string
+  iat: number
+  exp: number
+}
+
+export interface ServiceClaims {
+  iss: string
+  aud: string
+  sub: string
+  scope: string
+  token_use: 'service'
+  jti: string
+  iat: number
+  exp: number
+}
+
+export interface ServicePrincipal {
+  clientId: string
+  scopes: string[]
+}
+
+/** A service token's lifetime, seconds. */
+export const SERVICE_TOKEN_TTL = 300
+
+export function internalAudience(audience: string): string {
+  return `${audience}:internal`
+}
+
+/** The user and session of a verified access token, or undefined when it is not one of ours for users. */
+export function accessTokenSubject(
+  claims: Record<string, unknown>,
+  audience: string,
+  lifetimeSeconds: number,
+): { userId: string; sessionId: string } | undefined {
+  const { sub, sid, jti } = claims
+  if (typeof sub !== 'string' || typeof sid !== 'string' || typeof jti !== 'string') return undefined
+  return claimsAreOurs(claims, audience, lifetimeSeconds) ? { userId: sub, sessionId: sid } : undefined
+}
+
+/** The service client of a verified service token, or undefined when it is not one of ours for services. */
+export function serviceTokenCaller(claims: Record<string, unknown>, audience: string): ServicePrincipal | undefined {
+  const { token_use, sub, jti, scope } = claims
+  if (token_use !== 'service' || typeof sub !== 'string' || typeof jti !== 'string') return undefined
+  if (!claimsAreOurs(claims, internalAudience(audience), SERVICE_TOKEN_TTL)) return undefined
+  return { clientId: sub, scopes: typeof scope === 'string' ? scope.split(' ') : [] }
+}

@@ -1,0 +1,37 @@
+// Signing auth's tokens with the key ring's current key: an access token for a user's session, a service token for a client.
+import type { JWT } from '@fastify/jwt'
+import type { User } from '@portcullis/shared/db/schema'
+import { newId } from '@portcullis/shared/ids'
+import type { AuthConfig } from '../config.ts'
+import type { KeyRing } from '../keys/ring.ts'
+import { internalAudience, SERVICE_TOKEN_TTL } from './claims.ts'
+
+export interface TokenSigner {
+  jwt: JWT
+  keyRing: KeyRing
+  authConfig: Pick<AuthConfig, 'tokenIssuer' | 'tokenAudience' | 'accessTokenTtl'>
+}
+
+export function signAccessToken({ jwt, keyRing, authConfig }: TokenSigner, user: Pick<User, 'id' | 'role'>, sessionId: string): string {
+  const key = keyRing.signingKey()
+  return jwt.sign(
+    { iss: authConfig.tokenIssuer, aud: authConfig.tokenAudience, sub: user.id, role: user.role, sid: sessionId, jti: newId() },
+    { key: key.privatePem, kid: key.kid, algorithm: key.alg, expiresIn: authConfig.accessTokenTtl },
+  )
+}
+
+export function signServiceToken({ jwt, keyRing, authConfig }: TokenSigner, clientId: string, scopes: string[]): { token: string; expiresIn: number } {
+  const key = keyRing.signingKey()
+  const token = jwt.sign(
+    {
+      iss: authConfig.tokenIssuer,
+      aud: internalAudience(authConfig.tokenAudience),
+      sub: clientId,
+      scope: scopes.join(' '),
+      token_use: 'service',
+      jti: newId(),
+    },
+    { key: key.privatePem, kid: key.kid, algorithm: key.alg, expiresIn: SERVICE_TOKEN_TTL },
+  )
+  return { token, expiresIn: SERVICE_TOKEN_TTL }
+}

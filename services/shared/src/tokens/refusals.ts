@@ -1,0 +1,20 @@
+// How a refused access token is answered, the same in every process: 401 with the code that says why, and the
+// WWW-Authenticate error of RFC 6750.
+import { InvalidToken, type ProblemError, TokenExpired, Unauthenticated } from '../errors.ts'
+
+const BEARER_ERROR = 'Bearer error="invalid_token"'
+
+/** A token that is not ours, not valid, or not for this route. */
+export function invalidToken(): ProblemError {
+  return Object.assign(new InvalidToken(), { wwwAuthenticate: BEARER_ERROR })
+}
+
+/** What @fastify/jwt's refusal (or one of ours) means for the client. */
+export function tokenRefusal(error: unknown): ProblemError {
+  const code = (error as { code?: string }).code
+  if (code === 'FST_JWT_AUTHORIZATION_TOKEN_EXPIRED')
+    return Object.assign(new TokenExpired(), { wwwAuthenticate: `${BEARER_ERROR}, error_description="expired"` })
+  if (code === 'FST_JWT_NO_AUTHORIZATION_IN_HEADER') return new Unauthenticated()
+  if (code === 'INVALID_TOKEN') return error as ProblemError
+  return invalidToken()
+}
