@@ -22,6 +22,7 @@ import {
   parseDockerignore,
   stageChain,
 } from './dockerfile.ts'
+import { directDependencies, externalPackages, pnpmInstalls, selectedPackages } from './pnpm.ts'
 import {
   AGREED_SETTINGS,
   isSecret,
@@ -85,6 +86,96 @@ function copiedFromContext(image: ImageConfig, file: string): boolean {
   )
 }
 
+/** The copies of node_modules into an image: from a stage, to a node_modules directory. */
+function dependencyCopies(image: ImageConfig): ImageConfig['copies'] {
+  return image.copies.filter((copy) => copy.from !== undefined && [copy.destination, ...copy.sources].some((file) => /(^|\/)node_modules(\/|$)/.test(file)))
+}
+
+/** The external packages an image's node_modules hold: those of what the pnpm install of the stage they come from
+ * selects. Undefined when that is not one install of one stage (dependencyProblems says why). */
+function imageDependencies(file: Dockerfile, target: string): Map<string, Set<string>> | undefined {
+  const stages = [...new Set(dependencyCopies(imageConfig(file, target)).map((copy) => copy.from as string))]
+  if (stages.length !== 1 || !file.stages.some((stage) => stage.name === stages[0])) return undefined
+  const installs = imageConfig(file, stages[0] as string).runs.flatMap(pnpmInstalls)
+  if (installs.length !== 1) return undefined
+  const install = installs[0] as (typeof installs)[number]
+  const selection = selectedPackages(install)
+  return externalPackages([...(selection.root ? ['.'] : []), ...selection.packages.map((pkg) => pkg.dir)], install.prod)
+}
+
+/** "a, b, c and 12 more". */
+function some(names: string[], shown = 8): string {
+  return names.length <= shown ? names.join(', ') : `${names.slice(0, shown).join(', ')} and ${names.length - shown} more`
+}
+
+/** An image holds the production dependencies of exactly the workspace packages its CMD runs with (its own package and,
+ * through their dependencies, the workspace packages it needs: runtimePackagesOf, from each package.json), copied from
+ * one stage whose one pnpm install selects those packages and no other; and no other package's sources. */
+function dependencyProblems(file: Dockerfile, target: string, image: ImageConfig, script: string): string[] {
+  const problems: string[] = []
+  const needed = runtimePackagesOf(script)
+  const neededNames = needed.map((pkg) => pkg.name)
+  for (const copy of image.copies.filter((candidate) => candidate.from === undefined)) {
+    for (const source of copy.sources) {
+      const owner = workspacePackages().find((pkg) => source === pkg.dir || source.startsWith(`${pkg.dir}/`))
+      if (owner && !neededNames.includes(owner.name)) problems.push(`${target}: copies ${source}, which ${script} does not run with (${owner.name})`)
+    }
+  }
+  const copies = dependencyCopies(image)
+  const stages = [...new Set(copies.map((copy) => copy.from as string))]
+  if (stages.length === 0) return [...problems, `${target}: the dependencies (/app/node_modules) are not copied from any stage`]
+  if (stages.length > 1) problems.push(`${target}: copies node_modules from ${stages.join(' and ')}, whose links point into different stores`)
+  // The virtual store (/app/node_modules/.pnpm) and each needed package's links into it; nothing else.
+  const destinations = ['/app/node_modules', ...needed.map((pkg) => `/app/${pkg.dir}/node_modules`)]
+  for (const destination of destinations) {
+    if (!copies.some((copy) => copy.destination === destination && copy.sources.includes(destination)))
+      problems.push(`${target}: ${destination} is not copied from ${stages.join(' or ')}`)
+  }
+  for (const copy of copies) {
+    if (!destinations.includes(copy.destination)) problems.push(`${target}: copies ${copy.sources.join(' ')} from ${copy.from}, which ${script} does not need`)
+  }
+  for (const stage of stages) {
+    if (!file.stages.some((candidate) => candidate.name === stage)) continue
+    const installs = imageConfig(file, stage).runs.flatMap(pnpmInstalls)
+    if (installs.length !== 1) {
+      problems.push(`${target}: ${stage} runs ${installs.length} pnpm installs, not one`)
+      continue
+    }
+    const install = installs[0] as (typeof installs)[number]
+    if (!install.frozenLockfile) problems.push(`${target}: ${stage} installs without --frozen-lockfile`)
+    if (!install.prod) problems.push(`${target}: ${stage} installs devDependencies too (no --prod)`)
+    let selection: ReturnType<typeof selectedPackages>
+    try {
+      selection = selectedPackages(install)
+    } catch (error) {
+      problems.push(`${target}: ${(error as Error).message}`)
+      continue
+    }
+    const selected = selection.packages.map((pkg) => pkg.name)
+    for (const name of neededNames.filter((name) => !selected.includes(name)))
+      problems.push(`${target}: ${stage} does not install the dependencies of ${name}, which ${script} runs with`)
+    const extra = [...(selection.root ? ['the workspace root'] : []), ...selected.filter((name) => !neededNames.includes(name))]
+    const wanted = externalPackages(
+      needed.map((pkg) => pkg.dir),
+      true,
+    )
+    const held = externalPackages([...(selection.root ? ['.'] : []), ...selection.packages.map((pkg) => pkg.dir)], install.prod)
+    const surplus = [...held.keys()].filter((name) => !wanted.has(name))
+    if (extra.length > 0 || surplus.length > 0) {
+      // Named by what the packages' own package.json files ask for (argon2, not one of its dependencies).
+      const importers = [...(selection.root ? ['.'] : []), ...selection.packages.map((pkg) => pkg.dir)]
+      const asked = [...new Set(importers.flatMap((importer) => directDependencies(importer, install.prod)))].filter((name) => surplus.includes(name)).sort()
+      const whose = extra.length > 0 ? `the dependencies of ${some(extra, 4)}` : 'devDependencies'
+      const holds =
+        surplus.length === 0
+          ? ''
+          : `: the image would hold ${some(asked)} (${surplus.length} ${surplus.length === 1 ? 'package' : 'packages'} it does not need)`
+      problems.push(`${target}: ${stage} installs ${whose}, which ${script} does not run with${holds}`)
+    }
+  }
+  return problems
+}
+
 /** Everything a Dockerfile gets wrong, as messages; empty when it is right. */
 function dockerfileProblems(file: Dockerfile): string[] {
   const problems: string[] = []
@@ -100,7 +191,7 @@ function dockerfileProblems(file: Dockerfile): string[] {
     if (isRootUser(image.user)) problems.push(`${target}: runs as root (USER ${image.user ?? 'unset'})`)
     if (!/^node:24-bookworm-slim(@sha256:[0-9a-f]+)?$/.test(image.baseImage)) problems.push(`${target}: based on ${image.baseImage}`)
     // Small: no compilers, no pnpm, no dev dependencies; those stay in the build stages.
-    if (chain.some((name) => name === 'toolchain' || name === 'build' || name === 'prod-deps')) problems.push(`${target}: built on a build stage`)
+    if (chain.includes('toolchain')) problems.push(`${target}: built on a build stage`)
     if (image.runs.some((command) => /apt-get install|pnpm|npm i/.test(command))) problems.push(`${target}: installs things in the runtime image`)
     // Only what the process of its CMD reads (migrate's: auth's): the gateway's image has no DATA_DIR.
     const script = cmdScript(file, target)
@@ -120,13 +211,8 @@ function dockerfileProblems(file: Dockerfile): string[] {
         for (const needed of [`/app/${pkg.dir}/package.json`, `/app/${pkg.dir}/src`]) {
           if (!copiedFromContext(image, needed)) problems.push(`${target}: ${needed} is not copied`)
         }
-        if (!image.copies.some((copy) => copy.from === 'prod-deps' && copy.destination === `/app/${pkg.dir}/node_modules`)) {
-          problems.push(`${target}: /app/${pkg.dir}/node_modules is not copied from prod-deps`)
-        }
       }
-      if (!image.copies.some((copy) => copy.from === 'prod-deps' && copy.destination === '/app/node_modules')) {
-        problems.push(`${target}: the dependencies (/app/node_modules) are not copied from prod-deps`)
-      }
+      if (existsSync(repoPath(inRepo(script)))) problems.push(...dependencyProblems(file, target, image, inRepo(script)))
     }
 
     const health = image.healthcheck ? healthcheckCommand(image.healthcheck) : undefined
@@ -190,15 +276,48 @@ t.test('the Dockerfile', async (t) => {
       build.runs.some((command) => /pnpm --filter @portcullis\/web build/.test(command)),
       'builds the web app',
     )
-    const prod = imageConfig(dockerfile, 'prod-deps')
-    t.ok(
-      prod.runs.some((command) => /pnpm install --frozen-lockfile --prod/.test(command)),
-      'a production install for the runtime images',
-    )
+    for (const service of ['auth', 'user', 'admin', 'gateway']) {
+      t.ok(
+        imageConfig(dockerfile, `${service}-deps`).runs.some((command) =>
+          new RegExp(`pnpm install --frozen-lockfile --prod --filter-prod @portcullis/${service}\\.\\.\\.`).test(command),
+        ),
+        `a production install of ${service}'s package and its workspace dependencies alone`,
+      )
+    }
     // pnpm install --frozen-lockfile needs every importer of the lockfile: each workspace manifest, before the install.
     const copied = toolchain.copies.flatMap((copy) => copy.sources)
     for (const pkg of workspacePackages()) t.ok(copied.includes(`${pkg.dir}/package.json`), `${pkg.dir}/package.json is copied before the install`)
     for (const file of ['package.json', 'pnpm-lock.yaml', 'pnpm-workspace.yaml', '.npmrc']) t.ok(copied.includes(file), `${file} is copied before the install`)
+  })
+
+  t.test("each image holds its own service's dependencies and no other's (from the package.json files and pnpm-lock.yaml)", async (t) => {
+    const held: Record<string, Map<string, Set<string>>> = Object.fromEntries(
+      Object.keys(TARGETS).map((target) => [target, imageDependencies(dockerfile, target) ?? new Map()]),
+    )
+    const keys = (target: string) => [...(held[target]?.keys() ?? [])].sort()
+    for (const [target, packages] of Object.entries(held)) t.ok(packages.size > 50, `${target}: ${packages.size} packages`)
+    t.same(keys('migrate'), keys('auth'), "the migrate image has auth's")
+    const only = (name: string, holders: string[]) => {
+      for (const target of Object.keys(TARGETS)) {
+        if (holders.includes(target)) t.ok(held[target]?.has(name), `${target} has ${name}`)
+        else t.notOk(held[target]?.has(name), `${target} has no ${name}`)
+      }
+    }
+    only('argon2', ['auth', 'migrate'])
+    only('@zxcvbn-ts/language-common', ['auth', 'migrate'])
+    only('@fastify/cookie', ['auth', 'migrate'])
+    only('ioredis', ['gateway'])
+    only('@fastify/http-proxy', ['gateway'])
+    for (const tool of ['tap', 'typescript', '@biomejs/biome', 'vite', 'react', 'kubernetes-models'])
+      for (const target of Object.keys(TARGETS)) t.notOk(held[target]?.has(tool), `${target} has no ${tool} (a dev or another package's dependency)`)
+    // services/shared, a dependency of every service, has the database drivers among its own dependencies, so they reach
+    // the gateway too (it never opens a database): through shared alone, never through the gateway's own package.json.
+    const shared = externalPackages(['services/shared'], true)
+    const gatewayOwn = externalPackages(['gateway'], true)
+    for (const driver of ['better-sqlite3', 'mysql2', 'kysely']) {
+      if (held.gateway?.has(driver)) t.ok(shared.has(driver) && !gatewayOwn.has(driver), `${driver} reaches the gateway image only through @portcullis/shared`)
+      else t.pass(`the gateway image has no ${driver}`)
+    }
   })
 
   t.test('the nginx image serves the web app where infra/nginx/portcullis.conf looks for it', async (t) => {
@@ -266,6 +385,7 @@ t.test('the Dockerfile', async (t) => {
     )
     t.match(broken('COPY gateway/src gateway/src', '').join('\n'), /gateway: \/app\/gateway\/src is not copied/)
     t.match(broken('FROM database-runtime AS auth', 'FROM build AS auth').join('\n'), /auth: built on a build stage/)
+    t.match(broken('FROM database-runtime AS auth', 'FROM auth-deps AS auth').join('\n'), /auth: built on a build stage/)
     t.match(broken('ENV PORT=8083', 'ENV PORT=8084').join('\n'), /admin: ENV PORT is 8084, not 8083/)
     t.match(
       broken('ENV HOST=0.0.0.0\n', 'ENV HOST=0.0.0.0 DATA_DIR=/data\n').join('\n'),
@@ -284,6 +404,67 @@ t.test('the Dockerfile', async (t) => {
       ).join('\n'),
       /gateway: HEALTHCHECK ignores MANAGEMENT_PORT/,
     )
+
+    // Each image holds its own service's dependencies and no other's.
+    t.match(
+      broken('--filter-prod @portcullis/gateway...', '--filter @portcullis/gateway...').join('\n'),
+      /gateway: gateway-deps installs the dependencies of @portcullis\/testkit, @portcullis\/admin, @portcullis\/auth, @portcullis\/user and 1 more, which gateway\/src\/server\.ts does not run with: the image would hold .*argon2/,
+      "a --filter, which follows the gateway's devDependencies to auth",
+    )
+    t.match(
+      broken('--filter-prod @portcullis/gateway...', '--filter-prod @portcullis/gateway... --filter-prod @portcullis/auth').join('\n'),
+      /gateway: gateway-deps installs the dependencies of @portcullis\/auth, which gateway\/src\/server\.ts does not run with: the image would hold @fastify\/cookie, .*argon2/,
+      "auth's dependencies installed for the gateway too",
+    )
+    t.match(
+      broken('--prod --filter-prod @portcullis/user...', '--prod').join('\n'),
+      /user: user-deps installs the dependencies of the workspace root, .*@portcullis\/auth.*, which services\/user\/src\/server\.ts does not run with: the image would hold @fastify\/cookie, .*@fastify\/http-proxy/,
+      'the whole workspace installed for user',
+    )
+    t.match(
+      broken('--prod --filter-prod @portcullis/admin...', '--filter-prod @portcullis/admin...').join('\n'),
+      /admin: admin-deps installs devDependencies too \(no --prod\)[\s\S]*admin: admin-deps installs devDependencies, which services\/admin\/src\/server\.ts does not run with: the image would hold/,
+      "admin's devDependencies installed",
+    )
+    t.match(
+      broken('--filter-prod @portcullis/gateway...', '--filter-prod @portcullis/gateway').join('\n'),
+      /gateway: gateway-deps does not install the dependencies of @portcullis\/shared, which gateway\/src\/server\.ts runs with/,
+      "the gateway's install without its workspace dependencies",
+    )
+    t.match(
+      broken(
+        'COPY --from=gateway-deps /app/gateway/node_modules ./gateway/node_modules\n',
+        'COPY --from=gateway-deps /app/gateway/node_modules ./gateway/node_modules\nCOPY --from=auth-deps /app/services/auth/node_modules ./services/auth/node_modules\n',
+      ).join('\n'),
+      /gateway: copies node_modules from gateway-deps and auth-deps, whose links point into different stores\ngateway: copies \/app\/services\/auth\/node_modules from auth-deps, which gateway\/src\/server\.ts does not need/,
+      "auth's node_modules copied into the gateway image",
+    )
+    t.match(
+      broken('COPY --from=admin-deps /app/node_modules ./node_modules', 'COPY --from=user-deps /app/node_modules ./node_modules').join('\n'),
+      /admin: copies node_modules from user-deps and admin-deps/,
+      "user's store under admin's links",
+    )
+    t.match(
+      broken('COPY gateway/src gateway/src\n', 'COPY gateway/src gateway/src\nCOPY services/auth/src services/auth/src\n').join('\n'),
+      /gateway: copies services\/auth\/src, which gateway\/src\/server\.ts does not run with \(@portcullis\/auth\)/,
+      "auth's sources in the gateway image",
+    )
+    t.match(
+      broken('COPY --from=gateway-deps /app/services/shared/node_modules ./services/shared/node_modules\n', '').join('\n'),
+      /gateway: \/app\/services\/shared\/node_modules is not copied from gateway-deps/,
+      "shared's links left out of the gateway image",
+    )
+    t.match(
+      broken('RUN pnpm install --frozen-lockfile --prod --filter-prod @portcullis/auth...', 'RUN pnpm install --prod --filter-prod @portcullis/auth...').join(
+        '\n',
+      ),
+      /auth: auth-deps installs without --frozen-lockfile[\s\S]*migrate: auth-deps installs without --frozen-lockfile/,
+    )
+    t.match(
+      broken('--filter-prod @portcullis/user...', '--filter-prod @portcullis/users...').join('\n'),
+      /user: pnpm install --frozen-lockfile --prod --filter-prod @portcullis\/users\.\.\.: @portcullis\/users\.\.\. selects no workspace package/,
+    )
+
     const withoutHealthcheck = dockerfileText.replace(/HEALTHCHECK --interval[^\n]*\n[^\n]*\nCMD \["node", "services\/user/, 'CMD ["node", "services/user')
     t.match(dockerfileProblems(parseDockerfile(withoutHealthcheck)).join('\n'), /user: no HEALTHCHECK/)
   })
