@@ -1,9 +1,12 @@
-// Public keys from the auth service's JWKS: cached by kid, fetched again for an unknown kid, refreshed in the background.
-import { createPublicKey } from 'node:crypto'
+// Public keys from the auth service's JWKS, through jose's remote key set (createRemoteJWKSet): fetched once, again for an
+// unknown kid (at most once per cooldown, so junk tokens cannot flood auth), and refreshed in the background; a failed
+// refresh keeps the keys already known. @fastify/jwt (fast-jwt) verifies with the PEM of the key jose selects.
+import { KeyObject } from 'node:crypto'
+import { createRemoteJWKSet } from 'jose'
 
 export interface JwksKeySource {
-  /** PEM of the key with this kid, or undefined when auth does not publish it. */
-  publicKeyPem(kid: string): Promise<string | undefined>
+  /** PEM of the key this token header names (kid and alg), or undefined when auth does not publish it. */
+  publicKeyPem(header: { kid: string; alg: string }): Promise<string | undefined>
   /** Fetches the set now; throws when auth cannot be reached. */
   refresh(): Promise<void>
   isLoaded(): boolean
@@ -18,65 +21,39 @@ export interface JwksOptions {
   timeoutMs?: number
 }
 
-interface Jwk {
-  kid?: unknown
-  kty?: unknown
-  [name: string]: unknown
-}
-
 export function createJwksKeySource(options: JwksOptions): JwksKeySource {
-  let keys = new Map<string, string>()
-  let lastFetch = 0
-  let inflight: Promise<void> | undefined
-  const cooldown = options.unknownKidCooldownMs ?? 1000
-
-  async function fetchKeys(): Promise<void> {
-    inflight ??= (async () => {
-      try {
-        lastFetch = Date.now()
-        const res = await fetch(options.url, { signal: AbortSignal.timeout(options.timeoutMs ?? 3000) })
-        if (!res.ok) throw new Error(`JWKS answered ${res.status}`)
-        const body = (await res.json()) as { keys?: Jwk[] }
-        const next = new Map<string, string>()
-        for (const jwk of body.keys ?? []) {
-          if (typeof jwk.kid !== 'string') continue
-          try {
-            next.set(
-              jwk.kid,
-              createPublicKey({ key: jwk as never, format: 'jwk' })
-                .export({ type: 'spki', format: 'pem' })
-                .toString(),
-            )
-          } catch {
-            // a key we cannot read is a key we cannot verify with
-          }
-        }
-        keys = next
-      } finally {
-        inflight = undefined
-      }
-    })()
-    return inflight
-  }
+  const keySet = createRemoteJWKSet(new URL(options.url), {
+    cooldownDuration: options.unknownKidCooldownMs ?? 1000,
+    timeoutDuration: options.timeoutMs ?? 3000,
+    // The background refresh below keeps the set current; a set that cannot be fetched again stays in use.
+    cacheMaxAge: Number.POSITIVE_INFINITY,
+  })
+  // jose imports each key once; its PEM is made once per key.
+  const pems = new WeakMap<object, string>()
 
   const timer = setInterval(() => {
-    fetchKeys().catch(() => {})
+    keySet.reload().catch(() => {})
   }, options.refreshIntervalMs ?? 60_000)
   timer.unref()
 
   return {
-    async publicKeyPem(kid) {
-      const known = keys.get(kid)
-      if (known) return known
-      if (Date.now() - lastFetch < cooldown) {
-        if (inflight) await inflight.catch(() => {})
-        return keys.get(kid)
+    async publicKeyPem(header) {
+      let key: Awaited<ReturnType<typeof keySet>>
+      try {
+        key = await keySet(header)
+      } catch {
+        // No key with this kid (after one more fetch, cooldown permitting), or auth unreachable: nothing to verify with.
+        return undefined
       }
-      await fetchKeys().catch(() => {})
-      return keys.get(kid)
+      let pem = pems.get(key)
+      if (pem === undefined) {
+        pem = KeyObject.from(key).export({ type: 'spki', format: 'pem' }).toString()
+        pems.set(key, pem)
+      }
+      return pem
     },
-    refresh: fetchKeys,
-    isLoaded: () => keys.size > 0,
+    refresh: () => keySet.reload(),
+    isLoaded: () => (keySet.jwks()?.keys.length ?? 0) > 0,
     stop: () => clearInterval(timer),
   }
 }

@@ -56,8 +56,8 @@ async function accessTokens(app: FastifyInstance, options: AccessTokenOptions): 
         throw new Error('this service does not sign tokens')
       },
       public: async (_request: FastifyRequest, token: unknown) => {
-        const kid = (token as { header?: { kid?: unknown } }).header?.kid
-        const pem = typeof kid === 'string' ? await options.keys.publicKeyPem(kid) : undefined
+        const { kid, alg } = (token as { header?: { kid?: unknown; alg?: unknown } }).header ?? {}
+        const pem = typeof kid === 'string' && typeof alg === 'string' ? await options.keys.publicKeyPem({ kid, alg }) : undefined
         if (!pem) throw invalidToken()
         return pem
       },
