@@ -7,7 +7,6 @@ import { OneLineRequestLog } from './request-log.ts'
 import { NotReady, type ProblemFactory } from './errors.ts'
 import { clientErrorProblem, frameworkErrorProblem, problemDetails, sendProblem, withDetail } from './problem.ts'
 
-
 /** What GET /readyz on the management port answers when the process should get no traffic. */
 export const READINESS_PROBLEMS: readonly ProblemFactory[] = [NotReady]
 
