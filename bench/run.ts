@@ -3,7 +3,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import type { DatabaseKind } from '@portcullis/shared/db/connect'
+import type { DatabaseKind } from '@portcullis/shared/db/handle'
 import { describeMachine, loadAverages } from './machine.ts'
 import { measureTogether, ProcessGone } from './measure.ts'
 import { killAllProcesses } from './processes.ts'

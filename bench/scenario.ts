@@ -1,5 +1,5 @@
 // What a scenario is given (settings, the shared SQLite stack, a place for logs) and what it gives back for the report.
-import type { DatabaseKind } from '@portcullis/shared/db/connect'
+import type { DatabaseKind } from '@portcullis/shared/db/handle'
 import type { Measurement, Target } from './measure.ts'
 import type { BenchSettings, ScenarioId } from './settings.ts'
 import type { BenchStack } from './stack.ts'

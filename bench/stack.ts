@@ -1,7 +1,7 @@
 // Portcullis as real processes on free ports over one fresh database, as gateway/test/helpers/stack.ts starts it, at the shipped settings
 // (argon2, log level, pool size) unless BENCH_SERVICE_ENV says otherwise, with user instances and gateways that can be added.
 import { provisionStackClients } from '@portcullis/auth/clients/service-clients'
-import type { DatabaseKind } from '@portcullis/shared/db/connect'
+import type { DatabaseKind } from '@portcullis/shared/db/handle'
 import { createTestDatabase, type TestDatabase } from '@portcullis/testkit/databases'
 import { type BenchProcess, freePort, startProcess } from './processes.ts'
 import { ROOT } from './settings.ts'

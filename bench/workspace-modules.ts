@@ -20,7 +20,7 @@ export interface SqliteFile {
 
 /** better-sqlite3, the driver Portcullis itself uses for SQLite. */
 export function openSqliteFile(file: string): SqliteFile {
-  const SQLite = requireFrom('services/shared')('better-sqlite3') as new (file: string) => SqliteFile
+  const SQLite = requireFrom('services/database')('better-sqlite3') as new (file: string) => SqliteFile
   return new SQLite(file)
 }
 
@@ -31,7 +31,7 @@ export interface MysqlConnection {
 
 /** mysql2/promise, as the test databases use it. */
 export async function connectMysql(uri: string): Promise<MysqlConnection> {
-  const mysql = requireFrom('services/shared')('mysql2/promise') as { createConnection(options: { uri: string }): Promise<MysqlConnection> }
+  const mysql = requireFrom('services/database')('mysql2/promise') as { createConnection(options: { uri: string }): Promise<MysqlConnection> }
   return mysql.createConnection({ uri })
 }
 

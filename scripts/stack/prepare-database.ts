@@ -3,7 +3,8 @@
 import { type BootstrapResult, bootstrapStack } from '@portcullis/auth/bootstrap'
 import { keepOrCreateStackClients, type StackClientRole, type StackClients } from '@portcullis/auth/clients/service-clients'
 import type { AuthConfig } from '@portcullis/auth/config'
-import { connectDatabase, type DatabaseHandle, type DatabaseKind } from '@portcullis/shared/db/connect'
+import type { DatabaseHandle, DatabaseKind } from '@portcullis/shared/db/handle'
+import { connectDatabase } from '@portcullis/database/connect'
 import { describeDatabaseError } from '@portcullis/shared/db/describe-error'
 import { databaseKey, readSavedStackClients, saveStackClients } from './stack-clients-file.ts'
 

@@ -1,7 +1,7 @@
 // Builds an auth app on a fresh test database with a movable clock, and cleans everything up with the test.
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { type AuthConfig, loadAuthConfig } from '@portcullis/auth/config'
-import type { DatabaseKind } from '@portcullis/shared/db/connect'
+import type { DatabaseKind } from '@portcullis/shared/db/handle'
 import { createTestDatabase, type TestDatabase } from './databases.ts'
 import { buildAuthApp } from '@portcullis/auth/app'
 

@@ -1,6 +1,6 @@
 // A real auth service on a free 127.0.0.1 port, for the tests of services that verify its tokens and call its internal API.
 import type {} from '@portcullis/shared/service-app'
-import type { DatabaseKind } from '@portcullis/shared/db/connect'
+import type { DatabaseKind } from '@portcullis/shared/db/handle'
 import { createServiceClient, INTERNAL_SCOPES } from '@portcullis/auth/clients/service-clients'
 import { type LoginResult, STRONG_PASSWORD, startTestAuth, type TestAuth } from './auth-app.ts'
 

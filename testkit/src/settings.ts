@@ -1,7 +1,7 @@
 // What the tests read from the environment, declared once like the processes' settings: which databases to run the suites
 // on, where MariaDB, Redis and Chromium are, and the environment a test hands on to the processes it starts.
 import { type Static, Type } from 'typebox'
-import type { DatabaseKind } from '@portcullis/shared/db/connect'
+import type { DatabaseKind } from '@portcullis/shared/db/handle'
 import { type Env, readSettings } from '@portcullis/shared/settings/load'
 
 export const TestSettings = Type.Object({

@@ -1,6 +1,6 @@
 // The whole back end as real processes on free ports: N instances each of auth, user, admin and the gateway, on one test database.
 import { fileURLToPath } from 'node:url'
-import type { DatabaseKind } from '@portcullis/shared/db/connect'
+import type { DatabaseKind } from '@portcullis/shared/db/handle'
 import { createTestDatabase, type TestDatabase } from './databases.ts'
 import { type RunningProcess, startService } from './processes.ts'
 import { freePort } from '@portcullis/shared/net/free-port'

@@ -1,5 +1,5 @@
 // Starts one admin instance: reads the environment, builds the app, listens, and drains on SIGTERM.
-import { connectDatabase } from '@portcullis/shared/db/connect'
+import { connectDatabase } from '@portcullis/database/connect'
 import { runService } from '@portcullis/shared/run-service'
 import { buildAdminApp } from './app.ts'
 import { loadAdminConfig } from './config.ts'

@@ -2,7 +2,7 @@
 // the base app (services/shared/src/service-app.ts), then plugins/external, plugins/app, and the routes.
 import formbody from '@fastify/formbody'
 import type { FastifyInstance } from 'fastify'
-import type { DatabaseHandle } from '@portcullis/shared/db/connect'
+import type { DatabaseHandle } from '@portcullis/shared/db/handle'
 import { createServiceApp } from '@portcullis/shared/service-app'
 import type { AuthConfig } from './config.ts'
 import { keyWrapping } from './keys/private-key-wrapping.ts'

@@ -1,7 +1,7 @@
 // First start of a stack: migrate, create signing keys, and make sure an admin exists (printing a generated password once).
 import { randomBytes } from 'node:crypto'
 import type { AuthConfig } from './config.ts'
-import type { DatabaseHandle } from '@portcullis/shared/db/connect'
+import type { DatabaseHandle } from '@portcullis/shared/db/handle'
 import { migrateToLatest } from '@portcullis/shared/db/migrate'
 import { keyWrapping } from './keys/private-key-wrapping.ts'
 import { ensureActiveKey } from './keys/store.ts'

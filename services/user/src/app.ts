@@ -2,7 +2,7 @@
 // (services/shared/src/service-app.ts), then plugins/external, plugins/app, and the routes.
 import type { FastifyInstance } from 'fastify'
 import type { UserConfig } from './config.ts'
-import type { DatabaseHandle } from '@portcullis/shared/db/connect'
+import type { DatabaseHandle } from '@portcullis/shared/db/handle'
 import { createServiceApp } from '@portcullis/shared/service-app'
 import { createJwksKeySource, type JwksKeySource, keysLoaded } from '@portcullis/shared/tokens/jwks-keys'
 import { registerAppPlugins } from './plugins/app/index.ts'

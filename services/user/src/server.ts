@@ -1,5 +1,5 @@
 // Starts one user instance: reads the environment, builds the app, listens, and drains on SIGTERM.
-import { connectDatabase } from '@portcullis/shared/db/connect'
+import { connectDatabase } from '@portcullis/database/connect'
 import { runService } from '@portcullis/shared/run-service'
 import { buildUserApp } from './app.ts'
 import { loadUserConfig } from './config.ts'

@@ -1,5 +1,5 @@
 // The audit log for admins: newest first, filtered by type, user and time, in keyset pages on (at, id).
-import type { DatabaseHandle } from '@portcullis/shared/db/connect'
+import type { DatabaseHandle } from '@portcullis/shared/db/handle'
 import type { AuditEvent } from '@portcullis/shared/db/schema'
 import { indexHint } from '../db/index-hint.ts'
 import { decodeCursor, encodeCursor, invalidCursor } from '../pagination/cursor.ts'

@@ -1,6 +1,6 @@
 // The numbers on the admin dashboard: users by role and status, sign-ups, live sessions, failed logins, and the latest audit events.
 import type { Kysely } from 'kysely'
-import type { DatabaseHandle } from '@portcullis/shared/db/connect'
+import type { DatabaseHandle } from '@portcullis/shared/db/handle'
 import type { AuditEvent, Database } from '@portcullis/shared/db/schema'
 import { type SessionLifetime, sessionIsLive } from '@portcullis/shared/sessions/liveness'
 import { recentAuditEvents } from '../audit/list-events.ts'

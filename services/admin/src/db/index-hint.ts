@@ -1,7 +1,7 @@
 // Names the index a select must read. MariaDB, given an equality on an index prefix and ORDER BY … LIMIT, picks ref access on that
 // prefix and walks every row before the cursor; naming the index makes it a range scan that starts at the cursor.
 import { FromNode, type KyselyPlugin, RawNode, type RootOperationNode, SelectQueryNode, TableNode } from 'kysely'
-import type { DatabaseKind } from '@portcullis/shared/db/connect'
+import type { DatabaseKind } from '@portcullis/shared/db/handle'
 
 const INDEX_NAME = /^[a-z][a-z0-9_]*$/
 

@@ -1,6 +1,6 @@
 // "column starts with prefix", as each database can answer it from an index.
 import { type Expression, type SqlBool, sql } from 'kysely'
-import type { DatabaseKind } from '@portcullis/shared/db/connect'
+import type { DatabaseKind } from '@portcullis/shared/db/handle'
 
 const LIKE_ESCAPE = '!'
 

@@ -1,6 +1,6 @@
 // A transaction that may write, begun so that concurrent writers queue instead of failing.
 import { type Kysely, sql } from 'kysely'
-import type { DatabaseHandle } from '@portcullis/shared/db/connect'
+import type { DatabaseHandle } from '@portcullis/shared/db/handle'
 import type { Database } from '@portcullis/shared/db/schema'
 
 /**

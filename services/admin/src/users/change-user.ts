@@ -1,7 +1,7 @@
 // An admin changes a user's role or status. The last active admin stays an active admin, and the change and the revocations it
 // implies (a role change voids the user's access tokens, a disable ends every session) commit together or not at all.
 import type { Kysely } from 'kysely'
-import type { DatabaseHandle } from '@portcullis/shared/db/connect'
+import type { DatabaseHandle } from '@portcullis/shared/db/handle'
 import type { Database, Role, User, UserStatus } from '@portcullis/shared/db/schema'
 import { recordAuditEvent } from '@portcullis/shared/audit/record'
 import { revokeUserAccessTokens, revokeUserSessions } from '@portcullis/shared/sessions/revoke'

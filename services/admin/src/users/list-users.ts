@@ -1,6 +1,6 @@
 // The admin's user list: role and status filters, a prefix search on username or email, and keyset pages in four orders.
 import type { UserSort } from '@portcullis/shared/api/admin'
-import type { DatabaseHandle } from '@portcullis/shared/db/connect'
+import type { DatabaseHandle } from '@portcullis/shared/db/handle'
 import type { Role, User, UserStatus } from '@portcullis/shared/db/schema'
 import { indexHint } from '../db/index-hint.ts'
 import { startsWith } from '../db/prefix-match.ts'

@@ -2,7 +2,7 @@
 import t from 'tap'
 import { CompiledQuery } from 'kysely'
 import type { UserSort } from '@portcullis/shared/api/admin'
-import type { DatabaseHandle } from '@portcullis/shared/db/connect'
+import type { DatabaseHandle } from '@portcullis/shared/db/handle'
 import { testDatabaseKinds } from '@portcullis/testkit/databases'
 import { orderedIndex, type UserListFilters, userPageQuery } from '../../src/users/list-users.ts'
 import { injectAs, startTestAdmin } from '../helpers/admin-app.ts'

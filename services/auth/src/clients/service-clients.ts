@@ -2,7 +2,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import type { Database, ServiceClient } from '@portcullis/shared/db/schema'
-import { isUniqueViolation } from '@portcullis/shared/db/connect'
+import { isUniqueViolation } from '@portcullis/shared/db/handle'
 
 export const INTERNAL_SCOPES = ['sessions:revoke', 'revocations:read'] as const
 

@@ -1,6 +1,7 @@
 // Shared frame of the auth commands: parse arguments, open the database, print a clear message and exit non-zero on bad input.
 import { parseArgs, type ParseArgsConfig } from 'node:util'
-import { connectDatabase, type DatabaseHandle } from '@portcullis/shared/db/connect'
+import type { DatabaseHandle } from '@portcullis/shared/db/handle'
+import { connectDatabase } from '@portcullis/database/connect'
 import { describeDatabaseError } from '@portcullis/shared/db/describe-error'
 import { ConfigError } from '@portcullis/shared/settings/load'
 import { type AuthConfig, loadAuthConfig } from '../config.ts'

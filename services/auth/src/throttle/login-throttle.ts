@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import type { Database } from '@portcullis/shared/db/schema'
-import { isUniqueViolation } from '@portcullis/shared/db/connect'
+import { isUniqueViolation } from '@portcullis/shared/db/handle'
 import { clientNetwork } from '@portcullis/shared/net/client-network'
 
 export interface ThrottleRules {

@@ -1,7 +1,7 @@
 // Reads and writes of the users table that the auth context owns: credentials, role at creation, login times.
 import type { Kysely } from 'kysely'
 import type { Database, Role, User } from '@portcullis/shared/db/schema'
-import { isUniqueViolation } from '@portcullis/shared/db/connect'
+import { isUniqueViolation } from '@portcullis/shared/db/handle'
 import { newId } from '@portcullis/shared/ids'
 import { EmailTaken } from '@portcullis/shared/errors'
 import { UsernameTaken } from '../errors.ts'

@@ -1,7 +1,7 @@
 // What is wrong with the database, in one sentence an operator can act on ("cannot reach MariaDB at db:3306 …"), for the
 // errors a wrong DATABASE_URL or DATA_DIR gives; undefined for any other error, which the caller reports as it is.
 import type { DatabaseConfig } from '../settings/database.ts'
-import { sqliteFile } from './connect.ts'
+import { sqliteFile } from './handle.ts'
 
 interface CodedError {
   code?: unknown

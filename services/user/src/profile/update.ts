@@ -1,6 +1,6 @@
 // Changing one's own display name and email: only real changes are written, each with an audit event naming the fields.
 import type { Kysely } from 'kysely'
-import { isUniqueViolation } from '@portcullis/shared/db/connect'
+import { isUniqueViolation } from '@portcullis/shared/db/handle'
 import type { Database, User } from '@portcullis/shared/db/schema'
 import { EmailTaken, fieldProblem, validationFailed } from '@portcullis/shared/errors'
 import { adminUsernames } from '@portcullis/shared/users/admin-usernames'

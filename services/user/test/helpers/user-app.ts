@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely'
 import { startTestAuthServer, type TestAuthServer } from '@portcullis/testkit/auth-server'
 import { TEST_ENV } from '@portcullis/testkit/auth-app'
 import { type UserConfig, loadUserConfig } from '../../src/config.ts'
-import type { DatabaseKind } from '@portcullis/shared/db/connect'
+import type { DatabaseKind } from '@portcullis/shared/db/handle'
 import type { Database } from '@portcullis/shared/db/schema'
 import { buildUserApp, type UserAppOptions } from '../../src/app.ts'
 

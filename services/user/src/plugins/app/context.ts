@@ -2,7 +2,7 @@
 // one context-plugin factory every service uses.
 import type { FastifyInstance } from 'fastify'
 import type { Kysely } from 'kysely'
-import type { DatabaseHandle } from '@portcullis/shared/db/connect'
+import type { DatabaseHandle } from '@portcullis/shared/db/handle'
 import type { Database } from '@portcullis/shared/db/schema'
 import { contextPlugin } from '@portcullis/shared/plugins/context'
 import { type SessionLifetime, sessionLifetime } from '@portcullis/shared/sessions/liveness'

@@ -4,8 +4,9 @@ import { chmod, mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import t from 'tap'
-import { connectDatabase, sqliteFile } from '../../src/db/connect.ts'
-import { migrateToLatest } from '../../src/db/migrate.ts'
+import { sqliteFile } from '@portcullis/shared/db/handle'
+import { connectDatabase } from '../src/connect.ts'
+import { migrateToLatest } from '@portcullis/shared/db/migrate'
 
 async function modeOf(file: string): Promise<string> {
   return ((await stat(file)).mode & 0o777).toString(8)

@@ -1,25 +1,13 @@
-// Opens the one database: a mysql2 pool when DATABASE_URL is set, else the embedded SQLite file in DATA_DIR.
+// Opens the one database: a mysql2 pool when DATABASE_URL is set, else the embedded SQLite file in DATA_DIR. Its own package,
+// so that a process without a database (the gateway) carries neither driver.
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs'
-import path from 'node:path'
 import SQLite from 'better-sqlite3'
 import { Kysely, MysqlDialect, SqliteDialect, type SqliteDatabase, sql } from 'kysely'
 import { createPool } from 'mysql2'
-import type { DatabaseConfig } from '../settings/database.ts'
-import type { Database } from './schema.ts'
-
-export type DatabaseKind = 'mysql' | 'sqlite'
-
-export interface DatabaseHandle {
-  db: Kysely<Database>
-  kind: DatabaseKind
-  /** Throws when the database cannot answer a trivial query. */
-  ping(): Promise<void>
-  close(): Promise<void>
-}
-
-export function sqliteFile(dataDir: string): string {
-  return path.join(dataDir, 'portcullis.db')
-}
+import type { DatabaseHandle, DatabaseKind } from '@portcullis/shared/db/handle'
+import { sqliteFile } from '@portcullis/shared/db/handle'
+import type { Database } from '@portcullis/shared/db/schema'
+import type { DatabaseConfig } from '@portcullis/shared/settings/database'
 
 export function connectDatabase(settings: DatabaseConfig): DatabaseHandle {
   const db = settings.databaseUrl ? openMysql(settings.databaseUrl, settings.dbPoolSize) : openSqlite(settings.dataDir)
@@ -103,11 +91,4 @@ function openSqlite(dataDir: string): Kysely<Database> {
   file.pragma('busy_timeout = 5000')
   file.pragma('foreign_keys = ON')
   return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(file) }) })
-}
-
-/** True when the error is a unique-key violation on either database. */
-export function isUniqueViolation(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false
-  const code = (error as { code?: unknown }).code
-  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
 }

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import SQLite from 'better-sqlite3'
 import t from 'tap'
-import { connectDatabase, withStatementCache } from '../../src/db/connect.ts'
-import { migrateToLatest } from '../../src/db/migrate.ts'
+import { connectDatabase, withStatementCache } from '../src/connect.ts'
+import { migrateToLatest } from '@portcullis/shared/db/migrate'
 
 t.test('the same SQL text gets the same compiled statement', async (t) => {
   const file = new SQLite(':memory:')
