@@ -6,7 +6,6 @@ export interface UpstreamPool {
   /** The next healthy instance not in `tried`; an unhealthy one only when no healthy one is left untried. */
   pick(tried?: ReadonlySet<string>): string | undefined
   markDown(url: string): void
-  healthy(): string[]
   all(): readonly string[]
   /** Probes every instance once now. */
   probe(): Promise<void>
@@ -55,7 +54,6 @@ export function createUpstreamPool(name: string, upstreams: readonly Upstream[],
     markDown(url) {
       up.set(url, false)
     },
-    healthy: () => urls.filter((url) => up.get(url)),
     all: () => urls,
     probe,
     stop: () => clearInterval(timer),

@@ -10,7 +10,7 @@ import { revokeSession } from '@portcullis/shared/sessions/revoke'
 import { openSuccessor, sealSuccessor } from './successor-seal.ts'
 
 export type RotationResult =
-  | { kind: 'rotated'; sessionId: string; userId: string; refreshToken: string; viaGrace: boolean }
+  | { kind: 'rotated'; sessionId: string; userId: string; refreshToken: string }
   | { kind: 'unknown' }
   | { kind: 'revoked'; sessionId: string; userId: string }
   | { kind: 'expired'; sessionId: string; userId: string }
@@ -93,7 +93,7 @@ export async function rotateRefreshToken(db: Kysely<Database>, presented: string
   let spent: TokenRow = { id: row.token_id, rotated_at: row.rotated_at, successor: row.successor }
   if (spent.rotated_at === null) {
     const successor = await spend(db, spent.id, presented, row.session_id, now)
-    if (successor !== undefined) return { kind: 'rotated', ...session, refreshToken: successor, viaGrace: false }
+    if (successor !== undefined) return { kind: 'rotated', ...session, refreshToken: successor }
     // Another request spent it between our read and our write: from here on it is a spent token like any other.
     spent = (await tokenRow(db, spent.id)) ?? spent
   }
@@ -108,7 +108,7 @@ export async function rotateRefreshToken(db: Kysely<Database>, presented: string
     await revokeSession(db, row.session_id, 'reuse', now, policy.accessTokenTtl)
     return { kind: 'reused', ...session }
   }
-  return { kind: 'rotated', ...session, refreshToken: live, viaGrace: true }
+  return { kind: 'rotated', ...session, refreshToken: live }
 }
 
 /** Forgets the sealed successors of tokens spent longer ago than the grace window: past it they can only mean reuse. */

@@ -1,29 +1,6 @@
 // The two kinds of token auth signs, what each must carry, and how a verified token becomes a caller: a user's access
 // token (the claims every service checks) and a service token for the internal API (audience `<aud>:internal`, a scope).
-import type { Role } from '@portcullis/shared/db/schema'
 import { claimsAreOurs } from '@portcullis/shared/tokens/verify'
-
-export interface AccessClaims {
-  iss: string
-  aud: string
-  sub: string
-  role: Role
-  sid: string
-  jti: string
-  iat: number
-  exp: number
-}
-
-export interface ServiceClaims {
-  iss: string
-  aud: string
-  sub: string
-  scope: string
-  token_use: 'service'
-  jti: string
-  iat: number
-  exp: number
-}
 
 export interface ServicePrincipal {
   clientId: string

@@ -33,7 +33,3 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationRe
   }
   return results ?? []
 }
-
-export function latestMigrationName(): string {
-  return Object.keys(migrations).sort().at(-1) ?? ''
-}

@@ -1,5 +1,5 @@
 // The one Portcullis schema, as Kysely sees it. Times are epoch milliseconds (BIGINT), ids are UUIDv7 strings.
-import type { Insertable, Selectable, Updateable } from 'kysely'
+import type { Insertable, Selectable } from 'kysely'
 
 export type Role = 'user' | 'admin'
 export type UserStatus = 'active' | 'disabled'
@@ -100,7 +100,6 @@ export interface Database {
 
 export type User = Selectable<UsersTable>
 export type NewUser = Insertable<UsersTable>
-export type UserUpdate = Updateable<UsersTable>
 export type Session = Selectable<SessionsTable>
 export type SigningKeyRow = Selectable<SigningKeysTable>
 export type ServiceClient = Selectable<ServiceClientsTable>

@@ -3,8 +3,3 @@ export const dashboardKeys = {
   all: ['dashboard'] as const,
   overview: () => [...dashboardKeys.all, 'overview'] as const,
 }
-
-/** The signed-in user's own sessions (GET /user/sessions); ending one invalidates every list of them. */
-export const sessionKeys = {
-  all: ['sessions'] as const,
-}

@@ -2,7 +2,7 @@
 import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query'
 import type { AccountSession, DashboardResponse } from '@portcullis/shared/api/user'
 import { apiFetch } from '../../../lib/api-client.ts'
-import { dashboardKeys, sessionKeys } from './keys.ts'
+import { dashboardKeys } from './keys.ts'
 
 export function dashboardQuery() {
   return queryOptions({
@@ -17,7 +17,6 @@ export function useRevokeSession() {
   return useMutation({
     mutationFn: (session: AccountSession) => apiFetch<void>(`/user/sessions/${encodeURIComponent(session.id)}`, { method: 'DELETE' }),
     // Settled, not only succeeded: a 404 means the session is already gone, so the list is stale either way.
-    onSettled: () =>
-      Promise.all([queryClient.invalidateQueries({ queryKey: dashboardKeys.all }), queryClient.invalidateQueries({ queryKey: sessionKeys.all })]),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: dashboardKeys.all }),
   })
 }
