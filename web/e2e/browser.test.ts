@@ -293,6 +293,9 @@ t.test(`the web app in Chromium (${kind})`, async (t) => {
     await picker.fill('promo')
     await admin.getByRole('option', { name: /^promoted/ }).click()
     await admin.waitForURL(/\/admin\/audit\?user_id=/)
+    // The address changes first; the page renders the chosen user from it a moment later.
+    const shownBy = Date.now() + 5000
+    while ((await picker.inputValue()) !== 'promoted' && Date.now() < shownBy) await admin.waitForTimeout(50)
     t.equal(await picker.inputValue(), 'promoted', 'the picker shows the chosen username')
     // Every row is about the chosen user once the filtered page has come (the last page stays on screen until then).
     await admin.waitForFunction(() => {
