@@ -10,7 +10,7 @@ interface Teardown {
 }
 import { startTestStack } from '@portcullis/testkit/stack'
 import { ensureWebBuild } from '@portcullis/scripts/stack/web-build'
-import { launchChromium, screenshot } from './browser.ts'
+import { launchChromium, reportTrouble, screenshot } from './browser.ts'
 
 const web = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const PASSWORD = 'correct horse battery staple'
@@ -80,6 +80,7 @@ t.test(`the web app in Chromium (${kind})`, async (t) => {
   t.test('sign up, land on the dashboard, reload and stay in', async (t) => {
     const context = await browser.newContext()
     t.teardown(() => context.close())
+    reportTrouble(t, context)
     const page = await context.newPage()
     await page.goto(`${base}/signup`)
     await screenshot(page, 'signup')
@@ -204,6 +205,7 @@ t.test(`the web app in Chromium (${kind})`, async (t) => {
   t.test("sign-up names every problem at once, with the server's rules, and shows the password's strength", async (t) => {
     const context = await browser.newContext()
     t.teardown(() => context.close())
+    reportTrouble(t, context)
     const page = await context.newPage()
     await page.goto(`${base}/signup`)
     t.equal(await page.title(), 'Create an account · Portcullis')

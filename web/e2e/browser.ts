@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { type Browser, chromium, type Page } from 'playwright-core'
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
 import { testSettings } from '@portcullis/testkit/settings'
 
 export const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../test-artifacts/screenshots')
@@ -27,4 +27,26 @@ export async function launchChromium(): Promise<Browser> {
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true })
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true })
+}
+
+interface Reporter {
+  comment(...message: unknown[]): void
+  passing(): boolean
+  teardown(fn: () => unknown): void
+}
+
+/** Keeps what went wrong on the wire and in the console of a context's pages, and prints it if the test fails. */
+export function reportTrouble(t: Reporter, context: BrowserContext): void {
+  const seen: string[] = []
+  const at = () => new Date().toISOString().slice(11, 23)
+  context.on('response', (response) => {
+    if (response.status() >= 400) seen.push(`${at()} ${response.status()} ${response.request().method()} ${response.url()}`)
+  })
+  context.on('requestfailed', (request) => seen.push(`${at()} failed ${request.method()} ${request.url()}: ${request.failure()?.errorText}`))
+  context.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') seen.push(`${at()} console.${message.type()}: ${message.text()}`)
+  })
+  t.teardown(() => {
+    if (!t.passing() && seen.length > 0) t.comment(`what the browser saw go wrong:\n${seen.join('\n')}`)
+  })
 }
