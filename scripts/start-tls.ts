@@ -20,6 +20,7 @@ runStackCommand(async (supervisor) => {
   if (nginxSource.notice) console.log(`portcullis: ${nginxSource.notice}`)
   const stack = await startStack(config, {
     supervisor,
+    publicUrl: `https://localhost:${tls.httpsPort}`,
     gatewayEnv: { TRUST_PROXY: nginxSource.address },
     ports: [
       { setting: 'HTTPS_PORT', host: '127.0.0.1', port: tls.httpsPort },

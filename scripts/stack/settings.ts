@@ -6,6 +6,7 @@ import { type AuthConfig, AuthSettings, loadAuthConfig } from '@portcullis/auth/
 import { AdminSettings, loadAdminConfig } from '@portcullis/admin/config'
 import { type GatewayConfig, GatewaySettings, loadGatewayConfig } from '@portcullis/gateway/config'
 import { CommonSettings } from '@portcullis/shared/settings/common'
+import { LinkSettings } from '@portcullis/shared/settings/links'
 import { ConfigError, type Env, readSettings } from '@portcullis/shared/settings/load'
 import { loadUserConfig, UserSettings } from '@portcullis/user/config'
 
@@ -28,7 +29,11 @@ export const TlsSettings = Type.Object({
 })
 
 /** Which of the gateway's settings the operator gave at all: the stack chooses the rest. */
-const GivenSettings = Type.Object({ MANAGEMENT_PORT: CommonSettings.properties.MANAGEMENT_PORT, TRUST_PROXY: CommonSettings.properties.TRUST_PROXY })
+const GivenSettings = Type.Object({
+  MANAGEMENT_PORT: CommonSettings.properties.MANAGEMENT_PORT,
+  TRUST_PROXY: CommonSettings.properties.TRUST_PROXY,
+  PUBLIC_URL: LinkSettings.properties.PUBLIC_URL,
+})
 
 export interface StackConfig {
   /** The database, DATA_DIR and the first admin: the stack prepares them as auth would. */
@@ -39,6 +44,8 @@ export interface StackConfig {
   gatewayManagementPortGiven: boolean
   /** The gateway's TRUST_PROXY as given (unset: none); the services' own is the gateway's address, whatever is given. */
   gatewayTrustProxy: string
+  /** PUBLIC_URL was given: the links in mails point there, else to the stack's own address. */
+  publicUrlGiven: boolean
   /** What each process inherits: its own settings as given, and every variable that is no Portcullis setting. */
   inherited: Record<StackProcess, Env>
 }
@@ -66,6 +73,7 @@ export function loadStackConfig(env: Env = process.env): StackConfig {
     gateway,
     gatewayManagementPortGiven: given.MANAGEMENT_PORT !== undefined && given.MANAGEMENT_PORT !== 0,
     gatewayTrustProxy: given.TRUST_PROXY ?? '',
+    publicUrlGiven: given.PUBLIC_URL !== undefined,
     inherited: {
       auth: inheritedBy(AuthSettings, env, names),
       user: inheritedBy(UserSettings, env, names),

@@ -20,6 +20,8 @@ export interface StackOptions {
   gatewayEnv?: Record<string, string>
   /** More ports the command listens on (start:tls: HTTPS_PORT, HTTP_PORT), refused with PORT if taken. */
   ports?: PortClaim[]
+  /** Where the links in mails point unless PUBLIC_URL is given (start:tls: https://localhost:HTTPS_PORT); else http://localhost:PORT. */
+  publicUrl?: string
   /** Runs once DATA_DIR is this command's, before the ports are checked (start:tls: stops an Nginx a killed run left). */
   onDataDirLocked?: () => Promise<void>
 }
@@ -89,10 +91,11 @@ export async function startStack(stack: StackConfig, options: StackOptions): Pro
   const gatewayManagementPort = stack.gatewayManagementPortGiven ? gateway.managementPort : freeGatewayManagement
   const url = (port: number) => `http://127.0.0.1:${port}`
   // Each process gets its own settings as given, then what the stack decides for it.
+  const PUBLIC_URL = stack.publicUrlGiven ? config.publicUrl : (options.publicUrl ?? `http://localhost:${gateway.port}`)
   const stackChosen = {
-    auth: { DATA_DIR: config.dataDir },
-    user: { DATA_DIR: config.dataDir, AUTH_URL: url(authPort) },
-    admin: { DATA_DIR: config.dataDir, AUTH_URL: url(authPort) },
+    auth: { DATA_DIR: config.dataDir, PUBLIC_URL },
+    user: { DATA_DIR: config.dataDir, AUTH_URL: url(authPort), PUBLIC_URL },
+    admin: { DATA_DIR: config.dataDir, AUTH_URL: url(authPort), PUBLIC_URL },
     gateway: { AUTH_URL: url(authPort) },
   }
   const service = (name: Exclude<StackProcess, 'gateway'>, relative: string, port: number, management: number) => ({

@@ -12,7 +12,18 @@ import { AdminPage, AuditPage } from '../src/features/admin/routes/index.ts'
 import { sessionStore } from '../src/lib/session/session-store.ts'
 
 function user(id: string, username: string, role: UserBody['role'] = 'user', status: UserBody['status'] = 'active'): UserBody {
-  return { id, username, email: `${username}@example.test`, display_name: null, role, status, created_at: '2025-01-02T10:00:00.000Z', last_login_at: null }
+  return {
+    id,
+    username,
+    email: `${username}@example.test`,
+    email_verified: true,
+    pending_email: null,
+    display_name: null,
+    role,
+    status,
+    created_at: '2025-01-02T10:00:00.000Z',
+    last_login_at: null,
+  }
 }
 
 const root = user('u-root', 'root', 'admin')

@@ -15,6 +15,8 @@ const alice: UserBody = {
   id: '0190a3c4-0000-7000-8000-000000000001',
   username: 'alice.smith',
   email: null,
+  email_verified: false,
+  pending_email: null,
   display_name: null,
   role: 'user',
   status: 'active',

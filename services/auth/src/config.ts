@@ -6,7 +6,9 @@ import { type Static, Type } from 'typebox'
 import { type CommonConfig, CommonSettings, commonConfig } from '@portcullis/shared/settings/common'
 import { type DatabaseConfig, DatabaseSettings, databaseConfig } from '@portcullis/shared/settings/database'
 import { ConfigError, type Env, readSettings } from '@portcullis/shared/settings/load'
+import { type LinkConfig, LinkSettings, linkConfig } from '@portcullis/shared/settings/links'
 import { SessionIdleSettings, type TokenConfig, TokenSettings, tokenConfig } from '@portcullis/shared/settings/tokens'
+import { checkedUrl } from '@portcullis/shared/settings/url'
 
 export type SigningAlgorithm = 'EdDSA' | 'ES256'
 
@@ -65,6 +67,17 @@ export const AuthOwnSettings = Type.Object({
   ),
   ADMIN_USERNAME: Type.Optional(Type.String({ description: 'the first admin, created at start-up if no admin exists; unset: admin' })),
   ADMIN_PASSWORD: Type.Optional(Type.String({ secret: true, description: "the first admin's password; unset: one is generated and printed once" })),
+  SMTP_URL: Type.Optional(
+    Type.String({
+      secret: true,
+      description:
+        'the mail relay: smtp://[user:pass@]host:port (STARTTLS when offered) or smtps:// (TLS from the start); unset: mail is kept in DATA_DIR/mail',
+    }),
+  ),
+  MAIL_FROM: Type.String({ default: 'Portcullis <no-reply@localhost>', description: 'the From of every mail' }),
+  SMTP_CA_FILE: Type.Optional(
+    Type.String({ description: "a PEM file of the certificate authority the relay's certificate is signed by, besides the system's" }),
+  ),
   ...ThreadPoolSettings.properties,
 })
 
@@ -73,10 +86,11 @@ export const AuthSettings = Type.Object({
   ...DatabaseSettings.properties,
   ...TokenSettings.properties,
   ...SessionIdleSettings.properties,
+  ...LinkSettings.properties,
   ...AuthOwnSettings.properties,
 })
 
-export interface AuthConfig extends CommonConfig, DatabaseConfig, TokenConfig {
+export interface AuthConfig extends CommonConfig, DatabaseConfig, TokenConfig, LinkConfig {
   refreshIdleTtl: number
   refreshAbsoluteTtl: number
   refreshReuseGrace: number
@@ -94,6 +108,10 @@ export interface AuthConfig extends CommonConfig, DatabaseConfig, TokenConfig {
   /** The key-encryption key that wraps the signing keys' private halves at rest (32 bytes), and older ones still read. */
   keyEncryptionKey: Buffer | undefined
   previousKeyEncryptionKeys: Buffer[]
+  /** undefined: mail is written to DATA_DIR/mail instead of sent. */
+  smtpUrl: string | undefined
+  mailFrom: string
+  smtpCaFile: string | undefined
 }
 
 const HEX_KEY = /^[0-9a-fA-F]{64}$/
@@ -127,10 +145,12 @@ export function authConfig(values: Static<typeof AuthSettings>): AuthConfig {
   if (values.KEY_ENCRYPTION_KEY === undefined && previousKeyEncryptionKeys.length > 0) {
     throw new ConfigError('KEY_ENCRYPTION_KEY_PREVIOUS needs KEY_ENCRYPTION_KEY: the previous keys are only read, the current one wraps')
   }
+  const common = commonConfig(values)
   return {
-    ...commonConfig(values),
+    ...common,
     ...databaseConfig(values),
     ...tokenConfig(values),
+    ...linkConfig(values, common.port),
     refreshIdleTtl: values.REFRESH_IDLE_TTL,
     refreshAbsoluteTtl: values.REFRESH_ABSOLUTE_TTL,
     refreshReuseGrace: values.REFRESH_REUSE_GRACE,
@@ -147,6 +167,9 @@ export function authConfig(values: Static<typeof AuthSettings>): AuthConfig {
     adminPassword: values.ADMIN_PASSWORD,
     keyEncryptionKey: values.KEY_ENCRYPTION_KEY === undefined ? undefined : encryptionKey('KEY_ENCRYPTION_KEY', values.KEY_ENCRYPTION_KEY),
     previousKeyEncryptionKeys,
+    smtpUrl: values.SMTP_URL === undefined ? undefined : checkedUrl('SMTP_URL', values.SMTP_URL, ['smtp:', 'smtps:']),
+    mailFrom: values.MAIL_FROM,
+    smtpCaFile: values.SMTP_CA_FILE,
   }
 }
 

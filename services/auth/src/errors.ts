@@ -34,6 +34,12 @@ export const CsrfRejected = define(
   'Cookie-authenticated requests must carry the X-CSRF-Protection header',
   'A request that authenticates with the refresh cookie must send X-CSRF-Protection: 1, which a cross-site form cannot.',
 )
+export const EmailNotVerified = define(
+  'email_not_verified',
+  403,
+  'Confirm your email address before you sign in: open the link we sent you, or ask for a new one',
+  'EMAIL_VERIFICATION=required and the account has not proven its address: POST /auth/email/verify/resend with {login} sends the link again.',
+)
 export const UsernameTaken = define('username_taken', 409, 'That username is taken', 'Another account has this username (compared without case).')
 export const TooManyAttempts = define(
   'too_many_attempts',

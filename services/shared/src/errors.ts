@@ -135,6 +135,12 @@ export const SessionRevoked = define(
   'The session has been revoked; sign in again',
   'The session was ended (sign-out, sign-out everywhere, a password change, an admin) or has been idle too long: sign in again.',
 )
+export const InvalidLink = define(
+  'invalid_link',
+  400,
+  'This link has expired or was already used; ask for a new one',
+  'The token of a reset, verification or invitation link is unknown, used, expired, or superseded by a newer link: ask for a new one.',
+)
 export const EmailTaken = define('email_taken', 409, 'That email address is already in use', 'Another account has this email address.')
 
 export function validationFailed(fieldErrors: FieldError[], message?: string): ProblemError {

@@ -4,9 +4,9 @@ import { dictionary } from '@zxcvbn-ts/language-common'
 import type { AuthConfig } from '../config.ts'
 import { type FieldError, fieldProblem } from '@portcullis/shared/errors'
 import { type PasswordContext, type PasswordPolicy, passwordProblems } from '@portcullis/shared/passwords/rules'
+import { PRODUCT_NAME } from '@portcullis/shared/product'
 
 export const PASSWORD_MAX_LENGTH = 1024
-export const PRODUCT_NAME = 'Portcullis'
 
 const commonPasswords: ReadonlySet<string> = new Set((dictionary['passwords-common'] as string[]).map((password) => password.toLowerCase()))
 

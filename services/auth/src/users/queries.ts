@@ -41,6 +41,8 @@ export async function insertUser(db: Kysely<Database>, account: NewAccount, now:
     updated_at: now,
     last_login_at: null,
     password_changed_at: now,
+    email_verified_at: null,
+    pending_email: null,
   }
   try {
     await db.insertInto('users').values(user).execute()

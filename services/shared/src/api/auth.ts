@@ -62,6 +62,44 @@ export const PasswordChangeRequest = Type.Object(
 )
 export type PasswordChangeRequest = Static<typeof PasswordChangeRequest>
 
+/** The token of a link in a mail (reset, verification, invitation): 43 base64url characters, 256 bits. */
+export const LinkToken = Type.String({
+  minLength: 20,
+  maxLength: 128,
+  pattern: '^[A-Za-z0-9_-]+$',
+  title: 'Link',
+  errorMessage: 'is not the token of one of our links',
+})
+
+/** POST /auth/password/forgot: a username or an email; the answer never says whether it names an account. */
+export const ForgotPasswordRequest = Type.Object(
+  { login: Type.String({ minLength: 1, maxLength: 254, pattern: PLAIN_TEXT, title: 'Username or email' }) },
+  { additionalProperties: false },
+)
+export type ForgotPasswordRequest = Static<typeof ForgotPasswordRequest>
+
+/** POST /auth/password/reset: the link's token and the new password (under the usual policy). */
+export const ResetPasswordRequest = Type.Object({ token: LinkToken, new_password: { ...Password, title: 'New password' } }, { additionalProperties: false })
+export type ResetPasswordRequest = Static<typeof ResetPasswordRequest>
+
+/** POST /auth/email/verify: the verification link's token. */
+export const VerifyEmailRequest = Type.Object({ token: LinkToken }, { additionalProperties: false })
+export type VerifyEmailRequest = Static<typeof VerifyEmailRequest>
+
+/**
+ * POST /auth/email/verify/resend: a signed-in user's own address (Bearer token, no body), or, for an account that may not
+ * sign in until its address is verified, its username or email (answered the same whether or not it names one).
+ */
+export const ResendVerificationRequest = Type.Object(
+  { login: Type.Optional(Type.String({ minLength: 1, maxLength: 254, pattern: PLAIN_TEXT, title: 'Username or email' })) },
+  { additionalProperties: false },
+)
+export type ResendVerificationRequest = Static<typeof ResendVerificationRequest>
+
+/** 202: taken; a mail follows if there is one to send. */
+export const AcceptedResponse = Type.Object({}, { description: 'accepted: a mail follows when there is one to send' })
+export type AcceptedResponse = Static<typeof AcceptedResponse>
+
 /** GET /auth/password-policy: the settings behind the password rules, so a client shows the rules the server applies. */
 export const PasswordPolicyResponse = Type.Object({
   min_length: Type.Integer({ description: 'PASSWORD_MIN_LENGTH: the fewest characters a password may have' }),

@@ -46,6 +46,10 @@ export const UserSchema = Type.Object({
   id: Type.String(),
   username: Type.String(),
   email: Type.Union([Type.String(), Type.Null()]),
+  /** The address was proven by a verification link (false while there is none). */
+  email_verified: Type.Boolean(),
+  /** An email change waiting for its verification link; `email` stays the old address until then. */
+  pending_email: Type.Union([Type.String(), Type.Null()]),
   display_name: Type.Union([Type.String(), Type.Null()]),
   role: RoleSchema,
   status: UserStatusSchema,

@@ -1,6 +1,6 @@
 // Request and response schemas of the user service's routes, shared with the web client.
 import { type Static, Type } from 'typebox'
-import { Email, IdParams, SessionModeSchema } from './auth.ts'
+import { Email, IdParams, Password, SessionModeSchema } from './auth.ts'
 import { EventPartySchema, PLAIN_TEXT, UserSchema } from './common.ts'
 
 /** The signed-in user's own profile: the same shape as every other user view. */
@@ -15,11 +15,15 @@ export const DisplayName = Type.String({
   errorMessage: 'must be 1 to 100 characters of visible text, with no control or invisible formatting characters',
 })
 
-/** Each field is optional; null clears it. */
+/**
+ * Each field is optional; null clears it. Changing or clearing `email` needs `current_password`, and a new address takes
+ * effect only once its verification link is opened (until then it is the profile's `pending_email`).
+ */
 export const ProfileUpdateRequest = Type.Object(
   {
     display_name: Type.Optional(Type.Union([DisplayName, Type.Null()])),
     email: Type.Optional(Type.Union([Email, Type.Null()])),
+    current_password: Type.Optional({ ...Password, title: 'Current password' }),
   },
   { additionalProperties: false },
 )

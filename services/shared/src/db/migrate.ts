@@ -5,6 +5,7 @@ import * as initial from './migrations/0001_initial.ts'
 import * as adminIndexes from './migrations/0002_admin_indexes.ts'
 import * as refreshSuccessor from './migrations/0003_refresh_successor.ts'
 import * as revocationFeedOrder from './migrations/0004_revocation_feed_order.ts'
+import * as email from './migrations/0005_email.ts'
 import type { Database } from './schema.ts'
 
 const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '0002_admin_indexes': adminIndexes,
   '0003_refresh_successor': refreshSuccessor,
   '0004_revocation_feed_order': revocationFeedOrder,
+  '0005_email': email,
 }
 
 export class MigrationFailed extends Error {

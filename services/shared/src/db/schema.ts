@@ -1,5 +1,8 @@
 // The one Portcullis schema, as Kysely sees it. Times are epoch milliseconds (BIGINT), ids are UUIDv7 strings.
-import type { Insertable, Selectable } from 'kysely'
+import type { ColumnType, Insertable, Selectable } from 'kysely'
+
+/** A nullable column an insert may leave out (it is then NULL). */
+type Optional<T> = ColumnType<T | null, T | null | undefined, T | null>
 
 export type Role = 'user' | 'admin'
 export type UserStatus = 'active' | 'disabled'
@@ -18,6 +21,10 @@ export interface UsersTable {
   updated_at: number
   last_login_at: number | null
   password_changed_at: number
+  /** When `email` was proven by a verification link; null while it is not (or there is none). */
+  email_verified_at: Optional<number>
+  /** An email change waiting for its verification link; `email` stays the old address until then. */
+  pending_email: Optional<string>
 }
 
 export interface SessionsTable {
@@ -87,6 +94,38 @@ export interface TokenRevocationsTable {
   expires_at: number
 }
 
+export type AccountTokenPurpose = 'reset' | 'verify' | 'invite'
+
+/** A single-use link token (reset, verify, invite): its SHA-256, never the token itself. */
+export interface AccountTokensTable {
+  id: string
+  user_id: string
+  purpose: AccountTokenPurpose
+  token_hash: string
+  email: string | null
+  created_at: number
+  expires_at: number
+  used_at: number | null
+}
+
+/** One mail, written in the transaction of what caused it; the sender delivers it (services/auth/src/mail). */
+export interface MailOutboxTable {
+  id: string
+  kind: string
+  user_id: string | null
+  recipient: string
+  subject: string
+  text_body: string
+  html_body: string
+  created_at: number
+  attempts: number
+  next_attempt_at: number
+  claimed_by: string | null
+  claimed_until: number | null
+  sent_at: number | null
+  last_error: string | null
+}
+
 export interface Database {
   users: UsersTable
   sessions: SessionsTable
@@ -96,6 +135,8 @@ export interface Database {
   audit_events: AuditEventsTable
   login_throttle: LoginThrottleTable
   token_revocations: TokenRevocationsTable
+  account_tokens: AccountTokensTable
+  mail_outbox: MailOutboxTable
 }
 
 export type User = Selectable<UsersTable>

@@ -3,6 +3,7 @@
 import { type Static, Type } from 'typebox'
 import { type CommonConfig, CommonSettings, commonConfig } from './common.ts'
 import { type DatabaseConfig, DatabaseSettings, databaseConfig } from './database.ts'
+import { type LinkConfig, LinkSettings, linkConfig } from './links.ts'
 import { type Env, readSettings } from './load.ts'
 import {
   type AuthLocationConfig,
@@ -20,18 +21,21 @@ export const ResourceServiceSettings = Type.Object({
   ...TokenSettings.properties,
   ...AuthLocationSettings.properties,
   ...SessionIdleSettings.properties,
+  ...LinkSettings.properties,
 })
 
-export interface ResourceServiceConfig extends CommonConfig, DatabaseConfig, TokenConfig, AuthLocationConfig {
+export interface ResourceServiceConfig extends CommonConfig, DatabaseConfig, TokenConfig, AuthLocationConfig, LinkConfig {
   refreshIdleTtl: number
 }
 
 export function resourceServiceConfig(values: Static<typeof ResourceServiceSettings>): ResourceServiceConfig {
+  const common = commonConfig(values)
   return {
-    ...commonConfig(values),
+    ...common,
     ...databaseConfig(values),
     ...tokenConfig(values),
     ...authLocationConfig(values),
+    ...linkConfig(values, common.port),
     refreshIdleTtl: values.REFRESH_IDLE_TTL,
   }
 }

@@ -7,6 +7,8 @@ export function toPublicUser(user: User): UserBody {
     id: user.id,
     username: user.username,
     email: user.email,
+    email_verified: user.email !== null && user.email_verified_at !== null,
+    pending_email: user.pending_email ?? null,
     display_name: user.display_name,
     role: user.role,
     status: user.status,
