@@ -32,11 +32,11 @@ function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (character) => HTML_ESCAPES[character] as string)
 }
 
-function fill(text: string, values: Record<string, string>, escape: (value: string) => string, file: string): string {
+function fill(text: string, values: Record<string, string>, encode: (value: string) => string, file: string): string {
   return text.replace(/\{\{(\w+)\}\}/g, (_whole, name: string) => {
     const value = values[name]
     if (value === undefined) throw new Error(`mail template ${file} names {{${name}}}, which it was not given`)
-    return escape(value)
+    return encode(value)
   })
 }
 
