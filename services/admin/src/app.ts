@@ -10,8 +10,11 @@ import { registerExternalPlugins } from './plugins/external/index.ts'
 import { auditEventsRoute } from './routes/audit-events.ts'
 import { dashboardRoute } from './routes/dashboard.ts'
 import { getAllUsersRoute } from './routes/get-all-users.ts'
+import { inviteUserRoute } from './routes/invite-user.ts'
+import { mailFailuresRoute } from './routes/mail-failures.ts'
 import { patchUserRoute } from './routes/patch-user.ts'
 import { revokeSessionsRoute } from './routes/revoke-sessions.ts'
+import { sendResetLinkRoute } from './routes/send-reset-link.ts'
 
 export interface AdminAppOptions {
   config: AdminConfig
@@ -47,5 +50,8 @@ export async function buildAdminApp(options: AdminAppOptions): Promise<FastifyIn
   await app.register(patchUserRoute)
   await app.register(revokeSessionsRoute)
   await app.register(auditEventsRoute)
+  await app.register(sendResetLinkRoute)
+  await app.register(inviteUserRoute)
+  await app.register(mailFailuresRoute)
   return app
 }

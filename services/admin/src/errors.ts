@@ -9,3 +9,15 @@ export const LastAdmin = define(
   'The last active admin cannot be demoted or disabled',
   'The change would leave no active admin: promote another user first.',
 )
+export const NoEmail = define(
+  'no_email',
+  409,
+  'This user has no email address to send a link to',
+  'A reset link goes to the account’s email address, and this account has none: the user can add one on their profile.',
+)
+export const UserDisabled = define(
+  'user_disabled',
+  409,
+  'This user is disabled: enable the account before sending it a link',
+  'A reset link for a disabled account could not be used: enable it first.',
+)

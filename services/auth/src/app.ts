@@ -13,11 +13,15 @@ import { registerExternalPlugins } from './plugins/external/index.ts'
 import { revocationFeedRoute } from './routes/internal/revocations.ts'
 import { internalRevokeRoutes } from './routes/internal/revoke.ts'
 import { serviceTokenRoute } from './routes/internal/token.ts'
+import { emailVerifyResendRoute } from './routes/email-verify-resend.ts'
+import { emailVerifyRoute } from './routes/email-verify.ts'
 import { jwksRoute } from './routes/jwks.ts'
 import { loginRoute } from './routes/login.ts'
 import { logoutAllRoute } from './routes/logout-all.ts'
 import { logoutRoute } from './routes/logout.ts'
+import { passwordForgotRoute } from './routes/password-forgot.ts'
 import { passwordPolicyRoute } from './routes/password-policy.ts'
+import { passwordResetRoute } from './routes/password-reset.ts'
 import { passwordRoute } from './routes/password.ts'
 import { refreshRoute } from './routes/refresh.ts'
 import { signupRoute } from './routes/signup.ts'
@@ -58,6 +62,10 @@ export async function buildAuthApp(options: AuthAppOptions): Promise<FastifyInst
   await app.register(logoutAllRoute)
   await app.register(passwordRoute)
   await app.register(passwordPolicyRoute)
+  await app.register(passwordForgotRoute)
+  await app.register(passwordResetRoute)
+  await app.register(emailVerifyRoute)
+  await app.register(emailVerifyResendRoute)
   await app.register(jwksRoute)
   // Form bodies are accepted only where OAuth2 expects them, so no other route can be posted to by a cross-site form.
   await app.register(async (oauth) => {

@@ -40,12 +40,11 @@ export const EmailNotVerified = define(
   'Confirm your email address before you sign in: open the link we sent you, or ask for a new one',
   'EMAIL_VERIFICATION=required and the account has not proven its address: POST /auth/email/verify/resend with {login} sends the link again.',
 )
-export const UsernameTaken = define('username_taken', 409, 'That username is taken', 'Another account has this username (compared without case).')
 export const TooManyAttempts = define(
   'too_many_attempts',
   429,
   'Too many attempts; try again later',
-  'Too many failed logins for this account from this IP, or from this IP: wait Retry-After seconds (the wait doubles with each failure).',
+  'Too many failed logins for this account from this IP, or from this IP, or too many mails asked for (reset and verification links) from this IP: wait Retry-After seconds (the wait doubles each time).',
 )
 export const InvalidClient = define(
   'invalid_client',

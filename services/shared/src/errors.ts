@@ -141,6 +141,7 @@ export const InvalidLink = define(
   'This link has expired or was already used; ask for a new one',
   'The token of a reset, verification or invitation link is unknown, used, expired, or superseded by a newer link: ask for a new one.',
 )
+export const UsernameTaken = define('username_taken', 409, 'That username is taken', 'Another account has this username (compared without case).')
 export const EmailTaken = define('email_taken', 409, 'That email address is already in use', 'Another account has this email address.')
 
 export function validationFailed(fieldErrors: FieldError[], message?: string): ProblemError {

@@ -32,7 +32,18 @@ for (const kind of testDatabaseKinds()) {
       t.equal(body.total, 7)
       t.equal(body.next_cursor, null)
       t.same(names(body), ['root', 'yak', 'zeta', 'zed', 'x!bang', 'xaone', 'x_one'])
-      t.same(Object.keys(body.users[1]).sort(), ['created_at', 'display_name', 'email', 'id', 'last_login_at', 'role', 'status', 'username'])
+      t.same(Object.keys(body.users[1]).sort(), [
+        'created_at',
+        'display_name',
+        'email',
+        'email_verified',
+        'id',
+        'last_login_at',
+        'pending_email',
+        'role',
+        'status',
+        'username',
+      ])
       t.match(body.users[1], { username: 'yak', email: 'xylo@example.com', role: 'user', status: 'active', created_at: new Date(base + 6).toISOString() })
       t.match(body.users[0], { username: 'root', role: 'admin', last_login_at: String })
     })

@@ -5,7 +5,7 @@ import { LoginRequest, TokenResponse } from '@portcullis/shared/api/auth'
 import { AccountDisabled, ValidationFailed } from '@portcullis/shared/errors'
 import { problemResponses } from '@portcullis/shared/problems/responses'
 import { requestOrigin } from '@portcullis/shared/request-origin'
-import { InvalidCredentials, TooManyAttempts } from '../errors.ts'
+import { EmailNotVerified, InvalidCredentials, TooManyAttempts } from '../errors.ts'
 import { signIn } from '../sessions/sign-in.ts'
 import { tokenResponse } from '../sessions/token-response.ts'
 
@@ -17,7 +17,7 @@ export async function loginRoute(app: FastifyInstance): Promise<void> {
         tags: ['auth'],
         summary: 'Sign in',
         body: LoginRequest,
-        response: { 200: TokenResponse, ...problemResponses(InvalidCredentials, AccountDisabled, ValidationFailed, TooManyAttempts) },
+        response: { 200: TokenResponse, ...problemResponses(InvalidCredentials, AccountDisabled, EmailNotVerified, ValidationFailed, TooManyAttempts) },
       },
     },
     async (request, reply) => {

@@ -5,7 +5,12 @@ import { passwordPolicy } from '../passwords/policy.ts'
 
 export async function passwordPolicyRoute(app: FastifyInstance): Promise<void> {
   const policy = passwordPolicy(app.authConfig)
-  const body: PasswordPolicyResponse = { min_length: policy.minLength, max_length: policy.maxLength, product_name: policy.productName }
+  const body: PasswordPolicyResponse = {
+    min_length: policy.minLength,
+    max_length: policy.maxLength,
+    product_name: policy.productName,
+    email_verification: app.authConfig.emailVerification,
+  }
   app.get(
     '/auth/password-policy',
     { schema: { tags: ['auth'], summary: 'The password rules in force', response: { 200: PasswordPolicyResponse } } },

@@ -2,11 +2,10 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { SignupRequest, SignupResponse } from '@portcullis/shared/api/auth'
-import { EmailTaken, ValidationFailed } from '@portcullis/shared/errors'
+import { EmailTaken, UsernameTaken, ValidationFailed } from '@portcullis/shared/errors'
 import { problemResponses } from '@portcullis/shared/problems/responses'
 import { requestOrigin } from '@portcullis/shared/request-origin'
 import { toPublicUser } from '@portcullis/shared/users/public-user'
-import { UsernameTaken } from '../errors.ts'
 import { signUp } from '../users/sign-up.ts'
 
 export async function signupRoute(app: FastifyInstance): Promise<void> {

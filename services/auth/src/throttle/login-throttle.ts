@@ -25,26 +25,39 @@ export interface ThrottleKeys {
  * writing them share one bucket; a login that matches no account is keyed by its text (so guessing names costs the same).
  */
 export function throttleKeys(account: { userId: string } | { login: string }, ip: string): ThrottleKeys {
-  const subject = 'userId' in account ? `user:${account.userId}` : `login:${account.login.trim().toLowerCase()}`
-  const digest = createHash('sha256').update(subject).digest('hex')
   const network = clientNetwork(ip)
-  return { accountAtIp: `acct:${digest}:${network}`.slice(0, 320), ip: `ip:${network}`.slice(0, 320) }
+  return { accountAtIp: `${accountKeyPrefix(account)}${network}`.slice(0, 320), ip: `ip:${network}`.slice(0, 320) }
+}
+
+/** Where every key of one account begins, whatever the network: `acct:<sha256>:`. */
+function accountKeyPrefix(account: { userId: string } | { login: string }): string {
+  const subject = 'userId' in account ? `user:${account.userId}` : `login:${account.login.trim().toLowerCase()}`
+  return `acct:${createHash('sha256').update(subject).digest('hex')}:`
 }
 
 /** Seconds until another attempt is allowed, or 0 when one is allowed now. */
-export async function secondsUntilAllowed(db: Kysely<Database>, keys: ThrottleKeys, now: number): Promise<number> {
-  const rows = await db.selectFrom('login_throttle').select('blocked_until').where('key', 'in', [keys.accountAtIp, keys.ip]).execute()
+export async function secondsUntilAllowed(db: Kysely<Database>, keys: ThrottleKeys | string[], now: number): Promise<number> {
+  const wanted = Array.isArray(keys) ? keys : [keys.accountAtIp, keys.ip]
+  const rows = await db.selectFrom('login_throttle').select('blocked_until').where('key', 'in', wanted).execute()
   const until = Math.max(0, ...rows.map((row) => Number(row.blocked_until)))
   return until > now ? Math.ceil((until - now) / 1000) : 0
 }
 
 export async function recordLoginFailure(db: Kysely<Database>, keys: ThrottleKeys, rules: ThrottleRules, now: number): Promise<void> {
-  await bump(db, keys.accountAtIp, rules.accountFreeFailures, rules.maxBackoffSeconds, now)
-  await bump(db, keys.ip, rules.ipFreeFailures, rules.maxBackoffSeconds, now)
+  await countAttempt(db, keys.accountAtIp, rules.accountFreeFailures, rules.maxBackoffSeconds, now)
+  await countAttempt(db, keys.ip, rules.ipFreeFailures, rules.maxBackoffSeconds, now)
 }
 
 export async function clearAccountFailures(db: Kysely<Database>, keys: ThrottleKeys): Promise<void> {
   await db.deleteFrom('login_throttle').where('key', '=', keys.accountAtIp).execute()
+}
+
+/** Forgets the account's failed logins from every network: a password reset proves the owner, wherever they are. */
+export async function clearAllAccountFailures(db: Kysely<Database>, userId: string): Promise<void> {
+  await db
+    .deleteFrom('login_throttle')
+    .where('key', 'like', `${accountKeyPrefix({ userId })}%`)
+    .execute()
 }
 
 /** The first `free` failures cost nothing; then each one doubles the wait, up to the cap. */
@@ -54,7 +67,8 @@ export function backoffUntil(failures: number, free: number, maxBackoffSeconds: 
   return now + seconds * 1000
 }
 
-async function bump(db: Kysely<Database>, key: string, free: number, maxBackoffSeconds: number, now: number): Promise<void> {
+/** Counts one attempt against `key` (remembered FAILURE_MEMORY_MS): past `free` of them, each doubles the wait. */
+export async function countAttempt(db: Kysely<Database>, key: string, free: number, maxBackoffSeconds: number, now: number): Promise<void> {
   for (let attempt = 0; attempt < 3; attempt++) {
     const row = await db.selectFrom('login_throttle').selectAll().where('key', '=', key).executeTakeFirst()
     if (!row) {

@@ -12,10 +12,16 @@ export interface TokenSigner {
   authConfig: Pick<AuthConfig, 'tokenIssuer' | 'tokenAudience' | 'accessTokenTtl'>
 }
 
-export function signAccessToken({ jwt, keyRing, authConfig }: TokenSigner, user: Pick<User, 'id' | 'role'>, sessionId: string): string {
+/** An access token; `email_verified` rides along when the user has an email, as OpenID Connect names it. */
+export function signAccessToken(
+  { jwt, keyRing, authConfig }: TokenSigner,
+  user: Pick<User, 'id' | 'role' | 'email' | 'email_verified_at'>,
+  sessionId: string,
+): string {
   const key = keyRing.signingKey()
+  const email = user.email === null ? {} : { email_verified: user.email_verified_at !== null }
   return jwt.sign(
-    { iss: authConfig.tokenIssuer, aud: authConfig.tokenAudience, sub: user.id, role: user.role, sid: sessionId, jti: newId() },
+    { iss: authConfig.tokenIssuer, aud: authConfig.tokenAudience, sub: user.id, role: user.role, sid: sessionId, jti: newId(), ...email },
     { key: key.privatePem, kid: key.kid, algorithm: key.alg, expiresIn: authConfig.accessTokenTtl },
   )
 }

@@ -8,7 +8,8 @@ import { recordAuditEvent } from '@portcullis/shared/audit/record'
 import type { PasswordHasher } from '../passwords/hash.ts'
 import { newPasswordProblems, passwordPolicy } from '../passwords/policy.ts'
 import { revokeUserSessions } from '@portcullis/shared/sessions/revoke'
-import { insertUser, normalizeLogin, setPasswordHash } from './queries.ts'
+import { insertUser, normalizeLogin } from '@portcullis/shared/users/new-user'
+import { setPasswordHash } from './queries.ts'
 
 export class InvalidAdminInput extends Error {
   override name = 'InvalidAdminInput'

@@ -80,7 +80,8 @@ for (const kind of testDatabaseKinds()) {
         jwks.keys.some((key: { kid: string }) => key.kid === header.kid),
         'the kid is published in the JWKS',
       )
-      t.same(Object.keys(payload).sort(), ['aud', 'exp', 'iat', 'iss', 'jti', 'role', 'sid', 'sub'])
+      t.same(Object.keys(payload).sort(), ['aud', 'email_verified', 'exp', 'iat', 'iss', 'jti', 'role', 'sid', 'sub'], 'alice has an email: email_verified')
+      t.equal(payload.email_verified, false)
       t.equal(payload.iss, config.tokenIssuer)
       t.equal(payload.aud, config.tokenAudience)
       t.equal(payload.sub, alice.id)

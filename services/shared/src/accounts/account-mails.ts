@@ -31,7 +31,7 @@ export async function mailPasswordLink(
   purpose: 'reset' | 'invite',
   now: number,
 ): Promise<void> {
-  const token = await issueLinkToken(db, { userId: user.id, purpose, ttlSeconds: links.resetTokenTtl }, now)
+  const token = await issueLinkToken(db, { userId: user.id, purpose, email: to, ttlSeconds: links.resetTokenTtl }, now)
   const kind = purpose === 'reset' ? 'reset_password' : 'invite'
   await send(
     db,

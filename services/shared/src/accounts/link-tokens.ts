@@ -19,7 +19,7 @@ const PAGE: Record<AccountTokenPurpose, string> = { reset: 'reset-password', inv
 export interface LinkRequest {
   userId: string
   purpose: AccountTokenPurpose
-  /** verify: the address the link proves. */
+  /** The address the link was mailed to (for verify: the address it proves). */
   email?: string | null
   ttlSeconds: number
 }
@@ -65,7 +65,21 @@ export async function issueLinkToken(db: Kysely<Database>, request: LinkRequest,
  * superseded or expired: the caller answers all of them alike). Pass the transaction of what the link does.
  */
 export async function takeLinkToken(db: Kysely<Database>, token: string, purposes: AccountTokenPurpose[], now: number): Promise<TakenLink | null> {
-  const row = await db
+  const row = await usableToken(db, token, purposes, now)
+  if (!row) return null
+  const taken = await db.updateTable('account_tokens').set({ used_at: now }).where('id', '=', row.id).where('used_at', 'is', null).executeTakeFirst()
+  if (taken.numUpdatedRows !== 1n) return null
+  return { userId: row.user_id, purpose: row.purpose, email: row.email }
+}
+
+/** What the token would stand for if taken now, without taking it (to check a new password before spending the link). */
+export async function peekLinkToken(db: Kysely<Database>, token: string, purposes: AccountTokenPurpose[], now: number): Promise<TakenLink | null> {
+  const row = await usableToken(db, token, purposes, now)
+  return row ? { userId: row.user_id, purpose: row.purpose, email: row.email } : null
+}
+
+async function usableToken(db: Kysely<Database>, token: string, purposes: AccountTokenPurpose[], now: number) {
+  return db
     .selectFrom('account_tokens')
     .select(['id', 'user_id', 'purpose', 'email'])
     .where('token_hash', '=', tokenHash(token))
@@ -73,10 +87,6 @@ export async function takeLinkToken(db: Kysely<Database>, token: string, purpose
     .where('used_at', 'is', null)
     .where('expires_at', '>', now)
     .executeTakeFirst()
-  if (!row) return null
-  const taken = await db.updateTable('account_tokens').set({ used_at: now }).where('id', '=', row.id).where('used_at', 'is', null).executeTakeFirst()
-  if (taken.numUpdatedRows !== 1n) return null
-  return { userId: row.user_id, purpose: row.purpose, email: row.email }
 }
 
 /** `${PUBLIC_URL}/reset-password?token=…` or `${PUBLIC_URL}/verify-email?token=…`. */

@@ -1,5 +1,6 @@
 // Request and response schemas of the admin service's routes, shared with the web client.
 import { type Static, Type } from 'typebox'
+import { Email, Username } from './auth.ts'
 import { EventPartySchema, PLAIN_TEXT, RoleSchema, UserSchema, UserStatusSchema } from './common.ts'
 
 export { IdParams as UserIdParams } from './auth.ts'
@@ -108,3 +109,25 @@ export const AuditEventsResponse = Type.Object({
   next_cursor: NextCursor,
 })
 export type AuditEventsResponse = Static<typeof AuditEventsResponse>
+
+/** POST /admin/users/invite: an account made for someone, who chooses a password through the link mailed to them. */
+export const InviteUserRequest = Type.Object({ username: Username, email: Email, role: Type.Optional(RoleSchema) }, { additionalProperties: false })
+export type InviteUserRequest = Static<typeof InviteUserRequest>
+
+/** A mail the sender has not delivered yet after at least one failed try. */
+export const MailFailureSchema = Type.Object({
+  id: Type.String(),
+  kind: Type.String({ description: 'the template: reset_password, verify_email, password_changed, email_change_requested, invite' }),
+  recipient: Type.String(),
+  subject: Type.String(),
+  user: Type.Union([Type.Object({ id: Type.String(), username: Type.String() }), Type.Null()], { description: 'the account the mail is about' }),
+  attempts: Type.Integer({ minimum: 1 }),
+  last_error: Type.String({ description: 'what the mail relay (or the connection to it) said the last time' }),
+  created_at: Type.String({ format: 'date-time' }),
+  next_attempt_at: Type.String({ format: 'date-time', description: 'when the sender tries again' }),
+})
+export type MailFailure = Static<typeof MailFailureSchema>
+
+/** GET /admin/mail/failures: undelivered mails that failed at least once, oldest first (at most 100). */
+export const MailFailuresResponse = Type.Object({ mails: Type.Array(MailFailureSchema) })
+export type MailFailuresResponse = Static<typeof MailFailuresResponse>

@@ -105,6 +105,9 @@ export const PasswordPolicyResponse = Type.Object({
   min_length: Type.Integer({ description: 'PASSWORD_MIN_LENGTH: the fewest characters a password may have' }),
   max_length: Type.Integer({ description: 'the most characters a password may have' }),
   product_name: Type.String({ description: 'the name a password must not be built from, besides the username and email' }),
+  email_verification: Type.Union([Type.Literal('off'), Type.Literal('optional'), Type.Literal('required')], {
+    description: 'EMAIL_VERIFICATION: whether addresses are proven by a link (optional), must be before sign-in (required), or not at all (off)',
+  }),
 })
 export type PasswordPolicyResponse = Static<typeof PasswordPolicyResponse>
 

@@ -34,6 +34,7 @@ export async function profileRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags: ['user'],
         summary: 'Change your display name or email',
+        description: 'Changing or clearing the email needs current_password; a new address waits in pending_email until its link is opened.',
         security: [{ bearer: [] }],
         body: ProfileUpdateRequest,
         response: { 200: ProfileResponse, ...problemResponses(...ACCOUNT_REFUSALS, EmailTaken, ValidationFailed) },
@@ -41,7 +42,8 @@ export async function profileRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request) => {
       const { user } = signedIn(request)
-      const updated = await updateProfile(app.db, user, request.body, requestOrigin(request), app.now())
+      const update = { db: app.db, links: app.userConfig, now: app.now(), origin: requestOrigin(request) }
+      const updated = await updateProfile(update, user, request.body)
       return toPublicUser(updated)
     },
   )

@@ -21,9 +21,10 @@ interface Teardown {
   teardown(fn: () => unknown): void
 }
 
-export async function startTestUserService(t: Teardown, kind: DatabaseKind): Promise<TestUserService> {
-  const auth = await startTestAuthServer(t, kind)
-  const baseEnv = { ...TEST_ENV, ...auth.database.env, AUTH_URL: auth.url }
+/** `env` is given to both the auth server and the user app (settings they share, such as EMAIL_VERIFICATION). */
+export async function startTestUserService(t: Teardown, kind: DatabaseKind, env: Record<string, string> = {}): Promise<TestUserService> {
+  const auth = await startTestAuthServer(t, kind, env)
+  const baseEnv = { ...TEST_ENV, ...auth.database.env, AUTH_URL: auth.url, ...env }
   async function build(env: Record<string, string>, options: Pick<UserAppOptions, 'keys'> = {}) {
     const config = loadUserConfig({ ...baseEnv, ...env })
     const app = await buildUserApp({ config, database: auth.database.handle, ...options })

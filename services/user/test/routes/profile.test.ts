@@ -1,12 +1,14 @@
 import t from 'tap'
 import { testDatabaseKinds } from '@portcullis/testkit/databases'
+import { STRONG_PASSWORD } from '@portcullis/testkit/auth-app'
 import { bearer, startTestUserService } from '../helpers/user-app.ts'
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
 
 for (const kind of testDatabaseKinds()) {
   t.test(`profile on ${kind}`, async (t) => {
-    const { app, auth, db } = await startTestUserService(t, kind)
+    // EMAIL_VERIFICATION=off: a new address applies at once (email-change.test.ts tests it waiting for its link).
+    const { app, auth, db } = await startTestUserService(t, kind, { EMAIL_VERIFICATION: 'off' })
     const alice = await auth.userSession('alice')
     const bob = await auth.userSession('bob')
     const asAlice = bearer(alice.access_token)
@@ -21,7 +23,18 @@ for (const kind of testDatabaseKinds()) {
       const res = await app.inject({ method: 'GET', url: '/user/profile', headers: asAlice })
       t.equal(res.statusCode, 200)
       const profile = res.json()
-      t.same(Object.keys(profile).sort(), ['created_at', 'display_name', 'email', 'id', 'last_login_at', 'role', 'status', 'username'])
+      t.same(Object.keys(profile).sort(), [
+        'created_at',
+        'display_name',
+        'email',
+        'email_verified',
+        'id',
+        'last_login_at',
+        'pending_email',
+        'role',
+        'status',
+        'username',
+      ])
       t.same(profile, alice.user, 'the same view of the user as the login answer')
       t.match(profile, { id: alice.user.id, username: 'alice', email: 'alice@example.com', display_name: null, role: 'user', status: 'active' })
       t.match(profile.created_at, ISO)
@@ -34,7 +47,10 @@ for (const kind of testDatabaseKinds()) {
     t.test('PATCH changes display name and email, stores the email lower-cased, and audits the field names only', async (t) => {
       const before = await userRow()
       await new Promise((resolve) => setTimeout(resolve, 5))
-      const res = await patch({ display_name: 'Alice Liddell', email: 'Alice.L@Example.COM' }, { ...asAlice, 'user-agent': 'profile-test/1.0' })
+      const res = await patch(
+        { display_name: 'Alice Liddell', email: 'Alice.L@Example.COM', current_password: STRONG_PASSWORD },
+        { ...asAlice, 'user-agent': 'profile-test/1.0' },
+      )
       t.equal(res.statusCode, 200)
       t.match(res.json(), { id: alice.user.id, username: 'alice', display_name: 'Alice Liddell', email: 'alice.l@example.com' })
       const after = await userRow()
@@ -68,11 +84,11 @@ for (const kind of testDatabaseKinds()) {
     })
 
     t.test('PATCH with null clears a field', async (t) => {
-      const res = await patch({ display_name: null, email: null })
+      const res = await patch({ display_name: null, email: null, current_password: STRONG_PASSWORD })
       t.equal(res.statusCode, 200)
       t.match(res.json(), { display_name: null, email: null })
       t.match(await userRow(), { display_name: null, email: null })
-      const restore = await patch({ email: 'alice@example.com', display_name: 'Alice' })
+      const restore = await patch({ email: 'alice@example.com', display_name: 'Alice', current_password: STRONG_PASSWORD })
       t.equal(restore.statusCode, 200)
     })
 
@@ -127,7 +143,7 @@ for (const kind of testDatabaseKinds()) {
       const before = await userRow()
       const eventsBefore = (await profileEvents()).length
       for (const email of ['bob@example.com', 'BOB@Example.com']) {
-        const res = await patch({ email, display_name: 'Not Bob' })
+        const res = await patch({ email, display_name: 'Not Bob', current_password: STRONG_PASSWORD })
         t.equal(res.statusCode, 409, email)
         t.equal(res.json().code, 'email_taken', email)
         t.match(res.headers['content-type'], /application\/problem\+json/)
@@ -140,8 +156,8 @@ for (const kind of testDatabaseKinds()) {
 
     t.test('an email given up by one user can be taken by another', async (t) => {
       const bobs = bearer(bob.access_token)
-      t.equal((await patch({ email: null }, bobs)).statusCode, 200)
-      const res = await patch({ email: 'bob@example.com' })
+      t.equal((await patch({ email: null, current_password: STRONG_PASSWORD }, bobs)).statusCode, 200)
+      const res = await patch({ email: 'bob@example.com', current_password: STRONG_PASSWORD })
       t.equal(res.statusCode, 200)
       t.equal(res.json().email, 'bob@example.com')
     })

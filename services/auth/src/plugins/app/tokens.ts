@@ -11,7 +11,7 @@ import { signAccessToken, signServiceToken } from '../../tokens/issue.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
-    issueAccessToken(user: Pick<User, 'id' | 'role'>, sessionId: string): string
+    issueAccessToken(user: Pick<User, 'id' | 'role' | 'email' | 'email_verified_at'>, sessionId: string): string
     issueServiceToken(clientId: string, scopes: string[]): { token: string; expiresIn: number }
     /** preHandler: a valid access token of a live session of an active user. */
     requireUser: preHandlerAsyncHookHandler
@@ -39,7 +39,9 @@ async function verifiedClaims(request: FastifyRequest): Promise<Record<string, u
 
 async function tokens(app: FastifyInstance): Promise<void> {
   const config = app.authConfig
-  app.decorate('issueAccessToken', (user: Pick<User, 'id' | 'role'>, sessionId: string) => signAccessToken(app, user, sessionId))
+  app.decorate('issueAccessToken', (user: Pick<User, 'id' | 'role' | 'email' | 'email_verified_at'>, sessionId: string) =>
+    signAccessToken(app, user, sessionId),
+  )
   app.decorate('issueServiceToken', (clientId: string, scopes: string[]) => signServiceToken(app, clientId, scopes))
 
   app.decorateRequest('principal', null)
