@@ -16,6 +16,8 @@ export interface ParsedMessage {
   html: string
   date: Date | undefined
   messageId: string | undefined
+  /** The message as written, headers and all. */
+  raw: Buffer
 }
 
 /** A mail of the drop: what it says, and its file's name in the folder. */
@@ -35,7 +37,8 @@ function addresses(field: AddressField): string {
 
 /** Parses an RFC 822 message (a drop file, or what an SMTP server received). */
 export async function parseMessage(source: Buffer | string): Promise<ParsedMessage> {
-  const parsed = await simpleParser(source, { skipHtmlToText: true, skipTextToHtml: true })
+  const raw = Buffer.isBuffer(source) ? source : Buffer.from(source)
+  const parsed = await simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true })
   return {
     to: addresses(parsed.to),
     from: addresses(parsed.from),
@@ -44,6 +47,7 @@ export async function parseMessage(source: Buffer | string): Promise<ParsedMessa
     html: typeof parsed.html === 'string' ? parsed.html : '',
     date: parsed.date,
     messageId: parsed.messageId,
+    raw,
   }
 }
 

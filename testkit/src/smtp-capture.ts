@@ -29,7 +29,6 @@ export interface CapturedMail extends ParsedMessage {
   user: string | undefined
   /** Whether the message came over TLS. */
   secure: boolean
-  raw: Buffer
 }
 
 export interface SmtpCapture {
@@ -98,7 +97,6 @@ export async function startSmtpCapture(options: SmtpCaptureOptions = {}): Promis
             },
             user: typeof session.user === 'string' ? session.user : undefined,
             secure: session.secure,
-            raw,
           })
           for (const wake of waiters) wake()
           callback()
