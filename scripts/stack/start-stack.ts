@@ -2,7 +2,9 @@
 // MySQL) database, then runs auth, user, admin and the gateway, each with its own management port.
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { mailDropDir } from '@portcullis/auth/mail/mail-drop-files'
 import { lockDataDir } from './data-dir-lock.ts'
+import { type LocalInbox, startLocalInbox } from './local-inbox.ts'
 import { prepareDatabase } from './prepare-database.ts'
 import { assertPortsFree, freePorts, type PortClaim } from './ports.ts'
 import { chooseProxySource } from '@portcullis/shared/net/proxy-address'
@@ -34,6 +36,8 @@ export interface RunningStack {
   gatewayManagementUrl: string
   /** The built web app the gateway serves. */
   webDir: string
+  /** The local inbox of DATA_DIR/mail, when no SMTP_URL is set. */
+  inboxUrl?: string
   /** The first admin's generated password, shown once after the ready line, where it does not scroll away. */
   generatedAdmin?: { username: string; password: string }
   supervisor: Supervisor
@@ -71,6 +75,9 @@ export async function startStack(stack: StackConfig, options: StackOptions): Pro
     )
   }
   if (database.createdClients.length > 0) console.log(`portcullis: new service clients for ${database.createdClients.join(', ')}, kept in ${config.dataDir}`)
+
+  // Without a relay, auth keeps every mail in DATA_DIR/mail, which the local inbox shows.
+  const inbox: LocalInbox | undefined = config.smtpUrl === undefined ? await startLocalInbox({ dir: mailDropDir(config.dataDir) }) : undefined
 
   const webDir = ensureWebBuild(path.join(root, 'web'))
   const proxy = await chooseProxySource()
@@ -151,8 +158,12 @@ export async function startStack(stack: StackConfig, options: StackOptions): Pro
     gatewayPort: gateway.port,
     gatewayManagementUrl,
     webDir,
+    ...(inbox ? { inboxUrl: inbox.url } : {}),
     ...(generated ? { generatedAdmin: { username: bootstrap.admin.username, password: generated } } : {}),
     supervisor,
-    stop: () => supervisor.stopAll('SIGTERM'),
+    stop: async () => {
+      await supervisor.stopAll('SIGTERM')
+      await inbox?.close()
+    },
   }
 }

@@ -41,14 +41,23 @@ t.test('with ADMIN_USERNAME/ADMIN_PASSWORD, token TTLs and MANAGEMENT_PORT', asy
     `ready at http://localhost:${new URL(stack.url).port} (API docs at /docs; health and metrics at http://127.0.0.1:${managementPort})`,
     'the URL is printed once every part is ready, with the management port given',
   )
+  await stack.waitForOutput(/local inbox\): \S+ /, 10_000)
+  const inbox = /portcullis: mail \(local inbox\): (http:\/\/127\.0\.0\.1:\d+) /.exec(stack.output())
+  t.ok(inbox, 'without SMTP_URL the banner names the local inbox')
+  const inboxPage = await fetch(inbox?.[1] ?? 'http://127.0.0.1:1')
+  t.equal(inboxPage.status, 200, 'which answers')
+  t.match(await inboxPage.text(), 'Local inbox')
   t.notMatch(stack.output(), /the boss passphrase/, 'a chosen password is never printed')
   t.equal(await stack.stop('SIGTERM'), 0, 'SIGTERM stops the stack cleanly')
 })
 
 t.test('every process serves /healthz, /readyz and /metrics on its own management port only', async (t) => {
-  const stack = runStack(start, { ...light, PORT: String(await freePort()), DATA_DIR: await dataDir(t), ADMIN_PASSWORD: 'the boss passphrase' })
+  // A relay that is never asked: no mail is sent while the stack only starts.
+  const env = { ...light, PORT: String(await freePort()), DATA_DIR: await dataDir(t), ADMIN_PASSWORD: 'the boss passphrase', SMTP_URL: 'smtp://127.0.0.1:1' }
+  const stack = runStack(start, env)
   t.teardown(() => stack.stop('SIGKILL'))
   const output = await stack.waitFor(/ready at/)
+  t.notMatch(output, /local inbox/, 'with SMTP_URL there is no local inbox')
   const printed = /health and metrics at (http:\/\/127\.0\.0\.1:(\d+))\)/.exec(output)
   t.ok(printed, 'without MANAGEMENT_PORT the gateway gets a free management port, printed with the ready line')
   const processes = printedProcesses(output)
