@@ -175,7 +175,7 @@ t.test('encoded paths meet the same policy as the paths they spell (direct, and 
       // so that any variant the gateway routes to login or signup must now meet 429.
       for (let i = 0; i < 5; i++) await send('POST', '/auth/login', {}, JSON.stringify({ username: 'mallory', password: 'wrong but long enough' }))
       const outcomes: string[] = []
-      for (const route of ['/auth/login', '/auth/signup']) {
+      for (const route of ['/auth/login', '/auth/signup', '/auth/password/forgot', '/auth/password/reset', '/auth/email/verify/resend']) {
         for (const variant of encodingsOf(route)) {
           const answer = await send('POST', variant, {}, JSON.stringify({ username: 'mallory', password: 'wrong but long enough' }))
           outcomes.push(`${variant} ${answer.status}`)

@@ -68,7 +68,7 @@ for (const kind of testDatabaseKinds()) {
       const update = await api('PATCH', '/user/profile', { token: alice.access_token, body: { display_name: 'Alice A.' } })
       t.equal(update.status, 200)
       t.equal(update.body.display_name, 'Alice A.')
-      const taken = await api('PATCH', '/user/profile', { token: alice.access_token, body: { email: 'root@example.com' } })
+      const taken = await api('PATCH', '/user/profile', { token: alice.access_token, body: { email: 'root@example.com', current_password: PASSWORD } })
       t.equal(taken.status, 409)
       t.equal(taken.body.code, 'email_taken')
       const invalid = await api('PATCH', '/user/profile', { token: alice.access_token, body: { role: 'admin' } })

@@ -28,9 +28,12 @@ export function requiredAccess(path: string, prefix: RoutedPrefix): Access {
   return RANK[byPath] >= RANK[PREFIX_ACCESS[prefix]] ? byPath : PREFIX_ACCESS[prefix]
 }
 
-const CREDENTIAL_ROUTES = new Set(['/auth/login', '/auth/signup'])
+const CREDENTIAL_ROUTES = new Set(['/auth/login', '/auth/signup', '/auth/password/reset', '/auth/password/forgot', '/auth/email/verify/resend'])
 
-/** Login and signup: each attempt may cost an argon2 hash, so they have their own, tighter per-IP limit. */
+/**
+ * Login, sign-up and setting a password from a link each may cost an argon2 hash, and "forgot password" and "resend" each
+ * may send a mail: they have their own, tighter per-IP limit.
+ */
 export function isCredentialRoute(method: string, path: string): boolean {
   return method === 'POST' && CREDENTIAL_ROUTES.has(path.replace(/\/+$/, ''))
 }

@@ -75,7 +75,7 @@ export const RateLimited = define(
   'rate_limited',
   429,
   'Too many requests; slow down',
-  'This client IP sent more than RATE_LIMIT_PER_IP requests (or LOGIN_LIMIT_PER_IP logins and sign-ups) this minute; wait Retry-After seconds.',
+  'This client IP sent more than RATE_LIMIT_PER_IP requests (or LOGIN_LIMIT_PER_IP logins, sign-ups, resets and mail requests) this minute; wait Retry-After seconds.',
 )
 export const ServiceUnavailable = define(
   'service_unavailable',
