@@ -37,7 +37,7 @@ for (const kind of testDatabaseKinds()) {
         body: body === undefined ? undefined : JSON.stringify(body),
       })
       const text = await res.text()
-      return { status: res.status, text, headers: res.headers, json: () => JSON.parse(text) }
+      return { status: res.status, text, headers: res.headers, json: <T = Record<string, unknown>>(): T => JSON.parse(text) as T }
     }
     const login = (username: string, password: string) => call('POST', '/auth/login', { username, password })
 
@@ -50,7 +50,7 @@ for (const kind of testDatabaseKinds()) {
       if (smtp) t.match(smtp.mails.at(-1), { secure: true, user: 'portcullis', envelope: { to: ['hedda@example.test'] } }, 'over STARTTLS, authenticated')
       t.equal((await call('POST', '/auth/email/verify', { token: link.searchParams.get('token') })).status, 204)
       const session = await login('hedda', PASSWORD)
-      t.equal(session.json().user.email_verified, true)
+      t.equal(session.json<{ user: { email_verified: boolean } }>().user.email_verified, true)
     })
 
     t.test('forgot password: one answer for a known and an unknown address; the mailed link resets, ends sessions, signs in', async (t) => {
