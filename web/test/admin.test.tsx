@@ -1,6 +1,6 @@
 // The admin console against a stubbed API: counts and users, search, filters, sorting, paging, confirmed actions, problems,
-// the audit log (usernames, device names, the user picker), titles and focus.
-import type { AdminDashboardResponse, AuditEventsResponse, UserListResponse } from '@portcullis/shared/api/admin'
+// reset links, invitations and undelivered mail, the audit log (usernames, device names, the user picker), titles and focus.
+import type { AdminDashboardResponse, AuditEventsResponse, MailFailuresResponse, UserListResponse } from '@portcullis/shared/api/admin'
 import type { UserBody } from '@portcullis/shared/api/common'
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react'
@@ -30,6 +30,9 @@ const root = user('u-root', 'root', 'admin')
 const ada = user('u-ada', 'ada', 'admin')
 const bob = user('u-bob', 'bob')
 const cyd = user('u-cyd', 'cyd')
+/** An address not proven yet, and an account without one. */
+const dee: UserBody = { ...user('u-dee', 'dee'), email_verified: false }
+const eve: UserBody = { ...user('u-eve', 'eve'), email: null, email_verified: false }
 
 const FIREFOX_ON_LINUX = 'Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0'
 
@@ -93,8 +96,8 @@ const dashboard: AdminDashboardResponse = {
 }
 
 // A full first page (the console asks for 20) and one more user on the second.
-const others = Array.from({ length: 17 }, (_, index) => user(`u-${index}`, `user${index}`))
-const firstPage: UserListResponse = { users: [root, ada, bob, ...others], total: 21, next_cursor: 'c2' }
+const others = Array.from({ length: 15 }, (_, index) => user(`u-${index}`, `user${index}`))
+const firstPage: UserListResponse = { users: [root, ada, bob, dee, eve, ...others], total: 21, next_cursor: 'c2' }
 const secondPage: UserListResponse = { users: [cyd], total: 21, next_cursor: null }
 
 interface Call {
@@ -110,6 +113,9 @@ function defaultAnswer(call: Call): Response {
   if (path === '/admin/audit-events') return json(call.url.searchParams.get('user_id') === 'u-bob' ? doneToBob : events)
   if (call.method === 'PATCH' && path.startsWith('/admin/users/')) return json({ ...bob, ...(call.body as object) })
   if (call.method === 'POST' && path.endsWith('/revoke-sessions')) return noContent()
+  if (call.method === 'POST' && path.endsWith('/password-reset')) return json({}, 202)
+  if (call.method === 'POST' && path === '/admin/users/invite') return json({ ...user('u-new', 'newbie'), ...(call.body as object) }, 201)
+  if (path === '/admin/mail/failures') return json({ mails: [] } satisfies MailFailuresResponse)
   return problem(404, 'not_found', 'Nothing is here')
 }
 
@@ -441,5 +447,140 @@ describe('audit page', () => {
     await person.click(await screen.findByRole('option', { name: /^ada/ }))
     await waitFor(() => expect(address()).toBe('/admin/audit?user_id=u-ada'))
     expect((screen.getByRole('combobox', { name: 'User' }) as HTMLInputElement).value).toBe('ada')
+  })
+})
+
+describe('admin page: mail', () => {
+  function posts(path: string): Call[] {
+    return calls.filter((call) => call.method === 'POST' && call.url.pathname === path)
+  }
+
+  it('marks each email verified or unverified in words', async () => {
+    renderAt('/admin')
+    await usersShown()
+    const emailCell = (username: string) => {
+      const row = screen
+        .getAllByRole('rowheader')
+        .find((header) => header.firstChild?.textContent === username)
+        ?.closest('tr')
+      if (!row) throw new Error(`no row for ${username}`)
+      return within(row).getAllByRole('cell')[0]?.textContent
+    }
+    expect(emailCell('bob')).toBe('bob@example.test verified')
+    expect(emailCell('dee')).toBe('dee@example.test unverified')
+    expect(emailCell('eve')).toBe('—')
+  })
+
+  it('asks before sending a reset link, sends it, and says to which address; a user without email has no such button', async () => {
+    const person = userEvent.setup()
+    renderAt('/admin')
+    await usersShown()
+    const row = screen
+      .getAllByRole('rowheader')
+      .find((header) => header.firstChild?.textContent === 'eve')
+      ?.closest('tr')
+    expect(row && within(row).queryByRole('button', { name: /Send reset link/ })).toBeNull()
+
+    await person.click(rowButton('Send reset link (bob)'))
+    const dialog = screen.getByRole('dialog', { name: 'Send bob a reset link?' })
+    expect(dialog.textContent).toContain('bob@example.test')
+    await person.click(within(dialog).getByRole('button', { name: 'Cancel' }))
+    expect(posts('/admin/users/u-bob/password-reset')).toEqual([])
+
+    await person.click(rowButton('Send reset link (bob)'))
+    await person.click(within(screen.getByRole('dialog', { name: 'Send bob a reset link?' })).getByRole('button', { name: 'Send reset link' }))
+    await waitFor(() => expect(screen.getByText('A reset link was sent to bob@example.test.').getAttribute('role')).toBe('status'))
+    expect(posts('/admin/users/u-bob/password-reset').map((call) => call.body)).toEqual([{}])
+  })
+
+  it("shows the server's problem when the reset link cannot be sent", async () => {
+    stubApi((call) =>
+      call.url.pathname.endsWith('/password-reset') ? problem(409, 'no_email', 'This user has no email address to send a link to') : undefined,
+    )
+    const person = userEvent.setup()
+    renderAt('/admin')
+    await usersShown()
+    await person.click(rowButton('Send reset link (dee)'))
+    await person.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Send reset link' }))
+    expect((await screen.findByRole('alert')).textContent).toBe('This user has no email address to send a link to')
+    expect(screen.queryByText(/A reset link was sent/)).toBeNull()
+  })
+
+  it('invites a user: checks the fields first, sends them with the role, says so and refreshes the list', async () => {
+    const person = userEvent.setup()
+    renderAt('/admin')
+    await usersShown()
+    const form = within(screen.getByRole('form', { name: 'Invite a user' }))
+    await person.click(form.getByRole('button', { name: 'Send invitation' }))
+    expect(form.getByLabelText('Username').getAttribute('aria-invalid')).toBe('true')
+    expect(form.getByLabelText('Email').getAttribute('aria-invalid')).toBe('true')
+    expect(document.activeElement).toBe(form.getByLabelText('Username'))
+    expect(posts('/admin/users/invite')).toEqual([])
+
+    await person.type(form.getByLabelText('Username'), 'newbie')
+    await person.type(form.getByLabelText('Email'), ' newbie@example.test ')
+    await person.selectOptions(form.getByRole('combobox', { name: 'Invite as' }), 'admin')
+    const listsBefore = userListCalls().length
+    await person.click(form.getByRole('button', { name: 'Send invitation' }))
+
+    await waitFor(() => expect(form.getByRole('status').textContent).toBe('Invitation sent to newbie@example.test.'))
+    expect(posts('/admin/users/invite').map((call) => call.body)).toEqual([{ username: 'newbie', email: 'newbie@example.test', role: 'admin' }])
+    expect((form.getByLabelText('Username') as HTMLInputElement).value).toBe('')
+    await waitFor(() => expect(userListCalls().length).toBeGreaterThan(listsBefore))
+  })
+
+  it('shows a taken username or email at its field', async () => {
+    stubApi((call) => (call.url.pathname === '/admin/users/invite' ? problem(409, 'email_taken', 'That email address is already in use') : undefined))
+    const person = userEvent.setup()
+    renderAt('/admin')
+    await usersShown()
+    const form = within(screen.getByRole('form', { name: 'Invite a user' }))
+    await person.type(form.getByLabelText('Username'), 'newbie')
+    await person.type(form.getByLabelText('Email'), 'bob@example.test')
+    await person.click(form.getByRole('button', { name: 'Send invitation' }))
+
+    const email = form.getByLabelText('Email')
+    await waitFor(() => expect(email.getAttribute('aria-invalid')).toBe('true'))
+    expect(screen.getAllByRole('alert').map((alert) => alert.textContent)).toEqual(['That email address is already in use'])
+    expect(form.getByRole('status').textContent).toBe('')
+  })
+
+  it('lists the mail not delivered, or says all of it was', async () => {
+    const failures: MailFailuresResponse = {
+      mails: [
+        {
+          id: 'm1',
+          kind: 'reset_password',
+          recipient: 'bob@example.test',
+          subject: 'Choose a new password',
+          user: { id: 'u-bob', username: 'bob' },
+          attempts: 3,
+          last_error: '451 4.7.1 Greylisted, try again later',
+          created_at: '2025-03-01T10:00:00.000Z',
+          next_attempt_at: '2025-03-01T10:15:00.000Z',
+        },
+      ],
+    }
+    stubApi((call) => (call.url.pathname === '/admin/mail/failures' ? json(failures) : undefined))
+    const view = renderAt('/admin')
+    const table = await screen.findByRole('table', { name: 'Mail not delivered, oldest first' })
+    const cells = within(table)
+      .getAllByRole('cell')
+      .map((cell) => cell.textContent)
+    expect(within(table).getByRole('rowheader').textContent).toBe('bob@example.testbob')
+    expect(cells.slice(0, 4)).toEqual(['Choose a new password', 'Password reset', '3', '451 4.7.1 Greylisted, try again later'])
+    expect(
+      within(table)
+        .getByText((_, element) => element?.tagName === 'TIME')
+        .getAttribute('datetime'),
+    ).toBe('2025-03-01T10:15:00.000Z')
+    expect(screen.queryByText('All mail has been delivered.')).toBeNull()
+    view.unmount()
+
+    stubApi()
+    renderAt('/admin')
+    const section = await screen.findByRole('region', { name: 'Mail not delivered' })
+    expect(await within(section).findByText('All mail has been delivered.')).toBeTruthy()
+    expect(within(section).queryByRole('table')).toBeNull()
   })
 })

@@ -4,7 +4,7 @@ import type { UserBody } from '@portcullis/shared/api/common'
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { render, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
-import { MemoryRouter, Route, Routes } from 'react-router'
+import { MemoryRouter, Route, Routes, useLocation } from 'react-router'
 import { json, problem, type Route as Answer, stubFetch } from '@portcullis/testkit/fetch-stub'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { LoginPage, SignupPage } from '../src/features/auth/routes/index.ts'
@@ -25,7 +25,7 @@ const alice: UserBody = {
 }
 
 /** The settings a test server has: not the defaults, so a copy of them in the web would show. */
-const POLICY = { min_length: 12, max_length: 64, product_name: 'Acme' }
+const POLICY = { min_length: 12, max_length: 64, product_name: 'Acme', email_verification: 'optional' }
 
 /** Stubs fetch with the routes given; the password settings are answered unless a test answers them itself. */
 function stubAuthApi(routes: Record<string, Answer>) {
@@ -37,19 +37,30 @@ function bodyOf(fetchMock: ReturnType<typeof stubAuthApi>, url: string): unknown
   return call ? JSON.parse(String(call[1]?.body)) : undefined
 }
 
-function renderAt(path: '/login' | '/signup') {
+function LocationProbe() {
+  const location = useLocation()
+  return <div data-testid="location">{JSON.stringify({ path: location.pathname, state: location.state })}</div>
+}
+
+function renderAt(path: '/login' | '/signup', state?: unknown) {
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } })
   return render(
     <QueryClientProvider client={queryClient}>
-      <MemoryRouter initialEntries={[path]}>
+      <MemoryRouter initialEntries={[{ pathname: path, state }]}>
         <Routes>
           <Route path="/login" element={<LoginPage />} />
           <Route path="/signup" element={<SignupPage />} />
           <Route path="/dashboard" element={<h1>Dashboard</h1>} />
+          <Route path="/forgot-password" element={<h1>Forgot stub</h1>} />
         </Routes>
+        <LocationProbe />
       </MemoryRouter>
     </QueryClientProvider>,
   )
+}
+
+function location(): { path: string; state: unknown } {
+  return JSON.parse(screen.getByTestId('location').textContent ?? '{}')
 }
 
 beforeEach(() => {
@@ -187,6 +198,67 @@ describe('LoginPage', () => {
     expect(document.activeElement).toBe(username)
     // Not said a second time above the form.
     expect(screen.getAllByRole('alert')).toHaveLength(2)
+  })
+  it('links to the forgotten-password page, handing on what was typed', async () => {
+    const actor = userEvent.setup()
+    renderAt('/login')
+    const link = screen.getByRole('link', { name: 'Forgot password?' })
+    expect(link.getAttribute('href')).toBe('/forgot-password')
+    await actor.type(screen.getByLabelText('Username or email'), ' alice.smith ')
+    await actor.click(link)
+    expect(await screen.findByRole('heading', { name: 'Forgot stub' })).toBeTruthy()
+    expect(location()).toEqual({ path: '/forgot-password', state: { login: 'alice.smith' } })
+  })
+
+  it('says the password was changed when the reset page sends the user here', () => {
+    renderAt('/login', { reason: 'password_reset' })
+    expect(screen.getByRole('status').textContent).toBe('Your password has been changed. Sign in with the new one.')
+  })
+
+  it('on 403 email_not_verified shows the server message and sends the link again for the name that was typed', async () => {
+    const message = 'Confirm your email address before you sign in: open the link we sent you, or ask for a new one'
+    const fetchMock = stubAuthApi({
+      'POST /auth/login': () => problem(403, 'email_not_verified', message),
+      'POST /auth/email/verify/resend': () => json({}, 202),
+    })
+    const actor = userEvent.setup()
+    renderAt('/login')
+    expect(screen.queryByRole('button', { name: 'Send the link again' })).toBeNull()
+
+    await actor.type(screen.getByLabelText('Username or email'), 'alice@example.com')
+    await actor.type(screen.getByLabelText('Password'), 'correct horse battery staple')
+    await actor.click(screen.getByRole('button', { name: 'Sign in' }))
+
+    expect((await screen.findByRole('alert')).textContent).toBe(message)
+    // What the field holds afterwards does not change whom the link is for.
+    await actor.type(screen.getByLabelText('Username or email'), 'zzz')
+    await actor.click(screen.getByRole('button', { name: 'Send the link again' }))
+
+    await waitFor(() =>
+      expect(screen.getAllByRole('status').map((status) => status.textContent)).toContain('If the account needs it, a new link is on its way.'),
+    )
+    expect(bodyOf(fetchMock, '/auth/email/verify/resend')).toEqual({ login: 'alice@example.com' })
+    const resend = fetchMock.mock.calls.find(([input]) => input === '/auth/email/verify/resend')
+    expect(new Headers(resend?.[1]?.headers).has('authorization')).toBe(false)
+    expect(sessionStore.get()).toEqual({ status: 'anonymous' })
+  })
+
+  it('shows a 429 on sending the link again', async () => {
+    stubAuthApi({
+      'POST /auth/login': () => problem(403, 'email_not_verified', 'Confirm your email address before you sign in'),
+      'POST /auth/email/verify/resend': () => problem(429, 'too_many_attempts', 'Too many attempts; try again later', undefined, { 'retry-after': '60' }),
+    })
+    const actor = userEvent.setup()
+    renderAt('/login')
+    await actor.type(screen.getByLabelText('Username or email'), 'alice.smith')
+    await actor.type(screen.getByLabelText('Password'), 'secret')
+    await actor.click(screen.getByRole('button', { name: 'Sign in' }))
+    await actor.click(await screen.findByRole('button', { name: 'Send the link again' }))
+
+    await waitFor(() =>
+      expect(screen.getAllByRole('alert').map((alert) => alert.textContent)).toContain('Too many attempts; try again later (try again in 60 s)'),
+    )
+    expect(screen.queryByText('If the account needs it, a new link is on its way.')).toBeNull()
   })
 })
 
@@ -395,5 +467,21 @@ describe('SignupPage', () => {
     })
     expect(bodyOf(fetchMock, '/auth/login')).toEqual({ username: 'alice.smith', password: 'correct horse battery staple', session: 'cookie' })
     expect(sessionStore.get()).toMatchObject({ status: 'signed-in', accessToken: 'access-1', user: alice })
+  })
+  it('sends a new account that must prove its address first to the login page, saying so, its username filled in', async () => {
+    stubAuthApi({
+      'POST /auth/signup': () => json({ user: { ...alice, email: 'alice@example.com' } }, 201),
+      'POST /auth/login': () => problem(403, 'email_not_verified', 'Confirm your email address before you sign in'),
+    })
+    const actor = userEvent.setup()
+    renderAt('/signup')
+    await screen.findByText('At least 12 characters')
+    await fillIn(actor, { username: 'alice.smith', email: 'alice@example.com', password: 'tulip orbit lantern' })
+    await actor.click(submitButton())
+
+    expect(await screen.findByRole('heading', { name: 'Sign in' })).toBeTruthy()
+    expect(screen.getByRole('status').textContent).toBe('Your account has been created. Open the link we sent to your email address, then sign in.')
+    expect((screen.getByLabelText('Username or email') as HTMLInputElement).value).toBe('alice.smith')
+    expect(sessionStore.get()).toEqual({ status: 'anonymous' })
   })
 })

@@ -1,15 +1,16 @@
-// The profile page: name and email, password change (every problem at its field at once, the shared rules with the
-// server's settings, a strength meter), sign out everywhere; the tab title and the focused heading.
+// The profile page: name and email (a new address needs the current password and waits for its link), password change
+// (every problem at its field at once, the shared rules with the server's settings, a strength meter), sign out
+// everywhere; the tab title and the focused heading.
 import type { UserBody } from '@portcullis/shared/api/common'
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
-import { render, screen, waitFor, within } from '@testing-library/react'
+import { cleanup, render, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { MemoryRouter, Route, Routes, useLocation } from 'react-router'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { sessionStore } from '../src/lib/session/session-store.ts'
 import { ProfilePage } from '../src/features/profile/routes/index.ts'
 import { json, noContent, problem, type Route as Answer, sentBody, stubFetch } from '@portcullis/testkit/fetch-stub'
-import { errorOf } from './described-by.ts'
+import { descriptionsOf, errorOf } from './described-by.ts'
 
 const alice: UserBody = {
   id: '0190a3c4-0000-7000-8000-000000000001',
@@ -28,7 +29,7 @@ const alice: UserBody = {
 function profileApi(routes: Record<string, Answer> = {}) {
   const stub = stubFetch({
     'GET /user/profile': () => json(alice),
-    'GET /auth/password-policy': () => json({ min_length: 10, max_length: 64, product_name: 'Acme' }),
+    'GET /auth/password-policy': () => json({ min_length: 10, max_length: 64, product_name: 'Acme', email_verification: 'optional' }),
     ...routes,
   })
   return { ...stub, changes: () => stub.calls.filter((call) => !call.startsWith('GET ')) }
@@ -53,6 +54,11 @@ function renderProfile() {
     </QueryClientProvider>,
   )
   return { queryClient, actor: userEvent.setup() }
+}
+
+/** The name-and-email form: the password form below it has a "Current password" too. */
+function detailsForm() {
+  return within(screen.getByRole('form', { name: 'Name and email' }))
 }
 
 function statusText(pattern: RegExp): string | undefined {
@@ -104,6 +110,7 @@ describe('ProfilePage: name and email', () => {
     const email = (await screen.findByLabelText('Email')) as HTMLInputElement
     await actor.clear(email)
     await actor.type(email, 'bob@example.com')
+    await actor.type(detailsForm().getByLabelText('Current password'), 'my password')
     await actor.click(screen.getByRole('button', { name: 'Save profile' }))
 
     await waitFor(() => expect(errorOf(email)).toBe('That email address is already in use'))
@@ -130,6 +137,7 @@ describe('ProfilePage: name and email', () => {
     const displayName = (await screen.findByLabelText('Display name')) as HTMLInputElement
     await actor.type(displayName, ' the Second')
     await actor.type(screen.getByLabelText('Email'), '.uk')
+    await actor.type(detailsForm().getByLabelText('Current password'), 'my password')
     await actor.click(screen.getByRole('button', { name: 'Save profile' }))
 
     await waitFor(() => expect(errorOf(displayName)).toBe(displayNameProblem))
@@ -154,6 +162,118 @@ describe('ProfilePage: name and email', () => {
     expect(errorOf(email)).toBe('Email must be an email address like name@example.com.')
     expect(document.activeElement).toBe(displayName)
     expect(changes()).toEqual([])
+  })
+})
+
+describe('ProfilePage: changing the email address', () => {
+  it('shows whether the address is verified, and asks for the current password only while the email differs', async () => {
+    profileApi()
+    const { actor } = renderProfile()
+    const email = (await screen.findByLabelText('Email')) as HTMLInputElement
+    await waitFor(() => expect(descriptionsOf(email)).toEqual(['Verified. Leave it empty to remove it.']))
+    expect(detailsForm().queryByLabelText('Current password')).toBeNull()
+
+    await actor.type(email, 'x')
+    const password = detailsForm().getByLabelText('Current password')
+    expect(password.getAttribute('type')).toBe('password')
+    expect(password.getAttribute('autocomplete')).toBe('current-password')
+    expect(password.hasAttribute('required')).toBe(true)
+
+    // Back to the address it was: nothing to prove.
+    await actor.type(email, '{Backspace}')
+    expect(detailsForm().queryByLabelText('Current password')).toBeNull()
+    // Emptied: removing it needs the password too.
+    await actor.clear(email)
+    expect(detailsForm().getByLabelText('Current password')).toBeTruthy()
+  })
+
+  it('says "not verified" for an address not proven yet, and nothing of it when addresses are not proven', async () => {
+    profileApi({ 'GET /user/profile': () => json({ ...alice, email_verified: false }) })
+    const first = renderProfile()
+    const email = await screen.findByLabelText('Email')
+    await waitFor(() => expect(descriptionsOf(email)[0]).toMatch(/^Not verified/))
+    first.queryClient.clear()
+    cleanup()
+
+    profileApi({
+      'GET /user/profile': () => json({ ...alice, email_verified: false }),
+      'GET /auth/password-policy': () => json({ min_length: 10, max_length: 64, product_name: 'Acme', email_verification: 'off' }),
+    })
+    renderProfile()
+    await screen.findByText('At least 10 characters')
+    expect(descriptionsOf(screen.getByLabelText('Email'))).toEqual(['Leave it empty to remove it.'])
+  })
+
+  it('names a missing current password before sending anything', async () => {
+    const { changes } = profileApi()
+    const { actor } = renderProfile()
+    const email = (await screen.findByLabelText('Email')) as HTMLInputElement
+    await actor.clear(email)
+    await actor.type(email, 'alice@example.org')
+    await actor.click(screen.getByRole('button', { name: 'Save profile' }))
+
+    const password = detailsForm().getByLabelText('Current password')
+    expect(errorOf(password)).toBe('Current password is required.')
+    expect(document.activeElement).toBe(password)
+    expect(changes()).toEqual([])
+  })
+
+  it('sends the current password with the new address and says where the link went', async () => {
+    const { fetchMock } = profileApi({
+      'PATCH /user/profile': () => json({ ...alice, pending_email: 'alice@example.org' }),
+    })
+    const { actor } = renderProfile()
+    const email = (await screen.findByLabelText('Email')) as HTMLInputElement
+    await actor.clear(email)
+    await actor.type(email, ' alice@example.org ')
+    await actor.type(detailsForm().getByLabelText('Current password'), 'my password')
+    await actor.click(screen.getByRole('button', { name: 'Save profile' }))
+
+    await waitFor(() =>
+      expect(statusText(/saved/)).toBe('Your profile has been saved. We sent a link to alice@example.org; your address changes once you open it.'),
+    )
+    const patch = fetchMock.mock.calls.find(([, init]) => init?.method === 'PATCH')
+    expect(sentBody(patch?.[1])).toEqual({ email: 'alice@example.org', current_password: 'my password' })
+    // The address stays the old one until the link is opened; the form says what it waits for.
+    expect(email.value).toBe('alice@example.com')
+    expect(descriptionsOf(email)[0]).toBe('Verified. Changing to alice@example.org once that address is confirmed. Leave it empty to remove it.')
+    expect(detailsForm().queryByLabelText('Current password')).toBeNull()
+  })
+
+  it('shows a wrong current password at its field', async () => {
+    profileApi({
+      'PATCH /user/profile': () =>
+        problem(422, 'validation_failed', 'The request is not valid', [
+          { field: 'current_password', message: 'Current password is not your current password.', code: 'wrong_password' },
+        ]),
+    })
+    const { actor } = renderProfile()
+    const email = (await screen.findByLabelText('Email')) as HTMLInputElement
+    await actor.clear(email)
+    await actor.type(email, 'alice@example.org')
+    await actor.type(detailsForm().getByLabelText('Current password'), 'not it')
+    await actor.click(screen.getByRole('button', { name: 'Save profile' }))
+
+    const password = detailsForm().getByLabelText('Current password')
+    await waitFor(() => expect(errorOf(password)).toBe('Current password is not your current password.'))
+    expect(document.activeElement).toBe(password)
+    expect(statusText(/saved/)).toBeUndefined()
+  })
+
+  it('saves a new address at once where addresses are not proven, without a word about links', async () => {
+    profileApi({
+      'GET /auth/password-policy': () => json({ min_length: 10, max_length: 64, product_name: 'Acme', email_verification: 'off' }),
+      'PATCH /user/profile': () => json({ ...alice, email: 'alice@example.org', email_verified: false }),
+    })
+    const { actor } = renderProfile()
+    const email = (await screen.findByLabelText('Email')) as HTMLInputElement
+    await actor.clear(email)
+    await actor.type(email, 'alice@example.org')
+    await actor.type(detailsForm().getByLabelText('Current password'), 'my password')
+    await actor.click(screen.getByRole('button', { name: 'Save profile' }))
+
+    await waitFor(() => expect(statusText(/saved/)).toBe('Your profile has been saved.'))
+    expect(email.value).toBe('alice@example.org')
   })
 })
 

@@ -14,9 +14,13 @@ export function App() {
   useEffect(() => {
     const stopFollowing = followOtherTabs()
     const stopRefreshing = refreshBeforeExpiry()
-    // A signed-out session must not show the last user's data to the next one.
+    // A signed-out session must not show the last user's data to the next one. A restore that finds no session has shown
+    // nobody's data: clearing then would cancel what the open page is fetching (such as the password settings) for good.
+    let previous = sessionStore.get().status
     const stopClearing = sessionStore.subscribe(() => {
-      if (sessionStore.get().status === 'anonymous') queryClient.clear()
+      const { status } = sessionStore.get()
+      if (status === 'anonymous' && previous === 'signed-in') queryClient.clear()
+      previous = status
     })
     if (sessionStore.get().status === 'restoring') void refreshSession()
     return () => {

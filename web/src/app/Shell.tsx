@@ -1,8 +1,10 @@
-// The frame of every page: the header with navigation (an admin link only for admins) and sign-out.
+// The frame of every page: the header with navigation (an admin link only for admins) and sign-out, and a signed-in user's
+// notice about their email address.
 import { Suspense } from 'react'
 import { NavLink, Outlet, useNavigate } from 'react-router'
 import { signOut } from '../lib/session/session-actions.ts'
 import { useSession } from '../lib/session/use-session.ts'
+import { EmailNotice } from './EmailNotice.tsx'
 
 export function Shell() {
   const session = useSession()
@@ -58,6 +60,7 @@ export function Shell() {
           )}
         </nav>
       </header>
+      {signedIn && <EmailNotice key={session.user.id} user={session.user} />}
       <main id="main" tabIndex={-1}>
         <Suspense
           fallback={

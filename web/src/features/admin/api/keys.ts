@@ -8,4 +8,5 @@ export const adminKeys = {
   userList: (query: UserListQuery) => [...adminKeys.users(), query] as const,
   audit: () => [...adminKeys.all, 'audit'] as const,
   auditEvents: (query: AuditEventsQuery) => [...adminKeys.audit(), query] as const,
+  mailFailures: () => [...adminKeys.all, 'mail-failures'] as const,
 }

@@ -1,5 +1,7 @@
-// What the admin console changes: a user's role or status, a user's sessions. Each change refreshes every admin view.
-import type { UserChangeRequest } from '@portcullis/shared/api/admin'
+// What the admin console changes: a user's role or status, a user's sessions; it also mails a user a reset link and invites
+// new users. Each change refreshes every admin view.
+import type { InviteUserRequest, UserChangeRequest } from '@portcullis/shared/api/admin'
+import type { AcceptedResponse } from '@portcullis/shared/api/auth'
 import type { UserBody } from '@portcullis/shared/api/common'
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { apiFetch } from '../../../lib/api-client.ts'
@@ -28,6 +30,24 @@ export function useRevokeSessions() {
   const invalidate = useInvalidateAdmin()
   return useMutation({
     mutationFn: (id: string) => apiFetch<void>(`/admin/users/${encodeURIComponent(id)}/revoke-sessions`, { method: 'POST' }),
+    onSettled: invalidate,
+  })
+}
+
+/** 202: a link to choose a new password is mailed to the user (409 no_email for a user without an address). */
+export function useSendResetLink() {
+  const invalidate = useInvalidateAdmin()
+  return useMutation({
+    mutationFn: (id: string) => apiFetch<AcceptedResponse>(`/admin/users/${encodeURIComponent(id)}/password-reset`, { method: 'POST', body: {} }),
+    onSettled: invalidate,
+  })
+}
+
+/** 201 with the new user, who is mailed a link to choose a password. */
+export function useInviteUser() {
+  const invalidate = useInvalidateAdmin()
+  return useMutation({
+    mutationFn: (request: InviteUserRequest) => apiFetch<UserBody>('/admin/users/invite', { method: 'POST', body: request }),
     onSettled: invalidate,
   })
 }

@@ -1,5 +1,13 @@
-// What the admin console reads: the dashboard counts, a page of users, users by the start of their name, a page of audit events.
-import type { AdminDashboardResponse, AuditEventsQuery, AuditEventsResponse, UserListQuery, UserListResponse } from '@portcullis/shared/api/admin'
+// What the admin console reads: the dashboard counts, a page of users, users by the start of their name, a page of audit
+// events, the mail not delivered yet.
+import type {
+  AdminDashboardResponse,
+  AuditEventsQuery,
+  AuditEventsResponse,
+  MailFailuresResponse,
+  UserListQuery,
+  UserListResponse,
+} from '@portcullis/shared/api/admin'
 import { keepPreviousData, queryOptions } from '@tanstack/react-query'
 import { apiFetch } from '../../../lib/api-client.ts'
 import { adminKeys } from './keys.ts'
@@ -44,5 +52,13 @@ export function auditEventsQuery(query: AuditEventsQuery) {
     queryKey: adminKeys.auditEvents(query),
     queryFn: ({ signal }) => apiFetch<AuditEventsResponse>(`/admin/audit-events${searchOf(query)}`, { signal }),
     placeholderData: keepPreviousData,
+  })
+}
+
+/** Mail that failed at least once and is still to be sent, oldest first. */
+export function mailFailuresQuery() {
+  return queryOptions({
+    queryKey: adminKeys.mailFailures(),
+    queryFn: ({ signal }) => apiFetch<MailFailuresResponse>('/admin/mail/failures', { signal }),
   })
 }

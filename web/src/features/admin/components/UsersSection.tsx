@@ -7,7 +7,7 @@ import { ConfirmDialog } from '../../../components/ConfirmDialog.tsx'
 import { FormError } from '../../../components/FormError.tsx'
 import { describeError } from '../../../lib/problem.ts'
 import { useSession } from '../../../lib/session/use-session.ts'
-import { useChangeUser, useRevokeSessions } from '../api/mutations.ts'
+import { useChangeUser, useRevokeSessions, useSendResetLink } from '../api/mutations.ts'
 import { userListQuery } from '../api/queries.ts'
 import { DebouncedField } from '../../../components/DebouncedField.tsx'
 import { Pager } from '../../../components/Pager.tsx'
@@ -34,36 +34,42 @@ function oneOf<T extends string>(allowed: readonly T[], value: string): T | unde
   return (allowed as readonly string[]).includes(value) ? (value as T) : undefined
 }
 
-/** Changes of power or access are asked about first; enabling an account runs at once. */
-const CONFIRMATIONS: Partial<Record<UserAction, (username: string) => { title: string; message: string; confirmLabel: string }>> = {
-  promote: (username) => ({
+/** Changes of power or access, and mail sent in the user's name, are asked about first; enabling an account runs at once. */
+const CONFIRMATIONS: Partial<Record<UserAction, (user: UserBody) => { title: string; message: string; confirmLabel: string }>> = {
+  promote: ({ username }) => ({
     title: `Make ${username} an admin?`,
     message: `${username} can open the admin console, see every account and change or disable them.`,
     confirmLabel: 'Make admin',
   }),
-  demote: (username) => ({
+  demote: ({ username }) => ({
     title: `Make ${username} a user?`,
     message: `${username} loses access to the admin console within seconds.`,
     confirmLabel: 'Make user',
   }),
-  disable: (username) => ({
+  disable: ({ username }) => ({
     title: `Disable ${username}?`,
     message: `${username} is signed out everywhere and cannot sign in until the account is enabled again.`,
     confirmLabel: 'Disable',
   }),
-  revoke: (username) => ({
+  revoke: ({ username }) => ({
     title: `Revoke the sessions of ${username}?`,
     message: `${username} is signed out on every device and has to sign in again.`,
     confirmLabel: 'Revoke sessions',
   }),
+  reset: ({ username, email }) => ({
+    title: `Send ${username} a reset link?`,
+    message: `A link to choose a new password goes to ${email ?? 'their email address'}. The password stays as it is unless the link is used.`,
+    confirmLabel: 'Send reset link',
+  }),
 }
 
-const DONE: Record<UserAction, (username: string) => string> = {
-  promote: (username) => `${username} is now an admin.`,
-  demote: (username) => `${username} is now a user.`,
-  disable: (username) => `${username} is disabled and signed out everywhere.`,
-  enable: (username) => `${username} is enabled.`,
-  revoke: (username) => `${username} is signed out of every session.`,
+const DONE: Record<UserAction, (user: UserBody) => string> = {
+  promote: ({ username }) => `${username} is now an admin.`,
+  demote: ({ username }) => `${username} is now a user.`,
+  disable: ({ username }) => `${username} is disabled and signed out everywhere.`,
+  enable: ({ username }) => `${username} is enabled.`,
+  revoke: ({ username }) => `${username} is signed out of every session.`,
+  reset: ({ email }) => `A reset link was sent to ${email}.`,
 }
 
 const CHANGES = {
@@ -91,16 +97,18 @@ export function UsersSection() {
   const users = useQuery(userListQuery(query))
   const change = useChangeUser()
   const revoke = useRevokeSessions()
+  const sendResetLink = useSendResetLink()
   const [asking, setAsking] = useState<{ action: UserAction; user: UserBody }>()
   const [feedback, setFeedback] = useState<Feedback>()
-  const pendingId = change.isPending ? change.variables.id : revoke.isPending ? revoke.variables : undefined
+  const pendingId = change.isPending ? change.variables.id : revoke.isPending ? revoke.variables : sendResetLink.isPending ? sendResetLink.variables : undefined
 
   async function run(action: UserAction, user: UserBody): Promise<void> {
     setFeedback(undefined)
     try {
       if (action === 'revoke') await revoke.mutateAsync(user.id)
+      else if (action === 'reset') await sendResetLink.mutateAsync(user.id)
       else await change.mutateAsync({ id: user.id, change: CHANGES[action] })
-      setFeedback({ ok: true, text: DONE[action](user.username) })
+      setFeedback({ ok: true, text: DONE[action](user) })
     } catch (error) {
       setFeedback({ ok: false, text: describeError(error) })
     }
@@ -111,7 +119,7 @@ export function UsersSection() {
     else void run(action, user)
   }
 
-  const confirmation = asking && CONFIRMATIONS[asking.action]?.(asking.user.username)
+  const confirmation = asking && CONFIRMATIONS[asking.action]?.(asking.user)
   const page = users.data
   const first = list.pagesBefore === undefined ? undefined : list.pagesBefore * USERS_PAGE_SIZE + 1
   const summary = !page

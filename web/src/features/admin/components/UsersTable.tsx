@@ -1,10 +1,11 @@
-// One page of users: sortable by username and creation time, each row with its admin actions.
+// One page of users: sortable by username and creation time, each email marked verified or not, each row with its admin
+// actions.
 import type { UserSort } from '@portcullis/shared/api/admin'
 import type { UserBody } from '@portcullis/shared/api/common'
 import { Link } from 'react-router'
 import { Time } from '../../../components/Time.tsx'
 
-export type UserAction = 'promote' | 'demote' | 'disable' | 'enable' | 'revoke'
+export type UserAction = 'promote' | 'demote' | 'disable' | 'enable' | 'revoke' | 'reset'
 type SortField = 'username' | 'created_at'
 
 /** The sort after a click on a column: the other direction if it is the sorted one, else its natural first direction. */
@@ -86,7 +87,16 @@ export function UsersTable({ users, sort, onSort, selfId, pendingId, busy, onAct
                   )}
                   {user.display_name && <span className="muted subline">{user.display_name}</span>}
                 </th>
-                <td data-label="Email">{user.email ?? <span className="muted">—</span>}</td>
+                <td data-label="Email">
+                  {user.email ? (
+                    <>
+                      {user.email}{' '}
+                      <span className={user.email_verified ? 'badge verified' : 'badge unverified'}>{user.email_verified ? 'verified' : 'unverified'}</span>
+                    </>
+                  ) : (
+                    <span className="muted">—</span>
+                  )}
+                </td>
                 <td data-label="Role">
                   <span className={user.role === 'admin' ? 'badge admin' : 'badge'}>{user.role}</span>
                 </td>
@@ -110,6 +120,8 @@ export function UsersTable({ users, sort, onSort, selfId, pendingId, busy, onAct
                       <RowButton label="Enable" user={user} disabled={waiting} onClick={() => onAction('enable', user)} />
                     )}
                     <RowButton label="Revoke sessions" user={user} disabled={self || waiting} onClick={() => onAction('revoke', user)} />
+                    {/* A reset link goes by mail: a user without an address has no such action. */}
+                    {user.email && <RowButton label="Send reset link" user={user} disabled={waiting} onClick={() => onAction('reset', user)} />}
                     <Link to={`/admin/audit?user_id=${encodeURIComponent(user.id)}`}>
                       Events <span className="visually-hidden">({user.username})</span>
                     </Link>

@@ -1,6 +1,9 @@
-// The admin console: counts, the users table with its actions, the newest events and the way to the audit log.
+// The admin console: counts, the users table with its actions, inviting a user, mail not delivered, the newest events and
+// the way to the audit log.
 import { Link } from 'react-router'
 import { PageHeading } from '../../../components/PageHeading.tsx'
+import { InviteUserSection } from '../components/InviteUserSection.tsx'
+import { MailFailuresSection } from '../components/MailFailuresSection.tsx'
 import { CountsSection, RecentEventsSection } from '../components/Overview.tsx'
 import { UsersSection } from '../components/UsersSection.tsx'
 
@@ -13,6 +16,8 @@ export function AdminPage() {
       </div>
       <CountsSection />
       <UsersSection />
+      <InviteUserSection />
+      <MailFailuresSection />
       <RecentEventsSection />
     </div>
   )

@@ -1,7 +1,8 @@
-// What the sign-in pages change: a session begun with a password, and an account created and then signed in to.
-import type { SignupRequest } from '@portcullis/shared/api/auth'
+// What the sign-in pages change: a session begun with a password, an account created and then signed in to, a reset link
+// asked for and used, and an email address proven by its link.
+import type { AcceptedResponse, ForgotPasswordRequest, ResetPasswordRequest, SignupRequest, VerifyEmailRequest } from '@portcullis/shared/api/auth'
 import type { UserBody } from '@portcullis/shared/api/common'
-import { useMutation } from '@tanstack/react-query'
+import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { apiFetch } from '../../../lib/api-client.ts'
 import { signIn } from '../../../lib/session/session-actions.ts'
 
@@ -23,5 +24,28 @@ export function useSignUp() {
       await apiFetch<{ user: UserBody }>('/auth/signup', { method: 'POST', body: request })
       await signIn(request.username, request.password)
     },
+  })
+}
+
+/** 202 whether or not an account matches, so that the answer tells nobody which accounts exist. */
+export function useForgotPassword() {
+  return useMutation({
+    mutationFn: (request: ForgotPasswordRequest) => apiFetch<AcceptedResponse>('/auth/password/forgot', { method: 'POST', body: request }),
+  })
+}
+
+/** 204: the password is changed and every session of the account has ended. */
+export function useResetPassword() {
+  return useMutation({
+    mutationFn: (request: ResetPasswordRequest) => apiFetch<void>('/auth/password/reset', { method: 'POST', body: request }),
+  })
+}
+
+export function useVerifyEmail() {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (request: VerifyEmailRequest) => apiFetch<void>('/auth/email/verify', { method: 'POST', body: request }),
+    // A proven address changes the account wherever it is shown (the profile, the shell's notice): all of it is stale.
+    onSuccess: () => queryClient.invalidateQueries(),
   })
 }

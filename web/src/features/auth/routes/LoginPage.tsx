@@ -1,21 +1,44 @@
-// Sign in; afterwards, back to the page the user came from. The username field has focus when the page opens.
+// Sign in; afterwards, back to the page the user came from. The username field has focus when the page opens. An account
+// whose address must be proven first is offered its link again.
 import { type FormEvent, useEffect, useRef, useState } from 'react'
 import { Link, Navigate, useLocation, useNavigate } from 'react-router'
 import { Field } from '../../../components/Field.tsx'
 import { FormError } from '../../../components/FormError.tsx'
 import { PageHeading } from '../../../components/PageHeading.tsx'
+import { useResendVerification } from '../../../lib/email-verification.ts'
+import { describeError, ProblemError } from '../../../lib/problem.ts'
 import { type FieldErrors, fieldSentence, useFormErrors } from '../../../lib/use-form-errors.ts'
 import { useSession } from '../../../lib/session/use-session.ts'
 import { useSignIn } from '../api/mutations.ts'
 
-interface LoginState {
+export interface LoginState {
   from?: string
-  reason?: 'signed_out' | 'expired' | 'disabled'
+  reason?: 'signed_out' | 'expired' | 'disabled' | 'password_reset' | 'account_created'
+  /** What to put in the username field: the account just created. */
+  login?: string
 }
 
 const REASONS: Record<string, string> = {
   expired: 'Your session has ended. Sign in again.',
   disabled: 'Your account has been disabled. Ask an administrator to enable it again.',
+  password_reset: 'Your password has been changed. Sign in with the new one.',
+  account_created: 'Your account has been created. Open the link we sent to your email address, then sign in.',
+}
+
+/** Asks for the verification link again, for the account named by what was typed (the server answers alike for any name). */
+function SendLinkAgain({ login }: { login: string }) {
+  const resend = useResendVerification()
+  return (
+    <div className="resend-link">
+      <button type="button" disabled={resend.isPending} onClick={() => resend.mutate({ login })}>
+        {resend.isPending ? 'Sending…' : 'Send the link again'}
+      </button>
+      <p className="success live-status" role="status">
+        {resend.isSuccess ? 'If the account needs it, a new link is on its way.' : ''}
+      </p>
+      <FormError message={resend.isError ? describeError(resend.error) : undefined} />
+    </div>
+  )
 }
 
 type LoginField = 'username' | 'password'
@@ -26,7 +49,7 @@ export function LoginPage() {
   const location = useLocation()
   const navigate = useNavigate()
   const state = (location.state ?? {}) as LoginState
-  const [username, setUsername] = useState('')
+  const [username, setUsername] = useState(typeof state.login === 'string' ? state.login : '')
   const [password, setPassword] = useState('')
   const signIn = useSignIn()
   const problems = useFormErrors({ fields: FIELDS })
@@ -52,6 +75,8 @@ export function LoginPage() {
   }
 
   const notice = state.reason ? REASONS[state.reason] : undefined
+  // The name the refused sign-in was sent with, not what the field holds now.
+  const unverified = signIn.error instanceof ProblemError && signIn.error.code === 'email_not_verified' ? signIn.variables?.username.trim() : undefined
   return (
     <section className="card narrow" aria-labelledby="login-title">
       <PageHeading id="login-title" title={['Sign in']} focus={false}>
@@ -64,6 +89,7 @@ export function LoginPage() {
       )}
       <form ref={problems.form} onSubmit={submit} noValidate>
         <FormError message={problems.formError} />
+        {unverified && <SendLinkAgain key={unverified} login={unverified} />}
         <Field
           ref={usernameInput}
           label="Username or email"
@@ -94,6 +120,11 @@ export function LoginPage() {
           {signIn.isPending ? 'Signing in…' : 'Sign in'}
         </button>
       </form>
+      <p>
+        <Link to="/forgot-password" state={{ login: username.trim() }}>
+          Forgot password?
+        </Link>
+      </p>
       <p>
         New here? <Link to="/signup">Create an account</Link>
       </p>

@@ -1,5 +1,5 @@
 // Create an account: every problem named at its field on submit (the button never waits greyed out), the password rules
-// and its strength shown as the user types; then sign in.
+// and its strength shown as the user types; then sign in (or, where an address must be proven first, to the login page).
 import { useQuery } from '@tanstack/react-query'
 import { type FormEvent, useState } from 'react'
 import { Link, useNavigate } from 'react-router'
@@ -10,8 +10,10 @@ import { PageHeading } from '../../../components/PageHeading.tsx'
 import { emailError, usernameError } from '../../../lib/account-fields.ts'
 import { confirmationError, newPasswordError } from '../../../lib/password-checks.ts'
 import { passwordPolicyQuery } from '../../../lib/password-policy.ts'
+import { ProblemError } from '../../../lib/problem.ts'
 import { useFormErrors } from '../../../lib/use-form-errors.ts'
 import { useSignUp } from '../api/mutations.ts'
+import type { LoginState } from './LoginPage.tsx'
 
 type SignupField = 'username' | 'email' | 'password' | 'confirm_password'
 const FIELDS: readonly SignupField[] = ['username', 'email', 'password', 'confirm_password']
@@ -39,7 +41,16 @@ export function SignupPage() {
     if (problems.showFieldErrors(found)) return
     signUp.mutate(
       { username: context.username, password, confirm_password: confirm, ...(context.email ? { email: context.email } : {}) },
-      { onSuccess: () => navigate('/dashboard', { replace: true }), onError: problems.showFailure },
+      {
+        onSuccess: () => navigate('/dashboard', { replace: true }),
+        onError: (error) => {
+          // Created, but EMAIL_VERIFICATION=required keeps it from signing in until its address is proven.
+          if (error instanceof ProblemError && error.code === 'email_not_verified') {
+            const state: LoginState = { reason: 'account_created', login: context.username }
+            navigate('/login', { replace: true, state })
+          } else problems.showFailure(error)
+        },
+      },
     )
   }
 

@@ -1,2 +1,5 @@
+export { ForgotPasswordPage } from './ForgotPasswordPage.tsx'
 export { LoginPage } from './LoginPage.tsx'
+export { ResetPasswordPage } from './ResetPasswordPage.tsx'
 export { SignupPage } from './SignupPage.tsx'
+export { VerifyEmailPage } from './VerifyEmailPage.tsx'
