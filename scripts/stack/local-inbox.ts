@@ -3,6 +3,7 @@
 // strict CSP, as Mailpit or Inbucket would. A mail is found by its name in the folder's listing only, never by a path.
 import Fastify, { type FastifyReply } from 'fastify'
 import { type DroppedMail, readDroppedMail, readMailDrop } from '@portcullis/testkit/mailbox'
+import { escapeHtml } from '@portcullis/shared/mail/templates'
 
 export interface LocalInbox {
   url: string
@@ -22,12 +23,6 @@ const PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-src 's
 const MAIL_POLICY =
   "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'; sandbox allow-popups allow-popups-to-escape-sandbox"
 const FRAME_SANDBOX = 'allow-popups allow-popups-to-escape-sandbox'
-
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
-
-function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (character) => HTML_ESCAPES[character] as string)
-}
 
 const LINK = /https?:\/\/[^\s<>"]+[^\s<>".,;:!?)\]]/g
 

@@ -28,7 +28,8 @@ function template(file: string): string {
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
 
-function escapeHtml(value: string): string {
+/** Text made safe inside HTML, in an element or a quoted attribute. */
+export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (character) => HTML_ESCAPES[character] as string)
 }
 
