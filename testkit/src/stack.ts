@@ -50,9 +50,19 @@ export async function startTestStack(t: Teardown, kind: DatabaseKind, options: T
   const clients = await provisionStackClients(db, Date.now())
   const authPort = await freePort()
   const authUrl = `http://127.0.0.1:${authPort}`
+  // The first gateway's port is known up front, so that the links in mails point at it (as pnpm start's do).
+  const gatewayPort = await freePort()
   // As pnpm start runs them: the gateway's connections come from 127.0.0.2, the one address whose X-Forwarded-For the
   // services believe, so a test calling a service straight from 127.0.0.1 is a stranger to it.
-  const base = { ...TEST_ENV, LOG_LEVEL: 'warn', ...database.env, AUTH_URL: authUrl, TRUST_PROXY: GATEWAY_SOURCE_ADDRESS, ...options.env }
+  const base = {
+    ...TEST_ENV,
+    LOG_LEVEL: 'warn',
+    ...database.env,
+    AUTH_URL: authUrl,
+    TRUST_PROXY: GATEWAY_SOURCE_ADDRESS,
+    PUBLIC_URL: `http://localhost:${gatewayPort}`,
+    ...options.env,
+  }
   const started: RunningProcess[] = []
   t.teardown(async () => {
     for (const running of started.reverse()) await running.stop('SIGKILL')
@@ -88,7 +98,7 @@ export async function startTestStack(t: Teardown, kind: DatabaseKind, options: T
   }
   const gateways: RunningProcess[] = []
   const startGateway = (env: Record<string, string> = {}) => start('@portcullis/gateway/server', { ...gatewayEnv, ...env })
-  for (let i = 0; i < (options.gatewayInstances ?? 1); i++) gateways.push(await startGateway())
+  for (let i = 0; i < (options.gatewayInstances ?? 1); i++) gateways.push(await startGateway(i === 0 ? { PORT: String(gatewayPort) } : {}))
   const [auth, admin, gateway] = [auths[0], admins[0], gateways[0]]
   if (!auth || !admin || !gateway) throw new Error('a stack needs at least one auth, admin and gateway instance')
   return { url: gateway.url, database, auth, auths, users, admin, admins, gateway, gateways, startGateway }

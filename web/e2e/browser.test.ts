@@ -8,6 +8,8 @@ import type { Browser, Page } from 'playwright-core'
 interface Teardown {
   teardown(fn: () => unknown): void
 }
+import { waitForMail } from '@portcullis/testkit/mailbox'
+import { linkIn } from '@portcullis/testkit/outbox'
 import { startTestStack } from '@portcullis/testkit/stack'
 import { ensureWebBuild } from '@portcullis/scripts/stack/web-build'
 import { launchChromium, reportTrouble, screenshot } from './browser.ts'
@@ -355,6 +357,51 @@ t.test(`the web app in Chromium (${kind})`, async (t) => {
         t.ok(box && box.x >= 0 && box.x + box.width <= widths.inner, `${path}: button ${i + 1} lies within the screen (${box?.x} + ${box?.width})`)
       }
     }
+  })
+
+  t.test('forgot password: the mailed link sets a new password, and the user signs in with it', async (t) => {
+    const email = 'forgetful@example.test'
+    const created = await fetch(`${stack.url}/auth/signup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'forgetful', password: PASSWORD, email }),
+    })
+    t.equal(created.status, 201)
+    const context = await browser.newContext()
+    t.teardown(() => context.close())
+    reportTrouble(t, context)
+    const page = await context.newPage()
+    await page.goto(`${base}/login`)
+    await page.getByRole('link', { name: 'Forgot password?' }).click()
+    await page.waitForURL(`${base}/forgot-password`)
+    await page.getByLabel('Username or email').fill(email)
+    await page.getByRole('button', { name: 'Send reset link' }).click()
+    await page.getByText('If an account matches, we have sent a link to its email address.').waitFor()
+
+    // No SMTP_URL in this stack: auth writes the mail to DATA_DIR/mail, as pnpm start's local inbox reads it.
+    const mail = await waitForMail(path.join(stack.database.env.DATA_DIR, 'mail'), (m) => m.to === email && /Reset/.test(m.subject), 15_000)
+    const link = linkIn(mail.text)
+    t.equal(link.origin, base, 'the link points at the web app (PUBLIC_URL)')
+    await page.goto(link.href)
+    await page.getByRole('heading', { name: 'Choose a new password' }).waitFor()
+    t.equal(page.url(), `${base}/reset-password`, 'the token has left the address bar')
+    await page.getByLabel('New password', { exact: true }).fill('a new passphrase from the link')
+    await page.getByLabel('Confirm new password').fill('a new passphrase from the link')
+    await page.getByRole('button', { name: 'Set new password' }).click()
+    await page.waitForURL(`${base}/login`)
+    await page.getByRole('status').filter({ hasText: 'Your password has been changed. Sign in with the new one.' }).waitFor()
+    await page.getByLabel('Username or email').fill('forgetful')
+    await page.getByLabel('Password', { exact: true }).fill('a new passphrase from the link')
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.waitForURL(`${base}/dashboard`)
+    await screenshot(page, 'after-reset')
+    t.pass('signed in with the new password')
+    await page.goto(link.href)
+    await page.getByLabel('New password', { exact: true }).fill('yet another passphrase here')
+    await page.getByLabel('Confirm new password').fill('yet another passphrase here')
+    await page.getByRole('button', { name: 'Set new password' }).click()
+    await page.getByText('This link has expired or was already used').waitFor()
+    t.pass('the link works once: opened again, it says so')
   })
 
   t.test('keyboard-only login', async (t) => {
