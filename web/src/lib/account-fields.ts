@@ -17,6 +17,8 @@ function maxLength(schema: object, fallback: number): number {
 }
 
 export const EMAIL_MAX_LENGTH = maxLength(Email, 254)
+/** What a new username may be, in the few words a form shows under the field. */
+export const USERNAME_HINT = '3 to 32 letters, digits, dots, dashes or underscores'
 export const DISPLAY_NAME_MAX_LENGTH = maxLength(DisplayName, 100)
 
 const username = new RegExp(USERNAME_PATTERN)

@@ -5,7 +5,7 @@ import { type FormEvent, useState } from 'react'
 import { Field } from '../../../components/Field.tsx'
 import { FormError } from '../../../components/FormError.tsx'
 import { SelectField } from '../../../components/SelectField.tsx'
-import { EMAIL_MAX_LENGTH, emailError, usernameError } from '../../../lib/account-fields.ts'
+import { EMAIL_MAX_LENGTH, emailError, USERNAME_HINT, usernameError } from '../../../lib/account-fields.ts'
 import { fieldSentence, useFormErrors } from '../../../lib/use-form-errors.ts'
 import { useInviteUser } from '../api/mutations.ts'
 
@@ -62,7 +62,7 @@ export function InviteUserSection() {
           name="username"
           autoComplete="off"
           required
-          hint="3 to 32 letters, digits, dots, dashes or underscores"
+          hint={USERNAME_HINT}
           value={username}
           onChange={(event) => edit('username', setUsername)(event.target.value)}
           error={problems.errors.username}

@@ -7,7 +7,7 @@ import { Field } from '../../../components/Field.tsx'
 import { FormError } from '../../../components/FormError.tsx'
 import { NewPasswordFields } from '../../../components/NewPasswordFields.tsx'
 import { PageHeading } from '../../../components/PageHeading.tsx'
-import { emailError, usernameError } from '../../../lib/account-fields.ts'
+import { emailError, USERNAME_HINT, usernameError } from '../../../lib/account-fields.ts'
 import { confirmationError, newPasswordError } from '../../../lib/password-checks.ts'
 import { passwordPolicyQuery } from '../../../lib/password-policy.ts'
 import { ProblemError } from '../../../lib/problem.ts'
@@ -73,7 +73,7 @@ export function SignupPage() {
           name="username"
           autoComplete="username"
           required
-          hint="3 to 32 letters, digits, dots, dashes or underscores"
+          hint={USERNAME_HINT}
           value={username}
           onChange={(event) => edit('username', setUsername)(event.target.value)}
           error={problems.errors.username}
