@@ -111,7 +111,7 @@ describe('DashboardPage', () => {
     expect(screen.getByRole('status').textContent).toMatch(/loading/i)
 
     const profile = (await screen.findByRole('heading', { level: 2, name: 'Profile' })).closest('section') as HTMLElement
-    for (const text of ['alice', 'alice@example.com', 'Alice Liddell', 'User']) expect(within(profile).getByText(text)).toBeTruthy()
+    for (const text of ['alice', 'alice@example.com', 'verified', 'Alice Liddell', 'User']) expect(within(profile).getByText(text)).toBeTruthy()
     expect(within(profile).getByText('Member since')).toBeTruthy()
     expect(within(profile).getByText('Last sign-in').nextElementSibling?.querySelector('time')?.getAttribute('dateTime')).toBe(alice.last_login_at)
     expect(within(profile).getByRole('link', { name: 'Edit your profile' }).getAttribute('href')).toBe('/profile')

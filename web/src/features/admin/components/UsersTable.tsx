@@ -1,5 +1,6 @@
 // One page of users: sortable by username and creation time, each email marked verified or not, each row with its admin
 // actions.
+import { VerifiedMark } from '../../../components/VerifiedMark.tsx'
 import type { UserSort } from '@portcullis/shared/api/admin'
 import type { UserBody } from '@portcullis/shared/api/common'
 import { Link } from 'react-router'
@@ -90,8 +91,7 @@ export function UsersTable({ users, sort, onSort, selfId, pendingId, busy, onAct
                 <td data-label="Email">
                   {user.email ? (
                     <>
-                      {user.email}{' '}
-                      <span className={user.email_verified ? 'badge verified' : 'badge unverified'}>{user.email_verified ? 'verified' : 'unverified'}</span>
+                      {user.email} <VerifiedMark verified={user.email_verified} />
                     </>
                   ) : (
                     <span className="muted">—</span>

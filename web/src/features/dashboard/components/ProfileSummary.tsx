@@ -3,6 +3,7 @@ import type { UserBody } from '@portcullis/shared/api/common'
 import type { ReactNode } from 'react'
 import { Link } from 'react-router'
 import { Time } from '../../../components/Time.tsx'
+import { VerifiedMark } from '../../../components/VerifiedMark.tsx'
 
 const ROLE_NAMES: Record<UserBody['role'], string> = { user: 'User', admin: 'Administrator' }
 
@@ -21,7 +22,15 @@ export function ProfileSummary({ profile }: { profile: UserBody }) {
       <h2 id="dashboard-profile-title">Profile</h2>
       <dl className="account-facts">
         <Fact term="Username">{profile.username}</Fact>
-        <Fact term="Email">{profile.email ?? <span className="not-set">Not set</span>}</Fact>
+        <Fact term="Email">
+          {profile.email ? (
+            <>
+              <span>{profile.email}</span> <VerifiedMark verified={profile.email_verified} />
+            </>
+          ) : (
+            <span className="not-set">Not set</span>
+          )}
+        </Fact>
         <Fact term="Display name">{profile.display_name ?? <span className="not-set">Not set</span>}</Fact>
         <Fact term="Role">
           <span className={`badge ${profile.role}`}>{ROLE_NAMES[profile.role]}</span>
