@@ -1,5 +1,6 @@
 // The login and signup forms: labels, every problem at its field at once (the form's own checks and the server's), the
-// password rules with the server's settings, the strength meter, focus and titles, success.
+// password rules with the server's settings, the strength meter, focus and titles, success; the login's second step (a
+// code from the app or a recovery code, the ticket kept in memory).
 import type { UserBody } from '@portcullis/shared/api/common'
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { render, screen, waitFor, within } from '@testing-library/react'
@@ -51,6 +52,7 @@ function renderAt(path: '/login' | '/signup', state?: unknown) {
           <Route path="/login" element={<LoginPage />} />
           <Route path="/signup" element={<SignupPage />} />
           <Route path="/dashboard" element={<h1>Dashboard</h1>} />
+          <Route path="/profile" element={<h1>Profile stub</h1>} />
           <Route path="/forgot-password" element={<h1>Forgot stub</h1>} />
         </Routes>
         <LocationProbe />
@@ -259,6 +261,139 @@ describe('LoginPage', () => {
       expect(screen.getAllByRole('alert').map((alert) => alert.textContent)).toContain('Too many attempts; try again later (try again in 60 s)'),
     )
     expect(screen.queryByText('If the account needs it, a new link is on its way.')).toBeNull()
+  })
+})
+
+describe('LoginPage: two-step verification', () => {
+  const TICKET = 'ticket-0123456789abcdefghij'
+  const tokens = { access_token: 'access-1', token_type: 'Bearer', expires_in: 600, user: alice }
+  const secondStep = () => json({ mfa_required: true, mfa_token: TICKET, methods: ['totp', 'recovery_code'] })
+
+  async function signInWithPassword(actor: ReturnType<typeof userEvent.setup>) {
+    await actor.type(screen.getByLabelText('Username or email'), 'alice.smith')
+    await actor.type(screen.getByLabelText('Password'), 'correct horse battery staple')
+    await actor.click(screen.getByRole('button', { name: 'Sign in' }))
+    return screen.findByRole('heading', { name: 'Two-step verification' })
+  }
+
+  it('asks for the code from the app after the password, then signs in and goes where the user wanted', async () => {
+    const fetchMock = stubAuthApi({ 'POST /auth/login': secondStep, 'POST /auth/login/mfa': () => json(tokens) })
+    const actor = userEvent.setup()
+    renderAt('/login', { from: '/profile' })
+
+    await signInWithPassword(actor)
+    expect(sessionStore.get()).toEqual({ status: 'anonymous' })
+    expect(document.title).toBe('Two-step verification · Portcullis')
+    // The ticket stays in memory: not in the address, not in the history's state.
+    expect(location()).toEqual({ path: '/login', state: { from: '/profile' } })
+    expect(JSON.stringify({ ...localStorage, ...sessionStorage })).not.toContain(TICKET)
+    const code = screen.getByLabelText('Authentication code')
+    expect(code.getAttribute('inputmode')).toBe('numeric')
+    expect(code.getAttribute('autocomplete')).toBe('one-time-code')
+    await waitFor(() => expect(document.activeElement).toBe(code))
+    expect(screen.queryByLabelText('Password')).toBeNull()
+
+    await actor.type(code, '123 456')
+    await actor.click(screen.getByRole('button', { name: 'Verify' }))
+
+    expect(await screen.findByRole('heading', { name: 'Profile stub' })).toBeTruthy()
+    expect(location().path).toBe('/profile')
+    expect(bodyOf(fetchMock, '/auth/login/mfa')).toEqual({ mfa_token: TICKET, code: '123 456' })
+    expect(sessionStore.get()).toMatchObject({ status: 'signed-in', accessToken: 'access-1', user: alice })
+  })
+
+  it('keeps the step and the ticket on a wrong code, with the message at the field', async () => {
+    let attempts = 0
+    const fetchMock = stubAuthApi({
+      'POST /auth/login': secondStep,
+      'POST /auth/login/mfa': () => (++attempts === 1 ? problem(401, 'invalid_code', 'That code is not right; try again') : json(tokens)),
+    })
+    const actor = userEvent.setup()
+    renderAt('/login')
+    await signInWithPassword(actor)
+
+    const code = screen.getByLabelText('Authentication code')
+    await actor.type(code, '000000')
+    await actor.click(screen.getByRole('button', { name: 'Verify' }))
+
+    await waitFor(() => expect(errorOf(code)).toBe('That code is not right; try again'))
+    expect(code.getAttribute('aria-invalid')).toBe('true')
+    expect(screen.getAllByRole('alert')).toHaveLength(1)
+    expect(screen.getByRole('heading', { name: 'Two-step verification' })).toBeTruthy()
+    expect(sessionStore.get()).toEqual({ status: 'anonymous' })
+
+    await actor.clear(code)
+    expect(errorOf(code)).toBeUndefined()
+    await actor.type(code, '654321')
+    await actor.click(screen.getByRole('button', { name: 'Verify' }))
+    expect(await screen.findByRole('heading', { name: 'Dashboard' })).toBeTruthy()
+    const sent = fetchMock.mock.calls.filter(([input]) => input === '/auth/login/mfa').map(([, init]) => JSON.parse(String(init?.body)))
+    expect(sent).toEqual([
+      { mfa_token: TICKET, code: '000000' },
+      { mfa_token: TICKET, code: '654321' },
+    ])
+    // One password step only: the ticket was kept.
+    expect(fetchMock.mock.calls.filter(([input]) => input === '/auth/login')).toHaveLength(1)
+  })
+
+  it('goes back to the password step with the server’s message when the ticket has ended', async () => {
+    stubAuthApi({
+      'POST /auth/login': secondStep,
+      'POST /auth/login/mfa': () => problem(401, 'mfa_token_invalid', 'The sign-in has expired; enter your password again'),
+    })
+    const actor = userEvent.setup()
+    renderAt('/login')
+    await signInWithPassword(actor)
+    await actor.type(screen.getByLabelText('Authentication code'), '123456')
+    await actor.click(screen.getByRole('button', { name: 'Verify' }))
+
+    expect(await screen.findByRole('heading', { name: 'Sign in' })).toBeTruthy()
+    expect(screen.getByRole('alert').textContent).toBe('The sign-in has expired; enter your password again')
+    expect((screen.getByLabelText('Username or email') as HTMLInputElement).value).toBe('alice.smith')
+    const password = screen.getByLabelText('Password') as HTMLInputElement
+    expect(password.value).toBe('')
+    await waitFor(() => expect(document.activeElement).toBe(password))
+    expect(screen.queryByLabelText('Authentication code')).toBeNull()
+    expect(sessionStore.get()).toEqual({ status: 'anonymous' })
+  })
+
+  it('sends a recovery code instead when the user asks, and swaps back', async () => {
+    const fetchMock = stubAuthApi({ 'POST /auth/login': secondStep, 'POST /auth/login/mfa': () => json(tokens) })
+    const actor = userEvent.setup()
+    renderAt('/login')
+    await signInWithPassword(actor)
+
+    await actor.click(screen.getByRole('button', { name: 'Use a recovery code instead' }))
+    expect(screen.queryByLabelText('Authentication code')).toBeNull()
+    const recovery = screen.getByLabelText('Recovery code')
+    await waitFor(() => expect(document.activeElement).toBe(recovery))
+    await actor.click(screen.getByRole('button', { name: 'Use your authenticator app' }))
+    expect(screen.getByLabelText('Authentication code')).toBeTruthy()
+    await actor.click(screen.getByRole('button', { name: 'Use a recovery code instead' }))
+
+    await actor.click(screen.getByRole('button', { name: 'Verify' }))
+    expect(errorOf(screen.getByLabelText('Recovery code'))).toBe('Recovery code is required.')
+    expect(fetchMock.mock.calls.filter(([input]) => input === '/auth/login/mfa')).toHaveLength(0)
+
+    await actor.type(screen.getByLabelText('Recovery code'), ' abcd-efgh-jkmn ')
+    await actor.click(screen.getByRole('button', { name: 'Verify' }))
+    expect(await screen.findByRole('heading', { name: 'Dashboard' })).toBeTruthy()
+    expect(bodyOf(fetchMock, '/auth/login/mfa')).toEqual({ mfa_token: TICKET, recovery_code: 'abcd-efgh-jkmn' })
+  })
+
+  it('shows when to try again on 429', async () => {
+    stubAuthApi({
+      'POST /auth/login': secondStep,
+      'POST /auth/login/mfa': () => problem(429, 'too_many_attempts', 'Too many attempts; try again later', undefined, { 'retry-after': '45' }),
+    })
+    const actor = userEvent.setup()
+    renderAt('/login')
+    await signInWithPassword(actor)
+    await actor.type(screen.getByLabelText('Authentication code'), '123456')
+    await actor.click(screen.getByRole('button', { name: 'Verify' }))
+
+    expect((await screen.findByRole('alert')).textContent).toBe('Too many attempts; try again later (try again in 45 s)')
+    expect(screen.getByLabelText('Authentication code')).toBeTruthy()
   })
 })
 

@@ -1,5 +1,7 @@
-// Signing in, refreshing and signing out in the browser: cookie mode, one refresh at a time across every tab.
+// Signing in (with a second step where the account has one), refreshing and signing out in the browser: cookie mode, one
+// refresh at a time across every tab.
 import type { TokenResponse } from '@portcullis/shared/api/auth'
+import type { MfaLoginRequest, MfaRequiredResponse } from '@portcullis/shared/api/mfa'
 import { problemFrom } from '../problem.ts'
 import { sessionStore } from './session-store.ts'
 import { listenToOtherTabs, tellOtherTabs } from './tab-channel.ts'
@@ -24,15 +26,31 @@ async function withTabLock<T>(work: () => Promise<T>): Promise<T> {
   return locks.request(LOCK, work)
 }
 
-export async function signIn(username: string, password: string): Promise<void> {
-  const response = await fetch('/auth/login', {
+/** What a sign-in step leads to: a session (undefined), or the ticket of the second step the account asks for. */
+export type SignInResult = MfaRequiredResponse | undefined
+
+/** Either step of a sign-in: a token answer begins the session here; an answer asking for a second factor is handed back. */
+async function signInStep(path: string, body: object): Promise<SignInResult> {
+  const response = await fetch(path, {
     method: 'POST',
     credentials: 'same-origin',
     headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify({ username, password, session: 'cookie' }),
+    body: JSON.stringify(body),
   })
   if (!response.ok) throw await problemFrom(response)
-  signedIn((await response.json()) as TokenResponse)
+  const answer = (await response.json()) as TokenResponse | MfaRequiredResponse
+  if ('mfa_required' in answer) return answer
+  signedIn(answer)
+  return undefined
+}
+
+export function signIn(username: string, password: string): Promise<SignInResult> {
+  return signInStep('/auth/login', { username, password, session: 'cookie' })
+}
+
+/** The second step, with the first step's ticket: the session mode is the one the first step asked for. */
+export function signInSecondStep(request: MfaLoginRequest): Promise<SignInResult> {
+  return signInStep('/auth/login/mfa', request)
 }
 
 /**

@@ -1,10 +1,11 @@
-// What the sign-in pages change: a session begun with a password, an account created and then signed in to, a reset link
-// asked for and used, and an email address proven by its link.
+// What the sign-in pages change: a session begun with a password (and a second factor where the account has one), an
+// account created and then signed in to, a reset link asked for and used, and an email address proven by its link.
 import type { AcceptedResponse, ForgotPasswordRequest, ResetPasswordRequest, SignupRequest, VerifyEmailRequest } from '@portcullis/shared/api/auth'
 import type { UserBody } from '@portcullis/shared/api/common'
+import type { MfaLoginRequest } from '@portcullis/shared/api/mfa'
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { apiFetch } from '../../../lib/api-client.ts'
-import { signIn } from '../../../lib/session/session-actions.ts'
+import { signIn, signInSecondStep } from '../../../lib/session/session-actions.ts'
 
 export interface Credentials {
   username: string
@@ -14,6 +15,13 @@ export interface Credentials {
 export function useSignIn() {
   return useMutation({
     mutationFn: ({ username, password }: Credentials) => signIn(username, password),
+  })
+}
+
+/** The code from the app or a recovery code, with the ticket the password step answered. */
+export function useSignInSecondStep() {
+  return useMutation({
+    mutationFn: (request: MfaLoginRequest) => signInSecondStep(request),
   })
 }
 

@@ -1,5 +1,5 @@
 // Sign in; afterwards, back to the page the user came from. The username field has focus when the page opens. An account
-// whose address must be proven first is offered its link again.
+// whose address must be proven first is offered its link again; one with a second factor is asked for it on the same page.
 import { type FormEvent, useEffect, useRef, useState } from 'react'
 import { Link, Navigate, useLocation, useNavigate } from 'react-router'
 import { Field } from '../../../components/Field.tsx'
@@ -10,6 +10,7 @@ import { describeError, ProblemError } from '../../../lib/problem.ts'
 import { type FieldErrors, fieldSentence, useFormErrors } from '../../../lib/use-form-errors.ts'
 import { useSession } from '../../../lib/session/use-session.ts'
 import { useSignIn } from '../api/mutations.ts'
+import { SecondStepForm } from '../components/SecondStepForm.tsx'
 
 export interface LoginState {
   from?: string
@@ -51,16 +52,22 @@ export function LoginPage() {
   const state = (location.state ?? {}) as LoginState
   const [username, setUsername] = useState(typeof state.login === 'string' ? state.login : '')
   const [password, setPassword] = useState('')
+  /** The password step's ticket for the second step: in memory only, gone with the page. */
+  const [ticket, setTicket] = useState<string>()
   const signIn = useSignIn()
   const problems = useFormErrors({ fields: FIELDS })
   const usernameInput = useRef<HTMLInputElement>(null)
+  const passwordInput = useRef<HTMLInputElement>(null)
   const target = state.from && state.from !== '/login' ? state.from : '/dashboard'
   // While the sign-in is on its way the page stays, so that it moves on once, to where the user came from.
   const signedIn = session.status === 'signed-in' && !signIn.isPending
 
   useEffect(() => {
-    if (!signedIn) usernameInput.current?.focus()
-  }, [signedIn])
+    if (signedIn || ticket) return
+    // Back from an ended second step, the username is still there: the password is what is asked for again.
+    const first = signIn.isSuccess ? passwordInput : usernameInput
+    first.current?.focus()
+  }, [signedIn, ticket, signIn.isSuccess])
 
   if (signedIn) return <Navigate to={target} replace />
 
@@ -71,7 +78,34 @@ export function LoginPage() {
       password: password ? undefined : fieldSentence('Password', 'is required'),
     }
     if (problems.showFieldErrors(found)) return
-    signIn.mutate({ username, password }, { onSuccess: () => navigate(target, { replace: true }), onError: problems.showFailure })
+    signIn.mutate(
+      { username, password },
+      {
+        onSuccess: (secondStep) => {
+          if (secondStep) setTicket(secondStep.mfa_token)
+          else navigate(target, { replace: true })
+        },
+        onError: problems.showFailure,
+      },
+    )
+  }
+
+  function backToPassword(problem: ProblemError) {
+    setTicket(undefined)
+    setPassword('')
+    problems.showFailure(problem)
+  }
+
+  if (ticket) {
+    return (
+      <section className="card narrow" aria-labelledby="login-title">
+        <PageHeading id="login-title" title={['Two-step verification']} focus={false}>
+          Two-step verification
+        </PageHeading>
+        <p>Your account asks for a second step after the password.</p>
+        <SecondStepForm ticket={ticket} onTicketEnded={backToPassword} />
+      </section>
+    )
   }
 
   const notice = state.reason ? REASONS[state.reason] : undefined
@@ -104,6 +138,7 @@ export function LoginPage() {
           error={problems.errors.username}
         />
         <Field
+          ref={passwordInput}
           label="Password"
           name="password"
           type="password"
