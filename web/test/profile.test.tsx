@@ -1,7 +1,9 @@
 // The profile page: name and email (a new address needs the current password and waits for its link), password change
 // (every problem at its field at once, the shared rules with the server's settings, a strength meter), sign out
-// everywhere; the tab title and the focused heading.
+// everywhere, two-step verification (setting up an app, the recovery codes shown once, new ones, turning it off); the tab
+// title and the focused heading.
 import type { UserBody } from '@portcullis/shared/api/common'
+import type { MfaStatusResponse as MfaStatus } from '@portcullis/shared/api/mfa'
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { cleanup, render, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
@@ -30,6 +32,7 @@ function profileApi(routes: Record<string, Answer> = {}) {
   const stub = stubFetch({
     'GET /user/profile': () => json(alice),
     'GET /auth/password-policy': () => json({ min_length: 10, max_length: 64, product_name: 'Acme', email_verification: 'optional' }),
+    'GET /auth/mfa': () => json({ totp: false, recovery_codes_left: 0 }),
     ...routes,
   })
   return { ...stub, changes: () => stub.calls.filter((call) => !call.startsWith('GET ')) }
@@ -401,5 +404,191 @@ describe('ProfilePage: sign out everywhere', () => {
     expect((await screen.findByRole('alert')).textContent).toBe('The service cannot answer right now')
     expect(sessionStore.get().status).toBe('signed-in')
     expect(screen.getByTestId('location').textContent).toBe('/profile')
+  })
+})
+
+describe('ProfilePage: two-step verification', () => {
+  const SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DP'
+  const URI = `otpauth://totp/Portcullis:alice?secret=${SECRET}&issuer=Portcullis`
+  const CODES = Array.from({ length: 10 }, (_, index) => `code-${index}abc-defg`)
+  const NEW_CODES = Array.from({ length: 10 }, (_, index) => `new${index}-hjkm-npqr`)
+
+  /** The server's second factor for this test: the routes change it as the real one would. */
+  function secondFactorApi(start: MfaStatus, routes: (state: MfaStatus) => Record<string, Answer> = () => ({})) {
+    const state = { ...start }
+    const api = profileApi({ 'GET /auth/mfa': () => json(state), ...routes(state) })
+    return { ...api, state, statusReads: () => api.calls.filter((call) => call === 'GET /auth/mfa').length }
+  }
+
+  function section() {
+    return within(screen.getByRole('region', { name: 'Two-step verification' }))
+  }
+
+  /** jsdom's Blob has no text(): read it the older way. */
+  function textOf(blob: Blob): Promise<string> {
+    return new Promise((resolve) => {
+      const reader = new FileReader()
+      reader.onload = () => resolve(String(reader.result))
+      reader.readAsText(blob)
+    })
+  }
+
+  it('sets up an app: QR code and key, the first code turns it on, the recovery codes are shown once', async () => {
+    const api = secondFactorApi({ totp: false, recovery_codes_left: 0 }, (state) => ({
+      'POST /auth/mfa/totp/setup': () => json({ secret: SECRET, otpauth_uri: URI }),
+      'POST /auth/mfa/totp/confirm': (init) => {
+        if ((sentBody(init) as { code: string }).code !== '123456') return problem(401, 'invalid_code', 'That code is not right; try again')
+        Object.assign(state, { totp: true, recovery_codes_left: 10 })
+        return json({ recovery_codes: CODES })
+      },
+    }))
+    const createObjectURL = vi.fn((_blob: Blob) => 'blob:recovery-codes')
+    // jsdom has no object URLs: a URL with them, for this test only.
+    vi.stubGlobal(
+      'URL',
+      class extends URL {
+        static override createObjectURL = createObjectURL
+        static override revokeObjectURL = vi.fn()
+      },
+    )
+    const clicked: HTMLAnchorElement[] = []
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      clicked.push(this)
+    })
+    const { actor } = renderProfile()
+
+    await actor.click(await section().findByRole('button', { name: 'Set up an authenticator app' }))
+    const qr = (await section().findByRole('img', { name: 'QR code for your authenticator app' })) as HTMLImageElement
+    expect(qr.src.startsWith('data:image/svg+xml')).toBe(true)
+    expect(decodeURIComponent(qr.src)).toContain('<svg')
+    expect(section().getByText(/^Or type this key:/).textContent).toBe('Or type this key: JBSW Y3DP EHPK 3PXP JBSW Y3DP')
+
+    const code = section().getByLabelText('Code from the app')
+    await actor.type(code, '000000')
+    await actor.click(section().getByRole('button', { name: 'Turn on' }))
+    await waitFor(() => expect(errorOf(code)).toBe('That code is not right; try again'))
+    expect(section().queryByRole('heading', { name: 'Save your recovery codes' })).toBeNull()
+
+    await actor.clear(code)
+    await actor.type(code, '123456')
+    const readsBefore = api.statusReads()
+    await actor.click(section().getByRole('button', { name: 'Turn on' }))
+
+    const heading = await section().findByRole('heading', { name: 'Save your recovery codes' })
+    expect(document.activeElement).toBe(heading)
+    const list = section().getByRole('list', { name: 'Recovery codes' })
+    expect(
+      within(list)
+        .getAllByRole('listitem')
+        .map((item) => item.textContent),
+    ).toEqual(CODES)
+    expect(section().queryByLabelText('Code from the app')).toBeNull()
+    expect(api.statusReads()).toBeGreaterThan(readsBefore)
+
+    await actor.click(section().getByRole('button', { name: 'Copy codes' }))
+    await waitFor(() => expect(statusText(/copied/)).toBe('The codes have been copied.'))
+    // user-event's stand-in for the clipboard holds what was written.
+    expect(await navigator.clipboard.readText()).toBe(CODES.join('\n'))
+
+    await actor.click(section().getByRole('button', { name: 'Download' }))
+    expect(click).toHaveBeenCalledTimes(1)
+    expect(clicked[0]?.download).toBe('portcullis-recovery-codes.txt')
+    expect(clicked[0]?.href).toBe('blob:recovery-codes')
+    const blob = createObjectURL.mock.calls[0]?.[0] as Blob
+    expect(await textOf(blob)).toBe(`${CODES.join('\n')}\n`)
+
+    await actor.click(section().getByRole('button', { name: 'I have saved them' }))
+    expect(section().queryByRole('list', { name: 'Recovery codes' })).toBeNull()
+    expect(screen.queryByText(CODES[0] as string)).toBeNull()
+    expect(section().getByText(/^On:/).textContent).toBe('On: your authenticator app is required at sign-in. 10 recovery codes left.')
+    expect(sentBody(api.fetchMock.mock.calls.find(([input]) => input === '/auth/mfa/totp/setup')?.[1])).toEqual({})
+    const confirms = api.fetchMock.mock.calls.filter(([input]) => input === '/auth/mfa/totp/confirm').map(([, init]) => sentBody(init))
+    expect(confirms).toEqual([{ code: '000000' }, { code: '123456' }])
+    click.mockRestore()
+  })
+  it('makes new recovery codes after asking, and shows the new set once', async () => {
+    const api = secondFactorApi({ totp: true, recovery_codes_left: 3 }, (state) => ({
+      'POST /auth/mfa/recovery-codes': () => {
+        state.recovery_codes_left = 10
+        return json({ recovery_codes: NEW_CODES })
+      },
+    }))
+    const { actor } = renderProfile()
+
+    expect((await section().findByText(/^On:/)).textContent).toBe('On: your authenticator app is required at sign-in. 3 recovery codes left.')
+    await actor.click(section().getByRole('button', { name: 'New recovery codes' }))
+    const dialog = screen.getByRole('dialog', { name: 'Make new recovery codes?' })
+    await actor.click(within(dialog).getByRole('button', { name: 'Cancel' }))
+    expect(screen.queryByRole('dialog')).toBeNull()
+    expect(api.changes()).toEqual([])
+
+    await actor.click(section().getByRole('button', { name: 'New recovery codes' }))
+    await actor.click(within(screen.getByRole('dialog', { name: 'Make new recovery codes?' })).getByRole('button', { name: 'Make new codes' }))
+
+    const list = await section().findByRole('list', { name: 'Recovery codes' })
+    expect(
+      within(list)
+        .getAllByRole('listitem')
+        .map((item) => item.textContent),
+    ).toEqual(NEW_CODES)
+    expect(section().getByRole('heading', { name: 'Save your recovery codes' })).toBeTruthy()
+    expect(api.changes()).toEqual(['POST /auth/mfa/recovery-codes'])
+    expect(sentBody(api.callsTo('POST', '/auth/mfa/recovery-codes')[0]?.[1])).toEqual({})
+
+    await actor.click(section().getByRole('button', { name: 'I have saved them' }))
+    expect(section().getByText(/^On:/).textContent).toBe('On: your authenticator app is required at sign-in. 10 recovery codes left.')
+    expect(screen.queryByText(NEW_CODES[0] as string)).toBeNull()
+  })
+
+  it('turns the app off with a code, showing a wrong one at its field', async () => {
+    let attempts = 0
+    const api = secondFactorApi({ totp: true, recovery_codes_left: 10 }, (state) => ({
+      'DELETE /auth/mfa/totp': () => {
+        if (++attempts === 1) return problem(401, 'invalid_code', 'That code is not right; try again')
+        Object.assign(state, { totp: false, recovery_codes_left: 0 })
+        return noContent()
+      },
+    }))
+    const { actor } = renderProfile()
+
+    await actor.click(await section().findByRole('button', { name: 'Turn off' }))
+    const code = section().getByLabelText('Code from the app')
+    await actor.type(code, '111111')
+    await actor.click(section().getByRole('button', { name: 'Turn off two-step verification' }))
+    await waitFor(() => expect(errorOf(code)).toBe('That code is not right; try again'))
+
+    await actor.clear(code)
+    await actor.type(code, '222222')
+    await actor.click(section().getByRole('button', { name: 'Turn off two-step verification' }))
+
+    expect(await section().findByRole('button', { name: 'Set up an authenticator app' })).toBeTruthy()
+    expect(statusText(/is off/)).toBe('Two-step verification is off. Your recovery codes no longer work.')
+    expect(section().queryByText(/^On:/)).toBeNull()
+    expect(api.callsTo('DELETE', '/auth/mfa/totp').map(([, init]) => sentBody(init))).toEqual([{ code: '111111' }, { code: '222222' }])
+  })
+
+  it('turns the app off with the password instead, showing a wrong one at its field', async () => {
+    const api = secondFactorApi({ totp: true, recovery_codes_left: 10 }, () => ({
+      'DELETE /auth/mfa/totp': () =>
+        problem(422, 'validation_failed', 'The request is not valid', [
+          { field: 'password', message: 'Password is not your current password.', code: 'wrong_password' },
+        ]),
+    }))
+    const { actor } = renderProfile()
+
+    await actor.click(await section().findByRole('button', { name: 'Turn off' }))
+    await actor.click(section().getByRole('button', { name: 'Use your password instead' }))
+    expect(section().queryByLabelText('Code from the app')).toBeNull()
+    const password = section().getByLabelText('Password')
+    expect(password.getAttribute('type')).toBe('password')
+    await actor.type(password, 'my password')
+    await actor.click(section().getByRole('button', { name: 'Turn off two-step verification' }))
+
+    await waitFor(() => expect(errorOf(password)).toBe('Password is not your current password.'))
+    expect(document.activeElement).toBe(password)
+    expect(api.callsTo('DELETE', '/auth/mfa/totp').map(([, init]) => sentBody(init))).toEqual([{ password: 'my password' }])
+
+    await actor.click(section().getByRole('button', { name: 'Cancel' }))
+    expect(section().getByText(/^On:/).textContent).toBe('On: your authenticator app is required at sign-in. 10 recovery codes left.')
   })
 })

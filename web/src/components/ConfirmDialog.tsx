@@ -1,5 +1,5 @@
 // Asks before a destructive action; a native <dialog> keeps focus inside and closes on Escape.
-import { useEffect, useRef } from 'react'
+import { useEffect, useId, useRef } from 'react'
 
 export interface ConfirmDialogProps {
   open: boolean
@@ -12,6 +12,8 @@ export interface ConfirmDialogProps {
 
 export function ConfirmDialog({ open, title, message, confirmLabel, onConfirm, onCancel }: ConfirmDialogProps) {
   const dialog = useRef<HTMLDialogElement>(null)
+  // A page may hold several dialogs: each is named by its own title.
+  const titleId = useId()
   useEffect(() => {
     const element = dialog.current
     if (!element) return
@@ -25,8 +27,8 @@ export function ConfirmDialog({ open, title, message, confirmLabel, onConfirm, o
     }
   }, [open])
   return (
-    <dialog ref={dialog} className="confirm-dialog" aria-labelledby="confirm-title" onCancel={onCancel}>
-      <h2 id="confirm-title">{title}</h2>
+    <dialog ref={dialog} className="confirm-dialog" aria-labelledby={titleId} onCancel={onCancel}>
+      <h2 id={titleId}>{title}</h2>
       <p>{message}</p>
       <div className="dialog-actions">
         <button type="button" onClick={onCancel}>

@@ -1,5 +1,7 @@
-// The profile page's server state: reading and changing the profile, changing the password, signing out everywhere.
+// The profile page's server state: reading and changing the profile, changing the password, the second factor (an
+// authenticator app and its recovery codes), signing out everywhere.
 import type { PasswordChangeRequest } from '@portcullis/shared/api/auth'
+import type { MfaStatusResponse, RecoveryCodesResponse, TotpConfirmRequest, TotpRemoveRequest, TotpSetupResponse } from '@portcullis/shared/api/mfa'
 import type { ProfileResponse, ProfileUpdateRequest } from '@portcullis/shared/api/user'
 import { type QueryClient, queryOptions, useMutation, useQueryClient } from '@tanstack/react-query'
 import { signOut } from '../../../lib/session/session-actions.ts'
@@ -39,6 +41,54 @@ export function useChangePassword() {
   return useMutation({
     mutationFn: (request: PasswordChangeRequest) => apiFetch<void>('/auth/password', { method: 'POST', body: request }),
     onSuccess: () => invalidateOtherAccountViews(queryClient),
+  })
+}
+
+export function secondFactorQuery() {
+  return queryOptions({
+    queryKey: profileKeys.secondFactor(),
+    queryFn: ({ signal }) => apiFetch<MfaStatusResponse>('/auth/mfa', { signal }),
+  })
+}
+
+/** After a change to the second factor: its status here, and the activity other pages list. */
+function invalidateSecondFactor(queryClient: QueryClient): Promise<unknown> {
+  return Promise.all([queryClient.invalidateQueries({ queryKey: profileKeys.secondFactor() }), invalidateOtherAccountViews(queryClient)])
+}
+
+/** A new secret for the app, not in force until a code from the app confirms it. 409 totp_enrolled: it is on already. */
+export function useSetUpTotp() {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: () => apiFetch<TotpSetupResponse>('/auth/mfa/totp/setup', { method: 'POST', body: {} }),
+    onError: () => queryClient.invalidateQueries({ queryKey: profileKeys.secondFactor() }),
+  })
+}
+
+/** The first code from the app turns it on; the answer holds the recovery codes, shown this once. */
+export function useConfirmTotp() {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (request: TotpConfirmRequest) => apiFetch<RecoveryCodesResponse>('/auth/mfa/totp/confirm', { method: 'POST', body: request }),
+    onSuccess: () => invalidateSecondFactor(queryClient),
+  })
+}
+
+/** A new set of recovery codes; the old set stops working. */
+export function useNewRecoveryCodes() {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: () => apiFetch<RecoveryCodesResponse>('/auth/mfa/recovery-codes', { method: 'POST', body: {} }),
+    onSuccess: () => invalidateSecondFactor(queryClient),
+  })
+}
+
+/** 204 with a code from the app or the password; the recovery codes go with it. */
+export function useTurnOffTotp() {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (request: TotpRemoveRequest) => apiFetch<void>('/auth/mfa/totp', { method: 'DELETE', body: request }),
+    onSuccess: () => invalidateSecondFactor(queryClient),
   })
 }
 

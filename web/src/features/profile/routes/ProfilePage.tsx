@@ -1,4 +1,4 @@
-// The account's own settings: display name and email, password, and signing out everywhere.
+// The account's own settings: display name and email, password, two-step verification, and signing out everywhere.
 import { useQuery } from '@tanstack/react-query'
 import { FormError } from '../../../components/FormError.tsx'
 import { PageHeading } from '../../../components/PageHeading.tsx'
@@ -8,6 +8,7 @@ import { profileQuery } from '../api/queries.ts'
 import { PasswordForm } from '../components/PasswordForm.tsx'
 import { ProfileForm } from '../components/ProfileForm.tsx'
 import { SignOutEverywhere } from '../components/SignOutEverywhere.tsx'
+import { TwoStepSection } from '../components/TwoStepSection.tsx'
 
 export function ProfilePage() {
   const session = useSession()
@@ -34,6 +35,7 @@ export function ProfilePage() {
         )}
       </section>
       <PasswordForm account={account} />
+      <TwoStepSection />
       <SignOutEverywhere />
     </div>
   )
