@@ -29,7 +29,7 @@ export const GatewayOwnSettings = Type.Object({
     minimum: 0,
     maximum: 10_000_000,
     default: 30,
-    description: 'logins, sign-ups, password resets and mail requests (forgot password, resend) per minute per client IP; 0 turns it off',
+    description: 'logins (both steps), sign-ups, password resets and mail requests (forgot password, resend) per minute per client IP; 0 turns it off',
   }),
   REDIS_URL: Type.Optional(
     Type.String({ secret: true, description: 'rate-limit counters shared by several gateway instances (redis:// or rediss://); unset: in memory' }),

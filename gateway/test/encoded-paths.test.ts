@@ -109,6 +109,9 @@ const PROTECTED_ROUTES: Array<[method: string, route: string, needs: 'user' | 'a
   ['POST', '/admin/users/0190e4a6-7c1b-7b5e-9f3a-1c2d3e4f5a6b/revoke-sessions', 'admin'],
   ['POST', '/auth/logout-all', 'user'],
   ['POST', '/auth/password', 'user'],
+  ['GET', '/auth/mfa', 'user'],
+  ['POST', '/auth/mfa/totp/setup', 'user'],
+  ['DELETE', '/auth/mfa/totp', 'user'],
 ]
 
 t.test('encoded paths meet the same policy as the paths they spell (direct, and behind Nginx)', async (t) => {
@@ -175,7 +178,7 @@ t.test('encoded paths meet the same policy as the paths they spell (direct, and 
       // so that any variant the gateway routes to login or signup must now meet 429.
       for (let i = 0; i < 5; i++) await send('POST', '/auth/login', {}, JSON.stringify({ username: 'mallory', password: 'wrong but long enough' }))
       const outcomes: string[] = []
-      for (const route of ['/auth/login', '/auth/signup', '/auth/password/forgot', '/auth/password/reset', '/auth/email/verify/resend']) {
+      for (const route of ['/auth/login', '/auth/signup', '/auth/password/forgot', '/auth/password/reset', '/auth/email/verify/resend', '/auth/login/mfa']) {
         for (const variant of encodingsOf(route)) {
           const answer = await send('POST', variant, {}, JSON.stringify({ username: 'mallory', password: 'wrong but long enough' }))
           outcomes.push(`${variant} ${answer.status}`)

@@ -60,6 +60,10 @@ for (const kind of testDatabaseKinds()) {
       }
       const logoutAll = await gateway.inject({ method: 'POST', url: '/auth/logout-all' })
       t.equal(logoutAll.statusCode, 401)
+      for (const url of ['/auth/mfa', '/auth/mfa/totp/setup', '/auth/mfa/recovery-codes']) {
+        const res = await gateway.inject({ method: url === '/auth/mfa' ? 'GET' : 'POST', url })
+        t.equal(res.statusCode, 401, `${url}: the second factors are the signed-in user's, checked at the gateway`)
+      }
       t.equal(users.reduce((sum, u) => sum + u.hits(), 0) + admin.hits(), before)
     })
 

@@ -6,10 +6,15 @@ export type Access = 'public' | Role
 
 const USER_ONLY_AUTH_ROUTES = new Set(['/auth/logout-all', '/auth/password'])
 
+/** The signed-in user's own second factors (/auth/mfa and below). */
+function isSecondFactorRoute(path: string): boolean {
+  return path === '/auth/mfa' || path.startsWith('/auth/mfa/')
+}
+
 /** The access a path needs; `undefined` when the gateway routes nothing there. */
 export function accessFor(path: string): Access | undefined {
   const clean = path.length > 1 ? path.replace(/\/+$/, '') : path
-  if (clean === '/auth' || clean.startsWith('/auth/')) return USER_ONLY_AUTH_ROUTES.has(clean) ? 'user' : 'public'
+  if (clean === '/auth' || clean.startsWith('/auth/')) return USER_ONLY_AUTH_ROUTES.has(clean) || isSecondFactorRoute(clean) ? 'user' : 'public'
   if (clean === '/user' || clean.startsWith('/user/')) return 'user'
   if (clean === '/admin' || clean.startsWith('/admin/')) return 'admin'
   return undefined
@@ -28,7 +33,14 @@ export function requiredAccess(path: string, prefix: RoutedPrefix): Access {
   return RANK[byPath] >= RANK[PREFIX_ACCESS[prefix]] ? byPath : PREFIX_ACCESS[prefix]
 }
 
-const CREDENTIAL_ROUTES = new Set(['/auth/login', '/auth/signup', '/auth/password/reset', '/auth/password/forgot', '/auth/email/verify/resend'])
+const CREDENTIAL_ROUTES = new Set([
+  '/auth/login',
+  '/auth/signup',
+  '/auth/password/reset',
+  '/auth/password/forgot',
+  '/auth/email/verify/resend',
+  '/auth/login/mfa',
+])
 
 /**
  * Login, sign-up and setting a password from a link each may cost an argon2 hash, and "forgot password" and "resend" each

@@ -16,9 +16,11 @@ import { serviceTokenRoute } from './routes/internal/token.ts'
 import { emailVerifyResendRoute } from './routes/email-verify-resend.ts'
 import { emailVerifyRoute } from './routes/email-verify.ts'
 import { jwksRoute } from './routes/jwks.ts'
+import { loginMfaRoute } from './routes/login-mfa.ts'
 import { loginRoute } from './routes/login.ts'
 import { logoutAllRoute } from './routes/logout-all.ts'
 import { logoutRoute } from './routes/logout.ts'
+import { mfaRoutes } from './routes/mfa.ts'
 import { passwordForgotRoute } from './routes/password-forgot.ts'
 import { passwordPolicyRoute } from './routes/password-policy.ts'
 import { passwordResetRoute } from './routes/password-reset.ts'
@@ -57,6 +59,8 @@ export async function buildAuthApp(options: AuthAppOptions): Promise<FastifyInst
 
   await app.register(signupRoute)
   await app.register(loginRoute)
+  await app.register(loginMfaRoute)
+  await app.register(mfaRoutes)
   await app.register(refreshRoute)
   await app.register(logoutRoute)
   await app.register(logoutAllRoute)

@@ -65,3 +65,33 @@ export function tooManyAttempts(retryAfterSeconds: number): ProblemError {
   error.retryAfter = Math.max(1, Math.ceil(retryAfterSeconds))
   return error
 }
+export const InvalidCode = define(
+  'invalid_code',
+  401,
+  'That code is not right; try again',
+  'The authenticator code or recovery code does not match, was used already, or is from too long ago; the sign-in ticket stays usable for a few more tries.',
+)
+export const MfaTokenInvalid = define(
+  'mfa_token_invalid',
+  401,
+  'The sign-in has expired; enter your password again',
+  'The mfa_token of POST /auth/login/mfa is unknown, used, older than 5 minutes, or ended by too many wrong codes: sign in with the password again.',
+)
+export const TotpEnrolled = define(
+  'totp_enrolled',
+  409,
+  'An authenticator app is already set up',
+  'Turn the current one off (DELETE /auth/mfa/totp) before setting up another.',
+)
+export const TotpNotSetUp = define(
+  'totp_not_set_up',
+  409,
+  'Set up an authenticator app first',
+  'POST /auth/mfa/totp/confirm needs a secret from POST /auth/mfa/totp/setup.',
+)
+export const TotpNotEnrolled = define(
+  'totp_not_enrolled',
+  409,
+  'Two-step verification is not on',
+  'Recovery codes and turning the app off need an authenticator app that is set up and confirmed.',
+)

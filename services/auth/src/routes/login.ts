@@ -1,7 +1,10 @@
-// POST /auth/login: username or email and password, answered with an access token and a new session.
+// POST /auth/login: username or email and password, answered with an access token and a new session, or, for an account
+// with a second factor, with a ticket for its second step (POST /auth/login/mfa).
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
+import { Type } from 'typebox'
 import { LoginRequest, TokenResponse } from '@portcullis/shared/api/auth'
+import { MfaRequiredResponse } from '@portcullis/shared/api/mfa'
 import { AccountDisabled, ValidationFailed } from '@portcullis/shared/errors'
 import { problemResponses } from '@portcullis/shared/problems/responses'
 import { requestOrigin } from '@portcullis/shared/request-origin'
@@ -17,13 +20,20 @@ export async function loginRoute(app: FastifyInstance): Promise<void> {
         tags: ['auth'],
         summary: 'Sign in',
         body: LoginRequest,
-        response: { 200: TokenResponse, ...problemResponses(InvalidCredentials, AccountDisabled, EmailNotVerified, ValidationFailed, TooManyAttempts) },
+        response: {
+          200: Type.Union([TokenResponse, MfaRequiredResponse]),
+          ...problemResponses(InvalidCredentials, AccountDisabled, EmailNotVerified, ValidationFailed, TooManyAttempts),
+        },
       },
     },
     async (request, reply) => {
       const { username, password, session: mode = 'token' } = request.body
-      const { user, session } = await signIn(app, username, password, mode, requestOrigin(request))
-      return tokenResponse(app, reply, user, session, mode)
+      const outcome = await signIn(app, username, password, mode, requestOrigin(request))
+      if (outcome.kind === 'second-factor') {
+        reply.header('cache-control', 'no-store')
+        return { mfa_required: true as const, mfa_token: outcome.mfaToken, methods: outcome.methods }
+      }
+      return tokenResponse(app, reply, outcome.user, outcome.session, mode)
     },
   )
 }

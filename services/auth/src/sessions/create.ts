@@ -15,6 +15,12 @@ export interface CreatedSession {
   refreshToken: string
 }
 
+/** How the user proved themselves for a session (OpenID's amr values: pwd, otp, hwk …) and when, ms. */
+export interface SessionProof {
+  amr: string[]
+  authTime: number
+}
+
 export async function createSession(
   db: Kysely<Database>,
   userId: string,
@@ -22,6 +28,7 @@ export async function createSession(
   origin: SessionOrigin,
   policy: SessionPolicy,
   now: number,
+  proof: SessionProof = { amr: ['pwd'], authTime: now },
 ): Promise<CreatedSession> {
   const sessionId = newId()
   const refreshToken = generateRefreshToken()
@@ -39,6 +46,8 @@ export async function createSession(
         revoked_reason: null,
         user_agent: origin.userAgent?.slice(0, 512) ?? null,
         ip: origin.ip?.slice(0, 64) ?? null,
+        amr: proof.amr.join(','),
+        auth_time: proof.authTime,
       })
       .execute()
     await trx
@@ -47,4 +56,11 @@ export async function createSession(
       .execute()
   })
   return { sessionId, refreshToken }
+}
+
+/** The proof a session was made with; sessions from before it was recorded: a password, at their creation. */
+export async function sessionProof(db: Kysely<Database>, sessionId: string): Promise<SessionProof> {
+  const row = await db.selectFrom('sessions').select(['amr', 'auth_time', 'created_at']).where('id', '=', sessionId).executeTakeFirst()
+  if (!row) return { amr: ['pwd'], authTime: Date.now() }
+  return { amr: row.amr ? row.amr.split(',') : ['pwd'], authTime: Number(row.auth_time ?? row.created_at) }
 }

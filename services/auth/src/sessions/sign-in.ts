@@ -7,7 +7,10 @@ import { EmailNotVerified } from '../errors.ts'
 import { authenticatePassword } from '../passwords/authenticate.ts'
 import type { AuthContext } from '../plugins/app/context.ts'
 import { recordLogin } from '../users/queries.ts'
-import { type CreatedSession, createSession } from './create.ts'
+import type { MfaMethod } from '@portcullis/shared/api/mfa'
+import { openMfaTicket } from '../mfa/challenge.ts'
+import { hasConfirmedTotp } from '../mfa/totp-factor.ts'
+import { type CreatedSession, createSession, type SessionProof } from './create.ts'
 
 /**
  * EMAIL_VERIFICATION=required keeps an account with an unproven address out. An account with no address at all (one made
@@ -17,13 +20,12 @@ export function mustVerifyBeforeSignIn(mode: EmailVerification, user: Pick<User,
   return mode === 'required' && user.email !== null && user.email_verified_at === null
 }
 
-export async function signIn(
-  auth: AuthContext,
-  login: string,
-  password: string,
-  mode: SessionMode,
-  origin: RequestOrigin,
-): Promise<{ user: User; session: CreatedSession }> {
+export type SignInOutcome =
+  | { kind: 'signed-in'; user: User; session: CreatedSession }
+  /** The password was right and the account has a second factor: a ticket for POST /auth/login/mfa, no session yet. */
+  | { kind: 'second-factor'; mfaToken: string; methods: MfaMethod[] }
+
+export async function signIn(auth: AuthContext, login: string, password: string, mode: SessionMode, origin: RequestOrigin): Promise<SignInOutcome> {
   const user = await authenticatePassword(auth, login, password, origin)
   const now = auth.now()
   // Only after the password is right, so that the answer tells nothing to someone who does not know it.
@@ -35,12 +37,35 @@ export async function signIn(
     )
     throw new EmailNotVerified()
   }
-  const session = await createSession(auth.db, user.id, mode, origin, auth.sessionPolicy, now)
+  if (await hasConfirmedTotp(auth.db, user.id)) {
+    return { kind: 'second-factor', mfaToken: await openMfaTicket(auth.db, user.id, mode, now), methods: ['totp', 'recovery_code'] }
+  }
+  return { kind: 'signed-in', ...(await startSession(auth, user, mode, origin, { amr: ['pwd'], authTime: now })) }
+}
+
+/** A proven user's new session, the login recorded and audited: the end of every way of signing in. */
+export async function startSession(
+  auth: AuthContext,
+  user: User,
+  mode: SessionMode,
+  origin: RequestOrigin,
+  proof: SessionProof,
+  detail: Record<string, unknown> = {},
+): Promise<{ user: User; session: CreatedSession }> {
+  const now = auth.now()
+  const session = await createSession(auth.db, user.id, mode, origin, auth.sessionPolicy, now, proof)
   await recordLogin(auth.db, user.id, now)
   user.last_login_at = now
   await recordAuditEvent(
     auth.db,
-    { type: 'login_succeeded', userId: user.id, actorId: user.id, ip: origin.ip, userAgent: origin.userAgent, detail: { session_id: session.sessionId, mode } },
+    {
+      type: 'login_succeeded',
+      userId: user.id,
+      actorId: user.id,
+      ip: origin.ip,
+      userAgent: origin.userAgent,
+      detail: { session_id: session.sessionId, mode, ...detail },
+    },
     now,
   )
   return { user, session }

@@ -3,17 +3,19 @@ import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { SessionMode, User } from '@portcullis/shared/db/schema'
 import type { TokenResponse } from '@portcullis/shared/api/auth'
 import { toPublicUser } from '@portcullis/shared/users/public-user'
+import { sessionProof } from './create.ts'
 import { setRefreshCookie } from './refresh-cookie.ts'
 
-export function tokenResponse(
+export async function tokenResponse(
   app: FastifyInstance,
   reply: FastifyReply,
   user: User,
   session: { sessionId: string; refreshToken: string },
   mode: SessionMode,
-): TokenResponse {
+): Promise<TokenResponse> {
+  const proof = await sessionProof(app.db, session.sessionId)
   const response: TokenResponse = {
-    access_token: app.issueAccessToken(user, session.sessionId),
+    access_token: app.issueAccessToken(user, session.sessionId, proof),
     token_type: 'Bearer',
     expires_in: app.authConfig.accessTokenTtl,
     user: toPublicUser(user),

@@ -4,6 +4,7 @@ import type { User } from '@portcullis/shared/db/schema'
 import { newId } from '@portcullis/shared/ids'
 import type { AuthConfig } from '../config.ts'
 import type { KeyRing } from '../keys/ring.ts'
+import type { SessionProof } from '../sessions/create.ts'
 import { internalAudience, SERVICE_TOKEN_TTL } from './claims.ts'
 
 export interface TokenSigner {
@@ -12,16 +13,21 @@ export interface TokenSigner {
   authConfig: Pick<AuthConfig, 'tokenIssuer' | 'tokenAudience' | 'accessTokenTtl'>
 }
 
-/** An access token; `email_verified` rides along when the user has an email, as OpenID Connect names it. */
+/**
+ * An access token: `amr` and `auth_time` say how and when the user proved themselves (OpenID Connect's claims);
+ * `email_verified` rides along when the user has an email.
+ */
 export function signAccessToken(
   { jwt, keyRing, authConfig }: TokenSigner,
   user: Pick<User, 'id' | 'role' | 'email' | 'email_verified_at'>,
   sessionId: string,
+  proof: SessionProof,
 ): string {
   const key = keyRing.signingKey()
   const email = user.email === null ? {} : { email_verified: user.email_verified_at !== null }
+  const how = { amr: proof.amr, auth_time: Math.floor(proof.authTime / 1000) }
   return jwt.sign(
-    { iss: authConfig.tokenIssuer, aud: authConfig.tokenAudience, sub: user.id, role: user.role, sid: sessionId, jti: newId(), ...email },
+    { iss: authConfig.tokenIssuer, aud: authConfig.tokenAudience, sub: user.id, role: user.role, sid: sessionId, jti: newId(), ...how, ...email },
     { key: key.privatePem, kid: key.kid, algorithm: key.alg, expiresIn: authConfig.accessTokenTtl },
   )
 }

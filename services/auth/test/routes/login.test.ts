@@ -80,7 +80,13 @@ for (const kind of testDatabaseKinds()) {
         jwks.keys.some((key: { kid: string }) => key.kid === header.kid),
         'the kid is published in the JWKS',
       )
-      t.same(Object.keys(payload).sort(), ['aud', 'email_verified', 'exp', 'iat', 'iss', 'jti', 'role', 'sid', 'sub'], 'alice has an email: email_verified')
+      t.same(
+        Object.keys(payload).sort(),
+        ['amr', 'aud', 'auth_time', 'email_verified', 'exp', 'iat', 'iss', 'jti', 'role', 'sid', 'sub'],
+        'alice has an email: email_verified',
+      )
+      t.same(payload.amr, ['pwd'], 'signed in with a password')
+      t.type(payload.auth_time, 'number')
       t.equal(payload.email_verified, false)
       t.equal(payload.iss, config.tokenIssuer)
       t.equal(payload.aud, config.tokenAudience)

@@ -67,6 +67,11 @@ export async function mailPasswordChanged(db: Kysely<Database>, links: LinkConfi
   await send(db, links, 'password_changed', to, user.id, { username: user.username, forgotLink: forgotLink(links) }, now)
 }
 
+/** "A recovery code was used to sign in": the owner hears of it, and of how many are left. */
+export async function mailRecoveryCodeUsed(db: Kysely<Database>, links: LinkConfig, user: MailedAccount, to: string, left: number, now: number): Promise<void> {
+  await send(db, links, 'recovery_code_used', to, user.id, { username: user.username, left: String(left), forgotLink: forgotLink(links) }, now)
+}
+
 /** To the old address when an email change is asked for: the account's owner hears of it even if it was not them. */
 export async function mailEmailChangeRequested(
   db: Kysely<Database>,

@@ -6,6 +6,7 @@ import * as adminIndexes from './migrations/0002_admin_indexes.ts'
 import * as refreshSuccessor from './migrations/0003_refresh_successor.ts'
 import * as revocationFeedOrder from './migrations/0004_revocation_feed_order.ts'
 import * as email from './migrations/0005_email.ts'
+import * as secondFactor from './migrations/0006_second_factor.ts'
 import type { Database } from './schema.ts'
 
 const migrations: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '0003_refresh_successor': refreshSuccessor,
   '0004_revocation_feed_order': revocationFeedOrder,
   '0005_email': email,
+  '0006_second_factor': secondFactor,
 }
 
 export class MigrationFailed extends Error {

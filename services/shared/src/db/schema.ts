@@ -38,6 +38,10 @@ export interface SessionsTable {
   revoked_reason: string | null
   user_agent: string | null
   ip: string | null
+  /** How the user proved themselves, comma-separated (`pwd`, `pwd,otp`); null for sessions from before: `pwd`. */
+  amr: Optional<string | null>
+  /** When they did, ms; null for sessions from before: created_at. */
+  auth_time: Optional<number | null>
 }
 
 export interface RefreshTokensTable {
@@ -108,6 +112,36 @@ export interface AccountTokensTable {
   used_at: number | null
 }
 
+/** An authenticator app of a user: its secret (wrapped with KEY_ENCRYPTION_KEY when set), in force once confirmed. */
+export interface TotpFactorsTable {
+  user_id: string
+  secret: string
+  created_at: number
+  confirmed_at: number | null
+  last_used_step: number | null
+}
+
+/** One recovery code of a user, as its SHA-256; used once. */
+export interface RecoveryCodesTable {
+  id: string
+  user_id: string
+  code_hash: string
+  created_at: number
+  used_at: number | null
+}
+
+/** A sign-in waiting for its second step: the ticket's SHA-256, the session mode asked for, wrong codes so far. */
+export interface MfaChallengesTable {
+  id: string
+  user_id: string
+  token_hash: string
+  mode: SessionMode
+  created_at: number
+  expires_at: number
+  failures: number
+  used_at: number | null
+}
+
 /** One mail, written in the transaction of what caused it; the sender delivers it (services/auth/src/mail). */
 export interface MailOutboxTable {
   id: string
@@ -137,6 +171,9 @@ export interface Database {
   token_revocations: TokenRevocationsTable
   account_tokens: AccountTokensTable
   mail_outbox: MailOutboxTable
+  totp_factors: TotpFactorsTable
+  recovery_codes: RecoveryCodesTable
+  mfa_challenges: MfaChallengesTable
 }
 
 export type User = Selectable<UsersTable>

@@ -5,13 +5,14 @@ import type { User } from '@portcullis/shared/db/schema'
 import { Forbidden } from '@portcullis/shared/errors'
 import { issuedAtMs, type Principal } from '@portcullis/shared/tokens/principal'
 import { invalidToken, tokenRefusal } from '@portcullis/shared/tokens/refusals'
+import type { SessionProof } from '../../sessions/create.ts'
 import { liveSessionRole } from '../../sessions/signed-in.ts'
 import { accessTokenSubject, type ServicePrincipal, serviceTokenCaller } from '../../tokens/claims.ts'
 import { signAccessToken, signServiceToken } from '../../tokens/issue.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
-    issueAccessToken(user: Pick<User, 'id' | 'role' | 'email' | 'email_verified_at'>, sessionId: string): string
+    issueAccessToken(user: Pick<User, 'id' | 'role' | 'email' | 'email_verified_at'>, sessionId: string, proof: SessionProof): string
     issueServiceToken(clientId: string, scopes: string[]): { token: string; expiresIn: number }
     /** preHandler: a valid access token of a live session of an active user. */
     requireUser: preHandlerAsyncHookHandler
@@ -39,8 +40,8 @@ async function verifiedClaims(request: FastifyRequest): Promise<Record<string, u
 
 async function tokens(app: FastifyInstance): Promise<void> {
   const config = app.authConfig
-  app.decorate('issueAccessToken', (user: Pick<User, 'id' | 'role' | 'email' | 'email_verified_at'>, sessionId: string) =>
-    signAccessToken(app, user, sessionId),
+  app.decorate('issueAccessToken', (user: Pick<User, 'id' | 'role' | 'email' | 'email_verified_at'>, sessionId: string, proof: SessionProof) =>
+    signAccessToken(app, user, sessionId, proof),
   )
   app.decorate('issueServiceToken', (clientId: string, scopes: string[]) => signServiceToken(app, clientId, scopes))
 

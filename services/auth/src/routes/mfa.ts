@@ -1,0 +1,92 @@
+// The signed-in user's second factor: GET /auth/mfa, POST /auth/mfa/totp/setup, POST /auth/mfa/totp/confirm,
+// DELETE /auth/mfa/totp, POST /auth/mfa/recovery-codes.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { MfaStatusResponse, RecoveryCodesResponse, TotpConfirmRequest, TotpRemoveRequest, TotpSetupResponse } from '@portcullis/shared/api/mfa'
+import type { User } from '@portcullis/shared/db/schema'
+import { InvalidToken, TokenExpired, Unauthenticated, ValidationFailed } from '@portcullis/shared/errors'
+import { problemResponses } from '@portcullis/shared/problems/responses'
+import { requestOrigin } from '@portcullis/shared/request-origin'
+import { InvalidCode, TooManyAttempts, TotpEnrolled, TotpNotEnrolled, TotpNotSetUp } from '../errors.ts'
+import { confirmTotp, mfaStatus, regenerateRecoveryCodes, removeTotp, setUpTotp } from '../mfa/manage-totp.ts'
+import { signedInPrincipal } from '../plugins/app/tokens.ts'
+import { findUserById } from '../users/queries.ts'
+
+const SIGNED_IN = [Unauthenticated, InvalidToken, TokenExpired] as const
+
+export async function mfaRoutes(app: FastifyInstance): Promise<void> {
+  const routes = app.withTypeProvider<TypeBoxTypeProvider>()
+  const base = { tags: ['auth'], security: [{ bearer: [] }] }
+  async function signedInUser(request: FastifyRequest): Promise<User> {
+    const user = await findUserById(app.db, signedInPrincipal(request).userId)
+    if (!user) throw new Error('the principal has no user row')
+    return user
+  }
+
+  routes.get(
+    '/auth/mfa',
+    {
+      preHandler: app.requireUser,
+      schema: { ...base, summary: 'Your second factors', response: { 200: MfaStatusResponse, ...problemResponses(...SIGNED_IN) } },
+    },
+    async (request) => mfaStatus(app, signedInPrincipal(request).userId),
+  )
+  routes.post(
+    '/auth/mfa/totp/setup',
+    {
+      preHandler: app.requireUser,
+      schema: { ...base, summary: 'Set up an authenticator app', response: { 200: TotpSetupResponse, ...problemResponses(...SIGNED_IN, TotpEnrolled) } },
+    },
+    async (request, reply) => {
+      reply.header('cache-control', 'no-store')
+      return setUpTotp(app, await signedInUser(request))
+    },
+  )
+  routes.post(
+    '/auth/mfa/totp/confirm',
+    {
+      preHandler: app.requireUser,
+      schema: {
+        ...base,
+        summary: 'Turn the authenticator app on with its first code; answers the recovery codes, once',
+        body: TotpConfirmRequest,
+        response: { 200: RecoveryCodesResponse, ...problemResponses(...SIGNED_IN, InvalidCode, TotpNotSetUp, TotpEnrolled, ValidationFailed) },
+      },
+    },
+    async (request, reply) => {
+      reply.header('cache-control', 'no-store')
+      return { recovery_codes: await confirmTotp(app, await signedInUser(request), request.body.code, requestOrigin(request)) }
+    },
+  )
+  routes.delete(
+    '/auth/mfa/totp',
+    {
+      preHandler: app.requireUser,
+      schema: {
+        ...base,
+        summary: 'Turn the authenticator app off, with a code from it or the password',
+        body: TotpRemoveRequest,
+        response: { 204: { type: 'null' }, ...problemResponses(...SIGNED_IN, InvalidCode, TotpNotEnrolled, ValidationFailed, TooManyAttempts) },
+      },
+    },
+    async (request, reply) => {
+      await removeTotp(app, await signedInUser(request), request.body, requestOrigin(request))
+      return reply.code(204).send(null)
+    },
+  )
+  routes.post(
+    '/auth/mfa/recovery-codes',
+    {
+      preHandler: app.requireUser,
+      schema: {
+        ...base,
+        summary: 'A new set of recovery codes; the old set stops working',
+        response: { 200: RecoveryCodesResponse, ...problemResponses(...SIGNED_IN, TotpNotEnrolled) },
+      },
+    },
+    async (request, reply) => {
+      reply.header('cache-control', 'no-store')
+      return { recovery_codes: await regenerateRecoveryCodes(app, await signedInUser(request), requestOrigin(request)) }
+    },
+  )
+}
