@@ -11,6 +11,7 @@ interface Teardown {
 import { waitForMail } from '@portcullis/testkit/mailbox'
 import { linkIn } from '@portcullis/testkit/outbox'
 import { startTestStack } from '@portcullis/testkit/stack'
+import { totpCodeAt } from '@portcullis/testkit/totp'
 import { ensureWebBuild } from '@portcullis/scripts/stack/web-build'
 import { launchChromium, reportTrouble, screenshot } from './browser.ts'
 
@@ -402,6 +403,52 @@ t.test(`the web app in Chromium (${kind})`, async (t) => {
     await page.getByRole('button', { name: 'Set new password' }).click()
     await page.getByText('This link has expired or was already used').waitFor()
     t.pass('the link works once: opened again, it says so')
+  })
+
+  t.test('two-step verification: turned on from the profile, then asked for at sign-in', async (t) => {
+    await signUpByApi('twostep')
+    const context = await browser.newContext()
+    t.teardown(() => context.close())
+    reportTrouble(t, context)
+    const page = await context.newPage()
+    await page.goto(`${base}/login`)
+    await page.getByLabel('Username or email').fill('twostep')
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD)
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.waitForURL(`${base}/dashboard`)
+    await page.goto(`${base}/profile`)
+    const section = page.getByRole('region', { name: 'Two-step verification' })
+    await section.getByRole('button', { name: 'Set up an authenticator app' }).click()
+    await section.getByRole('img', { name: 'QR code for your authenticator app' }).waitFor()
+    const secret = (await section.locator('code.totp-key').innerText()).replace(/\s+/g, '')
+    t.match(secret, /^[A-Z2-7]{32}$/, 'the key is shown as text')
+    await section.getByLabel('Code from the app').fill(totpCodeAt(secret, Date.now()))
+    await section.getByRole('button', { name: 'Turn on' }).click()
+    await section.getByRole('heading', { name: 'Save your recovery codes' }).waitFor()
+    const codes = await section.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem').allInnerTexts()
+    t.equal(codes.length, 10, 'ten recovery codes, shown once')
+    await screenshot(page, 'recovery-codes')
+    await section.getByRole('button', { name: 'I have saved them' }).click()
+    await section.getByText('On: your authenticator app is required at sign-in.').waitFor()
+
+    // Another browser: the password alone is not enough any more; a code (a later one than the enrolment's) is.
+    const other = await browser.newContext()
+    t.teardown(() => other.close())
+    const second = await other.newPage()
+    await second.goto(`${base}/login`)
+    await second.getByLabel('Username or email').fill('twostep')
+    await second.getByLabel('Password', { exact: true }).fill(PASSWORD)
+    await second.getByRole('button', { name: 'Sign in' }).click()
+    await second.getByRole('heading', { name: 'Two-step verification' }).waitFor()
+    t.equal(second.url(), `${base}/login`, 'no ticket in the address')
+    await second.getByLabel('Authentication code').fill('000000')
+    await second.getByRole('button', { name: 'Verify' }).click()
+    await second.getByText('That code is not right; try again').waitFor()
+    await second.getByRole('button', { name: 'Use a recovery code instead' }).click()
+    await second.getByLabel('Recovery code').fill(codes[0] ?? '')
+    await second.getByRole('button', { name: 'Verify' }).click()
+    await second.waitForURL(`${base}/dashboard`)
+    t.pass('signed in with the password and a recovery code')
   })
 
   t.test('keyboard-only login', async (t) => {
