@@ -4,7 +4,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { mailDropDir } from '@portcullis/auth/mail/mail-drop-files'
 import { lockDataDir } from './data-dir-lock.ts'
-import { type LocalInbox, startLocalInbox } from './local-inbox.ts'
+import type { LocalInbox } from './local-inbox.ts'
 import { prepareDatabase } from './prepare-database.ts'
 import { assertPortsFree, freePorts, type PortClaim } from './ports.ts'
 import { chooseProxySource } from '@portcullis/shared/net/proxy-address'
@@ -76,8 +76,10 @@ export async function startStack(stack: StackConfig, options: StackOptions): Pro
   }
   if (database.createdClients.length > 0) console.log(`portcullis: new service clients for ${database.createdClients.join(', ')}, kept in ${config.dataDir}`)
 
-  // Without a relay, auth keeps every mail in DATA_DIR/mail, which the local inbox shows.
-  const inbox: LocalInbox | undefined = config.smtpUrl === undefined ? await startLocalInbox({ dir: mailDropDir(config.dataDir) }) : undefined
+  // Without a relay, auth keeps every mail in DATA_DIR/mail, which the local inbox shows. Imported only now (Fastify and
+  // mailparser), so that a start refused above is refused at once.
+  const inbox: LocalInbox | undefined =
+    config.smtpUrl === undefined ? await (await import('./local-inbox.ts')).startLocalInbox({ dir: mailDropDir(config.dataDir) }) : undefined
 
   const webDir = ensureWebBuild(path.join(root, 'web'))
   const proxy = await chooseProxySource()
