@@ -38,3 +38,15 @@ export async function enqueueMail(db: Kysely<Database>, mail: OutgoingMail, now:
     .execute()
   return id
 }
+
+/** How long a sent mail stays in the outbox: its body holds its link, so not much longer than the link works. */
+export const SENT_MAIL_KEPT_MS = 86_400_000
+
+/** Drops mails sent more than a day ago (the unsent and failed stay, for the sender and the admin console). */
+export async function pruneSentMail(db: Kysely<Database>, now: number): Promise<void> {
+  await db
+    .deleteFrom('mail_outbox')
+    .where('sent_at', 'is not', null)
+    .where('sent_at', '<', now - SENT_MAIL_KEPT_MS)
+    .execute()
+}
