@@ -14,6 +14,7 @@ import { inviteUserRoute } from './routes/invite-user.ts'
 import { mailFailuresRoute } from './routes/mail-failures.ts'
 import { patchUserRoute } from './routes/patch-user.ts'
 import { revokeSessionsRoute } from './routes/revoke-sessions.ts'
+import { secondFactorRoutes } from './routes/second-factor.ts'
 import { sendResetLinkRoute } from './routes/send-reset-link.ts'
 
 export interface AdminAppOptions {
@@ -53,5 +54,6 @@ export async function buildAdminApp(options: AdminAppOptions): Promise<FastifyIn
   await app.register(sendResetLinkRoute)
   await app.register(inviteUserRoute)
   await app.register(mailFailuresRoute)
+  await app.register(secondFactorRoutes)
   return app
 }

@@ -21,3 +21,9 @@ export const UserDisabled = define(
   'This user is disabled: enable the account before sending it a link',
   'A reset link for a disabled account could not be used: enable it first.',
 )
+export const NoSecondFactor = define(
+  'no_second_factor',
+  409,
+  'This user has no two-step verification to reset',
+  'The user has not set up an authenticator app (or only began to): there is nothing to remove.',
+)

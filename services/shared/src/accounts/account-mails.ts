@@ -72,6 +72,11 @@ export async function mailRecoveryCodeUsed(db: Kysely<Database>, links: LinkConf
   await send(db, links, 'recovery_code_used', to, user.id, { username: user.username, left: String(left), forgotLink: forgotLink(links) }, now)
 }
 
+/** "An administrator turned two-step verification off": the owner hears of it. */
+export async function mailMfaReset(db: Kysely<Database>, links: LinkConfig, user: MailedAccount, to: string, now: number): Promise<void> {
+  await send(db, links, 'mfa_reset', to, user.id, { username: user.username, forgotLink: forgotLink(links) }, now)
+}
+
 /** To the old address when an email change is asked for: the account's owner hears of it even if it was not them. */
 export async function mailEmailChangeRequested(
   db: Kysely<Database>,

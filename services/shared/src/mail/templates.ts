@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { PRODUCT_NAME } from '../product.ts'
 
-export type MailKind = 'reset_password' | 'verify_email' | 'password_changed' | 'email_change_requested' | 'invite' | 'recovery_code_used'
+export type MailKind = 'reset_password' | 'verify_email' | 'password_changed' | 'email_change_requested' | 'invite' | 'recovery_code_used' | 'mfa_reset'
 
 export interface RenderedMail {
   subject: string

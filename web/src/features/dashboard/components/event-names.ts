@@ -15,6 +15,11 @@ const EVENT_NAMES: Record<string, string> = {
   email_verification_sent: 'Email confirmation link sent',
   email_verified: 'Email address confirmed',
   email_change_requested: 'Email address change asked for',
+  mfa_enabled: 'Two-step verification turned on',
+  mfa_disabled: 'Two-step verification turned off',
+  recovery_codes_regenerated: 'New recovery codes made',
+  recovery_code_used: 'Signed in with a recovery code',
+  mfa_reset: 'Two-step verification turned off by an administrator',
   sessions_revoked: 'All sessions ended',
   session_revoked: 'A session was signed out',
   access_tokens_revoked: 'Access revoked on every device',
@@ -27,7 +32,7 @@ const EVENT_NAMES: Record<string, string> = {
 }
 
 /** Events the owner should look at twice. */
-const WARNINGS = new Set(['login_failed', 'login_throttled', 'refresh_reuse_detected', 'user_disabled'])
+const WARNINGS = new Set(['login_failed', 'login_throttled', 'refresh_reuse_detected', 'user_disabled', 'recovery_code_used', 'mfa_reset'])
 
 export function eventName(type: string): string {
   const known = EVENT_NAMES[type]

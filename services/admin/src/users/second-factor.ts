@@ -1,0 +1,36 @@
+// An admin's view of a user's second factor, and the reset that recovers a user who lost both their authenticator app
+// and their recovery codes: both removed in one transaction with its audit row and a mail to the user.
+import type { Kysely } from 'kysely'
+import { mailMfaReset } from '@portcullis/shared/accounts/account-mails'
+import { recordAuditEvent } from '@portcullis/shared/audit/record'
+import type { Database } from '@portcullis/shared/db/schema'
+import { NotFound } from '@portcullis/shared/errors'
+import type { LinkConfig } from '@portcullis/shared/settings/links'
+import { NoSecondFactor } from '../errors.ts'
+import type { Actor } from './actor.ts'
+
+export async function userFactors(db: Kysely<Database>, userId: string): Promise<{ totp: boolean; recovery_codes_left: number }> {
+  const user = await db.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst()
+  if (!user) throw new NotFound()
+  const totp = await db.selectFrom('totp_factors').select('user_id').where('user_id', '=', userId).where('confirmed_at', 'is not', null).executeTakeFirst()
+  const codes = await db
+    .selectFrom('recovery_codes')
+    .select((eb) => eb.fn.countAll<number>().as('left'))
+    .where('user_id', '=', userId)
+    .where('used_at', 'is', null)
+    .executeTakeFirst()
+  return { totp: totp !== undefined, recovery_codes_left: totp ? Number(codes?.left ?? 0) : 0 }
+}
+
+/** Removes the app and the recovery codes; the user is told by mail when they have an address. */
+export async function resetUserFactors(db: Kysely<Database>, links: LinkConfig, userId: string, actor: Actor, now: number): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const user = await trx.selectFrom('users').select(['id', 'username', 'email']).where('id', '=', userId).executeTakeFirst()
+    if (!user) throw new NotFound()
+    const removed = await trx.deleteFrom('totp_factors').where('user_id', '=', userId).executeTakeFirst()
+    if (removed.numDeletedRows === 0n) throw new NoSecondFactor()
+    await trx.deleteFrom('recovery_codes').where('user_id', '=', userId).execute()
+    await recordAuditEvent(trx, { type: 'mfa_reset', userId, actorId: actor.userId, ip: actor.ip, userAgent: actor.userAgent }, now)
+    if (user.email) await mailMfaReset(trx, links, user, user.email, now)
+  })
+}

@@ -1,0 +1,37 @@
+// Every kind of security event the services write to the audit log: the one list the writers are typed by and the
+// admin console's type filter offers.
+export const AUDIT_EVENT_TYPES = [
+  'signup',
+  'login_succeeded',
+  'login_failed',
+  'login_throttled',
+  'refresh_reuse_detected',
+  'logout',
+  'logout_all',
+  'password_changed',
+  'password_reset_requested',
+  'password_reset',
+  'password_reset_link_sent',
+  'user_invited',
+  'email_verification_sent',
+  'email_verified',
+  'email_change_requested',
+  'mfa_enabled',
+  'mfa_disabled',
+  'recovery_codes_regenerated',
+  'recovery_code_used',
+  'mfa_reset',
+  'sessions_revoked',
+  'session_revoked',
+  'access_tokens_revoked',
+  'admin_created',
+  'admin_promoted',
+  'signing_key_rotated',
+  'service_client_created',
+  'profile_updated',
+  'role_changed',
+  'user_disabled',
+  'user_enabled',
+] as const
+
+export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number]
