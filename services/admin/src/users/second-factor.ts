@@ -5,21 +5,15 @@ import { mailMfaReset } from '@portcullis/shared/accounts/account-mails'
 import { recordAuditEvent } from '@portcullis/shared/audit/record'
 import type { Database } from '@portcullis/shared/db/schema'
 import { NotFound } from '@portcullis/shared/errors'
+import { type SecondFactorStatus, secondFactorStatus } from '@portcullis/shared/mfa/status'
 import type { LinkConfig } from '@portcullis/shared/settings/links'
 import { NoSecondFactor } from '../errors.ts'
 import type { Actor } from './actor.ts'
 
-export async function userFactors(db: Kysely<Database>, userId: string): Promise<{ totp: boolean; recovery_codes_left: number }> {
+export async function userFactors(db: Kysely<Database>, userId: string): Promise<SecondFactorStatus> {
   const user = await db.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst()
   if (!user) throw new NotFound()
-  const totp = await db.selectFrom('totp_factors').select('user_id').where('user_id', '=', userId).where('confirmed_at', 'is not', null).executeTakeFirst()
-  const codes = await db
-    .selectFrom('recovery_codes')
-    .select((eb) => eb.fn.countAll<number>().as('left'))
-    .where('user_id', '=', userId)
-    .where('used_at', 'is', null)
-    .executeTakeFirst()
-  return { totp: totp !== undefined, recovery_codes_left: totp ? Number(codes?.left ?? 0) : 0 }
+  return secondFactorStatus(db, userId)
 }
 
 /** Removes the app and the recovery codes; the user is told by mail when they have an address. */

@@ -5,18 +5,13 @@ import { recordAuditEvent } from '@portcullis/shared/audit/record'
 import type { User } from '@portcullis/shared/db/schema'
 import { fieldProblem, validationFailed } from '@portcullis/shared/errors'
 import type { RequestOrigin } from '@portcullis/shared/request-origin'
-import { InvalidCode, TotpEnrolled, TotpNotEnrolled, TotpNotSetUp, tooManyAttempts } from '../errors.ts'
+import { InvalidCode, TotpEnrolled, TotpNotEnrolled, TotpNotSetUp } from '../errors.ts'
 import { keyWrapping } from '../keys/private-key-wrapping.ts'
 import type { AuthContext } from '../plugins/app/context.ts'
-import { recordLoginFailure, secondsUntilAllowed, throttleKeys } from '../throttle/login-throttle.ts'
-import { dropRecoveryCodes, recoveryCodesLeft, replaceRecoveryCodes } from './recovery-codes.ts'
+import { confirmCurrentPassword } from '../passwords/current-password.ts'
+import { dropRecoveryCodes, replaceRecoveryCodes } from './recovery-codes.ts'
 import { acceptedStep, newTotpSecret, otpauthUri } from './totp.ts'
 import { deleteTotpFactor, findTotpFactor, markStepUsed, saveUnconfirmedTotp } from './totp-factor.ts'
-
-export async function mfaStatus(auth: AuthContext, userId: string): Promise<{ totp: boolean; recovery_codes_left: number }> {
-  const factor = await findTotpFactor(auth.db, userId, keyWrapping(auth.authConfig))
-  return { totp: factor?.confirmed === true, recovery_codes_left: factor?.confirmed ? await recoveryCodesLeft(auth.db, userId) : 0 }
-}
 
 export async function setUpTotp(auth: AuthContext, user: User): Promise<{ secret: string; otpauth_uri: string }> {
   const wrapping = keyWrapping(auth.authConfig)
@@ -68,13 +63,7 @@ export async function removeTotp(
     const step = acceptedStep(factor.secret, proof.code, factor.lastUsedStep, now)
     if (step === null || !(await markStepUsed(auth.db, user.id, step, factor.lastUsedStep, now))) throw new InvalidCode()
   } else if (proof.password !== undefined) {
-    const keys = throttleKeys({ userId: user.id }, origin.ip)
-    const wait = await secondsUntilAllowed(auth.db, keys, now)
-    if (wait > 0) throw tooManyAttempts(wait)
-    if (!(await auth.passwords.verify(user.password_hash, proof.password))) {
-      await recordLoginFailure(auth.db, keys, auth.throttleRules, now)
-      throw validationFailed([fieldProblem('password', 'is not your current password', 'wrong_password', 'That')])
-    }
+    await confirmCurrentPassword(auth, user, proof.password, 'password', origin)
   } else {
     throw validationFailed([fieldProblem('code', 'or your password is needed to turn two-step verification off', 'required', 'A code from your app')])
   }

@@ -42,16 +42,6 @@ export async function takeRecoveryCode(db: Kysely<Database>, userId: string, cod
   return taken.numUpdatedRows > 0n
 }
 
-export async function recoveryCodesLeft(db: Kysely<Database>, userId: string): Promise<number> {
-  const row = await db
-    .selectFrom('recovery_codes')
-    .select((eb) => eb.fn.countAll<number>().as('left'))
-    .where('user_id', '=', userId)
-    .where('used_at', 'is', null)
-    .executeTakeFirst()
-  return Number(row?.left ?? 0)
-}
-
 export async function dropRecoveryCodes(db: Kysely<Database>, userId: string): Promise<void> {
   await db.deleteFrom('recovery_codes').where('user_id', '=', userId).execute()
 }

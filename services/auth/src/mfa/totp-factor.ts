@@ -22,12 +22,6 @@ export async function findTotpFactor(db: Kysely<Database>, userId: string, wrapp
   }
 }
 
-/** Whether the user must give a code at sign-in. */
-export async function hasConfirmedTotp(db: Kysely<Database>, userId: string): Promise<boolean> {
-  const row = await db.selectFrom('totp_factors').select('user_id').where('user_id', '=', userId).where('confirmed_at', 'is not', null).executeTakeFirst()
-  return row !== undefined
-}
-
 /** A new secret waiting for its first code, replacing one that was set up and never confirmed. */
 export async function saveUnconfirmedTotp(db: Kysely<Database>, userId: string, secret: string, wrapping: KeyWrapping, now: number): Promise<void> {
   await db.deleteFrom('totp_factors').where('user_id', '=', userId).where('confirmed_at', 'is', null).execute()

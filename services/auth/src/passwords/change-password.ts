@@ -5,10 +5,9 @@ import { recordAuditEvent } from '@portcullis/shared/audit/record'
 import { fieldProblem, validationFailed } from '@portcullis/shared/errors'
 import type { RequestOrigin } from '@portcullis/shared/request-origin'
 import { revokeUserSessions } from '@portcullis/shared/sessions/revoke'
-import { tooManyAttempts } from '../errors.ts'
 import type { AuthContext } from '../plugins/app/context.ts'
-import { recordLoginFailure, secondsUntilAllowed, throttleKeys } from '../throttle/login-throttle.ts'
 import { setPasswordHash } from '../users/queries.ts'
+import { confirmCurrentPassword } from './current-password.ts'
 import { newPasswordProblems, passwordPolicy } from './policy.ts'
 
 export interface PasswordChange {
@@ -19,14 +18,8 @@ export interface PasswordChange {
 }
 
 export async function changePassword(auth: AuthContext, user: User, change: PasswordChange, origin: RequestOrigin): Promise<void> {
+  await confirmCurrentPassword(auth, user, change.current, 'current_password', origin)
   const now = auth.now()
-  const keys = throttleKeys({ userId: user.id }, origin.ip)
-  const wait = await secondsUntilAllowed(auth.db, keys, now)
-  if (wait > 0) throw tooManyAttempts(wait)
-  if (!(await auth.passwords.verify(user.password_hash, change.current))) {
-    await recordLoginFailure(auth.db, keys, auth.throttleRules, now)
-    throw validationFailed([fieldProblem('current_password', 'is not your current password', 'wrong_password', 'That')])
-  }
   const problems = newPasswordProblems('new_password', change.next, passwordPolicy(auth.authConfig), { username: user.username, email: user.email })
   if (change.next === change.current) problems.push(fieldProblem('new_password', 'must differ from the current password', 'unchanged'))
   if (problems.length > 0) throw validationFailed(problems)

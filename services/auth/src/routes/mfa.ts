@@ -8,7 +8,8 @@ import { InvalidToken, TokenExpired, Unauthenticated, ValidationFailed } from '@
 import { problemResponses } from '@portcullis/shared/problems/responses'
 import { requestOrigin } from '@portcullis/shared/request-origin'
 import { InvalidCode, TooManyAttempts, TotpEnrolled, TotpNotEnrolled, TotpNotSetUp } from '../errors.ts'
-import { confirmTotp, mfaStatus, regenerateRecoveryCodes, removeTotp, setUpTotp } from '../mfa/manage-totp.ts'
+import { secondFactorStatus } from '@portcullis/shared/mfa/status'
+import { confirmTotp, regenerateRecoveryCodes, removeTotp, setUpTotp } from '../mfa/manage-totp.ts'
 import { signedInPrincipal } from '../plugins/app/tokens.ts'
 import { findUserById } from '../users/queries.ts'
 
@@ -29,7 +30,7 @@ export async function mfaRoutes(app: FastifyInstance): Promise<void> {
       preHandler: app.requireUser,
       schema: { ...base, summary: 'Your second factors', response: { 200: MfaStatusResponse, ...problemResponses(...SIGNED_IN) } },
     },
-    async (request) => mfaStatus(app, signedInPrincipal(request).userId),
+    async (request) => secondFactorStatus(app.db, signedInPrincipal(request).userId),
   )
   routes.post(
     '/auth/mfa/totp/setup',

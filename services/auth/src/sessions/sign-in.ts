@@ -9,7 +9,7 @@ import type { AuthContext } from '../plugins/app/context.ts'
 import { recordLogin } from '../users/queries.ts'
 import type { MfaMethod } from '@portcullis/shared/api/mfa'
 import { openMfaTicket } from '../mfa/challenge.ts'
-import { hasConfirmedTotp } from '../mfa/totp-factor.ts'
+import { hasConfirmedTotp } from '@portcullis/shared/mfa/status'
 import { type CreatedSession, createSession, type SessionProof } from './create.ts'
 
 /**

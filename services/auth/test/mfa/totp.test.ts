@@ -1,7 +1,6 @@
 // A second factor on both databases, with codes computed from the secret as an authenticator app would: enrolment,
 // the two-step sign-in, replayed codes, expired and spent tickets, guessing, recovery codes, turning it off.
 import t from 'tap'
-import type { FastifyInstance } from 'fastify'
 import { testDatabaseKinds } from '@portcullis/testkit/databases'
 import { STRONG_PASSWORD, bearer, signup, startTestAuth } from '@portcullis/testkit/auth-app'
 import { mailsTo } from '@portcullis/testkit/outbox'
