@@ -3,6 +3,7 @@
 // sends the user back to the password step. Once the session begins, the login page moves on as after a password alone.
 import { type FormEvent, useState } from 'react'
 import { Field } from '../../../components/Field.tsx'
+import { CodeField } from '../../../components/CodeField.tsx'
 import { FormError } from '../../../components/FormError.tsx'
 import { ProblemError } from '../../../lib/problem.ts'
 import { fieldSentence, useFormErrors } from '../../../lib/use-form-errors.ts'
@@ -52,15 +53,11 @@ export function SecondStepForm({ ticket, onTicketEnded }: SecondStepFormProps) {
     <form ref={problems.form} onSubmit={submit} noValidate aria-labelledby="login-title">
       <FormError message={problems.formError} />
       {field === 'code' ? (
-        <Field
+        <CodeField
           key="code"
           ref={focusOnMount}
           label="Authentication code"
-          name="code"
-          inputMode="numeric"
-          autoComplete="one-time-code"
           hint="The 6 digits your authenticator app shows for this account."
-          required
           value={code}
           onChange={(event) => {
             setCode(event.target.value)

@@ -2,7 +2,7 @@
 // code the app shows; the answer's recovery codes go to the section, which shows them once.
 import type { TotpSetupResponse } from '@portcullis/shared/api/mfa'
 import { type FormEvent, useState } from 'react'
-import { Field } from '../../../components/Field.tsx'
+import { CodeField } from '../../../components/CodeField.tsx'
 import { FormError } from '../../../components/FormError.tsx'
 import { fieldSentence, useFormErrors } from '../../../lib/use-form-errors.ts'
 import { useConfirmTotp } from '../api/queries.ts'
@@ -42,12 +42,8 @@ export function TotpEnrolment({ setup, onTurnedOn, onCancel }: TotpEnrolmentProp
         Or type this key: <code className="totp-key">{groupedKey(setup.secret)}</code>
       </p>
       <FormError message={problems.formError} />
-      <Field
+      <CodeField
         label="Code from the app"
-        name="code"
-        inputMode="numeric"
-        autoComplete="one-time-code"
-        required
         value={code}
         onChange={(event) => {
           setCode(event.target.value)

@@ -1,6 +1,7 @@
 // Turning the authenticator app off: a current code from it, or the password for someone who no longer has the app.
 import { type FormEvent, useState } from 'react'
 import { Field } from '../../../components/Field.tsx'
+import { CodeField } from '../../../components/CodeField.tsx'
 import { FormError } from '../../../components/FormError.tsx'
 import { fieldSentence, useFormErrors } from '../../../lib/use-form-errors.ts'
 import { useTurnOffTotp } from '../api/queries.ts'
@@ -33,13 +34,9 @@ export function TurnOffTotpForm({ onTurnedOff, onCancel }: { onTurnedOff: () => 
       <p>Your recovery codes stop working too. Confirm with a code from your app, or with your password.</p>
       <FormError message={problems.formError} />
       {field === 'code' ? (
-        <Field
+        <CodeField
           key="code"
           label="Code from the app"
-          name="code"
-          inputMode="numeric"
-          autoComplete="one-time-code"
-          required
           value={value}
           onChange={(event) => {
             setValue(event.target.value)
