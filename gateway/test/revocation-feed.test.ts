@@ -60,7 +60,7 @@ t.test('the cursor follows the last row of a full page and never jumps past rows
   }
   const list = createRevocationList(client as AuthClient, { pollMs: 1000, retainMs: 10_000_000, pageSize: 3 })
   await list.sync()
-  for (let i = 0; i < 10; i++) t.ok(list.isRevoked({ userId: 'u', role: 'user', sessionId: `s${i}`, issuedAt: 0 }), `s${i} applied`)
+  for (let i = 0; i < 10; i++) t.ok(list.isRevoked({ userId: 'u', role: 'user', sessionId: `s${i}`, issuedAt: 0, authTime: 0, amr: [] }), `s${i} applied`)
   t.same(
     asked.map((c) => `${c.since}/${c.after ?? ''}`),
     ['0/', '1000/r-02', '1001/r-05', '1002/r-08'],
@@ -69,5 +69,5 @@ t.test('the cursor follows the last row of a full page and never jumps past rows
   // A row another instance commits late, older than the page's now by less than the overlap, is still read next time.
   feed.push({ id: 'late', kind: 'session', subject: 'late', at: 1_000_000 - 1000 })
   await list.sync()
-  t.ok(list.isRevoked({ userId: 'u', role: 'user', sessionId: 'late', issuedAt: 0 }), 'a late row within the overlap is applied')
+  t.ok(list.isRevoked({ userId: 'u', role: 'user', sessionId: 'late', issuedAt: 0, authTime: 0, amr: [] }), 'a late row within the overlap is applied')
 })

@@ -32,7 +32,7 @@ function profileApi(routes: Record<string, Answer> = {}) {
   const stub = stubFetch({
     'GET /user/profile': () => json(alice),
     'GET /auth/password-policy': () => json({ min_length: 10, max_length: 64, product_name: 'Acme', email_verification: 'optional' }),
-    'GET /auth/mfa': () => json({ totp: false, recovery_codes_left: 0 }),
+    'GET /auth/mfa': () => json({ totp: false, passkeys: 0, recovery_codes_left: 0 }),
     ...routes,
   })
   return { ...stub, changes: () => stub.calls.filter((call) => !call.startsWith('GET ')) }
@@ -434,11 +434,11 @@ describe('ProfilePage: two-step verification', () => {
   }
 
   it('sets up an app: QR code and key, the first code turns it on, the recovery codes are shown once', async () => {
-    const api = secondFactorApi({ totp: false, recovery_codes_left: 0 }, (state) => ({
+    const api = secondFactorApi({ totp: false, passkeys: 0, recovery_codes_left: 0 }, (state) => ({
       'POST /auth/mfa/totp/setup': () => json({ secret: SECRET, otpauth_uri: URI }),
       'POST /auth/mfa/totp/confirm': (init) => {
         if ((sentBody(init) as { code: string }).code !== '123456') return problem(401, 'invalid_code', 'That code is not right; try again')
-        Object.assign(state, { totp: true, recovery_codes_left: 10 })
+        Object.assign(state, { totp: true, passkeys: 0, recovery_codes_left: 10 })
         return json({ recovery_codes: CODES })
       },
     }))
@@ -507,7 +507,7 @@ describe('ProfilePage: two-step verification', () => {
     click.mockRestore()
   })
   it('makes new recovery codes after asking, and shows the new set once', async () => {
-    const api = secondFactorApi({ totp: true, recovery_codes_left: 3 }, (state) => ({
+    const api = secondFactorApi({ totp: true, passkeys: 0, recovery_codes_left: 3 }, (state) => ({
       'POST /auth/mfa/recovery-codes': () => {
         state.recovery_codes_left = 10
         return json({ recovery_codes: NEW_CODES })
@@ -542,10 +542,10 @@ describe('ProfilePage: two-step verification', () => {
 
   it('turns the app off with a code, showing a wrong one at its field', async () => {
     let attempts = 0
-    const api = secondFactorApi({ totp: true, recovery_codes_left: 10 }, (state) => ({
+    const api = secondFactorApi({ totp: true, passkeys: 0, recovery_codes_left: 10 }, (state) => ({
       'DELETE /auth/mfa/totp': () => {
         if (++attempts === 1) return problem(401, 'invalid_code', 'That code is not right; try again')
-        Object.assign(state, { totp: false, recovery_codes_left: 0 })
+        Object.assign(state, { totp: false, passkeys: 0, recovery_codes_left: 0 })
         return noContent()
       },
     }))
@@ -568,7 +568,7 @@ describe('ProfilePage: two-step verification', () => {
   })
 
   it('turns the app off with the password instead, showing a wrong one at its field', async () => {
-    const api = secondFactorApi({ totp: true, recovery_codes_left: 10 }, () => ({
+    const api = secondFactorApi({ totp: true, passkeys: 0, recovery_codes_left: 10 }, () => ({
       'DELETE /auth/mfa/totp': () =>
         problem(422, 'validation_failed', 'The request is not valid', [
           { field: 'password', message: 'Password is not your current password.', code: 'wrong_password' },

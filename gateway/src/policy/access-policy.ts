@@ -4,11 +4,15 @@ import type { Role } from '@portcullis/shared/db/schema'
 
 export type Access = 'public' | Role
 
-const USER_ONLY_AUTH_ROUTES = new Set(['/auth/logout-all', '/auth/password'])
+const USER_ONLY_AUTH_ROUTES = new Set(['/auth/logout-all', '/auth/password', '/auth/reauthenticate'])
 
-/** The signed-in user's own second factors (/auth/mfa and below). */
+/** Signing in with a passkey alone: the only passkey routes a signed-out browser calls. */
+const PASSKEY_SIGN_IN_ROUTES = new Set(['/auth/passkeys/login', '/auth/passkeys/login/options'])
+
+/** The signed-in user's own second factors (/auth/mfa and below) and passkeys (/auth/passkeys and below, but signing in). */
 function isSecondFactorRoute(path: string): boolean {
-  return path === '/auth/mfa' || path.startsWith('/auth/mfa/')
+  if (path === '/auth/mfa' || path.startsWith('/auth/mfa/')) return true
+  return (path === '/auth/passkeys' || path.startsWith('/auth/passkeys/')) && !PASSKEY_SIGN_IN_ROUTES.has(path)
 }
 
 /** The access a path needs; `undefined` when the gateway routes nothing there. */
@@ -40,11 +44,15 @@ const CREDENTIAL_ROUTES = new Set([
   '/auth/password/forgot',
   '/auth/email/verify/resend',
   '/auth/login/mfa',
+  '/auth/passkeys/login',
+  '/auth/passkeys/login/options',
+  '/auth/reauthenticate',
 ])
 
 /**
- * Login, sign-up and setting a password from a link each may cost an argon2 hash, and "forgot password" and "resend" each
- * may send a mail: they have their own, tighter per-IP limit.
+ * Login (with a password, a second step or a passkey), re-authenticating, sign-up and setting a password from a link each may
+ * cost an argon2 hash or a signature check, and "forgot password" and "resend" each may send a mail: they have their own,
+ * tighter per-IP limit.
  */
 export function isCredentialRoute(method: string, path: string): boolean {
   return method === 'POST' && CREDENTIAL_ROUTES.has(path.replace(/\/+$/, ''))

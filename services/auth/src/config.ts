@@ -7,7 +7,15 @@ import { type CommonConfig, CommonSettings, commonConfig } from '@portcullis/sha
 import { type DatabaseConfig, DatabaseSettings, databaseConfig } from '@portcullis/shared/settings/database'
 import { ConfigError, type Env, readSettings } from '@portcullis/shared/settings/load'
 import { type LinkConfig, LinkSettings, linkConfig } from '@portcullis/shared/settings/links'
-import { SessionIdleSettings, type TokenConfig, TokenSettings, tokenConfig } from '@portcullis/shared/settings/tokens'
+import {
+  SessionIdleSettings,
+  type StepUpConfig,
+  StepUpSettings,
+  stepUpConfig,
+  type TokenConfig,
+  TokenSettings,
+  tokenConfig,
+} from '@portcullis/shared/settings/tokens'
 import { checkedUrl } from '@portcullis/shared/settings/url'
 
 export type SigningAlgorithm = 'EdDSA' | 'ES256'
@@ -87,10 +95,11 @@ export const AuthSettings = Type.Object({
   ...TokenSettings.properties,
   ...SessionIdleSettings.properties,
   ...LinkSettings.properties,
+  ...StepUpSettings.properties,
   ...AuthOwnSettings.properties,
 })
 
-export interface AuthConfig extends CommonConfig, DatabaseConfig, TokenConfig, LinkConfig {
+export interface AuthConfig extends CommonConfig, DatabaseConfig, TokenConfig, LinkConfig, StepUpConfig {
   refreshIdleTtl: number
   refreshAbsoluteTtl: number
   refreshReuseGrace: number
@@ -151,6 +160,7 @@ export function authConfig(values: Static<typeof AuthSettings>): AuthConfig {
     ...databaseConfig(values),
     ...tokenConfig(values),
     ...linkConfig(values, common.port),
+    ...stepUpConfig(values),
     refreshIdleTtl: values.REFRESH_IDLE_TTL,
     refreshAbsoluteTtl: values.REFRESH_ABSOLUTE_TTL,
     refreshReuseGrace: values.REFRESH_REUSE_GRACE,

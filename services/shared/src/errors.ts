@@ -150,3 +150,17 @@ export function validationFailed(fieldErrors: FieldError[], message?: string): P
   error.fieldErrors = fieldErrors
   return error
 }
+
+// Step-up and the second-factor policy: auth, user and admin ask the same rules (tokens/recent-auth.ts, the admin policy).
+export const ReauthenticationRequired = define(
+  'reauthentication_required',
+  401,
+  'For your security, confirm it is you: sign in again to make this change',
+  'Changing the password, the email or the second factors needs a sign-in (or POST /auth/reauthenticate) within the last STEP_UP_MAX_AGE seconds; WWW-Authenticate carries error="insufficient_user_authentication" and max_age (RFC 9470). Re-authenticate, then send again with the new access token.',
+)
+export const MfaEnrolmentRequired = define(
+  'mfa_enrolment_required',
+  403,
+  'Admins must use two-step verification: set up an authenticator app or a passkey on your profile first',
+  'MFA_REQUIRED_FOR_ADMINS is on and this admin has no second factor: the admin console answers once one is set up (GET /auth/mfa, POST /auth/mfa/totp/setup or a passkey).',
+)

@@ -16,13 +16,14 @@ export async function userFactors(db: Kysely<Database>, userId: string): Promise
   return secondFactorStatus(db, userId)
 }
 
-/** Removes the app and the recovery codes; the user is told by mail when they have an address. */
+/** Removes the app, the passkeys and the recovery codes; the user is told by mail when they have an address. */
 export async function resetUserFactors(db: Kysely<Database>, links: LinkConfig, userId: string, actor: Actor, now: number): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const user = await trx.selectFrom('users').select(['id', 'username', 'email']).where('id', '=', userId).executeTakeFirst()
     if (!user) throw new NotFound()
-    const removed = await trx.deleteFrom('totp_factors').where('user_id', '=', userId).executeTakeFirst()
-    if (removed.numDeletedRows === 0n) throw new NoSecondFactor()
+    const apps = await trx.deleteFrom('totp_factors').where('user_id', '=', userId).executeTakeFirst()
+    const passkeys = await trx.deleteFrom('passkeys').where('user_id', '=', userId).executeTakeFirst()
+    if (apps.numDeletedRows === 0n && passkeys.numDeletedRows === 0n) throw new NoSecondFactor()
     await trx.deleteFrom('recovery_codes').where('user_id', '=', userId).execute()
     await recordAuditEvent(trx, { type: 'mfa_reset', userId, actorId: actor.userId, ip: actor.ip, userAgent: actor.userAgent }, now)
     if (user.email) await mailMfaReset(trx, links, user, user.email, now)

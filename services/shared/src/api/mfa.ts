@@ -45,6 +45,7 @@ export type MfaLoginRequest = Static<typeof MfaLoginRequest>
 /** GET /auth/mfa: the signed-in user's factors. */
 export const MfaStatusResponse = Type.Object({
   totp: Type.Boolean({ description: 'an authenticator app is enrolled and required at sign-in' }),
+  passkeys: Type.Integer({ minimum: 0, description: 'passkeys registered: each signs in alone, or is the second step after the password' }),
   recovery_codes_left: Type.Integer({ minimum: 0 }),
 })
 export type MfaStatusResponse = Static<typeof MfaStatusResponse>

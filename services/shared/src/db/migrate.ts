@@ -7,6 +7,7 @@ import * as refreshSuccessor from './migrations/0003_refresh_successor.ts'
 import * as revocationFeedOrder from './migrations/0004_revocation_feed_order.ts'
 import * as email from './migrations/0005_email.ts'
 import * as secondFactor from './migrations/0006_second_factor.ts'
+import * as passkeys from './migrations/0007_passkeys.ts'
 import type { Database } from './schema.ts'
 
 const migrations: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '0004_revocation_feed_order': revocationFeedOrder,
   '0005_email': email,
   '0006_second_factor': secondFactor,
+  '0007_passkeys': passkeys,
 }
 
 export class MigrationFailed extends Error {

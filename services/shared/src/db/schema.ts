@@ -142,6 +142,38 @@ export interface MfaChallengesTable {
   used_at: number | null
 }
 
+/** A user's passkey (WebAuthn credential): the credential id (base64url) and public key (COSE, base64url), found by its id's SHA-256. */
+export interface PasskeysTable {
+  id: string
+  user_id: string
+  credential_hash: string
+  credential_id: string
+  public_key: string
+  counter: number
+  /** The authenticator's transports as it reported them, comma-separated (usb, nfc, ble, internal, hybrid). */
+  transports: string | null
+  device_type: 'singleDevice' | 'multiDevice'
+  /** 1 when a multi-device passkey is backed up (synced), else 0. */
+  backed_up: number
+  aaguid: string | null
+  name: string
+  created_at: number
+  last_used_at: number | null
+}
+
+/** What a passkey challenge was handed out for: a registration, a sign-in with a passkey alone, a second step, a re-authentication. */
+export type PasskeyPurpose = 'register' | 'sign_in' | 'second_factor' | 'reauthenticate'
+
+/** A WebAuthn challenge handed out and not yet answered: its SHA-256, for whom (null for a sign-in), until when. */
+export interface PasskeyChallengesTable {
+  id: string
+  challenge_hash: string
+  user_id: string | null
+  purpose: PasskeyPurpose
+  created_at: number
+  expires_at: number
+}
+
 /** One mail, written in the transaction of what caused it; the sender delivers it (services/auth/src/mail). */
 export interface MailOutboxTable {
   id: string
@@ -174,6 +206,8 @@ export interface Database {
   totp_factors: TotpFactorsTable
   recovery_codes: RecoveryCodesTable
   mfa_challenges: MfaChallengesTable
+  passkeys: PasskeysTable
+  passkey_challenges: PasskeyChallengesTable
 }
 
 export type User = Selectable<UsersTable>

@@ -1,5 +1,5 @@
 // The settings of a service that holds no keys (user, admin): what every process reads, the database, the tokens it verifies
-// by auth's JWKS, and the idle lifetime its session queries share with auth (sessions/liveness.ts).
+// by auth's JWKS, how recent a sign-in must be for a credential change (the user's email), and the idle lifetime its session queries share with auth (sessions/liveness.ts).
 import { type Static, Type } from 'typebox'
 import { type CommonConfig, CommonSettings, commonConfig } from './common.ts'
 import { type DatabaseConfig, DatabaseSettings, databaseConfig } from './database.ts'
@@ -10,6 +10,9 @@ import {
   AuthLocationSettings,
   authLocationConfig,
   SessionIdleSettings,
+  type StepUpConfig,
+  StepUpSettings,
+  stepUpConfig,
   type TokenConfig,
   TokenSettings,
   tokenConfig,
@@ -22,9 +25,10 @@ export const ResourceServiceSettings = Type.Object({
   ...AuthLocationSettings.properties,
   ...SessionIdleSettings.properties,
   ...LinkSettings.properties,
+  ...StepUpSettings.properties,
 })
 
-export interface ResourceServiceConfig extends CommonConfig, DatabaseConfig, TokenConfig, AuthLocationConfig, LinkConfig {
+export interface ResourceServiceConfig extends CommonConfig, DatabaseConfig, TokenConfig, AuthLocationConfig, LinkConfig, StepUpConfig {
   refreshIdleTtl: number
 }
 
@@ -36,6 +40,7 @@ export function resourceServiceConfig(values: Static<typeof ResourceServiceSetti
     ...tokenConfig(values),
     ...authLocationConfig(values),
     ...linkConfig(values, common.port),
+    ...stepUpConfig(values),
     refreshIdleTtl: values.REFRESH_IDLE_TTL,
   }
 }

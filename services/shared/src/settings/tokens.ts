@@ -39,3 +39,21 @@ export function authLocationConfig(values: Static<typeof AuthLocationSettings>):
 export const SessionIdleSettings = Type.Object({
   REFRESH_IDLE_TTL: Type.Integer({ minimum: 60, maximum: 31_536_000, default: 604_800, description: 'a session not refreshed for this long ends, seconds' }),
 })
+
+/** STEP_UP_MAX_AGE: how recent a sign-in must be to change the password, the email or the second factors (tokens/recent-auth.ts). */
+export const StepUpSettings = Type.Object({
+  STEP_UP_MAX_AGE: Type.Integer({
+    minimum: 10,
+    maximum: 86_400,
+    default: 300,
+    description: 'changing the password, the email or the second factors needs a sign-in (or a re-authentication) at most this long ago, seconds',
+  }),
+})
+
+export interface StepUpConfig {
+  stepUpMaxAge: number
+}
+
+export function stepUpConfig(values: Static<typeof StepUpSettings>): StepUpConfig {
+  return { stepUpMaxAge: values.STEP_UP_MAX_AGE }
+}

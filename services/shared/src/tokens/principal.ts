@@ -7,6 +7,10 @@ export interface Principal {
   sessionId: string
   /** When the token was issued, in epoch milliseconds (from its UUIDv7 jti, else iat). */
   issuedAt: number
+  /** When the user last proved themselves on this session (the token's auth_time), epoch ms; 0 when the token does not say. */
+  authTime: number
+  /** How they did (the token's amr: pwd, otp, hwk …); empty when the token does not say. */
+  amr: string[]
 }
 
 declare module 'fastify' {
@@ -20,6 +24,16 @@ const ROLE_RANK: Record<Role, number> = { user: 1, admin: 2 }
 /** Admins can do what users can. */
 export function hasRole(principal: Pick<Principal, 'role'>, required: Role): boolean {
   return ROLE_RANK[principal.role] >= ROLE_RANK[required]
+}
+
+/** auth_time (seconds) as ms; 0, never recent, when absent or not a number. */
+export function authTimeMs(claims: { auth_time?: unknown }): number {
+  return typeof claims.auth_time === 'number' && Number.isFinite(claims.auth_time) ? claims.auth_time * 1000 : 0
+}
+
+/** amr as a list of strings; anything else is no proof at all. */
+export function amrOf(claims: { amr?: unknown }): string[] {
+  return Array.isArray(claims.amr) ? claims.amr.filter((value): value is string => typeof value === 'string') : []
 }
 
 /** The issue time in ms: a UUIDv7 jti carries it to the millisecond, which iat (seconds) cannot. */

@@ -5,7 +5,7 @@ import fp from 'fastify-plugin'
 import type { Role } from '../db/schema.ts'
 import { Forbidden } from '../errors.ts'
 import type { JwksKeySource } from './jwks-keys.ts'
-import { hasRole, issuedAtMs, type Principal } from './principal.ts'
+import { amrOf, authTimeMs, hasRole, issuedAtMs, type Principal } from './principal.ts'
 import { invalidToken, tokenRefusal } from './refusals.ts'
 
 export interface AccessTokenOptions {
@@ -87,7 +87,7 @@ async function accessTokens(app: FastifyInstance, options: AccessTokenOptions): 
     const { sub, sid, role, jti } = claims
     if (typeof sub !== 'string' || typeof sid !== 'string' || typeof jti !== 'string' || (role !== 'user' && role !== 'admin')) throw invalidToken()
     if (!claimsAreOurs(claims, options.audience, options.accessTokenTtl)) throw invalidToken()
-    const principal: Principal = { userId: sub, sessionId: sid, role, issuedAt: issuedAtMs(claims) }
+    const principal: Principal = { userId: sub, sessionId: sid, role, issuedAt: issuedAtMs(claims), authTime: authTimeMs(claims), amr: amrOf(claims) }
     if (options.isRevoked?.(principal)) throw invalidToken()
     request.principal = principal
     return principal

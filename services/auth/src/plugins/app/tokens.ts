@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from
 import fp from 'fastify-plugin'
 import type { User } from '@portcullis/shared/db/schema'
 import { Forbidden } from '@portcullis/shared/errors'
-import { issuedAtMs, type Principal } from '@portcullis/shared/tokens/principal'
+import { amrOf, authTimeMs, issuedAtMs, type Principal } from '@portcullis/shared/tokens/principal'
 import { invalidToken, tokenRefusal } from '@portcullis/shared/tokens/refusals'
 import type { SessionProof } from '../../sessions/create.ts'
 import { liveSessionRole } from '../../sessions/signed-in.ts'
@@ -54,7 +54,7 @@ async function tokens(app: FastifyInstance): Promise<void> {
     if (!subject) throw invalidToken()
     const role = await liveSessionRole(app.db, subject.userId, subject.sessionId, app.now(), app.sessionPolicy)
     if (!role) throw invalidToken()
-    request.principal = { ...subject, role, issuedAt: issuedAtMs(claims) }
+    request.principal = { ...subject, role, issuedAt: issuedAtMs(claims), authTime: authTimeMs(claims), amr: amrOf(claims) }
   })
 
   app.decorate('requireService', (scope: string) => {

@@ -20,6 +20,10 @@ const EVENT_NAMES: Record<string, string> = {
   recovery_codes_regenerated: 'New recovery codes made',
   recovery_code_used: 'Signed in with a recovery code',
   mfa_reset: 'Two-step verification turned off by an administrator',
+  passkey_added: 'Passkey added',
+  passkey_renamed: 'Passkey renamed',
+  passkey_removed: 'Passkey removed',
+  reauthenticated: 'Identity confirmed for a sensitive change',
   sessions_revoked: 'All sessions ended',
   session_revoked: 'A session was signed out',
   access_tokens_revoked: 'Access revoked on every device',
@@ -32,7 +36,7 @@ const EVENT_NAMES: Record<string, string> = {
 }
 
 /** Events the owner should look at twice. */
-const WARNINGS = new Set(['login_failed', 'login_throttled', 'refresh_reuse_detected', 'user_disabled', 'recovery_code_used', 'mfa_reset'])
+const WARNINGS = new Set(['login_failed', 'login_throttled', 'refresh_reuse_detected', 'user_disabled', 'recovery_code_used', 'mfa_reset', 'passkey_removed'])
 
 export function eventName(type: string): string {
   const known = EVENT_NAMES[type]
