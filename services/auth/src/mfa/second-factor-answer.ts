@@ -1,0 +1,94 @@
+// A code from the authenticator app or one recovery code, given as the second proof of a user (the sign-in's second step,
+// a re-authentication): checked under a back-off of its own, which a right password does not clear, each code taken once;
+// a recovery code used is audited and mailed, so its owner learns of it.
+import { mailRecoveryCodeUsed } from '@portcullis/shared/accounts/account-mails'
+import { recordAuditEvent } from '@portcullis/shared/audit/record'
+import type { User } from '@portcullis/shared/db/schema'
+import { fieldProblem, validationFailed } from '@portcullis/shared/errors'
+import { recoveryCodesLeft } from '@portcullis/shared/mfa/status'
+import type { RequestOrigin } from '@portcullis/shared/request-origin'
+import { InvalidCode, tooManyAttempts } from '../errors.ts'
+import { keyWrapping } from '../keys/private-key-wrapping.ts'
+import type { AuthContext } from '../plugins/app/context.ts'
+import { recordLoginFailure, secondsUntilAllowed, throttleKeys } from '../throttle/login-throttle.ts'
+import { takeRecoveryCode } from './recovery-codes.ts'
+import { acceptedStep } from './totp.ts'
+import { findTotpFactor, markStepUsed } from './totp-factor.ts'
+
+export interface SecondFactorAnswer {
+  code?: string | undefined
+  recoveryCode?: string | undefined
+}
+
+export type SecondFactorMethod = 'totp' | 'recovery_code'
+
+/** Which answer was given; a 422 at `code` when neither was. */
+export function secondFactorMethod(answer: SecondFactorAnswer): SecondFactorMethod {
+  if (answer.code !== undefined) return 'totp'
+  if (answer.recoveryCode !== undefined) return 'recovery_code'
+  throw validationFailed([fieldProblem('code', 'is required: the code from your authenticator app, or a recovery code', 'required', 'A code')])
+}
+
+/** The back-off keys of second factors: per (account, network) and per network, apart from the password's. */
+function secondFactorKeys(userId: string, ip: string) {
+  return throttleKeys({ login: `second-factor:${userId}` }, ip)
+}
+
+export interface SecondFactorCheck {
+  /** Runs before a wrong answer is counted (the sign-in ticket wears out). */
+  onWrong?: () => Promise<void>
+  /** Added to the login_failed event of a wrong answer. */
+  detail?: Record<string, unknown>
+}
+
+/**
+ * Takes the answer for `user` or throws: too_many_attempts while the back-off holds, invalid_code (counted and audited as a
+ * failed login) when it is wrong or already used. Returns the method that was taken.
+ */
+export async function takeSecondFactor(
+  auth: AuthContext,
+  user: User,
+  answer: SecondFactorAnswer,
+  origin: RequestOrigin,
+  check: SecondFactorCheck = {},
+): Promise<SecondFactorMethod> {
+  const method = secondFactorMethod(answer)
+  const now = auth.now()
+  const keys = secondFactorKeys(user.id, origin.ip)
+  const wait = await secondsUntilAllowed(auth.db, keys, now)
+  if (wait > 0) throw tooManyAttempts(wait)
+  const accepted =
+    method === 'totp' ? await takeTotpCode(auth, user.id, answer.code ?? '', now) : await takeRecoveryCode(auth.db, user.id, answer.recoveryCode ?? '', now)
+  if (!accepted) {
+    await check.onWrong?.()
+    await recordLoginFailure(auth.db, keys, auth.throttleRules, now)
+    await recordAuditEvent(
+      auth.db,
+      { type: 'login_failed', userId: user.id, ip: origin.ip, userAgent: origin.userAgent, detail: { reason: `wrong_${method}`, ...check.detail } },
+      now,
+    )
+    throw new InvalidCode()
+  }
+  return method
+}
+
+/** After a recovery code was taken: the audit event, and a mail when the user has an address; true when one was queued. */
+export async function noteRecoveryCodeUsed(auth: AuthContext, user: User, origin: RequestOrigin): Promise<boolean> {
+  const now = auth.now()
+  const left = await recoveryCodesLeft(auth.db, user.id)
+  await recordAuditEvent(
+    auth.db,
+    { type: 'recovery_code_used', userId: user.id, actorId: user.id, ip: origin.ip, userAgent: origin.userAgent, detail: { left } },
+    now,
+  )
+  if (!user.email) return false
+  await mailRecoveryCodeUsed(auth.db, auth.authConfig, user, user.email, left, now)
+  return true
+}
+
+async function takeTotpCode(auth: AuthContext, userId: string, code: string, now: number): Promise<boolean> {
+  const factor = await findTotpFactor(auth.db, userId, keyWrapping(auth.authConfig))
+  if (!factor?.confirmed) return false
+  const step = acceptedStep(factor.secret, code, factor.lastUsedStep, now)
+  return step !== null && (await markStepUsed(auth.db, userId, step, factor.lastUsedStep, now))
+}
