@@ -6,6 +6,7 @@ import { type RunningProcess, startService } from './processes.ts'
 import { freePort } from '@portcullis/shared/net/free-port'
 import { provisionStackClients } from '@portcullis/auth/clients/service-clients'
 import { TEST_ENV } from './auth-app.ts'
+import { ADMIN_MFA_OFF } from './admin-mfa.ts'
 import { GATEWAY_SOURCE_ADDRESS } from '@portcullis/shared/net/proxy-address'
 
 /** A process's main, found through its package (`@portcullis/auth/server` → services/auth/src/server.ts). */
@@ -34,6 +35,7 @@ export interface TestStackOptions {
   gatewayInstances?: number
   /** A MySQL/MariaDB server other than the shared test one, for kind 'mysql'. */
   mysqlServerUrl?: string
+  /** Settings of every process, over the stack's; MFA_REQUIRED_FOR_ADMINS is off unless set here (testkit/src/admin-mfa.ts). */
   env?: Record<string, string>
   /** The gateway's own settings, over everything else (e.g. TRUST_PROXY for an Nginx in front). */
   gatewayEnv?: Record<string, string>
@@ -61,6 +63,7 @@ export async function startTestStack(t: Teardown, kind: DatabaseKind, options: T
     AUTH_URL: authUrl,
     TRUST_PROXY: GATEWAY_SOURCE_ADDRESS,
     PUBLIC_URL: `http://localhost:${gatewayPort}`,
+    ...ADMIN_MFA_OFF,
     ...options.env,
   }
   const started: RunningProcess[] = []

@@ -2,6 +2,7 @@
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
+import { ADMIN_MFA_OFF } from '@portcullis/testkit/admin-mfa'
 import { TEST_ENV } from '@portcullis/testkit/auth-app'
 import { startTestAuthServer } from '@portcullis/testkit/auth-server'
 import { createTestDatabase, testDatabaseKinds } from '@portcullis/testkit/databases'
@@ -26,6 +27,8 @@ for (const kind of testDatabaseKinds()) {
         LOG_LEVEL: 'info',
         ...auth.database.env,
         AUTH_URL: auth.url,
+        // About processes, not the second-factor policy (routes/second-factor-policy.test.ts): its admins use a password alone.
+        ...ADMIN_MFA_OFF,
       })
       t.teardown(() => admin.stop('SIGKILL'))
       return admin

@@ -1,6 +1,7 @@
 // An admin app wired to a real auth service over HTTP, on that service's test database, with a signed-in admin.
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 import type { Kysely } from 'kysely'
+import { ADMIN_MFA_OFF, ADMIN_MFA_ON } from '@portcullis/testkit/admin-mfa'
 import { type LoginResult, TEST_ENV } from '@portcullis/testkit/auth-app'
 import { startTestAuthServer, type TestAuthServer } from '@portcullis/testkit/auth-server'
 import { type AdminConfig, loadAdminConfig } from '../../src/config.ts'
@@ -32,15 +33,22 @@ interface Teardown {
   teardown(fn: () => unknown): void
 }
 
+/** The admin settings on this auth; MFA_REQUIRED_FOR_ADMINS off unless `extra` turns it on (testkit/src/admin-mfa.ts). */
 export async function adminConfig(auth: TestAuthServer, extra: Record<string, string> = {}): Promise<AdminConfig> {
-  return loadAdminConfig({ ...TEST_ENV, ...auth.database.env, AUTH_URL: auth.url, ...extra })
+  return loadAdminConfig({ ...TEST_ENV, ...auth.database.env, AUTH_URL: auth.url, ...ADMIN_MFA_OFF, ...extra })
 }
 
-export async function startTestAdmin(t: Teardown, kind: DatabaseKind, options: { now?: () => number } = {}): Promise<TestAdmin> {
+export interface TestAdminOptions {
+  now?: () => number
+  /** MFA_REQUIRED_FOR_ADMINS, off by default here: the policy's own tests turn it on. */
+  mfaRequiredForAdmins?: boolean
+}
+
+export async function startTestAdmin(t: Teardown, kind: DatabaseKind, options: TestAdminOptions = {}): Promise<TestAdmin> {
   const auth = await startTestAuthServer(t, kind)
-  const config = await adminConfig(auth)
+  const config = await adminConfig(auth, options.mfaRequiredForAdmins ? ADMIN_MFA_ON : ADMIN_MFA_OFF)
   const buildApp = async (extra: AppOverrides = {}) => {
-    const app = await buildAdminApp({ config, database: auth.database.handle, ...options, ...extra })
+    const app = await buildAdminApp({ config, database: auth.database.handle, now: options.now, ...extra })
     t.teardown(() => app.close())
     return app
   }

@@ -23,7 +23,7 @@ for (const kind of testDatabaseKinds()) {
     const url = `/admin/users/${locked.user.id}/second-factor`
 
     const shown = await injectAs(app, root.access_token, { method: 'GET', url })
-    t.same(shown.json(), { totp: true, recovery_codes_left: 10 })
+    t.same(shown.json(), { totp: true, passkeys: 0, recovery_codes_left: 10 })
     const plain = await auth.userSession('bystander')
     t.equal((await injectAs(app, plain.access_token, { method: 'DELETE', url })).statusCode, 403, 'not for a user')
     const signIn = () => auth.app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'lockedout', password: STRONG_PASSWORD } })
@@ -32,7 +32,7 @@ for (const kind of testDatabaseKinds()) {
     const reset = await injectAs(app, root.access_token, { method: 'DELETE', url })
     t.equal(reset.statusCode, 204)
     t.ok((await signIn()).json().access_token, 'the password alone signs in after it')
-    t.same((await injectAs(app, root.access_token, { method: 'GET', url })).json(), { totp: false, recovery_codes_left: 0 })
+    t.same((await injectAs(app, root.access_token, { method: 'GET', url })).json(), { totp: false, passkeys: 0, recovery_codes_left: 0 })
     t.equal((await db.selectFrom('recovery_codes').select('id').where('user_id', '=', locked.user.id).execute()).length, 0, 'the codes are gone too')
     const events = await db.selectFrom('audit_events').select(['actor_id']).where('type', '=', 'mfa_reset').where('user_id', '=', locked.user.id).execute()
     t.same(events, [{ actor_id: root.user.id }])
