@@ -25,6 +25,7 @@ import { passwordForgotRoute } from './routes/password-forgot.ts'
 import { passwordPolicyRoute } from './routes/password-policy.ts'
 import { passwordResetRoute } from './routes/password-reset.ts'
 import { passwordRoute } from './routes/password.ts'
+import { reauthenticateRoute } from './routes/reauthenticate.ts'
 import { refreshRoute } from './routes/refresh.ts'
 import { signupRoute } from './routes/signup.ts'
 
@@ -65,6 +66,7 @@ export async function buildAuthApp(options: AuthAppOptions): Promise<FastifyInst
   await app.register(logoutRoute)
   await app.register(logoutAllRoute)
   await app.register(passwordRoute)
+  await app.register(reauthenticateRoute)
   await app.register(passwordPolicyRoute)
   await app.register(passwordForgotRoute)
   await app.register(passwordResetRoute)

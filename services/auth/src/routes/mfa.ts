@@ -1,12 +1,15 @@
 // The signed-in user's second factor: GET /auth/mfa, POST /auth/mfa/totp/setup, POST /auth/mfa/totp/confirm,
-// DELETE /auth/mfa/totp, POST /auth/mfa/recovery-codes.
+// DELETE /auth/mfa/totp, POST /auth/mfa/recovery-codes. Setting an app up and new recovery codes need a recent sign-in
+// (step-up); confirming takes a code of the app just set up, and turning it off a code or the password.
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { MfaStatusResponse, RecoveryCodesResponse, TotpConfirmRequest, TotpRemoveRequest, TotpSetupResponse } from '@portcullis/shared/api/mfa'
+import { RECENT_AUTH_NOTE } from '@portcullis/shared/api/reauth'
 import type { User } from '@portcullis/shared/db/schema'
-import { InvalidToken, TokenExpired, Unauthenticated, ValidationFailed } from '@portcullis/shared/errors'
+import { InvalidToken, ReauthenticationRequired, TokenExpired, Unauthenticated, ValidationFailed } from '@portcullis/shared/errors'
 import { problemResponses } from '@portcullis/shared/problems/responses'
 import { requestOrigin } from '@portcullis/shared/request-origin'
+import { requireRecentAuth } from '@portcullis/shared/tokens/recent-auth'
 import { InvalidCode, TooManyAttempts, TotpEnrolled, TotpNotEnrolled, TotpNotSetUp } from '../errors.ts'
 import { secondFactorStatus } from '@portcullis/shared/mfa/status'
 import { confirmTotp, regenerateRecoveryCodes, removeTotp, setUpTotp } from '../mfa/manage-totp.ts'
@@ -23,6 +26,11 @@ export async function mfaRoutes(app: FastifyInstance): Promise<void> {
     if (!user) throw new Error('the principal has no user row')
     return user
   }
+  /** The signed-in user, who must have proven themselves within STEP_UP_MAX_AGE. */
+  async function recentlySignedInUser(request: FastifyRequest): Promise<User> {
+    requireRecentAuth(signedInPrincipal(request), app.authConfig.stepUpMaxAge, app.now())
+    return signedInUser(request)
+  }
 
   routes.get(
     '/auth/mfa',
@@ -36,11 +44,16 @@ export async function mfaRoutes(app: FastifyInstance): Promise<void> {
     '/auth/mfa/totp/setup',
     {
       preHandler: app.requireUser,
-      schema: { ...base, summary: 'Set up an authenticator app', response: { 200: TotpSetupResponse, ...problemResponses(...SIGNED_IN, TotpEnrolled) } },
+      schema: {
+        ...base,
+        summary: 'Set up an authenticator app',
+        description: RECENT_AUTH_NOTE,
+        response: { 200: TotpSetupResponse, ...problemResponses(...SIGNED_IN, ReauthenticationRequired, TotpEnrolled) },
+      },
     },
     async (request, reply) => {
       reply.header('cache-control', 'no-store')
-      return setUpTotp(app, await signedInUser(request))
+      return setUpTotp(app, await recentlySignedInUser(request))
     },
   )
   routes.post(
@@ -82,12 +95,13 @@ export async function mfaRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         ...base,
         summary: 'A new set of recovery codes; the old set stops working',
-        response: { 200: RecoveryCodesResponse, ...problemResponses(...SIGNED_IN, TotpNotEnrolled) },
+        description: RECENT_AUTH_NOTE,
+        response: { 200: RecoveryCodesResponse, ...problemResponses(...SIGNED_IN, ReauthenticationRequired, TotpNotEnrolled) },
       },
     },
     async (request, reply) => {
       reply.header('cache-control', 'no-store')
-      return { recovery_codes: await regenerateRecoveryCodes(app, await signedInUser(request), requestOrigin(request)) }
+      return { recovery_codes: await regenerateRecoveryCodes(app, await recentlySignedInUser(request), requestOrigin(request)) }
     },
   )
 }

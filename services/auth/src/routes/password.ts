@@ -1,10 +1,12 @@
-// POST /auth/password: changes the signed-in user's password and ends their other sessions.
+// POST /auth/password: changes the signed-in user's password and ends their other sessions; needs a recent sign-in (step-up).
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { PasswordChangeRequest } from '@portcullis/shared/api/auth'
-import { InvalidToken, TokenExpired, Unauthenticated, ValidationFailed } from '@portcullis/shared/errors'
+import { RECENT_AUTH_NOTE } from '@portcullis/shared/api/reauth'
+import { InvalidToken, ReauthenticationRequired, TokenExpired, Unauthenticated, ValidationFailed } from '@portcullis/shared/errors'
 import { problemResponses } from '@portcullis/shared/problems/responses'
 import { requestOrigin } from '@portcullis/shared/request-origin'
+import { requireRecentAuth } from '@portcullis/shared/tokens/recent-auth'
 import { TooManyAttempts } from '../errors.ts'
 import { changePassword } from '../passwords/change-password.ts'
 import { signedInPrincipal } from '../plugins/app/tokens.ts'
@@ -18,13 +20,18 @@ export async function passwordRoute(app: FastifyInstance): Promise<void> {
       schema: {
         tags: ['auth'],
         summary: 'Change the password',
+        description: RECENT_AUTH_NOTE,
         security: [{ bearer: [] }],
         body: PasswordChangeRequest,
-        response: { 204: { type: 'null' }, ...problemResponses(Unauthenticated, InvalidToken, TokenExpired, ValidationFailed, TooManyAttempts) },
+        response: {
+          204: { type: 'null' },
+          ...problemResponses(Unauthenticated, InvalidToken, TokenExpired, ReauthenticationRequired, ValidationFailed, TooManyAttempts),
+        },
       },
     },
     async (request, reply) => {
       const principal = signedInPrincipal(request)
+      requireRecentAuth(principal, app.authConfig.stepUpMaxAge, app.now())
       const user = await findUserById(app.db, principal.userId)
       if (!user) throw new Error('the principal has no user row')
       const { current_password, new_password } = request.body
