@@ -21,6 +21,8 @@ import { loginRoute } from './routes/login.ts'
 import { logoutAllRoute } from './routes/logout-all.ts'
 import { logoutRoute } from './routes/logout.ts'
 import { mfaRoutes } from './routes/mfa.ts'
+import { passkeyLoginRoutes } from './routes/passkey-login.ts'
+import { passkeyRoutes } from './routes/passkeys.ts'
 import { passwordForgotRoute } from './routes/password-forgot.ts'
 import { passwordPolicyRoute } from './routes/password-policy.ts'
 import { passwordResetRoute } from './routes/password-reset.ts'
@@ -62,6 +64,8 @@ export async function buildAuthApp(options: AuthAppOptions): Promise<FastifyInst
   await app.register(loginRoute)
   await app.register(loginMfaRoute)
   await app.register(mfaRoutes)
+  await app.register(passkeyRoutes)
+  await app.register(passkeyLoginRoutes)
   await app.register(refreshRoute)
   await app.register(logoutRoute)
   await app.register(logoutAllRoute)

@@ -93,5 +93,23 @@ export const TotpNotEnrolled = define(
   'totp_not_enrolled',
   409,
   'Two-step verification is not on',
-  'Recovery codes and turning the app off need an authenticator app that is set up and confirmed.',
+  'Turning the app off needs an authenticator app that is set up and confirmed; recovery codes need a second factor (the app or a passkey).',
+)
+export const PasskeyInvalid = define(
+  'passkey_invalid',
+  401,
+  'That passkey could not be used; try again, or sign in another way',
+  'The passkey answer does not verify: an unknown or removed passkey, a challenge that is used, older than 5 minutes or for something else, another origin or relying party, a bad signature, or a signature counter that went back (a cloned key). Ask for new options and try again.',
+)
+export const PasskeyNotVerified = define(
+  'passkey_not_verified',
+  401,
+  'This passkey did not check it is you (no PIN, fingerprint or face): sign in with your password, then use it as the second step',
+  'Signing in with a passkey alone, or re-authenticating with one, needs user verification (the UV flag); a security key without a PIN can still be the second step after the password.',
+)
+export const PasskeyRegistered = define(
+  'passkey_registered',
+  409,
+  'This passkey is already registered',
+  'The authenticator answered with a credential that is already registered (to this account or another); each passkey is registered once.',
 )

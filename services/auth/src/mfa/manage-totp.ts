@@ -1,6 +1,7 @@
-// A signed-in user's second factor: setting an authenticator app up and confirming it with a first code (which turns it
-// on and makes ten recovery codes), a new set of recovery codes, and turning it off with a code or the password. Each
-// change is audited; a wrong password counts in the login back-off as at a password change.
+// A signed-in user's authenticator app: setting it up and confirming it with a first code (which turns it on and makes ten
+// recovery codes), a new set of recovery codes (while any second factor is on), and turning it off with a code or the
+// password (the recovery codes go too unless a passkey is left). Each change is audited; a wrong password counts in the
+// login back-off as at a password change.
 import { recordAuditEvent } from '@portcullis/shared/audit/record'
 import type { User } from '@portcullis/shared/db/schema'
 import { fieldProblem, validationFailed } from '@portcullis/shared/errors'
@@ -9,7 +10,8 @@ import { InvalidCode, TotpEnrolled, TotpNotEnrolled, TotpNotSetUp } from '../err
 import { keyWrapping } from '../keys/private-key-wrapping.ts'
 import type { AuthContext } from '../plugins/app/context.ts'
 import { confirmCurrentPassword } from '../passwords/current-password.ts'
-import { dropRecoveryCodes, replaceRecoveryCodes } from './recovery-codes.ts'
+import { hasSecondFactor } from '@portcullis/shared/mfa/status'
+import { dropCodesWithoutFactor, replaceRecoveryCodes } from './recovery-codes.ts'
 import { acceptedStep, newTotpSecret, otpauthUri } from './totp.ts'
 import { deleteTotpFactor, findTotpFactor, markStepUsed, saveUnconfirmedTotp } from './totp-factor.ts'
 
@@ -42,7 +44,7 @@ export async function confirmTotp(auth: AuthContext, user: User, code: string, o
 
 export async function regenerateRecoveryCodes(auth: AuthContext, user: User, origin: RequestOrigin): Promise<string[]> {
   const now = auth.now()
-  if (!(await findTotpFactor(auth.db, user.id, keyWrapping(auth.authConfig)))?.confirmed) throw new TotpNotEnrolled()
+  if (!(await hasSecondFactor(auth.db, user.id))) throw new TotpNotEnrolled()
   return auth.db.transaction().execute(async (trx) => {
     const codes = await replaceRecoveryCodes(trx, user.id, now)
     await recordAuditEvent(trx, { type: 'recovery_codes_regenerated', userId: user.id, actorId: user.id, ip: origin.ip, userAgent: origin.userAgent }, now)
@@ -69,7 +71,7 @@ export async function removeTotp(
   }
   await auth.db.transaction().execute(async (trx) => {
     await deleteTotpFactor(trx, user.id)
-    await dropRecoveryCodes(trx, user.id)
+    await dropCodesWithoutFactor(trx, user.id)
     await recordAuditEvent(
       trx,
       { type: 'mfa_disabled', userId: user.id, actorId: user.id, ip: origin.ip, userAgent: origin.userAgent, detail: { method: 'totp' } },

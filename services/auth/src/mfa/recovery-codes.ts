@@ -4,6 +4,7 @@ import { createHash, randomInt } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import type { Database } from '@portcullis/shared/db/schema'
 import { newId } from '@portcullis/shared/ids'
+import { hasSecondFactor } from '@portcullis/shared/mfa/status'
 
 export const RECOVERY_CODE_COUNT = 10
 const ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789'
@@ -42,6 +43,9 @@ export async function takeRecoveryCode(db: Kysely<Database>, userId: string, cod
   return taken.numUpdatedRows > 0n
 }
 
-export async function dropRecoveryCodes(db: Kysely<Database>, userId: string): Promise<void> {
+/** With no second factor left (no app, no passkey), the recovery codes go too; true when that happened. */
+export async function dropCodesWithoutFactor(db: Kysely<Database>, userId: string): Promise<boolean> {
+  if (await hasSecondFactor(db, userId)) return false
   await db.deleteFrom('recovery_codes').where('user_id', '=', userId).execute()
+  return true
 }

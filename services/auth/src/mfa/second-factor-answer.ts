@@ -1,5 +1,5 @@
-// A code from the authenticator app or one recovery code, given as the second proof of a user (the sign-in's second step,
-// a re-authentication): checked under a back-off of its own, which a right password does not clear, each code taken once;
+// A code from the authenticator app, one recovery code or a passkey, given as the second proof of a user (the sign-in's
+// second step, a re-authentication): checked under a back-off of its own, which a right password does not clear, each code taken once;
 // a recovery code used is audited and mailed, so its owner learns of it.
 import { mailRecoveryCodeUsed } from '@portcullis/shared/accounts/account-mails'
 import { recordAuditEvent } from '@portcullis/shared/audit/record'
@@ -7,8 +7,10 @@ import type { User } from '@portcullis/shared/db/schema'
 import { fieldProblem, validationFailed } from '@portcullis/shared/errors'
 import { recoveryCodesLeft } from '@portcullis/shared/mfa/status'
 import type { RequestOrigin } from '@portcullis/shared/request-origin'
-import { InvalidCode, tooManyAttempts } from '../errors.ts'
+import type { PasskeyAssertion } from '@portcullis/shared/api/passkeys'
+import { InvalidCode, PasskeyInvalid, tooManyAttempts } from '../errors.ts'
 import { keyWrapping } from '../keys/private-key-wrapping.ts'
+import { verifyAssertion } from '../passkeys/assertion.ts'
 import type { AuthContext } from '../plugins/app/context.ts'
 import { recordLoginFailure, secondsUntilAllowed, throttleKeys } from '../throttle/login-throttle.ts'
 import { takeRecoveryCode } from './recovery-codes.ts'
@@ -18,15 +20,20 @@ import { findTotpFactor, markStepUsed } from './totp-factor.ts'
 export interface SecondFactorAnswer {
   code?: string | undefined
   recoveryCode?: string | undefined
+  passkey?: PasskeyAssertion | undefined
 }
 
-export type SecondFactorMethod = 'totp' | 'recovery_code'
+export type SecondFactorMethod = 'totp' | 'recovery_code' | 'passkey'
 
-/** Which answer was given; a 422 at `code` when neither was. */
+/** How the user proved themselves with the password and this answer, as OpenID's amr says it (a recovery code is an otp too). */
+export const SECOND_FACTOR_AMR: Record<SecondFactorMethod, string[]> = { totp: ['pwd', 'otp'], recovery_code: ['pwd', 'otp'], passkey: ['pwd', 'hwk'] }
+
+/** Which answer was given; a 422 at `code` when none was. */
 export function secondFactorMethod(answer: SecondFactorAnswer): SecondFactorMethod {
   if (answer.code !== undefined) return 'totp'
   if (answer.recoveryCode !== undefined) return 'recovery_code'
-  throw validationFailed([fieldProblem('code', 'is required: the code from your authenticator app, or a recovery code', 'required', 'A code')])
+  if (answer.passkey !== undefined) return 'passkey'
+  throw validationFailed([fieldProblem('code', 'is required: the code from your authenticator app, a recovery code, or a passkey', 'required', 'A code')])
 }
 
 /** The back-off keys of second factors: per (account, network) and per network, apart from the password's. */
@@ -42,8 +49,8 @@ export interface SecondFactorCheck {
 }
 
 /**
- * Takes the answer for `user` or throws: too_many_attempts while the back-off holds, invalid_code (counted and audited as a
- * failed login) when it is wrong or already used. Returns the method that was taken.
+ * Takes the answer for `user` or throws: too_many_attempts while the back-off holds, invalid_code or passkey_invalid
+ * (counted and audited as a failed login) when it is wrong or already used. Returns the method that was taken.
  */
 export async function takeSecondFactor(
   auth: AuthContext,
@@ -57,8 +64,7 @@ export async function takeSecondFactor(
   const keys = secondFactorKeys(user.id, origin.ip)
   const wait = await secondsUntilAllowed(auth.db, keys, now)
   if (wait > 0) throw tooManyAttempts(wait)
-  const accepted =
-    method === 'totp' ? await takeTotpCode(auth, user.id, answer.code ?? '', now) : await takeRecoveryCode(auth.db, user.id, answer.recoveryCode ?? '', now)
+  const accepted = await takeAnswer(auth, user.id, answer, now)
   if (!accepted) {
     await check.onWrong?.()
     await recordLoginFailure(auth.db, keys, auth.throttleRules, now)
@@ -67,9 +73,22 @@ export async function takeSecondFactor(
       { type: 'login_failed', userId: user.id, ip: origin.ip, userAgent: origin.userAgent, detail: { reason: `wrong_${method}`, ...check.detail } },
       now,
     )
-    throw new InvalidCode()
+    throw method === 'passkey' ? new PasskeyInvalid() : new InvalidCode()
   }
   return method
+}
+
+async function takeAnswer(auth: AuthContext, userId: string, answer: SecondFactorAnswer, now: number): Promise<boolean> {
+  if (answer.code !== undefined) return takeTotpCode(auth, userId, answer.code, now)
+  if (answer.recoveryCode !== undefined) return takeRecoveryCode(auth.db, userId, answer.recoveryCode, now)
+  if (answer.passkey === undefined) return false
+  try {
+    await verifyAssertion(auth, answer.passkey, 'second_factor', userId)
+    return true
+  } catch (error) {
+    if (error instanceof PasskeyInvalid) return false
+    throw error
+  }
 }
 
 /** After a recovery code was taken: the audit event, and a mail when the user has an address; true when one was queued. */

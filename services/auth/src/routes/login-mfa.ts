@@ -6,7 +6,7 @@ import { MfaLoginRequest } from '@portcullis/shared/api/mfa'
 import { ValidationFailed } from '@portcullis/shared/errors'
 import { problemResponses } from '@portcullis/shared/problems/responses'
 import { requestOrigin } from '@portcullis/shared/request-origin'
-import { InvalidCode, MfaTokenInvalid, TooManyAttempts } from '../errors.ts'
+import { InvalidCode, MfaTokenInvalid, PasskeyInvalid, TooManyAttempts } from '../errors.ts'
 import { completeSecondFactor } from '../mfa/second-step.ts'
 import { tokenResponse } from '../sessions/token-response.ts'
 
@@ -16,14 +16,14 @@ export async function loginMfaRoute(app: FastifyInstance): Promise<void> {
     {
       schema: {
         tags: ['auth'],
-        summary: 'Sign in, second step: a code from the authenticator app or a recovery code',
+        summary: 'Sign in, second step: a code from the authenticator app, a recovery code, or a passkey',
         body: MfaLoginRequest,
-        response: { 200: TokenResponse, ...problemResponses(InvalidCode, MfaTokenInvalid, ValidationFailed, TooManyAttempts) },
+        response: { 200: TokenResponse, ...problemResponses(InvalidCode, PasskeyInvalid, MfaTokenInvalid, ValidationFailed, TooManyAttempts) },
       },
     },
     async (request, reply) => {
-      const { mfa_token, code, recovery_code } = request.body
-      const done = await completeSecondFactor(app, mfa_token, { code, recoveryCode: recovery_code }, requestOrigin(request))
+      const { mfa_token, code, recovery_code, passkey } = request.body
+      const done = await completeSecondFactor(app, mfa_token, { code, recoveryCode: recovery_code, passkey }, requestOrigin(request))
       if (done.mailed) app.mailSender.nudge()
       return tokenResponse(app, reply, done.user, done.session, done.mode)
     },

@@ -31,7 +31,9 @@ export async function loginRoute(app: FastifyInstance): Promise<void> {
       const outcome = await signIn(app, username, password, mode, requestOrigin(request))
       if (outcome.kind === 'second-factor') {
         reply.header('cache-control', 'no-store')
-        return { mfa_required: true as const, mfa_token: outcome.mfaToken, methods: outcome.methods }
+        const answer: MfaRequiredResponse = { mfa_required: true, mfa_token: outcome.mfaToken, methods: outcome.methods }
+        if (outcome.passkeyOptions) answer.passkey_options = outcome.passkeyOptions
+        return answer
       }
       return tokenResponse(app, reply, outcome.user, outcome.session, mode)
     },

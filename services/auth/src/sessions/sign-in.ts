@@ -8,8 +8,10 @@ import { authenticatePassword } from '../passwords/authenticate.ts'
 import type { AuthContext } from '../plugins/app/context.ts'
 import { recordLogin } from '../users/queries.ts'
 import type { MfaMethod } from '@portcullis/shared/api/mfa'
+import type { PasskeyRequestOptions } from '@portcullis/shared/api/passkeys'
+import { secondFactorStatus } from '@portcullis/shared/mfa/status'
 import { openMfaTicket } from '../mfa/challenge.ts'
-import { hasConfirmedTotp } from '@portcullis/shared/mfa/status'
+import { assertionOptions } from '../passkeys/assertion.ts'
 import { type CreatedSession, createSession, type SessionProof } from './create.ts'
 
 /**
@@ -22,8 +24,11 @@ export function mustVerifyBeforeSignIn(mode: EmailVerification, user: Pick<User,
 
 export type SignInOutcome =
   | { kind: 'signed-in'; user: User; session: CreatedSession }
-  /** The password was right and the account has a second factor: a ticket for POST /auth/login/mfa, no session yet. */
-  | { kind: 'second-factor'; mfaToken: string; methods: MfaMethod[] }
+  /**
+   * The password was right and the account has a second factor: a ticket for POST /auth/login/mfa, no session yet, the ways
+   * the second step can be taken, and the options for a passkey when the account has one.
+   */
+  | { kind: 'second-factor'; mfaToken: string; methods: MfaMethod[]; passkeyOptions: PasskeyRequestOptions | undefined }
 
 export async function signIn(auth: AuthContext, login: string, password: string, mode: SessionMode, origin: RequestOrigin): Promise<SignInOutcome> {
   const user = await authenticatePassword(auth, login, password, origin)
@@ -37,8 +42,14 @@ export async function signIn(auth: AuthContext, login: string, password: string,
     )
     throw new EmailNotVerified()
   }
-  if (await hasConfirmedTotp(auth.db, user.id)) {
-    return { kind: 'second-factor', mfaToken: await openMfaTicket(auth.db, user.id, mode, now), methods: ['totp', 'recovery_code'] }
+  const factors = await secondFactorStatus(auth.db, user.id)
+  if (factors.totp || factors.passkeys > 0) {
+    const methods: MfaMethod[] = []
+    if (factors.totp) methods.push('totp')
+    if (factors.passkeys > 0) methods.push('passkey')
+    if (factors.recovery_codes_left > 0) methods.push('recovery_code')
+    const passkeyOptions = factors.passkeys > 0 ? await assertionOptions(auth, 'second_factor', user.id) : undefined
+    return { kind: 'second-factor', mfaToken: await openMfaTicket(auth.db, user.id, mode, now), methods, passkeyOptions }
   }
   return { kind: 'signed-in', ...(await startSession(auth, user, mode, origin, { amr: ['pwd'], authTime: now })) }
 }

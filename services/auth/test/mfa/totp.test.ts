@@ -36,7 +36,7 @@ for (const kind of testDatabaseKinds()) {
     t.test('enrolment: a secret and its otpauth URI, confirmed by a first code, then ten recovery codes', async (t) => {
       t.equal((await signup(app, 'mona')).statusCode, 201)
       const token = (await login('mona')).json().access_token as string
-      t.same((await asUser(token, 'GET', '/auth/mfa')).json(), { totp: false, recovery_codes_left: 0 })
+      t.same((await asUser(token, 'GET', '/auth/mfa')).json(), { totp: false, passkeys: 0, recovery_codes_left: 0 })
       const setup = await asUser(token, 'POST', '/auth/mfa/totp/setup', {})
       t.equal(setup.statusCode, 200)
       const { secret, otpauth_uri } = setup.json() as { secret: string; otpauth_uri: string }
@@ -62,7 +62,7 @@ for (const kind of testDatabaseKinds()) {
         hashes.some((row) => codes.some((code) => row.code_hash.includes(code.replaceAll('-', '')))),
         'stored hashed',
       )
-      t.same((await asUser(token, 'GET', '/auth/mfa')).json(), { totp: true, recovery_codes_left: 10 })
+      t.same((await asUser(token, 'GET', '/auth/mfa')).json(), { totp: true, passkeys: 0, recovery_codes_left: 10 })
       t.equal((await asUser(token, 'POST', '/auth/mfa/totp/setup', {})).json().code, 'totp_enrolled')
     })
 
@@ -128,7 +128,7 @@ for (const kind of testDatabaseKinds()) {
       t.equal(fresh.statusCode, 200)
       const old = await second({ mfa_token: (await login('quinn')).json().mfa_token, recovery_code: codes[1] })
       t.equal(old.json().code, 'invalid_code', 'the old set is void')
-      t.same((await asUser(token, 'GET', '/auth/mfa')).json(), { totp: true, recovery_codes_left: 10 })
+      t.same((await asUser(token, 'GET', '/auth/mfa')).json(), { totp: true, passkeys: 0, recovery_codes_left: 10 })
     })
 
     t.test('cookie mode: the second step sets the refresh cookie, as login does', async (t) => {

@@ -1,6 +1,7 @@
 // Request and response schemas of the second factor (TOTP and recovery codes), shared with the web client.
 import { type Static, Type } from 'typebox'
 import { Password } from './auth.ts'
+import { PasskeyAssertion, PasskeyRequestOptions } from './passkeys.ts'
 
 /** A TOTP code as an authenticator app shows it: 6 digits (spaces tolerated, as people copy them). */
 export const TotpCode = Type.String({
@@ -20,7 +21,7 @@ export const RecoveryCode = Type.String({
   errorMessage: 'must be one of your recovery codes, such as abcd-efgh-jkmn',
 })
 
-export const MfaMethodSchema = Type.Union([Type.Literal('totp'), Type.Literal('recovery_code')])
+export const MfaMethodSchema = Type.Union([Type.Literal('totp'), Type.Literal('recovery_code'), Type.Literal('passkey')])
 export type MfaMethod = Static<typeof MfaMethodSchema>
 
 /** POST /auth/login for an account with a second factor: no tokens yet, a ticket for the second step. */
@@ -28,15 +29,17 @@ export const MfaRequiredResponse = Type.Object({
   mfa_required: Type.Literal(true),
   mfa_token: Type.String({ description: 'single use, for POST /auth/login/mfa, within 5 minutes' }),
   methods: Type.Array(MfaMethodSchema),
+  passkey_options: Type.Optional({ ...PasskeyRequestOptions, description: "for startAuthentication(), when methods has passkey: the account's passkeys" }),
 })
 export type MfaRequiredResponse = Static<typeof MfaRequiredResponse>
 
-/** POST /auth/login/mfa: the second step, with a code from the app or one recovery code. */
+/** POST /auth/login/mfa: the second step, with a code from the app, one recovery code, or a passkey. */
 export const MfaLoginRequest = Type.Object(
   {
     mfa_token: Type.String({ minLength: 20, maxLength: 128, pattern: '^[A-Za-z0-9_-]+$', title: 'Sign-in ticket', errorMessage: 'is not a sign-in ticket' }),
     code: Type.Optional(TotpCode),
     recovery_code: Type.Optional(RecoveryCode),
+    passkey: Type.Optional(PasskeyAssertion),
   },
   { additionalProperties: false },
 )
