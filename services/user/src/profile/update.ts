@@ -1,7 +1,7 @@
 // Changing one's own display name and email: only real changes are written, each with an audit event naming the fields.
-// An email change needs the current password (a stolen session alone cannot move the account's recovery address); unless
-// EMAIL_VERIFICATION=off the new address only waits (`pending_email`) for its verification link, and the old address is
-// told. Clearing the address takes effect at once.
+// An email change needs a recent sign-in (step-up) and the current password (a stolen session alone cannot move the
+// account's recovery address); unless EMAIL_VERIFICATION=off the new address only waits (`pending_email`) for its
+// verification link, and the old address is told. Clearing the address takes effect at once.
 import type { Kysely } from 'kysely'
 import { mailEmailChangeRequested, mailVerificationLink } from '@portcullis/shared/accounts/account-mails'
 import { recordAuditEvent } from '@portcullis/shared/audit/record'
@@ -10,6 +10,7 @@ import type { Database, User } from '@portcullis/shared/db/schema'
 import { EmailTaken, fieldProblem, validationFailed } from '@portcullis/shared/errors'
 import type { RequestOrigin } from '@portcullis/shared/request-origin'
 import type { LinkConfig } from '@portcullis/shared/settings/links'
+import { requireRecentAuth } from '@portcullis/shared/tokens/recent-auth'
 import { adminUsernames } from '@portcullis/shared/users/admin-usernames'
 import { normalizeLogin } from '@portcullis/shared/users/new-user'
 import { lookalikeMessage, lookalikeProblem } from '@portcullis/shared/users/lookalike-names'
@@ -26,13 +27,15 @@ export interface ProfileUpdate {
   links: LinkConfig
   now: number
   origin: RequestOrigin
+  /** When the user last proved themselves on this session (the token's auth_time, ms), and how recent that must be. */
+  stepUp: { authTime: number; maxAgeSeconds: number }
 }
 
 type UserValues = Partial<Pick<User, 'display_name' | 'email' | 'email_verified_at' | 'pending_email'>>
 
 /** Applies the changes and returns the updated user; throws EmailTaken when another user has the email. */
 export async function updateProfile(update: ProfileUpdate, user: User, changes: ProfileChanges): Promise<User> {
-  const { db, links, now, origin } = update
+  const { db, links, now, origin, stepUp } = update
   const values: UserValues = {}
   const changed: string[] = []
   if (changes.display_name !== undefined && changes.display_name !== user.display_name) {
@@ -52,6 +55,7 @@ export async function updateProfile(update: ProfileUpdate, user: User, changes: 
     values.pending_email = null // back to the address it has: the change waiting is dropped
     changed.push('pending_email')
   } else if (email !== undefined && email !== user.email && (email === null || email !== user.pending_email)) {
+    requireRecentAuth(stepUp, stepUp.maxAgeSeconds, now)
     await checkCurrentPassword(user, changes.current_password)
     if (email === null || links.emailVerification === 'off') {
       Object.assign(values, { email, email_verified_at: null, pending_email: null })

@@ -13,8 +13,8 @@ export interface TestUserService {
   auth: TestAuthServer
   db: Kysely<Database>
   config: UserConfig
-  /** Another user app on the same database and auth, with settings or parts swapped. */
-  another(env: Record<string, string>, options?: Pick<UserAppOptions, 'keys'>): Promise<FastifyInstance>
+  /** Another user app on the same database and auth, with settings or parts (its keys, its clock) swapped. */
+  another(env: Record<string, string>, options?: Pick<UserAppOptions, 'keys' | 'now'>): Promise<FastifyInstance>
 }
 
 interface Teardown {
@@ -25,7 +25,7 @@ interface Teardown {
 export async function startTestUserService(t: Teardown, kind: DatabaseKind, env: Record<string, string> = {}): Promise<TestUserService> {
   const auth = await startTestAuthServer(t, kind, env)
   const baseEnv = { ...TEST_ENV, ...auth.database.env, AUTH_URL: auth.url, ...env }
-  async function build(env: Record<string, string>, options: Pick<UserAppOptions, 'keys'> = {}) {
+  async function build(env: Record<string, string>, options: Pick<UserAppOptions, 'keys' | 'now'> = {}) {
     const config = loadUserConfig({ ...baseEnv, ...env })
     const app = await buildUserApp({ config, database: auth.database.handle, ...options })
     t.teardown(() => app.close())
