@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { inheritedEnvironment, inheritedPath } from '@portcullis/testkit/settings'
+import { totpCodeAt } from '@portcullis/testkit/totp'
 import t from 'tap'
 import { freePort } from '@portcullis/shared/net/free-port'
 
@@ -142,7 +143,18 @@ t.test('a fresh clone starts with the README command and serves every route', { 
   const other = sessions.sessions.find((s: { current: boolean }) => !s.current)
   await check('DELETE', `/user/sessions/${other.id}`, 204, { token })
   await check('POST', '/auth/password', 204, { token, body: { current_password: password, new_password: 'another fine passphrase' } })
-  const admin = await check('POST', '/auth/login', 200, { body: { username: 'admin', password: 'the first admin passphrase' } })
+  // MFA_REQUIRED_FOR_ADMINS is on by default: the first admin sets up an authenticator app before the console answers.
+  const adminLogin = { username: 'admin', password: 'the first admin passphrase' }
+  const firstSignIn = await check('POST', '/auth/login', 200, { body: adminLogin })
+  const enrolling = firstSignIn.access_token
+  const refusal = await check('GET', '/admin/dashboard', 403, { token: enrolling })
+  t.equal(refusal.code, 'mfa_enrolment_required', 'an admin without a second factor is sent to set one up')
+  const { secret } = await check('POST', '/auth/mfa/totp/setup', 200, { token: enrolling, body: {} })
+  await check('POST', '/auth/mfa/totp/confirm', 200, { token: enrolling, body: { code: totpCodeAt(secret, Date.now()) } })
+  const ticket = await check('POST', '/auth/login', 200, { body: adminLogin })
+  t.equal(ticket.mfa_required, true, 'the password alone no longer signs the admin in')
+  // The enrolment took this time step's code; the app's next one is within the step of drift allowed.
+  const admin = await check('POST', '/auth/login/mfa', 200, { body: { mfa_token: ticket.mfa_token, code: totpCodeAt(secret, Date.now() + 30_000) } })
   await check('GET', '/admin/dashboard', 200, { token: admin.access_token })
   const users = await check('GET', '/admin/get-all-users?limit=10&sort=username', 200, { token: admin.access_token })
   const reader = users.users.find((u: { username: string }) => u.username === 'reader')
