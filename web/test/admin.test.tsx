@@ -1,11 +1,13 @@
 // The admin console against a stubbed API: counts and users, search, filters, sorting, paging, confirmed actions, problems,
-// reset links, invitations and undelivered mail, the audit log (usernames, device names, the user picker), titles and focus.
+// reset links, invitations and undelivered mail, the audit log (usernames, device names, the user picker), titles and focus;
+// an admin without a second factor sent to set one up, and a user's two-step verification shown and turned off.
 import type { AdminDashboardResponse, AuditEventsResponse, MailFailuresResponse, UserListResponse } from '@portcullis/shared/api/admin'
 import type { UserBody } from '@portcullis/shared/api/common'
+import type { MfaStatusResponse } from '@portcullis/shared/api/mfa'
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
-import { MemoryRouter, Route, Routes, useLocation } from 'react-router'
+import { Link, MemoryRouter, Route, Routes, useLocation } from 'react-router'
 import { json, noContent, problem } from '@portcullis/testkit/fetch-stub'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { AdminPage, AuditPage } from '../src/features/admin/routes/index.ts'
@@ -116,6 +118,7 @@ function defaultAnswer(call: Call): Response {
   if (call.method === 'POST' && path.endsWith('/password-reset')) return json({}, 202)
   if (call.method === 'POST' && path === '/admin/users/invite') return json({ ...user('u-new', 'newbie'), ...(call.body as object) }, 201)
   if (path === '/admin/mail/failures') return json({ mails: [] } satisfies MailFailuresResponse)
+  if (path.endsWith('/second-factor') && call.method === 'GET') return json({ totp: false, passkeys: 0, recovery_codes_left: 0 } satisfies MfaStatusResponse)
   return problem(404, 'not_found', 'Nothing is here')
 }
 
@@ -582,5 +585,123 @@ describe('admin page: mail', () => {
     const section = await screen.findByRole('region', { name: 'Mail not delivered' })
     expect(await within(section).findByText('All mail has been delivered.')).toBeTruthy()
     expect(within(section).queryByRole('table')).toBeNull()
+  })
+})
+
+const ENROLMENT_REQUIRED = 'Admins must use two-step verification: set up an authenticator app or a passkey on your profile first'
+
+describe('admin pages: an admin without a second factor (MFA_REQUIRED_FOR_ADMINS)', () => {
+  beforeEach(() => stubApi((call) => (call.url.pathname.startsWith('/admin/') ? problem(403, 'mfa_enrolment_required', ENROLMENT_REQUIRED) : undefined)))
+
+  for (const path of ['/admin', '/admin/audit']) {
+    it(`${path} shows why and the way to the profile's two-step section, not the console`, async () => {
+      renderAt(path)
+      const heading = await screen.findByRole('heading', { level: 1, name: 'Admins must use two-step verification' })
+      expect(document.activeElement).toBe(heading)
+      expect(document.title).toBe('Two-step verification needed · Admin · Portcullis')
+      expect(screen.getByRole('link', { name: 'Set up two-step verification' }).getAttribute('href')).toBe('/profile#two-step')
+      expect(screen.queryByRole('table')).toBeNull()
+      expect(screen.queryByRole('heading', { name: /Administration|Audit log/ })).toBeNull()
+    })
+  }
+
+  it('follows the link to the profile, and coming back once a factor is set up finds the console open', async () => {
+    const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } })
+    render(
+      <QueryClientProvider client={queryClient}>
+        <MemoryRouter initialEntries={['/admin']}>
+          <Routes>
+            <Route path="/admin" element={<AdminPage />} />
+            <Route path="/profile" element={<Link to="/admin">Back to the console</Link>} />
+          </Routes>
+          <Address />
+        </MemoryRouter>
+      </QueryClientProvider>,
+    )
+    const person = userEvent.setup()
+    await person.click(await screen.findByRole('link', { name: 'Set up two-step verification' }))
+    expect(address()).toBe('/profile')
+    // Set up on the profile: from now on the server lets this admin in.
+    stubApi()
+    await person.click(screen.getByRole('link', { name: 'Back to the console' }))
+    await usersShown()
+    expect(screen.getByRole('heading', { level: 1, name: 'Administration' })).toBeTruthy()
+    expect(screen.queryByText('Admins must use two-step verification')).toBeNull()
+  })
+})
+
+describe("admin page: a user's two-step verification", () => {
+  /** bob's factors as the server has them: on until a DELETE turns them off. */
+  function stubFactors(reset: (call: Call) => Response = () => noContent()) {
+    let factors: MfaStatusResponse = { totp: true, passkeys: 2, recovery_codes_left: 7 }
+    stubApi((call) => {
+      if (call.url.pathname !== '/admin/users/u-bob/second-factor') return undefined
+      if (call.method === 'GET') return json(factors)
+      const answer = reset(call)
+      if (answer.status === 204) factors = { totp: false, passkeys: 0, recovery_codes_left: 0 }
+      return answer
+    })
+  }
+  const deletes = () => calls.filter((call) => call.method === 'DELETE')
+
+  it('opens under the row: the app, the passkeys and the codes left; turned off after asking, said so and shown off', async () => {
+    stubFactors()
+    const person = userEvent.setup()
+    renderAt('/admin')
+    await usersShown()
+    const toggle = rowButton('Two-step (bob)')
+    expect(toggle.getAttribute('aria-expanded')).toBe('false')
+    await person.click(toggle)
+    expect(toggle.getAttribute('aria-expanded')).toBe('true')
+    const panel = screen.getByRole('region', { name: 'Two-step verification of bob' })
+    expect(toggle.getAttribute('aria-controls')).toBe(panel.id)
+    await within(panel).findByText('On: a password alone does not sign this user in.')
+    const fact = (term: string) => within(panel).getByText(term).nextElementSibling?.textContent
+    expect([fact('Authenticator app'), fact('Passkeys'), fact('Recovery codes left')]).toEqual(['On', '2', '7'])
+
+    await person.click(within(panel).getByRole('button', { name: 'Turn off two-step verification' }))
+    const dialog = screen.getByRole('dialog', { name: 'Turn off two-step verification for bob?' })
+    expect(dialog.textContent).toContain('The authenticator app, 2 passkeys and the recovery codes are removed')
+    expect(dialog.textContent).toContain('They are told by email at bob@example.test.')
+    await person.click(within(dialog).getByRole('button', { name: 'Cancel' }))
+    expect(deletes()).toEqual([])
+
+    await person.click(within(panel).getByRole('button', { name: 'Turn off two-step verification' }))
+    await person.click(within(screen.getByRole('dialog', { name: 'Turn off two-step verification for bob?' })).getByRole('button', { name: 'Turn off' }))
+    await waitFor(() => expect(deletes().map((call) => call.url.pathname)).toEqual(['/admin/users/u-bob/second-factor']))
+    const done = await within(panel).findByText(/^Two-step verification is off for bob/)
+    expect(done.getAttribute('role')).toBe('status')
+    expect(done.textContent).toContain('They were told by email at bob@example.test.')
+    await within(panel).findByText('Off: this user signs in with the password alone.')
+    expect([fact('Authenticator app'), fact('Passkeys'), fact('Recovery codes left')]).toEqual(['Off', '0', '0'])
+    expect(within(panel).queryByRole('button', { name: 'Turn off two-step verification' })).toBeNull()
+
+    await person.click(toggle)
+    expect(screen.queryByRole('region', { name: 'Two-step verification of bob' })).toBeNull()
+  })
+
+  it('says in words when there was nothing left to turn off (409 no_second_factor), and shows it off', async () => {
+    stubFactors(() => problem(409, 'no_second_factor', 'This user has no two-step verification to reset'))
+    const person = userEvent.setup()
+    renderAt('/admin')
+    await usersShown()
+    await person.click(rowButton('Two-step (bob)'))
+    const panel = screen.getByRole('region', { name: 'Two-step verification of bob' })
+    await person.click(await within(panel).findByRole('button', { name: 'Turn off two-step verification' }))
+    await person.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Turn off' }))
+    const alert = await within(panel).findByRole('alert')
+    expect(alert.textContent).toBe('bob has no two-step verification to turn off: it is already off (perhaps another admin just turned it off).')
+    await waitFor(() => expect(calls.filter((call) => call.method === 'GET' && call.url.pathname.endsWith('/second-factor')).length).toBe(2))
+  })
+
+  it("the signed-in admin's own row sends them to their profile instead of offering to turn theirs off", async () => {
+    stubApi((call) => (call.url.pathname === '/admin/users/u-root/second-factor' ? json({ totp: true, passkeys: 0, recovery_codes_left: 10 }) : undefined))
+    const person = userEvent.setup()
+    renderAt('/admin')
+    await usersShown()
+    await person.click(rowButton('Two-step (root)'))
+    const panel = screen.getByRole('region', { name: 'Two-step verification of root' })
+    expect((await within(panel).findByRole('link', { name: 'your profile' })).getAttribute('href')).toBe('/profile#two-step')
+    expect(within(panel).queryByRole('button', { name: 'Turn off two-step verification' })).toBeNull()
   })
 })

@@ -6,6 +6,7 @@ export const adminKeys = {
   dashboard: () => [...adminKeys.all, 'dashboard'] as const,
   users: () => [...adminKeys.all, 'users'] as const,
   userList: (query: UserListQuery) => [...adminKeys.users(), query] as const,
+  userSecondFactor: (id: string) => [...adminKeys.users(), 'second-factor', id] as const,
   audit: () => [...adminKeys.all, 'audit'] as const,
   auditEvents: (query: AuditEventsQuery) => [...adminKeys.audit(), query] as const,
   mailFailures: () => [...adminKeys.all, 'mail-failures'] as const,

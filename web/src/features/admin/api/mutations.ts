@@ -1,5 +1,6 @@
-// What the admin console changes: a user's role or status, a user's sessions; it also mails a user a reset link and invites
-// new users. Each change refreshes every admin view.
+// What the admin console changes: a user's role or status, a user's sessions, a user's two-step verification (turned off
+// for one who lost their factors); it also mails a user a reset link and invites new users. Each change refreshes every
+// admin view.
 import type { InviteUserRequest, UserChangeRequest } from '@portcullis/shared/api/admin'
 import type { AcceptedResponse } from '@portcullis/shared/api/auth'
 import type { UserBody } from '@portcullis/shared/api/common'
@@ -48,6 +49,15 @@ export function useInviteUser() {
   const invalidate = useInvalidateAdmin()
   return useMutation({
     mutationFn: (request: InviteUserRequest) => apiFetch<UserBody>('/admin/users/invite', { method: 'POST', body: request }),
+    onSettled: invalidate,
+  })
+}
+
+/** 204: the user's authenticator app, passkeys and recovery codes are removed, and the user is told by mail (409 no_second_factor when there is none). */
+export function useResetSecondFactor() {
+  const invalidate = useInvalidateAdmin()
+  return useMutation({
+    mutationFn: (id: string) => apiFetch<void>(`/admin/users/${encodeURIComponent(id)}/second-factor`, { method: 'DELETE' }),
     onSettled: invalidate,
   })
 }

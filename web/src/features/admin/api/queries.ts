@@ -1,5 +1,5 @@
-// What the admin console reads: the dashboard counts, a page of users, users by the start of their name, a page of audit
-// events, the mail not delivered yet.
+// What the admin console reads: the dashboard counts, a page of users, users by the start of their name, a user's two-step
+// verification, a page of audit events, the mail not delivered yet.
 import type {
   AdminDashboardResponse,
   AuditEventsQuery,
@@ -8,6 +8,7 @@ import type {
   UserListQuery,
   UserListResponse,
 } from '@portcullis/shared/api/admin'
+import type { MfaStatusResponse } from '@portcullis/shared/api/mfa'
 import { keepPreviousData, queryOptions } from '@tanstack/react-query'
 import { apiFetch } from '../../../lib/api-client.ts'
 import { adminKeys } from './keys.ts'
@@ -44,6 +45,14 @@ export function userChoicesQuery(prefix: string) {
   return queryOptions({
     ...userListQuery({ q: prefix, limit: USER_CHOICES, sort: 'username' }),
     enabled: prefix !== '',
+  })
+}
+
+/** A user's second factors: the authenticator app, the passkeys, the recovery codes left. */
+export function userSecondFactorQuery(id: string) {
+  return queryOptions({
+    queryKey: adminKeys.userSecondFactor(id),
+    queryFn: ({ signal }) => apiFetch<MfaStatusResponse>(`/admin/users/${encodeURIComponent(id)}/second-factor`, { signal }),
   })
 }
 

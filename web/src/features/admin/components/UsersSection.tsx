@@ -1,4 +1,5 @@
-// The users table with its search, filters, sorting and paging (all kept in the address), and the admin actions on each user.
+// The users table with its search, filters, sorting and paging (all kept in the address), the admin actions on each user,
+// and which user's two-step verification is open.
 import type { UserListQuery, UserSort } from '@portcullis/shared/api/admin'
 import type { UserBody } from '@portcullis/shared/api/common'
 import { useQuery } from '@tanstack/react-query'
@@ -100,6 +101,7 @@ export function UsersSection() {
   const sendResetLink = useSendResetLink()
   const [asking, setAsking] = useState<{ action: UserAction; user: UserBody }>()
   const [feedback, setFeedback] = useState<Feedback>()
+  const [factorsOpenId, setFactorsOpenId] = useState<string>()
   const pendingId = change.isPending ? change.variables.id : revoke.isPending ? revoke.variables : sendResetLink.isPending ? sendResetLink.variables : undefined
 
   async function run(action: UserAction, user: UserBody): Promise<void> {
@@ -196,6 +198,8 @@ export function UsersSection() {
             pendingId={pendingId}
             busy={users.isPlaceholderData}
             onAction={act}
+            factorsOpenId={factorsOpenId}
+            onToggleFactors={(user) => setFactorsOpenId((open) => (open === user.id ? undefined : user.id))}
           />
           <Pager
             label="Users pages"

@@ -1,12 +1,15 @@
-// The audit log, newest first: filtered by type, user and days, paged by cursor, all kept in the address.
+// The audit log, newest first: filtered by type, user and days, paged by cursor, all kept in the address; for an admin
+// without a second factor (MFA_REQUIRED_FOR_ADMINS), the way to set one up instead.
 import type { AuditEventsQuery } from '@portcullis/shared/api/admin'
 import { useQuery } from '@tanstack/react-query'
 import { Link } from 'react-router'
 import { PageHeading } from '../../../components/PageHeading.tsx'
 import { describeError } from '../../../lib/problem.ts'
+import { isMfaEnrolmentRequired } from '../api/mfa-enrolment.ts'
 import { auditEventsQuery } from '../api/queries.ts'
 import { AuditFilters, USER_ID } from '../components/AuditFilters.tsx'
 import { AuditTable } from '../components/AuditTable.tsx'
+import { MfaEnrolmentRequired } from '../components/MfaEnrolmentRequired.tsx'
 import { Pager } from '../../../components/Pager.tsx'
 import { useListParams } from '../../../components/use-list-params.ts'
 
@@ -38,6 +41,7 @@ export function AuditPage() {
   const page = events.data
   const userName = page?.events.find((event) => event.user_id === query.user_id)?.user?.name
   const summary = page && list.pagesBefore !== undefined ? `Page ${list.pagesBefore + 1}` : undefined
+  if (isMfaEnrolmentRequired(events.error)) return <MfaEnrolmentRequired />
 
   return (
     <section className="card" aria-labelledby="audit-title">
