@@ -1,6 +1,6 @@
 // The login and signup forms: labels, every problem at its field at once (the form's own checks and the server's), the
 // password rules with the server's settings, the strength meter, focus and titles, success; the login's second step (a
-// code from the app or a recovery code, the ticket kept in memory).
+// code from the app, a recovery code or a passkey, the ticket kept in memory); signing in with a passkey alone.
 import type { UserBody } from '@portcullis/shared/api/common'
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { render, screen, waitFor, within } from '@testing-library/react'
@@ -80,7 +80,7 @@ describe('LoginPage', () => {
     const username = screen.getByLabelText('Username or email')
     const password = screen.getByLabelText('Password')
     expect(username.tagName).toBe('INPUT')
-    expect(username.getAttribute('autocomplete')).toBe('username')
+    expect(username.getAttribute('autocomplete')).toBe('username webauthn')
     expect(password.getAttribute('type')).toBe('password')
     expect(password.getAttribute('autocomplete')).toBe('current-password')
     expect(screen.queryByRole('alert')).toBeNull()
@@ -394,6 +394,108 @@ describe('LoginPage: two-step verification', () => {
 
     expect((await screen.findByRole('alert')).textContent).toBe('Too many attempts; try again later (try again in 45 s)')
     expect(screen.getByLabelText('Authentication code')).toBeTruthy()
+  })
+})
+
+describe('LoginPage: passkeys', () => {
+  const TICKET = 'ticket-0123456789abcdefghij'
+  const tokens = { access_token: 'access-1', token_type: 'Bearer', expires_in: 600, user: alice }
+  const bytes = (text: string) => new TextEncoder().encode(text).buffer
+  /** What navigator.credentials.get() resolves with in a browser: ArrayBuffers, which @simplewebauthn/browser encodes. */
+  const credential = {
+    id: 'Y3JlZC0x',
+    rawId: bytes('cred-1'),
+    type: 'public-key',
+    authenticatorAttachment: 'platform',
+    response: { authenticatorData: bytes('auth-data'), clientDataJSON: bytes('client-data'), signature: bytes('signature'), userHandle: null },
+    getClientExtensionResults: () => ({}),
+  }
+  const passkeyOptions = { challenge: 'Y2hhbGxlbmdl', rpId: 'localhost', allowCredentials: [{ id: 'Y3JlZC0x', type: 'public-key' }] }
+
+  function withPasskeys(get: () => Promise<unknown>) {
+    vi.stubGlobal('PublicKeyCredential', function PublicKeyCredential() {})
+    const credentials = { get: vi.fn(get) }
+    Object.defineProperty(navigator, 'credentials', { value: credentials, configurable: true })
+    return credentials.get
+  }
+
+  afterEach(() => {
+    Reflect.deleteProperty(navigator, 'credentials')
+  })
+
+  it('offers no passkey button where the browser has no WebAuthn', () => {
+    stubAuthApi({})
+    renderAt('/login')
+    expect(screen.queryByRole('button', { name: 'Sign in with a passkey' })).toBeNull()
+  })
+
+  it('signs in with a passkey alone: the server’s challenge to the browser, its answer to the server', async () => {
+    const get = withPasskeys(async () => credential)
+    const fetchMock = stubAuthApi({
+      'POST /auth/passkeys/login/options': () => json({ challenge: 'Y2hhbGxlbmdl', rpId: 'localhost', userVerification: 'required' }),
+      'POST /auth/passkeys/login': () => json(tokens),
+    })
+    const actor = userEvent.setup()
+    renderAt('/login', { from: '/profile' })
+    await actor.click(screen.getByRole('button', { name: 'Sign in with a passkey' }))
+
+    expect(await screen.findByRole('heading', { name: 'Profile stub' })).toBeTruthy()
+    const asked = get.mock.calls[0] as unknown as [{ publicKey: { challenge: ArrayBuffer; rpId: string } }]
+    expect(new TextDecoder().decode(asked[0].publicKey.challenge)).toBe('challenge')
+    expect(asked[0].publicKey.rpId).toBe('localhost')
+    const sent = bodyOf(fetchMock, '/auth/passkeys/login') as { session: string; credential: { id: string; rawId: string; response: { signature: string } } }
+    expect(sent.session).toBe('cookie')
+    expect(sent.credential.id).toBe('Y3JlZC0x')
+    expect(sent.credential.rawId).toBe('Y3JlZC0x')
+    expect(sent.credential.response.signature).toBe(Buffer.from('signature').toString('base64url'))
+    expect(sessionStore.get()).toMatchObject({ status: 'signed-in', accessToken: 'access-1' })
+  })
+
+  it('the second step of a passkey-only account: "Use a passkey" sends the answer with the ticket', async () => {
+    withPasskeys(async () => credential)
+    const fetchMock = stubAuthApi({
+      'POST /auth/login': () => json({ mfa_required: true, mfa_token: TICKET, methods: ['passkey', 'recovery_code'], passkey_options: passkeyOptions }),
+      'POST /auth/login/mfa': () => json(tokens),
+    })
+    const actor = userEvent.setup()
+    renderAt('/login')
+    await actor.type(screen.getByLabelText('Username or email'), 'alice.smith')
+    await actor.type(screen.getByLabelText('Password'), 'correct horse battery staple')
+    await actor.click(screen.getByRole('button', { name: 'Sign in' }))
+    await screen.findByRole('heading', { name: 'Two-step verification' })
+    expect(screen.queryByLabelText('Authentication code')).toBeNull()
+    const usePasskey = screen.getByRole('button', { name: 'Use a passkey' })
+    expect(usePasskey.className).toContain('primary')
+    await actor.click(usePasskey)
+
+    expect(await screen.findByRole('heading', { name: 'Dashboard' })).toBeTruthy()
+    const sent = bodyOf(fetchMock, '/auth/login/mfa') as { mfa_token: string; passkey: { id: string } }
+    expect(sent.mfa_token).toBe(TICKET)
+    expect(sent.passkey.id).toBe('Y3JlZC0x')
+  })
+
+  it('says so when the prompt is closed, sends nothing, and a recovery code still works', async () => {
+    withPasskeys(async () => {
+      throw new DOMException('The operation either timed out or was not allowed.', 'NotAllowedError')
+    })
+    const fetchMock = stubAuthApi({
+      'POST /auth/login': () => json({ mfa_required: true, mfa_token: TICKET, methods: ['passkey', 'recovery_code'], passkey_options: passkeyOptions }),
+      'POST /auth/login/mfa': () => json(tokens),
+    })
+    const actor = userEvent.setup()
+    renderAt('/login')
+    await actor.type(screen.getByLabelText('Username or email'), 'alice.smith')
+    await actor.type(screen.getByLabelText('Password'), 'correct horse battery staple')
+    await actor.click(screen.getByRole('button', { name: 'Sign in' }))
+    await actor.click(await screen.findByRole('button', { name: 'Use a passkey' }))
+
+    expect((await screen.findByRole('alert')).textContent).toMatch(/passkey prompt was closed or timed out/)
+    expect(fetchMock.mock.calls.filter(([input]) => input === '/auth/login/mfa')).toHaveLength(0)
+    await actor.click(screen.getByRole('button', { name: 'Use a recovery code instead' }))
+    await actor.type(screen.getByLabelText('Recovery code'), 'abcd-efgh-jkmn')
+    await actor.click(screen.getByRole('button', { name: 'Verify' }))
+    expect(await screen.findByRole('heading', { name: 'Dashboard' })).toBeTruthy()
+    expect(bodyOf(fetchMock, '/auth/login/mfa')).toEqual({ mfa_token: TICKET, recovery_code: 'abcd-efgh-jkmn' })
   })
 })
 

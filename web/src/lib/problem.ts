@@ -34,8 +34,14 @@ export async function problemFrom(response: Response): Promise<ProblemError> {
   return new ProblemError(response.status, body, retryAfter)
 }
 
+/** An error that happened in this browser and was written for people: its message is shown as it is (a passkey prompt closed). */
+export class BrowserError extends Error {
+  override name = 'BrowserError'
+}
+
 /** A sentence for a form-level error: the detail, or a readable fallback for network failures. */
 export function describeError(error: unknown): string {
+  if (error instanceof BrowserError) return error.message
   if (error instanceof ProblemError) {
     if (error.code === 'too_many_attempts' || error.code === 'rate_limited') {
       return `${error.message}${error.retryAfter ? ` (try again in ${error.retryAfter} s)` : ''}`

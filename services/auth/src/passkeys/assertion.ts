@@ -2,13 +2,13 @@
 // a passkey alone and re-authenticating need the authenticator to have verified the user (PIN, biometrics); as the second
 // step after a password, presence is enough. The answer must be for the challenge's purpose, by a passkey of the user the
 // challenge was handed to (when it was handed to someone), and move the signature counter on (a counter that goes back is
-// a cloned key: refused).
+// a cloned key: refused). The challenge is spent once an answer verifies.
 import { type AuthenticationResponseJSON, generateAuthenticationOptions, verifyAuthenticationResponse } from '@simplewebauthn/server'
 import type { PasskeyAssertion, PasskeyRequestOptions } from '@portcullis/shared/api/passkeys'
 import type { PasskeyPurpose } from '@portcullis/shared/db/schema'
 import { PasskeyInvalid, PasskeyNotVerified } from '../errors.ts'
 import type { AuthContext } from '../plugins/app/context.ts'
-import { saveChallenge, takeChallenge } from './challenges.ts'
+import { findChallenge, saveChallenge, spendChallenge } from './challenges.ts'
 import { relyingParty } from './relying-party.ts'
 import { findPasskeyByCredential, listPasskeys, type PasskeyRow, passkeyTransports, recordPasskeyUse } from './store.ts'
 
@@ -49,7 +49,7 @@ function userHandleOf(assertion: PasskeyAssertion): string | undefined {
 export async function verifyAssertion(auth: AuthContext, assertion: PasskeyAssertion, purpose: AssertionPurpose, userId: string | null): Promise<PasskeyRow> {
   const now = auth.now()
   const rp = relyingParty(auth.authConfig)
-  const challenge = await takeChallenge(auth.db, assertion.response.clientDataJSON, purpose, now)
+  const challenge = await findChallenge(auth.db, assertion.response.clientDataJSON, purpose, now)
   if (!challenge || (userId !== null && challenge.userId !== userId)) throw new PasskeyInvalid()
   const passkey = await findPasskeyByCredential(auth.db, assertion.id)
   if (!passkey || (challenge.userId !== null && passkey.user_id !== challenge.userId)) throw new PasskeyInvalid()
@@ -76,6 +76,7 @@ export async function verifyAssertion(auth: AuthContext, assertion: PasskeyAsser
   }
   if (!verified.verified) throw new PasskeyInvalid()
   if (needsUserVerification(purpose) && !verified.authenticationInfo.userVerified) throw new PasskeyNotVerified()
+  if (!(await spendChallenge(auth.db, challenge))) throw new PasskeyInvalid()
   const used = await recordPasskeyUse(
     auth.db,
     passkey,

@@ -1,6 +1,7 @@
 // The challenges handed out for passkey ceremonies: random (made by @simplewebauthn/server), stored as SHA-256 with what
-// they are for and for whom, five minutes, taken once. The browser's answer names its challenge in clientDataJSON, so the
-// answer itself finds it: no other ticket travels with a passkey.
+// they are for and for whom, five minutes, spent by the first answer that verifies (one conditional DELETE, so of two
+// good answers at once only one counts; a wrong answer does not spend it, so the user can try another passkey). The
+// browser's answer names its challenge in clientDataJSON, so the answer itself finds it: no other ticket travels with it.
 import { createHash } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import type { Database, PasskeyPurpose } from '@portcullis/shared/db/schema'
@@ -8,7 +9,8 @@ import { newId } from '@portcullis/shared/ids'
 
 export const PASSKEY_CHALLENGE_TTL_MS = 5 * 60_000
 
-export interface TakenChallenge {
+export interface PendingChallenge {
+  id: string
   challenge: string
   userId: string | null
 }
@@ -35,8 +37,8 @@ export function challengeOf(clientDataJSON: string): string | undefined {
   }
 }
 
-/** Takes the challenge the answer names, once, if it was handed out for `purpose` and has not expired. */
-export async function takeChallenge(db: Kysely<Database>, clientDataJSON: string, purpose: PasskeyPurpose, now: number): Promise<TakenChallenge | undefined> {
+/** The challenge the answer names, if it was handed out for `purpose`, is not spent and has not expired. */
+export async function findChallenge(db: Kysely<Database>, clientDataJSON: string, purpose: PasskeyPurpose, now: number): Promise<PendingChallenge | undefined> {
   const challenge = challengeOf(clientDataJSON)
   if (!challenge) return undefined
   const row = await db
@@ -46,9 +48,13 @@ export async function takeChallenge(db: Kysely<Database>, clientDataJSON: string
     .where('purpose', '=', purpose)
     .where('expires_at', '>', now)
     .executeTakeFirst()
-  if (!row) return undefined
-  const taken = await db.deleteFrom('passkey_challenges').where('id', '=', row.id).executeTakeFirst()
-  return taken.numDeletedRows > 0n ? { challenge, userId: row.user_id } : undefined
+  return row ? { id: row.id, challenge, userId: row.user_id } : undefined
+}
+
+/** Spends a challenge an answer verified against; false when another answer spent it first. */
+export async function spendChallenge(db: Kysely<Database>, challenge: Pick<PendingChallenge, 'id'>): Promise<boolean> {
+  const spent = await db.deleteFrom('passkey_challenges').where('id', '=', challenge.id).executeTakeFirst()
+  return spent.numDeletedRows > 0n
 }
 
 export async function prunePasskeyChallenges(db: Kysely<Database>, now: number): Promise<void> {

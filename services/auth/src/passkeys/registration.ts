@@ -12,7 +12,7 @@ import type { RequestOrigin } from '@portcullis/shared/request-origin'
 import { PasskeyInvalid, PasskeyRegistered } from '../errors.ts'
 import { replaceRecoveryCodes } from '../mfa/recovery-codes.ts'
 import type { AuthContext } from '../plugins/app/context.ts'
-import { saveChallenge, takeChallenge } from './challenges.ts'
+import { findChallenge, saveChallenge, spendChallenge } from './challenges.ts'
 import { relyingParty } from './relying-party.ts'
 import { credentialHash, findPasskeyByCredential, insertPasskey, listPasskeys, type PasskeyRow, passkeyTransports } from './store.ts'
 
@@ -52,7 +52,7 @@ export async function registerPasskey(
 ): Promise<RegisteredPasskey> {
   const now = auth.now()
   const rp = relyingParty(auth.authConfig)
-  const challenge = await takeChallenge(auth.db, credential.response.clientDataJSON, 'register', now)
+  const challenge = await findChallenge(auth.db, credential.response.clientDataJSON, 'register', now)
   if (!challenge || challenge.userId !== user.id) throw new PasskeyInvalid()
   let verified: Awaited<ReturnType<typeof verifyRegistrationResponse>>
   try {
@@ -69,6 +69,7 @@ export async function registerPasskey(
   if (!verified.verified) throw new PasskeyInvalid()
   const info = verified.registrationInfo
   if (await findPasskeyByCredential(auth.db, info.credential.id)) throw new PasskeyRegistered()
+  if (!(await spendChallenge(auth.db, challenge))) throw new PasskeyInvalid()
 
   return auth.db.transaction().execute(async (trx) => {
     const firstFactor = !(await hasSecondFactor(trx, user.id))

@@ -195,9 +195,13 @@ for (const kind of testDatabaseKinds()) {
       t.equal(foreign.json().code, 'passkey_invalid', "another account's passkey is not this account's second step")
       const loginChallenge = await call(null, 'POST', '/auth/login/mfa', { mfa_token: body.mfa_token, passkey: key.assert(await loginOptions()) })
       t.equal(loginChallenge.json().code, 'passkey_invalid', 'a challenge handed out for something else')
-      const again = (await login('teo')).json()
-      const done = await call(null, 'POST', '/auth/login/mfa', { mfa_token: again.mfa_token, passkey: key.assert(again.passkey_options) })
-      t.equal(done.statusCode, 200, 'presence is enough after the password')
+      const done = await call(null, 'POST', '/auth/login/mfa', { mfa_token: body.mfa_token, passkey: key.assert(body.passkey_options) })
+      t.equal(done.statusCode, 200, 'presence is enough after the password; a wrong answer did not spend the challenge')
+      const replayed = await call(null, 'POST', '/auth/login/mfa', {
+        mfa_token: (await login('teo')).json().mfa_token,
+        passkey: key.assert(body.passkey_options),
+      })
+      t.equal(replayed.json().code, 'passkey_invalid', 'a challenge answered once is spent')
       t.same(claims(done.json().access_token).amr, ['pwd', 'hwk'])
       t.equal(done.json().user.id, userId)
       const ticket = await db.selectFrom('mfa_challenges').select('failures').where('user_id', '=', userId).orderBy('created_at').executeTakeFirstOrThrow()

@@ -2,6 +2,7 @@
 // refresh at a time across every tab.
 import type { TokenResponse } from '@portcullis/shared/api/auth'
 import type { MfaLoginRequest, MfaRequiredResponse } from '@portcullis/shared/api/mfa'
+import type { PasskeyAssertion } from '@portcullis/shared/api/passkeys'
 import { problemFrom } from '../problem.ts'
 import { sessionStore } from './session-store.ts'
 import { listenToOtherTabs, tellOtherTabs } from './tab-channel.ts'
@@ -51,6 +52,11 @@ export function signIn(username: string, password: string): Promise<SignInResult
 /** The second step, with the first step's ticket: the session mode is the one the first step asked for. */
 export function signInSecondStep(request: MfaLoginRequest): Promise<SignInResult> {
   return signInStep('/auth/login/mfa', request)
+}
+
+/** A passkey alone: the browser's answer to the server's challenge begins the session. */
+export async function signInWithPasskeyAnswer(credential: PasskeyAssertion): Promise<void> {
+  await signInStep('/auth/passkeys/login', { credential, session: 'cookie' })
 }
 
 /**

@@ -1,11 +1,14 @@
-// What the sign-in pages change: a session begun with a password (and a second factor where the account has one), an
-// account created and then signed in to, a reset link asked for and used, and an email address proven by its link.
+// What the sign-in pages change: a session begun with a password (and a second factor where the account has one) or a
+// passkey, an account created and then signed in to, a reset link asked for and used, and an email address proven by its
+// link.
 import type { AcceptedResponse, ForgotPasswordRequest, ResetPasswordRequest, SignupRequest, VerifyEmailRequest } from '@portcullis/shared/api/auth'
 import type { UserBody } from '@portcullis/shared/api/common'
 import type { MfaLoginRequest } from '@portcullis/shared/api/mfa'
+import type { PasskeyRequestOptions } from '@portcullis/shared/api/passkeys'
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { apiFetch } from '../../../lib/api-client.ts'
-import { signIn, signInSecondStep } from '../../../lib/session/session-actions.ts'
+import { answerWithPasskey } from '../../../lib/passkeys.ts'
+import { signIn, signInSecondStep, signInWithPasskeyAnswer } from '../../../lib/session/session-actions.ts'
 
 export interface Credentials {
   username: string
@@ -22,6 +25,19 @@ export function useSignIn() {
 export function useSignInSecondStep() {
   return useMutation({
     mutationFn: (request: MfaLoginRequest) => signInSecondStep(request),
+  })
+}
+
+/**
+ * Signing in with a passkey alone: a challenge from the server, the browser's answer (from the prompt, or from the username
+ * field's autofill once the user picks a passkey there), and the session it begins.
+ */
+export function useSignInWithPasskey() {
+  return useMutation({
+    mutationFn: async ({ autofill }: { autofill: boolean }) => {
+      const options = await apiFetch<PasskeyRequestOptions>('/auth/passkeys/login/options', { method: 'POST', body: {} })
+      await signInWithPasskeyAnswer(await answerWithPasskey(options, autofill))
+    },
   })
 }
 

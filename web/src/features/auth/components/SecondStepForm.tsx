@@ -1,11 +1,14 @@
-// The sign-in's second step: a code from the authenticator app, or one recovery code, sent with the password step's ticket
-// (held by the login page in memory, never in the address or storage). A wrong code keeps the ticket; an ended ticket
-// sends the user back to the password step. Once the session begins, the login page moves on as after a password alone.
+// The sign-in's second step: a code from the authenticator app, one recovery code, or a passkey (whichever the account
+// has), sent with the password step's ticket (held by the login page in memory, never in the address or storage). A wrong
+// code keeps the ticket; an ended ticket sends the user back to the password step. Once the session begins, the login page
+// moves on as after a password alone.
 import { type FormEvent, useState } from 'react'
 import { Field } from '../../../components/Field.tsx'
 import { CodeField } from '../../../components/CodeField.tsx'
 import { FormError } from '../../../components/FormError.tsx'
-import { ProblemError } from '../../../lib/problem.ts'
+import type { MfaRequiredResponse } from '@portcullis/shared/api/mfa'
+import { answerWithPasskey, PasskeyPromptError } from '../../../lib/passkeys.ts'
+import { describeError, ProblemError } from '../../../lib/problem.ts'
 import { fieldSentence, useFormErrors } from '../../../lib/use-form-errors.ts'
 import { useSignInSecondStep } from '../api/mutations.ts'
 
@@ -18,41 +21,69 @@ function focusOnMount(input: HTMLInputElement | null) {
 }
 
 export interface SecondStepFormProps {
-  ticket: string
+  /** The password step's answer: the ticket, the methods the account has, the options for its passkeys. */
+  challenge: MfaRequiredResponse
   /** The ticket has expired, was used, or ended after too many wrong codes: the password is needed again. */
   onTicketEnded: (problem: ProblemError) => void
 }
 
-export function SecondStepForm({ ticket, onTicketEnded }: SecondStepFormProps) {
+export function SecondStepForm({ challenge, onTicketEnded }: SecondStepFormProps) {
+  const ticket = challenge.mfa_token
+  const hasApp = challenge.methods.includes('totp')
+  const passkeyOptions = challenge.methods.includes('passkey') ? challenge.passkey_options : undefined
   const verify = useSignInSecondStep()
-  const [field, setField] = useState<SecondStepField>('code')
+  const hasCodes = challenge.methods.includes('recovery_code')
+  /** The code asked for; none while a passkey-only account has not asked to type a recovery code. */
+  const [field, setField] = useState<SecondStepField | 'none'>(hasApp || !passkeyOptions ? 'code' : 'none')
+  const [passkeyProblem, setPasskeyProblem] = useState<string>()
   const [code, setCode] = useState('')
   const [recoveryCode, setRecoveryCode] = useState('')
   const problems = useFormErrors({ fields: FIELDS, fieldOfCode: { invalid_code: field } })
 
+  const usual: SecondStepField | 'none' = hasApp ? 'code' : 'none'
   function swap() {
     problems.clearAll()
-    setField(field === 'code' ? 'recovery_code' : 'code')
+    setField(field === 'recovery_code' ? usual : 'recovery_code')
+  }
+
+  function refused(error: Error) {
+    if (error instanceof ProblemError && error.code === 'mfa_token_invalid') onTicketEnded(error)
+    else problems.showFailure(error)
+  }
+
+  async function usePasskey() {
+    if (!passkeyOptions) return
+    problems.clearAll()
+    setPasskeyProblem(undefined)
+    try {
+      const passkey = await answerWithPasskey(passkeyOptions)
+      verify.mutate({ mfa_token: ticket, passkey }, { onError: refused })
+    } catch (error) {
+      setPasskeyProblem(error instanceof PasskeyPromptError && error.cancelled ? error.message : describeError(error))
+    }
   }
 
   function submit(event: FormEvent) {
     event.preventDefault()
+    if (field === 'none') return
     const typed = (field === 'code' ? code : recoveryCode).trim()
     const label = field === 'code' ? 'Authentication code' : 'Recovery code'
     if (problems.showFieldErrors({ [field]: typed ? undefined : fieldSentence(label, 'is required') })) return
     const request = field === 'code' ? { mfa_token: ticket, code: typed } : { mfa_token: ticket, recovery_code: typed }
-    verify.mutate(request, {
-      onError: (error) => {
-        if (error instanceof ProblemError && error.code === 'mfa_token_invalid') onTicketEnded(error)
-        else problems.showFailure(error)
-      },
-    })
+    verify.mutate(request, { onError: refused })
   }
 
   return (
     <form ref={problems.form} onSubmit={submit} noValidate aria-labelledby="login-title">
-      <FormError message={problems.formError} />
-      {field === 'code' ? (
+      <FormError message={problems.formError ?? passkeyProblem} />
+      {passkeyOptions && (
+        <p>
+          <button type="button" className={field === 'none' ? 'primary' : undefined} disabled={verify.isPending} onClick={() => void usePasskey()}>
+            Use a passkey
+          </button>
+        </p>
+      )}
+      {field === 'code' && (
         <CodeField
           key="code"
           ref={focusOnMount}
@@ -65,7 +96,8 @@ export function SecondStepForm({ ticket, onTicketEnded }: SecondStepFormProps) {
           }}
           error={problems.errors.code}
         />
-      ) : (
+      )}
+      {field === 'recovery_code' && (
         <Field
           key="recovery_code"
           ref={focusOnMount}
@@ -83,14 +115,18 @@ export function SecondStepForm({ ticket, onTicketEnded }: SecondStepFormProps) {
           error={problems.errors.recovery_code}
         />
       )}
-      <button type="submit" className="primary" disabled={verify.isPending}>
-        {verify.isPending ? 'Verifying…' : 'Verify'}
-      </button>
-      <p>
-        <button type="button" className="link-button" onClick={swap}>
-          {field === 'code' ? 'Use a recovery code instead' : 'Use your authenticator app'}
+      {field !== 'none' && (
+        <button type="submit" className="primary" disabled={verify.isPending}>
+          {verify.isPending ? 'Verifying…' : 'Verify'}
         </button>
-      </p>
+      )}
+      {hasCodes && (
+        <p>
+          <button type="button" className="link-button" onClick={swap}>
+            {field !== 'recovery_code' ? 'Use a recovery code instead' : hasApp ? 'Use your authenticator app' : 'Use your passkey'}
+          </button>
+        </p>
+      )}
     </form>
   )
 }

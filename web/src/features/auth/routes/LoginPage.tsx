@@ -1,5 +1,6 @@
-// Sign in; afterwards, back to the page the user came from. The username field has focus when the page opens. An account
-// whose address must be proven first is offered its link again; one with a second factor is asked for it on the same page.
+// Sign in; afterwards, back to the page the user came from. The username field has focus when the page opens, and offers
+// the device's passkeys as it is filled in (autofill), besides the "Sign in with a passkey" button. An account whose
+// address must be proven first is offered its link again; one with a second factor is asked for it on the same page.
 import { type FormEvent, useEffect, useRef, useState } from 'react'
 import { Link, Navigate, useLocation, useNavigate } from 'react-router'
 import { Field } from '../../../components/Field.tsx'
@@ -9,7 +10,9 @@ import { useResendVerification } from '../../../lib/email-verification.ts'
 import { describeError, ProblemError } from '../../../lib/problem.ts'
 import { type FieldErrors, fieldSentence, useFormErrors } from '../../../lib/use-form-errors.ts'
 import { useSession } from '../../../lib/session/use-session.ts'
-import { useSignIn } from '../api/mutations.ts'
+import type { MfaRequiredResponse } from '@portcullis/shared/api/mfa'
+import { cancelPasskeyPrompt, PasskeyPromptError, passkeyAutofillSupported, passkeysSupported } from '../../../lib/passkeys.ts'
+import { useSignIn, useSignInWithPasskey } from '../api/mutations.ts'
 import { SecondStepForm } from '../components/SecondStepForm.tsx'
 
 export interface LoginState {
@@ -52,15 +55,33 @@ export function LoginPage() {
   const state = (location.state ?? {}) as LoginState
   const [username, setUsername] = useState(typeof state.login === 'string' ? state.login : '')
   const [password, setPassword] = useState('')
-  /** The password step's ticket for the second step: in memory only, gone with the page. */
-  const [ticket, setTicket] = useState<string>()
+  /** The password step's answer for the second step (its ticket, the methods): in memory only, gone with the page. */
+  const [ticket, setTicket] = useState<MfaRequiredResponse>()
   const signIn = useSignIn()
+  const passkey = useSignInWithPasskey()
+  const autofill = useSignInWithPasskey()
+  const autofillStart = autofill.mutate
   const problems = useFormErrors({ fields: FIELDS })
   const usernameInput = useRef<HTMLInputElement>(null)
   const passwordInput = useRef<HTMLInputElement>(null)
   const target = state.from && state.from !== '/login' ? state.from : '/dashboard'
   // While the sign-in is on its way the page stays, so that it moves on once, to where the user came from.
   const signedIn = session.status === 'signed-in' && !signIn.isPending
+
+  // The device's passkeys offered in the username field's suggestions, for as long as the password form is on screen.
+  useEffect(() => {
+    if (ticket) return
+    let prompt: 'checking' | 'started' | 'gone' = 'checking'
+    void passkeyAutofillSupported().then((supported) => {
+      if (!supported || prompt === 'gone') return
+      prompt = 'started'
+      autofillStart({ autofill: true })
+    })
+    return () => {
+      if (prompt === 'started') cancelPasskeyPrompt()
+      prompt = 'gone'
+    }
+  }, [ticket, autofillStart])
 
   useEffect(() => {
     if (signedIn || ticket) return
@@ -82,7 +103,7 @@ export function LoginPage() {
       { username, password },
       {
         onSuccess: (secondStep) => {
-          if (secondStep) setTicket(secondStep.mfa_token)
+          if (secondStep) setTicket(secondStep)
           else navigate(target, { replace: true })
         },
         onError: problems.showFailure,
@@ -103,11 +124,18 @@ export function LoginPage() {
           Two-step verification
         </PageHeading>
         <p>Your account asks for a second step after the password.</p>
-        <SecondStepForm ticket={ticket} onTicketEnded={backToPassword} />
+        <SecondStepForm challenge={ticket} onTicketEnded={backToPassword} />
       </section>
     )
   }
 
+  function signInWithPasskey() {
+    problems.clearAll()
+    passkey.mutate({ autofill: false }, { onSuccess: () => navigate(target, { replace: true }) })
+  }
+
+  // A prompt the user closed needs no alarm; anything else is said where the form says its errors.
+  const passkeyProblem = [passkey.error, autofill.error].find((error) => error && !(error instanceof PasskeyPromptError && error.cancelled))
   const notice = state.reason ? REASONS[state.reason] : undefined
   // The name the refused sign-in was sent with, not what the field holds now.
   const unverified = signIn.error instanceof ProblemError && signIn.error.code === 'email_not_verified' ? signIn.variables?.username.trim() : undefined
@@ -122,13 +150,13 @@ export function LoginPage() {
         </p>
       )}
       <form ref={problems.form} onSubmit={submit} noValidate>
-        <FormError message={problems.formError} />
+        <FormError message={problems.formError ?? (passkeyProblem ? describeError(passkeyProblem) : undefined)} />
         {unverified && <SendLinkAgain key={unverified} login={unverified} />}
         <Field
           ref={usernameInput}
           label="Username or email"
           name="username"
-          autoComplete="username"
+          autoComplete="username webauthn"
           required
           value={username}
           onChange={(event) => {
@@ -155,6 +183,13 @@ export function LoginPage() {
           {signIn.isPending ? 'Signing in…' : 'Sign in'}
         </button>
       </form>
+      {passkeysSupported() && (
+        <p className="passkey-sign-in">
+          <button type="button" disabled={passkey.isPending} onClick={signInWithPasskey}>
+            {passkey.isPending ? 'Waiting for your passkey…' : 'Sign in with a passkey'}
+          </button>
+        </p>
+      )}
       <p>
         <Link to="/forgot-password" state={{ login: username.trim() }}>
           Forgot password?
