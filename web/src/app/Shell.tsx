@@ -1,10 +1,11 @@
-// The frame of every page: the header with navigation (an admin link only for admins) and sign-out, and a signed-in user's
-// notice about their email address.
+// The frame of every page: the header with navigation (an admin link only for admins) and sign-out, a signed-in user's
+// notice about their email address, and the one re-authentication prompt.
 import { Suspense } from 'react'
 import { NavLink, Outlet, useNavigate } from 'react-router'
 import { signOut } from '../lib/session/session-actions.ts'
 import { useSession } from '../lib/session/use-session.ts'
 import { EmailNotice } from './EmailNotice.tsx'
+import { ReauthPrompt } from './ReauthPrompt.tsx'
 
 export function Shell() {
   const session = useSession()
@@ -72,6 +73,7 @@ export function Shell() {
           <Outlet />
         </Suspense>
       </main>
+      <ReauthPrompt />
     </>
   )
 }
