@@ -8,6 +8,7 @@ import type { TestAuthServer } from '@portcullis/testkit/auth-server'
 import { testDatabaseKinds } from '@portcullis/testkit/databases'
 import { totpCodeAt } from '@portcullis/testkit/totp'
 import { claimsOf, injectAs, startTestAdmin } from '../helpers/admin-app.ts'
+import { insertPasskey } from '../helpers/passkey-row.ts'
 
 const REFUSAL = 'Admins must use two-step verification: set up an authenticator app or a passkey on your profile first'
 
@@ -103,6 +104,13 @@ for (const kind of testDatabaseKinds()) {
       const passwordOnly = await auth.app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'coded', password: STRONG_PASSWORD } })
       const refused = await injectAs(app, passwordOnly.json().access_token, { method: 'GET', url: '/admin/dashboard' })
       t.equal(refused.json().code, 'mfa_enrolment_required', 'a password-only token of the same admin is asked again')
+    })
+
+    t.test('a passkey is a second factor too: an admin with one passes on a password-only token', async (t) => {
+      const keyed = await auth.userSession('keyed', 'admin')
+      t.equal((await injectAs(app, keyed.access_token, { method: 'GET', url: '/admin/dashboard' })).statusCode, 403, 'refused before')
+      await insertPasskey(db, keyed.user.id)
+      t.equal((await injectAs(app, keyed.access_token, { method: 'GET', url: '/admin/dashboard' })).statusCode, 200)
     })
 
     t.test('the OpenAPI document declares the refusal on every admin route', async (t) => {

@@ -1,11 +1,13 @@
 // An admin recovers a user who lost their authenticator app and recovery codes: the state shown, the factor removed with
-// the codes, the user told by mail, the step audited; refused for a non-admin, an unknown user, and nothing to reset.
+// the codes, the user told by mail, the step audited; refused for a non-admin, an unknown user, and nothing to reset. A
+// user with passkeys alone is reset the same way.
 import t from 'tap'
 import { STRONG_PASSWORD, bearer } from '@portcullis/testkit/auth-app'
 import { testDatabaseKinds } from '@portcullis/testkit/databases'
 import { mailsTo } from '@portcullis/testkit/outbox'
 import { totpCodeAt } from '@portcullis/testkit/totp'
 import { injectAs, startTestAdmin } from '../helpers/admin-app.ts'
+import { insertPasskey } from '../helpers/passkey-row.ts'
 
 for (const kind of testDatabaseKinds()) {
   t.test(`an admin resets a user's second factor on ${kind}`, async (t) => {
@@ -44,5 +46,18 @@ for (const kind of testDatabaseKinds()) {
     t.equal(again.json().code, 'no_second_factor')
     const missing = await injectAs(app, root.access_token, { method: 'GET', url: '/admin/users/00000000-0000-7000-8000-000000000000/second-factor' })
     t.equal(missing.statusCode, 404)
+  })
+
+  t.test(`an admin resets the passkeys of a user who has no app on ${kind}`, async (t) => {
+    const { app, auth, db, root } = await startTestAdmin(t, kind)
+    const keyed = await auth.userSession('keyedonly')
+    await insertPasskey(db, keyed.user.id, 'Phone')
+    await insertPasskey(db, keyed.user.id, 'Security key')
+    const url = `/admin/users/${keyed.user.id}/second-factor`
+    t.same((await injectAs(app, root.access_token, { method: 'GET', url })).json(), { totp: false, passkeys: 2, recovery_codes_left: 0 })
+    t.equal((await injectAs(app, root.access_token, { method: 'DELETE', url })).statusCode, 204, 'passkeys alone are something to reset')
+    t.same((await injectAs(app, root.access_token, { method: 'GET', url })).json(), { totp: false, passkeys: 0, recovery_codes_left: 0 })
+    const [mail] = await mailsTo(db, 'keyedonly@example.com', 'mfa_reset')
+    t.ok(mail, 'the user is told by mail')
   })
 }
