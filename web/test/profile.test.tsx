@@ -33,6 +33,7 @@ function profileApi(routes: Record<string, Answer> = {}) {
     'GET /user/profile': () => json(alice),
     'GET /auth/password-policy': () => json({ min_length: 10, max_length: 64, product_name: 'Acme', email_verification: 'optional' }),
     'GET /auth/mfa': () => json({ totp: false, passkeys: 0, recovery_codes_left: 0 }),
+    'GET /auth/passkeys': () => json({ passkeys: [] }),
     ...routes,
   })
   return { ...stub, changes: () => stub.calls.filter((call) => !call.startsWith('GET ')) }

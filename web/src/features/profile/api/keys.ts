@@ -3,4 +3,5 @@ export const profileKeys = {
   all: ['profile'] as const,
   detail: () => [...profileKeys.all, 'detail'] as const,
   secondFactor: () => [...profileKeys.all, 'second-factor'] as const,
+  passkeys: () => [...profileKeys.all, 'passkeys'] as const,
 }

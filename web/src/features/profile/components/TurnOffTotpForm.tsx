@@ -9,7 +9,14 @@ import { useTurnOffTotp } from '../api/queries.ts'
 type TurnOffField = 'code' | 'password'
 const FIELDS: readonly TurnOffField[] = ['code', 'password']
 
-export function TurnOffTotpForm({ onTurnedOff, onCancel }: { onTurnedOff: () => void; onCancel: () => void }) {
+export interface TurnOffTotpFormProps {
+  /** A passkey is left: the recovery codes keep working. */
+  codesStay: boolean
+  onTurnedOff: () => void
+  onCancel: () => void
+}
+
+export function TurnOffTotpForm({ codesStay, onTurnedOff, onCancel }: TurnOffTotpFormProps) {
   const turnOff = useTurnOffTotp()
   const [field, setField] = useState<TurnOffField>('code')
   const [value, setValue] = useState('')
@@ -31,7 +38,10 @@ export function TurnOffTotpForm({ onTurnedOff, onCancel }: { onTurnedOff: () => 
 
   return (
     <form ref={problems.form} onSubmit={submit} noValidate aria-label="Turn off two-step verification">
-      <p>Your recovery codes stop working too. Confirm with a code from your app, or with your password.</p>
+      <p>
+        {codesStay ? 'Your passkeys and recovery codes keep working.' : 'Your recovery codes stop working too.'} Confirm with a code from your app, or with your
+        password.
+      </p>
       <FormError message={problems.formError} />
       {field === 'code' ? (
         <CodeField

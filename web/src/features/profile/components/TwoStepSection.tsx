@@ -1,6 +1,7 @@
 // Two-step verification on the profile: an authenticator app set up and turned on with its first code, the recovery
-// codes shown once (at that moment and when a new set is made), and turning it off again. The status comes from the
-// server after each change.
+// codes shown once (at that moment and when a new set is made, which any second factor allows: the app or a passkey), and
+// turning the app off again. The status comes from the server after each change. Its id, two-step, is where the admin
+// console sends an admin who must set one up.
 import { useQuery } from '@tanstack/react-query'
 import { useState } from 'react'
 import { ConfirmDialog } from '../../../components/ConfirmDialog.tsx'
@@ -55,10 +56,23 @@ export function TwoStepSection() {
       if (setUp.data) return <TotpEnrolment setup={setUp.data} onTurnedOn={showCodes} onCancel={() => setUp.reset()} />
       return (
         <>
-          <p>Ask for a code from an authenticator app on your phone each time you sign in, after your password.</p>
-          <p className="success live-status" role="status">
-            {turnedOff ? 'Two-step verification is off. Your recovery codes no longer work.' : ''}
+          <p>
+            {status.passkeys > 0
+              ? `On: your passkey${status.passkeys === 1 ? ' is' : 's are'} asked for after your password. ${codesLeft(status.recovery_codes_left)}`
+              : 'Ask for a code from an authenticator app on your phone each time you sign in, after your password (or add a passkey below).'}
           </p>
+          <p className="success live-status" role="status">
+            {turnedOff
+              ? status.passkeys > 0
+                ? 'The authenticator app is off. Your passkeys and recovery codes still work.'
+                : 'Two-step verification is off. Your recovery codes no longer work.'
+              : ''}
+          </p>
+          {status.passkeys > 0 && (
+            <button type="button" disabled={newCodes.isPending} onClick={() => setAskingNewCodes(true)}>
+              {newCodes.isPending ? 'Making new codes…' : 'New recovery codes'}
+            </button>
+          )}
           <FormError message={setUp.isError ? describeError(setUp.error) : undefined} />
           <button
             type="button"
@@ -77,6 +91,7 @@ export function TwoStepSection() {
     if (turningOff) {
       return (
         <TurnOffTotpForm
+          codesStay={status.passkeys > 0}
           onTurnedOff={() => {
             setTurningOff(false)
             setTurnedOff(true)
@@ -102,7 +117,7 @@ export function TwoStepSection() {
   }
 
   return (
-    <section className="card" aria-labelledby="two-step-title">
+    <section className="card" id="two-step" aria-labelledby="two-step-title">
       <h2 id="two-step-title">Two-step verification</h2>
       {body()}
       <ConfirmDialog

@@ -1,10 +1,11 @@
-// The account's own settings: display name and email, password, two-step verification, and signing out everywhere.
+// The account's own settings: display name and email, password, two-step verification, passkeys, and signing out everywhere.
 import { useQuery } from '@tanstack/react-query'
 import { FormError } from '../../../components/FormError.tsx'
 import { PageHeading } from '../../../components/PageHeading.tsx'
 import { describeError } from '../../../lib/problem.ts'
 import { useSession } from '../../../lib/session/use-session.ts'
 import { profileQuery } from '../api/queries.ts'
+import { PasskeysSection } from '../components/PasskeysSection.tsx'
 import { PasswordForm } from '../components/PasswordForm.tsx'
 import { ProfileForm } from '../components/ProfileForm.tsx'
 import { SignOutEverywhere } from '../components/SignOutEverywhere.tsx'
@@ -36,6 +37,7 @@ export function ProfilePage() {
       </section>
       <PasswordForm account={account} />
       <TwoStepSection />
+      <PasskeysSection />
       <SignOutEverywhere />
     </div>
   )
