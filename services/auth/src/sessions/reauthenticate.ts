@@ -10,7 +10,14 @@ import { sessionIsLive } from '@portcullis/shared/sessions/liveness'
 import type { Principal } from '@portcullis/shared/tokens/principal'
 import { invalidToken } from '@portcullis/shared/tokens/refusals'
 import { InvalidCredentials } from '../errors.ts'
-import { noteRecoveryCodeUsed, type SecondFactorAnswer, type SecondFactorMethod, secondFactorMethod, takeSecondFactor } from '../mfa/second-factor-answer.ts'
+import {
+  noteRecoveryCodeUsed,
+  SECOND_FACTOR_AMR,
+  type SecondFactorAnswer,
+  type SecondFactorMethod,
+  secondFactorMethod,
+  takeSecondFactor,
+} from '../mfa/second-factor-answer.ts'
 import { confirmCurrentPassword } from '../passwords/current-password.ts'
 import type { AuthContext } from '../plugins/app/context.ts'
 import { findUserById } from '../users/queries.ts'
@@ -46,8 +53,8 @@ export async function reauthenticate(
   if (secondFactor) method = await takeSecondFactor(auth, user, given, origin, { detail: AUDIT_DETAIL })
 
   const now = auth.now()
-  // Recovery codes are one-time passwords too: both answers are "otp", as at sign-in.
-  const proof: SessionProof = { amr: secondFactor ? ['pwd', 'otp'] : ['pwd'], authTime: now }
+  // As at sign-in: a password alone is "pwd", with a second factor that factor's amr too.
+  const proof: SessionProof = { amr: method ? SECOND_FACTOR_AMR[method] : ['pwd'], authTime: now }
   if (!(await recordSessionProof(auth, principal, proof))) throw invalidToken()
   await recordAuditEvent(
     auth.db,
