@@ -426,7 +426,7 @@ describe('LoginPage: passkeys', () => {
   it('offers no passkey button where the browser has no WebAuthn', () => {
     stubAuthApi({})
     renderAt('/login')
-    expect(screen.queryByRole('button', { name: 'Sign in with a passkey' })).toBeNull()
+    expect(screen.queryByRole('button', { name: 'Passkey sign-in' })).toBeNull()
   })
 
   it('signs in with a passkey alone: the server’s challenge to the browser, its answer to the server', async () => {
@@ -437,7 +437,10 @@ describe('LoginPage: passkeys', () => {
     })
     const actor = userEvent.setup()
     renderAt('/login', { from: '/profile' })
-    await actor.click(screen.getByRole('button', { name: 'Sign in with a passkey' }))
+    const button = screen.getByRole('button', { name: 'Passkey sign-in' })
+    expect(button.textContent).toBe('Sign in with a passkey')
+    expect(screen.getAllByRole('button', { name: /sign in/i }).map((b) => b.textContent)).toEqual(['Sign in'])
+    await actor.click(button)
 
     expect(await screen.findByRole('heading', { name: 'Profile stub' })).toBeTruthy()
     const asked = get.mock.calls[0] as unknown as [{ publicKey: { challenge: ArrayBuffer; rpId: string } }]
@@ -449,6 +452,21 @@ describe('LoginPage: passkeys', () => {
     expect(sent.credential.rawId).toBe('Y3JlZC0x')
     expect(sent.credential.response.signature).toBe(Buffer.from('signature').toString('base64url'))
     expect(sessionStore.get()).toMatchObject({ status: 'signed-in', accessToken: 'access-1' })
+  })
+
+  it("offers the device's passkeys in the username field's autofill, and signs in when one is picked", async () => {
+    const get = withPasskeys(async () => credential)
+    Object.assign(globalThis.PublicKeyCredential, { isConditionalMediationAvailable: async () => true })
+    const fetchMock = stubAuthApi({
+      'POST /auth/passkeys/login/options': () => json({ challenge: 'Y2hhbGxlbmdl', rpId: 'localhost', userVerification: 'required' }),
+      'POST /auth/passkeys/login': () => json(tokens),
+    })
+    renderAt('/login')
+
+    expect(await screen.findByRole('heading', { name: 'Dashboard' })).toBeTruthy()
+    const asked = get.mock.calls[0] as unknown as [{ mediation?: string }]
+    expect(asked[0].mediation).toBe('conditional')
+    expect(bodyOf(fetchMock, '/auth/passkeys/login')).toMatchObject({ session: 'cookie', credential: { id: 'Y3JlZC0x' } })
   })
 
   it('the second step of a passkey-only account: "Use a passkey" sends the answer with the ticket', async () => {

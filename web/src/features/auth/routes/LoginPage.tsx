@@ -185,7 +185,8 @@ export function LoginPage() {
       </form>
       {passkeysSupported() && (
         <p className="passkey-sign-in">
-          <button type="button" disabled={passkey.isPending} onClick={signInWithPasskey}>
+          {/* Named "Passkey sign-in" so that the form's own "Sign in" stays the one button of that name on the page. */}
+          <button type="button" aria-label="Passkey sign-in" disabled={passkey.isPending} onClick={signInWithPasskey}>
             {passkey.isPending ? 'Waiting for your passkey…' : 'Sign in with a passkey'}
           </button>
         </p>
