@@ -133,6 +133,7 @@ describe('the re-authentication prompt', () => {
       'GET /user/profile': () => json(alice),
       'GET /auth/password-policy': () => json({ min_length: 10, max_length: 64, product_name: 'Acme', email_verification: 'optional' }),
       'GET /auth/mfa': () => json(mfa),
+      'GET /auth/passkeys': () => json({ passkeys: [] }),
       'POST /auth/password': (init) => (bearerOf(init) === 'Bearer fresh-token' ? noContent() : stale()),
       ...routes,
     })
@@ -231,6 +232,41 @@ describe('the re-authentication prompt', () => {
       { password: 'correct horse battery staple', code: '111111' },
       { password: 'correct horse battery staple', recovery_code: 'abcd-efgh-jkmn' },
     ])
+  })
+
+  it('with passkeys: "Use a passkey" confirms with one alone, and the change goes through', async () => {
+    const bytes = (text: string) => new TextEncoder().encode(text).buffer
+    vi.stubGlobal('PublicKeyCredential', function PublicKeyCredential() {})
+    const get = vi.fn(async () => ({
+      id: 'Y3JlZC0x',
+      rawId: bytes('cred-1'),
+      type: 'public-key',
+      authenticatorAttachment: 'platform',
+      response: { authenticatorData: bytes('auth-data'), clientDataJSON: bytes('client-data'), signature: bytes('signature'), userHandle: null },
+      getClientExtensionResults: () => ({}),
+    }))
+    Object.defineProperty(navigator, 'credentials', { value: { get }, configurable: true })
+    const api = profileApi(
+      { totp: false, passkeys: 1, recovery_codes_left: 10 },
+      {
+        'POST /auth/passkeys/reauthenticate/options': () =>
+          json({ challenge: 'Y2hhbGxlbmdl', rpId: 'localhost', allowCredentials: [{ id: 'Y3JlZC0x', type: 'public-key' }] }),
+        'POST /auth/reauthenticate': () => reauthenticated('fresh-token'),
+      },
+    )
+    try {
+      const actor = renderProfileWithPrompt()
+      const dialog = await changePassword(actor)
+      await actor.click(await dialog.findByRole('button', { name: 'Use a passkey' }))
+      expect(await screen.findByText('Your password has been changed. Your other sessions have been signed out.')).toBeTruthy()
+      const sent = api.callsTo('POST', '/auth/reauthenticate').map(([, init]) => sentBody(init) as { passkey?: { id: string }; password?: string })
+      expect(sent).toHaveLength(1)
+      expect(sent[0]?.passkey?.id).toBe('Y3JlZC0x')
+      expect(sent[0]?.password).toBeUndefined()
+      expect(get).toHaveBeenCalledTimes(1)
+    } finally {
+      Reflect.deleteProperty(navigator, 'credentials')
+    }
   })
 
   it('asks for a code when the server does, though the status said none', async () => {

@@ -1,15 +1,18 @@
 // The one re-authentication prompt of the app (lib/reauth.ts): a modal "Confirm it's you" over whatever page made the
-// change, asking for the password and, when the account has an authenticator app, a code from it or a recovery code.
+// change, asking for the password and, when the account has an authenticator app, a code from it or a recovery code; or,
+// when the account has passkeys, for one of them alone.
 // Confirmed, the change that was refused goes again; cancelled, its form says why it did not go through.
 import type { ReauthenticateRequest, ReauthenticateResponse } from '@portcullis/shared/api/reauth'
 import type { MfaStatusResponse } from '@portcullis/shared/api/mfa'
+import type { PasskeyRequestOptions } from '@portcullis/shared/api/passkeys'
 import { useMutation, useQuery } from '@tanstack/react-query'
 import { type FormEvent, useEffect, useId, useRef, useState, useSyncExternalStore } from 'react'
 import { CodeField } from '../components/CodeField.tsx'
 import { Field } from '../components/Field.tsx'
 import { FormError } from '../components/FormError.tsx'
 import { apiFetch } from '../lib/api-client.ts'
-import { ProblemError } from '../lib/problem.ts'
+import { answerWithPasskey } from '../lib/passkeys.ts'
+import { describeError, ProblemError } from '../lib/problem.ts'
 import { cancelReauthentication, completeReauthentication, type PendingReauthentication, reauthPrompt } from '../lib/reauth.ts'
 import { useSession } from '../lib/session/use-session.ts'
 import { type FieldErrors, fieldSentence, useFormErrors } from '../lib/use-form-errors.ts'
@@ -42,6 +45,15 @@ function ReauthDialog({ pending }: { pending: PendingReauthentication }) {
     mutationFn: (request: ReauthenticateRequest) => apiFetch<ReauthenticateResponse>('/auth/reauthenticate', { method: 'POST', body: request }),
     onSuccess: completeReauthentication,
   })
+  const withPasskey = useMutation({
+    mutationFn: async () => {
+      const options = await apiFetch<PasskeyRequestOptions>('/auth/passkeys/reauthenticate/options', { method: 'POST', body: {} })
+      const passkey = await answerWithPasskey(options)
+      return apiFetch<ReauthenticateResponse>('/auth/reauthenticate', { method: 'POST', body: { passkey } })
+    },
+    onSuccess: completeReauthentication,
+  })
+  const hasPasskeys = (status.data?.passkeys ?? 0) > 0
   const [password, setPassword] = useState('')
   const [code, setCode] = useState('')
   const [recoveryCode, setRecoveryCode] = useState('')
@@ -88,8 +100,15 @@ function ReauthDialog({ pending }: { pending: PendingReauthentication }) {
     <dialog ref={dialog} className="confirm-dialog reauth-dialog" aria-labelledby={titleId} onCancel={cancelReauthentication}>
       <h2 id={titleId}>Confirm it's you</h2>
       <form ref={problems.form} onSubmit={submit} noValidate aria-labelledby={titleId}>
-        <p>For your security, enter your password again to make this change.</p>
-        <FormError message={problems.formError} />
+        <p>For your security, {hasPasskeys ? 'use one of your passkeys, or enter your password again,' : 'enter your password again'} to make this change.</p>
+        <FormError message={problems.formError ?? (withPasskey.error ? describeError(withPasskey.error) : undefined)} />
+        {hasPasskeys && (
+          <p>
+            <button type="button" className="primary" disabled={withPasskey.isPending} onClick={() => withPasskey.mutate()}>
+              {withPasskey.isPending ? 'Waiting for your passkey…' : 'Use a passkey'}
+            </button>
+          </p>
+        )}
         <Field
           label="Password"
           name="password"

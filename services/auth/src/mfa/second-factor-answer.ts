@@ -42,6 +42,8 @@ function secondFactorKeys(userId: string, ip: string) {
 }
 
 export interface SecondFactorCheck {
+  /** What a passkey's challenge was handed out for: the sign-in's second step (the default) or a re-authentication. */
+  passkeyPurpose?: 'second_factor' | 'reauthenticate'
   /** Runs before a wrong answer is counted (the sign-in ticket wears out). */
   onWrong?: () => Promise<void>
   /** Added to the login_failed event of a wrong answer. */
@@ -64,7 +66,7 @@ export async function takeSecondFactor(
   const keys = secondFactorKeys(user.id, origin.ip)
   const wait = await secondsUntilAllowed(auth.db, keys, now)
   if (wait > 0) throw tooManyAttempts(wait)
-  const accepted = await takeAnswer(auth, user.id, answer, now)
+  const accepted = await takeAnswer(auth, user.id, answer, check.passkeyPurpose ?? 'second_factor', now)
   if (!accepted) {
     await check.onWrong?.()
     await recordLoginFailure(auth.db, keys, auth.throttleRules, now)
@@ -78,12 +80,18 @@ export async function takeSecondFactor(
   return method
 }
 
-async function takeAnswer(auth: AuthContext, userId: string, answer: SecondFactorAnswer, now: number): Promise<boolean> {
+async function takeAnswer(
+  auth: AuthContext,
+  userId: string,
+  answer: SecondFactorAnswer,
+  passkeyPurpose: 'second_factor' | 'reauthenticate',
+  now: number,
+): Promise<boolean> {
   if (answer.code !== undefined) return takeTotpCode(auth, userId, answer.code, now)
   if (answer.recoveryCode !== undefined) return takeRecoveryCode(auth.db, userId, answer.recoveryCode, now)
   if (answer.passkey === undefined) return false
   try {
-    await verifyAssertion(auth, answer.passkey, 'second_factor', userId)
+    await verifyAssertion(auth, answer.passkey, passkeyPurpose, userId)
     return true
   } catch (error) {
     if (error instanceof PasskeyInvalid) return false

@@ -7,7 +7,7 @@ import { InvalidToken, TokenExpired, Unauthenticated, ValidationFailed } from '@
 import { problemResponses } from '@portcullis/shared/problems/responses'
 import { requestOrigin } from '@portcullis/shared/request-origin'
 import { toPublicUser } from '@portcullis/shared/users/public-user'
-import { InvalidCode, InvalidCredentials, TooManyAttempts } from '../errors.ts'
+import { InvalidCode, InvalidCredentials, PasskeyInvalid, PasskeyNotVerified, TooManyAttempts } from '../errors.ts'
 import { signedInPrincipal } from '../plugins/app/tokens.ts'
 import { reauthenticate } from '../sessions/reauthenticate.ts'
 
@@ -18,21 +18,31 @@ export async function reauthenticateRoute(app: FastifyInstance): Promise<void> {
       preHandler: app.requireUser,
       schema: {
         tags: ['auth'],
-        summary: 'Confirm it is you: the password (and a code when you have a second factor) for a fresh access token',
+        summary: 'Confirm it is you: the password (and a code when you have a second factor), or a passkey, for a fresh access token',
         description:
-          'For the changes that need a recent sign-in (401 reauthentication_required): a new access token of this session whose auth_time is now. A code from the authenticator app or a recovery code is needed as well when the account has a second factor.',
+          'For the changes that need a recent sign-in (401 reauthentication_required): a new access token of this session whose auth_time is now. A code from the authenticator app or a recovery code is needed as well when the account has a second factor; or one passkey alone (options from POST /auth/passkeys/reauthenticate/options).',
         security: [{ bearer: [] }],
         body: ReauthenticateRequest,
         response: {
           200: ReauthenticateResponse,
-          ...problemResponses(Unauthenticated, InvalidToken, TokenExpired, InvalidCredentials, InvalidCode, ValidationFailed, TooManyAttempts),
+          ...problemResponses(
+            Unauthenticated,
+            InvalidToken,
+            TokenExpired,
+            InvalidCredentials,
+            InvalidCode,
+            PasskeyInvalid,
+            PasskeyNotVerified,
+            ValidationFailed,
+            TooManyAttempts,
+          ),
         },
       },
     },
     async (request, reply) => {
       const principal = signedInPrincipal(request)
-      const { password, code, recovery_code } = request.body
-      const done = await reauthenticate(app, principal, { password, code, recoveryCode: recovery_code }, requestOrigin(request))
+      const { password, code, recovery_code, passkey } = request.body
+      const done = await reauthenticate(app, principal, { password, code, recoveryCode: recovery_code, passkey }, requestOrigin(request))
       if (done.mailed) app.mailSender.nudge()
       reply.header('cache-control', 'no-store')
       return {

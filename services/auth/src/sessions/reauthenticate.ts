@@ -1,9 +1,10 @@
 // Re-authentication (step-up): the signed-in user proves themselves again on the session they hold, with the password under
 // the login back-off and, when they have a second factor, a code from the app or a recovery code under its own back-off;
-// the session's auth_time and amr then say now, so its next access tokens (refreshed ones too) pass recent-auth checks.
+// or with one of their passkeys alone (user verification required, as to sign in with one). The session's auth_time and
+// amr then say now, so its next access tokens (refreshed ones too) pass recent-auth checks.
 import { recordAuditEvent } from '@portcullis/shared/audit/record'
 import type { User } from '@portcullis/shared/db/schema'
-import { ValidationFailed } from '@portcullis/shared/errors'
+import { fieldProblem, ValidationFailed, validationFailed } from '@portcullis/shared/errors'
 import { hasSecondFactor } from '@portcullis/shared/mfa/status'
 import type { RequestOrigin } from '@portcullis/shared/request-origin'
 import { sessionIsLive } from '@portcullis/shared/sessions/liveness'
@@ -24,7 +25,7 @@ import { findUserById } from '../users/queries.ts'
 import type { SessionProof } from './create.ts'
 
 export interface ReauthenticationProof extends SecondFactorAnswer {
-  password: string
+  password?: string | undefined
 }
 
 export interface Reauthenticated {
@@ -45,16 +46,10 @@ export async function reauthenticate(
 ): Promise<Reauthenticated> {
   const user = await findUserById(auth.db, principal.userId)
   if (user?.status !== 'active') throw invalidToken()
-  const secondFactor = await hasSecondFactor(auth.db, user.id)
-  // Asked for before the password is tried, so a missing code does not spend an attempt.
-  if (secondFactor) secondFactorMethod(given)
-  await confirmPassword(auth, user, given.password, origin)
-  let method: SecondFactorMethod | undefined
-  if (secondFactor) method = await takeSecondFactor(auth, user, given, origin, { detail: AUDIT_DETAIL })
+  const { method, amr } = given.passkey !== undefined ? await provenByPasskey(auth, user, given, origin) : await provenByPassword(auth, user, given, origin)
 
   const now = auth.now()
-  // As at sign-in: a password alone is "pwd", with a second factor that factor's amr too.
-  const proof: SessionProof = { amr: method ? SECOND_FACTOR_AMR[method] : ['pwd'], authTime: now }
+  const proof: SessionProof = { amr, authTime: now }
   if (!(await recordSessionProof(auth, principal, proof))) throw invalidToken()
   await recordAuditEvent(
     auth.db,
@@ -70,6 +65,33 @@ export async function reauthenticate(
   )
   const mailed = method === 'recovery_code' && (await noteRecoveryCodeUsed(auth, user, origin))
   return { user, proof, mailed }
+}
+
+/** A passkey alone, as it signs in alone: amr hwk. The password is not asked for, so it is refused when sent along. */
+async function provenByPasskey(auth: AuthContext, user: User, given: ReauthenticationProof, origin: RequestOrigin) {
+  if (given.password !== undefined || given.code !== undefined || given.recoveryCode !== undefined) {
+    throw validationFailed([fieldProblem('passkey', 'confirms it is you on its own: send it without a password or a code', 'alone', 'A passkey')])
+  }
+  const method = await takeSecondFactor(auth, user, { passkey: given.passkey }, origin, { detail: AUDIT_DETAIL, passkeyPurpose: 'reauthenticate' })
+  return { method, amr: ['hwk'] }
+}
+
+/** The password, and with a second factor a code (or recovery code) too; as at sign-in, "pwd" and that factor's amr. */
+async function provenByPassword(
+  auth: AuthContext,
+  user: User,
+  given: ReauthenticationProof,
+  origin: RequestOrigin,
+): Promise<{ method: SecondFactorMethod | undefined; amr: string[] }> {
+  if (given.password === undefined) {
+    throw validationFailed([fieldProblem('password', 'is required (or confirm with one of your passkeys)', 'required')])
+  }
+  const secondFactor = await hasSecondFactor(auth.db, user.id)
+  // Asked for before the password is tried, so a missing code does not spend an attempt.
+  if (secondFactor) secondFactorMethod(given)
+  await confirmPassword(auth, user, given.password, origin)
+  const method = secondFactor ? await takeSecondFactor(auth, user, given, origin, { detail: AUDIT_DETAIL }) : undefined
+  return { method, amr: method ? SECOND_FACTOR_AMR[method] : ['pwd'] }
 }
 
 /** The password under the login back-off (passwords/current-password.ts); a wrong one here is a failed sign-in: 401. */

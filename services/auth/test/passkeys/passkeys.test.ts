@@ -242,6 +242,39 @@ for (const kind of testDatabaseKinds()) {
       t.ok(types.includes('passkey_renamed') && types.includes('passkey_removed') && types.includes('mfa_disabled'))
     })
 
+    t.test('re-authenticating with a passkey alone: a stale session gets a fresh token, amr hwk', async (t) => {
+      const { token } = await signedIn('yann')
+      const { token: otherToken } = await signedIn('zoe')
+      const key = new SoftPasskey({ origin })
+      const foreignKey = new SoftPasskey({ origin })
+      const added = (await addPasskey(token, key)).json().passkey as { id: string }
+      t.equal((await addPasskey(otherToken, foreignKey)).statusCode, 201)
+      clock.advance(config.stepUpMaxAge * 1000 + 1000)
+      t.equal((await call(token, 'DELETE', `/auth/passkeys/${added.id}`)).json().code, 'reauthentication_required')
+      const options = async () =>
+        (await call(token, 'POST', '/auth/passkeys/reauthenticate/options', {})).json() as { challenge: string; allowCredentials: Array<{ id: string }> }
+      const offered = await options()
+      t.same(
+        offered.allowCredentials.map((c) => c.id),
+        [key.id],
+        'only their own passkeys are offered',
+      )
+      const foreign = await call(token, 'POST', '/auth/reauthenticate', { passkey: foreignKey.assert(offered) })
+      t.equal(foreign.json().code, 'passkey_invalid', "another account's passkey does not confirm this one")
+      const withPassword = await call(token, 'POST', '/auth/reauthenticate', { password: STRONG_PASSWORD, passkey: key.assert(offered) })
+      t.equal(withPassword.statusCode, 422, 'a passkey is sent alone')
+      key.userVerified = false
+      const unverified = await call(token, 'POST', '/auth/reauthenticate', { passkey: key.assert(await options()) })
+      t.equal(unverified.json().code, 'passkey_not_verified', 'alone, it must have verified the user')
+      key.userVerified = true
+      const done = await call(token, 'POST', '/auth/reauthenticate', { passkey: key.assert(await options()) })
+      t.equal(done.statusCode, 200)
+      const fresh = done.json().access_token as string
+      t.same(claims(fresh).amr, ['hwk'])
+      t.equal(claims(fresh).sid, claims(token).sid, 'the same session')
+      t.equal((await call(fresh, 'DELETE', `/auth/passkeys/${added.id}`)).statusCode, 204, 'the change now goes through')
+    })
+
     t.test('turning the app off keeps the recovery codes while a passkey is left', async (t) => {
       const { token } = await signedIn('xena')
       t.equal((await addPasskey(token, new SoftPasskey({ origin }))).statusCode, 201)

@@ -3,19 +3,21 @@
 import { type Static, Type } from 'typebox'
 import { Password, TokenResponse } from './auth.ts'
 import { RecoveryCode, TotpCode } from './mfa.ts'
+import { PasskeyAssertion } from './passkeys.ts'
 
 /** The description of a route that answers 401 reauthentication_required to a sign-in older than STEP_UP_MAX_AGE. */
 export const RECENT_AUTH_NOTE = 'Needs a sign-in or POST /auth/reauthenticate within STEP_UP_MAX_AGE seconds, else 401 reauthentication_required.'
 
 /**
  * POST /auth/reauthenticate: the password, and when the account has a second factor, a code from the authenticator app or
- * one recovery code as well.
+ * one recovery code as well; or one of the account's passkeys alone (options from POST /auth/passkeys/reauthenticate/options).
  */
 export const ReauthenticateRequest = Type.Object(
   {
-    password: { ...Password, title: 'Password' },
+    password: Type.Optional({ ...Password, title: 'Password' }),
     code: Type.Optional(TotpCode),
     recovery_code: Type.Optional(RecoveryCode),
+    passkey: Type.Optional(PasskeyAssertion),
   },
   { additionalProperties: false },
 )
