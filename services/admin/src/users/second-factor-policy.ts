@@ -3,14 +3,12 @@
 // passes at once, on the token they hold.
 import type { Kysely } from 'kysely'
 import type { Database } from '@portcullis/shared/db/schema'
+import { provesSecondFactor } from '@portcullis/shared/mfa/amr'
 import { hasSecondFactor } from '@portcullis/shared/mfa/status'
 import type { Principal } from '@portcullis/shared/tokens/principal'
 
-/** The amr of a sign-in with a second factor: a one-time code (from the app, or a recovery code), a passkey. */
-const SECOND_FACTOR_METHODS: ReadonlySet<string> = new Set(['otp', 'hwk'])
-
 export function signedInWithSecondFactor(principal: Pick<Principal, 'amr'>): boolean {
-  return principal.amr.some((method) => SECOND_FACTOR_METHODS.has(method))
+  return provesSecondFactor(principal.amr)
 }
 
 /** Whether this admin meets the policy: proven with a second factor on this session, or holding one now. */

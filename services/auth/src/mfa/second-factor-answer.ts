@@ -5,6 +5,7 @@ import { mailRecoveryCodeUsed } from '@portcullis/shared/accounts/account-mails'
 import { recordAuditEvent } from '@portcullis/shared/audit/record'
 import type { User } from '@portcullis/shared/db/schema'
 import { fieldProblem, validationFailed } from '@portcullis/shared/errors'
+import { AMR } from '@portcullis/shared/mfa/amr'
 import { recoveryCodesLeft } from '@portcullis/shared/mfa/status'
 import type { RequestOrigin } from '@portcullis/shared/request-origin'
 import type { PasskeyAssertion } from '@portcullis/shared/api/passkeys'
@@ -26,7 +27,11 @@ export interface SecondFactorAnswer {
 export type SecondFactorMethod = 'totp' | 'recovery_code' | 'passkey'
 
 /** How the user proved themselves with the password and this answer, as OpenID's amr says it (a recovery code is an otp too). */
-export const SECOND_FACTOR_AMR: Record<SecondFactorMethod, string[]> = { totp: ['pwd', 'otp'], recovery_code: ['pwd', 'otp'], passkey: ['pwd', 'hwk'] }
+export const SECOND_FACTOR_AMR: Record<SecondFactorMethod, string[]> = {
+  totp: [AMR.password, AMR.oneTimeCode],
+  recovery_code: [AMR.password, AMR.oneTimeCode],
+  passkey: [AMR.password, AMR.passkey],
+}
 
 /** Which answer was given; a 422 at `code` when none was. */
 export function secondFactorMethod(answer: SecondFactorAnswer): SecondFactorMethod {

@@ -3,6 +3,7 @@
 // keeps an unproven address out. A failed answer is audited when it names a passkey we know.
 import type { PasskeyAssertion } from '@portcullis/shared/api/passkeys'
 import { recordAuditEvent } from '@portcullis/shared/audit/record'
+import { AMR } from '@portcullis/shared/mfa/amr'
 import type { SessionMode, User } from '@portcullis/shared/db/schema'
 import { AccountDisabled } from '@portcullis/shared/errors'
 import type { RequestOrigin } from '@portcullis/shared/request-origin'
@@ -45,5 +46,5 @@ export async function signInWithPasskey(
   }
   if (user.status !== 'active') return refuse('disabled', new AccountDisabled())
   if (mustVerifyBeforeSignIn(auth.authConfig.emailVerification, user)) return refuse('email_not_verified', new EmailNotVerified())
-  return startSession(auth, user, mode, origin, { amr: ['hwk'], authTime: now }, { method: 'passkey', passkey_id: passkey.id })
+  return startSession(auth, user, mode, origin, { amr: [AMR.passkey], authTime: now }, { method: 'passkey', passkey_id: passkey.id })
 }

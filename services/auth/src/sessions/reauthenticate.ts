@@ -5,6 +5,7 @@
 import { recordAuditEvent } from '@portcullis/shared/audit/record'
 import type { User } from '@portcullis/shared/db/schema'
 import { fieldProblem, ValidationFailed, validationFailed } from '@portcullis/shared/errors'
+import { AMR } from '@portcullis/shared/mfa/amr'
 import { hasSecondFactor } from '@portcullis/shared/mfa/status'
 import type { RequestOrigin } from '@portcullis/shared/request-origin'
 import { sessionIsLive } from '@portcullis/shared/sessions/liveness'
@@ -73,7 +74,7 @@ async function provenByPasskey(auth: AuthContext, user: User, given: Reauthentic
     throw validationFailed([fieldProblem('passkey', 'confirms it is you on its own: send it without a password or a code', 'alone', 'A passkey')])
   }
   const method = await takeSecondFactor(auth, user, { passkey: given.passkey }, origin, { detail: AUDIT_DETAIL, passkeyPurpose: 'reauthenticate' })
-  return { method, amr: ['hwk'] }
+  return { method, amr: [AMR.passkey] }
 }
 
 /** The password, and with a second factor a code (or recovery code) too; as at sign-in, "pwd" and that factor's amr. */
@@ -91,7 +92,7 @@ async function provenByPassword(
   if (secondFactor) secondFactorMethod(given)
   await confirmPassword(auth, user, given.password, origin)
   const method = secondFactor ? await takeSecondFactor(auth, user, given, origin, { detail: AUDIT_DETAIL }) : undefined
-  return { method, amr: method ? SECOND_FACTOR_AMR[method] : ['pwd'] }
+  return { method, amr: method ? SECOND_FACTOR_AMR[method] : [AMR.password] }
 }
 
 /** The password under the login back-off (passwords/current-password.ts); a wrong one here is a failed sign-in: 401. */

@@ -9,6 +9,7 @@ import type { AuthContext } from '../plugins/app/context.ts'
 import { recordLogin } from '../users/queries.ts'
 import type { MfaMethod } from '@portcullis/shared/api/mfa'
 import type { PasskeyRequestOptions } from '@portcullis/shared/api/passkeys'
+import { AMR } from '@portcullis/shared/mfa/amr'
 import { secondFactorStatus } from '@portcullis/shared/mfa/status'
 import { openMfaTicket } from '../mfa/challenge.ts'
 import { assertionOptions } from '../passkeys/assertion.ts'
@@ -51,7 +52,7 @@ export async function signIn(auth: AuthContext, login: string, password: string,
     const passkeyOptions = factors.passkeys > 0 ? await assertionOptions(auth, 'second_factor', user.id) : undefined
     return { kind: 'second-factor', mfaToken: await openMfaTicket(auth.db, user.id, mode, now), methods, passkeyOptions }
   }
-  return { kind: 'signed-in', ...(await startSession(auth, user, mode, origin, { amr: ['pwd'], authTime: now })) }
+  return { kind: 'signed-in', ...(await startSession(auth, user, mode, origin, { amr: [AMR.password], authTime: now })) }
 }
 
 /** A proven user's new session, the login recorded and audited: the end of every way of signing in. */
