@@ -10,6 +10,7 @@ import { type FormEvent, useEffect, useId, useRef, useState, useSyncExternalStor
 import { CodeField } from '../components/CodeField.tsx'
 import { Field } from '../components/Field.tsx'
 import { FormError } from '../components/FormError.tsx'
+import { RecoveryCodeField } from '../components/RecoveryCodeField.tsx'
 import { apiFetch } from '../lib/api-client.ts'
 import { answerWithPasskey } from '../lib/passkeys.ts'
 import { describeError, ProblemError } from '../lib/problem.ts'
@@ -138,14 +139,8 @@ function ReauthDialog({ pending }: { pending: PendingReauthentication }) {
                 error={problems.errors.code}
               />
             ) : (
-              <Field
+              <RecoveryCodeField
                 key="recovery_code"
-                label="Recovery code"
-                name="recovery_code"
-                autoComplete="off"
-                spellCheck={false}
-                hint="One of the codes you saved when you set up two-step verification. Each works once."
-                required
                 value={recoveryCode}
                 onChange={(event) => {
                   setRecoveryCode(event.target.value)

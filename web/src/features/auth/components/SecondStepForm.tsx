@@ -6,6 +6,7 @@ import { type FormEvent, useState } from 'react'
 import { Field } from '../../../components/Field.tsx'
 import { CodeField } from '../../../components/CodeField.tsx'
 import { FormError } from '../../../components/FormError.tsx'
+import { RecoveryCodeField } from '../../../components/RecoveryCodeField.tsx'
 import type { MfaRequiredResponse } from '@portcullis/shared/api/mfa'
 import { answerWithPasskey, PasskeyPromptError } from '../../../lib/passkeys.ts'
 import { describeError, ProblemError } from '../../../lib/problem.ts'
@@ -98,15 +99,9 @@ export function SecondStepForm({ challenge, onTicketEnded }: SecondStepFormProps
         />
       )}
       {field === 'recovery_code' && (
-        <Field
+        <RecoveryCodeField
           key="recovery_code"
           ref={focusOnMount}
-          label="Recovery code"
-          name="recovery_code"
-          autoComplete="off"
-          spellCheck={false}
-          hint="One of the codes you saved when you set up two-step verification. Each works once."
-          required
           value={recoveryCode}
           onChange={(event) => {
             setRecoveryCode(event.target.value)

@@ -7,6 +7,7 @@ import { type FormEvent, useState } from 'react'
 import { ConfirmDialog } from '../../../components/ConfirmDialog.tsx'
 import { Field } from '../../../components/Field.tsx'
 import { FormError } from '../../../components/FormError.tsx'
+import { QueryPending } from '../../../components/QueryPending.tsx'
 import { Time } from '../../../components/Time.tsx'
 import { deviceName } from '../../../lib/device-name.ts'
 import { PasskeyPromptError, passkeysSupported } from '../../../lib/passkeys.ts'
@@ -93,20 +94,7 @@ export function PasskeysSection() {
   const addCancelled = add.error instanceof PasskeyPromptError && add.error.cancelled
 
   function list() {
-    if (!passkeys) {
-      return isError ? (
-        <>
-          <FormError message={describeError(error)} />
-          <button type="button" onClick={() => void refetch()}>
-            Try again
-          </button>
-        </>
-      ) : (
-        <p className="loading" role="status">
-          Loading…
-        </p>
-      )
-    }
+    if (!passkeys) return <QueryPending error={isError ? error : undefined} onRetry={() => void refetch()} />
     if (passkeys.length === 0) return <p>No passkeys yet.</p>
     return (
       <ul className="passkey-list" aria-label="Your passkeys">

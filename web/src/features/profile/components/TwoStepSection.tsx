@@ -6,6 +6,7 @@ import { useQuery } from '@tanstack/react-query'
 import { useState } from 'react'
 import { ConfirmDialog } from '../../../components/ConfirmDialog.tsx'
 import { FormError } from '../../../components/FormError.tsx'
+import { QueryPending } from '../../../components/QueryPending.tsx'
 import { describeError } from '../../../lib/problem.ts'
 import { secondFactorQuery, useNewRecoveryCodes, useSetUpTotp } from '../api/queries.ts'
 import { RecoveryCodes } from './RecoveryCodes.tsx'
@@ -38,20 +39,7 @@ export function TwoStepSection() {
 
   function body() {
     if (codes) return <RecoveryCodes codes={codes} onDone={() => setCodes(undefined)} />
-    if (!status) {
-      return isError ? (
-        <>
-          <FormError message={describeError(error)} />
-          <button type="button" onClick={() => void refetch()}>
-            Try again
-          </button>
-        </>
-      ) : (
-        <p className="loading" role="status">
-          Loading…
-        </p>
-      )
-    }
+    if (!status) return <QueryPending error={isError ? error : undefined} onRetry={() => void refetch()} />
     if (!status.totp) {
       if (setUp.data) return <TotpEnrolment setup={setUp.data} onTurnedOn={showCodes} onCancel={() => setUp.reset()} />
       return (
