@@ -3,7 +3,7 @@
 // access token in the session store and lets every waiting request go again once; cancelling hands each its own refusal.
 import type { ReauthenticateResponse } from '@portcullis/shared/api/reauth'
 import type { ProblemError } from './problem.ts'
-import { sessionStore } from './session/session-store.ts'
+import { signedIn } from './session/session-actions.ts'
 
 /** What the prompt shows while requests wait: the server's refusal that opened it. */
 export interface PendingReauthentication {
@@ -72,7 +72,8 @@ export function confirmItIsYou(problem: ProblemError): Promise<void> {
  * token of the same session goes in the session store and the waiting requests go again.
  */
 export function completeReauthentication(answer: ReauthenticateResponse): void {
-  sessionStore.set({ status: 'signed-in', accessToken: answer.access_token, user: answer.user, expiresAt: Date.now() + answer.expires_in * 1000 })
+  // The other tabs take it too: their next sensitive change needs no prompt of its own.
+  signedIn(answer)
   settle('confirmed')
 }
 

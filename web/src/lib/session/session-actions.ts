@@ -15,7 +15,8 @@ let inflight: Promise<boolean> | undefined
 /** When another tab last handed us a fresh token; a refresh that waited for the lock after that can use it. */
 let lastSharedAt = 0
 
-function signedIn(body: TokenResponse): void {
+/** A new access token of this session (a sign-in, a refresh, a re-authentication): this tab and the others use it. */
+export function signedIn(body: Pick<TokenResponse, 'access_token' | 'expires_in' | 'user'>): void {
   const expiresAt = Date.now() + body.expires_in * 1000
   sessionStore.set({ status: 'signed-in', accessToken: body.access_token, user: body.user, expiresAt })
   tellOtherTabs({ type: 'signed-in', accessToken: body.access_token, user: body.user, expiresAt })
