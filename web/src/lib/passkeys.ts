@@ -1,16 +1,17 @@
-// The browser's side of passkeys, through @simplewebauthn/browser: creating one from the server's options, answering a
-// challenge with one (from a button, or from the username field's autofill), and what went wrong said in words. The server
-// checks every answer; nothing here decides who is signed in.
+// The browser's side of passkeys, through @simplewebauthn/browser (loaded when a passkey is first asked for, not with the
+// first page): creating one from the server's options, answering a challenge with one (from a button, or from the username
+// field's autofill), and what went wrong said in words. The server checks every answer; nothing here decides who is
+// signed in.
 import type { PasskeyAssertion, PasskeyCreationOptions, PasskeyRegistrationCredential, PasskeyRequestOptions } from '@portcullis/shared/api/passkeys'
-import {
-  browserSupportsWebAuthn,
-  browserSupportsWebAuthnAutofill,
-  startAuthentication,
-  startRegistration,
-  WebAuthnAbortService,
-  WebAuthnError,
-} from '@simplewebauthn/browser'
 import { BrowserError } from './problem.ts'
+
+type WebAuthnBrowser = typeof import('@simplewebauthn/browser')
+let library: WebAuthnBrowser | undefined
+
+async function webAuthn(): Promise<WebAuthnBrowser> {
+  library ??= await import('@simplewebauthn/browser')
+  return library
+}
 
 /** The passkey prompt ended without an answer; `cancelled` when the user closed it (or it timed out), which needs no alarm. */
 export class PasskeyPromptError extends BrowserError {
@@ -24,7 +25,7 @@ export class PasskeyPromptError extends BrowserError {
 
 function promptError(error: unknown): PasskeyPromptError {
   const name = error instanceof Error ? error.name : ''
-  const code = error instanceof WebAuthnError ? error.code : ''
+  const code = library && error instanceof library.WebAuthnError ? error.code : ''
   if (code === 'ERROR_CEREMONY_ABORTED' || name === 'AbortError' || name === 'NotAllowedError') {
     return new PasskeyPromptError('The passkey prompt was closed or timed out before it finished. Try again when you are ready.', true)
   }
@@ -38,16 +39,19 @@ function promptError(error: unknown): PasskeyPromptError {
 }
 
 export function passkeysSupported(): boolean {
-  return browserSupportsWebAuthn()
+  return typeof globalThis.PublicKeyCredential === 'function'
 }
 
 /** Whether the username field can offer the device's passkeys as it is filled in (conditional mediation). */
-export function passkeyAutofillSupported(): Promise<boolean> {
-  return browserSupportsWebAuthnAutofill()
+export async function passkeyAutofillSupported(): Promise<boolean> {
+  if (!passkeysSupported()) return false
+  const available = (globalThis.PublicKeyCredential as { isConditionalMediationAvailable?: () => Promise<boolean> }).isConditionalMediationAvailable
+  return available ? available.call(globalThis.PublicKeyCredential) : false
 }
 
 export async function createPasskey(options: PasskeyCreationOptions): Promise<PasskeyRegistrationCredential> {
   try {
+    const { startRegistration } = await webAuthn()
     return (await startRegistration({ optionsJSON: options as Parameters<typeof startRegistration>[0]['optionsJSON'] })) as PasskeyRegistrationCredential
   } catch (error) {
     throw promptError(error)
@@ -57,6 +61,7 @@ export async function createPasskey(options: PasskeyCreationOptions): Promise<Pa
 /** Answers the challenge with a passkey: from a prompt, or (autofill) once the user picks one in the username field's list. */
 export async function answerWithPasskey(options: PasskeyRequestOptions, autofill = false): Promise<PasskeyAssertion> {
   try {
+    const { startAuthentication } = await webAuthn()
     const optionsJSON = options as Parameters<typeof startAuthentication>[0]['optionsJSON']
     return (await startAuthentication({ optionsJSON, useBrowserAutofill: autofill })) as PasskeyAssertion
   } catch (error) {
@@ -66,5 +71,5 @@ export async function answerWithPasskey(options: PasskeyRequestOptions, autofill
 
 /** Ends a waiting prompt (the autofill's, when the user picks another way). */
 export function cancelPasskeyPrompt(): void {
-  WebAuthnAbortService.cancelCeremony()
+  library?.WebAuthnAbortService.cancelCeremony()
 }
