@@ -1,9 +1,10 @@
 // The login and signup forms: labels, every problem at its field at once (the form's own checks and the server's), the
 // password rules with the server's settings, the strength meter, focus and titles, success; the login's second step (a
-// code from the app, a recovery code or a passkey, the ticket kept in memory); signing in with a passkey alone.
+// code from the app, a recovery code or a passkey, the ticket kept in memory); signing in with a passkey alone; back to an
+// app's page (`?next=`) however the session began, and never anywhere but this origin.
 import type { UserBody } from '@portcullis/shared/api/common'
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
-import { render, screen, waitFor, within } from '@testing-library/react'
+import { act, render, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { MemoryRouter, Route, Routes, useLocation } from 'react-router'
 import { json, problem, type Route as Answer, stubFetch } from '@portcullis/testkit/fetch-stub'
@@ -43,11 +44,11 @@ function LocationProbe() {
   return <div data-testid="location">{JSON.stringify({ path: location.pathname, state: location.state })}</div>
 }
 
-function renderAt(path: '/login' | '/signup', state?: unknown) {
+function renderAt(path: '/login' | '/signup', state?: unknown, search = '') {
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } })
   return render(
     <QueryClientProvider client={queryClient}>
-      <MemoryRouter initialEntries={[{ pathname: path, state }]}>
+      <MemoryRouter initialEntries={[{ pathname: path, search, state }]}>
         <Routes>
           <Route path="/login" element={<LoginPage />} />
           <Route path="/signup" element={<SignupPage />} />
@@ -63,6 +64,25 @@ function renderAt(path: '/login' | '/signup', state?: unknown) {
 
 function location(): { path: string; state: unknown } {
   return JSON.parse(screen.getByTestId('location').textContent ?? '{}')
+}
+
+const bytes = (text: string) => new TextEncoder().encode(text).buffer
+/** What navigator.credentials.get() resolves with in a browser: ArrayBuffers, which @simplewebauthn/browser encodes. */
+const credential = {
+  id: 'Y3JlZC0x',
+  rawId: bytes('cred-1'),
+  type: 'public-key',
+  authenticatorAttachment: 'platform',
+  response: { authenticatorData: bytes('auth-data'), clientDataJSON: bytes('client-data'), signature: bytes('signature'), userHandle: null },
+  getClientExtensionResults: () => ({}),
+}
+
+/** A browser with WebAuthn whose passkey prompt answers with `get`; the test's afterEach takes navigator.credentials away. */
+function withPasskeys(get: () => Promise<unknown>) {
+  vi.stubGlobal('PublicKeyCredential', class PublicKeyCredential {})
+  const credentials = { get: vi.fn(get) }
+  Object.defineProperty(navigator, 'credentials', { value: credentials, configurable: true })
+  return credentials.get
 }
 
 beforeEach(() => {
@@ -400,24 +420,7 @@ describe('LoginPage: two-step verification', () => {
 describe('LoginPage: passkeys', () => {
   const TICKET = 'ticket-0123456789abcdefghij'
   const tokens = { access_token: 'access-1', token_type: 'Bearer', expires_in: 600, user: alice }
-  const bytes = (text: string) => new TextEncoder().encode(text).buffer
-  /** What navigator.credentials.get() resolves with in a browser: ArrayBuffers, which @simplewebauthn/browser encodes. */
-  const credential = {
-    id: 'Y3JlZC0x',
-    rawId: bytes('cred-1'),
-    type: 'public-key',
-    authenticatorAttachment: 'platform',
-    response: { authenticatorData: bytes('auth-data'), clientDataJSON: bytes('client-data'), signature: bytes('signature'), userHandle: null },
-    getClientExtensionResults: () => ({}),
-  }
   const passkeyOptions = { challenge: 'Y2hhbGxlbmdl', rpId: 'localhost', allowCredentials: [{ id: 'Y3JlZC0x', type: 'public-key' }] }
-
-  function withPasskeys(get: () => Promise<unknown>) {
-    vi.stubGlobal('PublicKeyCredential', function PublicKeyCredential() {})
-    const credentials = { get: vi.fn(get) }
-    Object.defineProperty(navigator, 'credentials', { value: credentials, configurable: true })
-    return credentials.get
-  }
 
   afterEach(() => {
     Reflect.deleteProperty(navigator, 'credentials')
@@ -514,6 +517,158 @@ describe('LoginPage: passkeys', () => {
     await actor.click(screen.getByRole('button', { name: 'Verify' }))
     expect(await screen.findByRole('heading', { name: 'Dashboard' })).toBeTruthy()
     expect(bodyOf(fetchMock, '/auth/login/mfa')).toEqual({ mfa_token: TICKET, recovery_code: 'abcd-efgh-jkmn' })
+  })
+})
+
+describe('LoginPage: back to an app page (?next=)', () => {
+  const TICKET = 'ticket-0123456789abcdefghij'
+  const tokens = { access_token: 'access-1', token_type: 'Bearer', expires_in: 600, user: alice }
+  const NEXT = '/hello/reports?sort=desc&page=2'
+  /** As the gateway sends it: the path and query as one query value. */
+  const SEARCH = `?next=${encodeURIComponent(NEXT)}`
+
+  /** The browser's own navigation, which jsdom cannot do: an app's page is loaded anew, not routed by the SPA. */
+  function stubPageLoads() {
+    const load = { assign: vi.fn(), replace: vi.fn() }
+    vi.stubGlobal('location', { ...window.location, ...load })
+    return load
+  }
+
+  async function typePassword(actor: ReturnType<typeof userEvent.setup>) {
+    await actor.type(screen.getByLabelText('Username or email'), 'alice.smith')
+    await actor.type(screen.getByLabelText('Password'), 'correct horse battery staple')
+    await actor.click(screen.getByRole('button', { name: 'Sign in' }))
+  }
+
+  const passkeyApi = {
+    'POST /auth/passkeys/login/options': () => json({ challenge: 'Y2hhbGxlbmdl', rpId: 'localhost', userVerification: 'required' }),
+    'POST /auth/passkeys/login': () => json(tokens),
+  }
+
+  afterEach(() => {
+    Reflect.deleteProperty(navigator, 'credentials')
+  })
+
+  it('after the password, loads the app page anew in place of the login page, once, and the SPA routes nowhere', async () => {
+    const load = stubPageLoads()
+    stubAuthApi({ 'POST /auth/login': () => json(tokens) })
+    const actor = userEvent.setup()
+    renderAt('/login', undefined, SEARCH)
+    await typePassword(actor)
+
+    await waitFor(() => expect(load.replace).toHaveBeenCalledWith(NEXT))
+    expect((await screen.findByRole('status')).textContent).toBe('Taking you back…')
+    expect(load.replace).toHaveBeenCalledTimes(1)
+    expect(load.assign).not.toHaveBeenCalled()
+    // Not routed to the dashboard, and `next` put in no history state.
+    expect(location()).toEqual({ path: '/login', state: null })
+    expect(screen.queryByRole('heading', { name: 'Dashboard' })).toBeNull()
+    expect(JSON.stringify({ ...localStorage, ...sessionStorage })).not.toContain('/hello')
+  })
+
+  it('wins over the SPA route the guards sent along', async () => {
+    const load = stubPageLoads()
+    stubAuthApi({ 'POST /auth/login': () => json(tokens) })
+    const actor = userEvent.setup()
+    renderAt('/login', { from: '/profile' }, SEARCH)
+    await typePassword(actor)
+
+    await waitFor(() => expect(load.replace).toHaveBeenCalledWith(NEXT))
+    expect(screen.queryByRole('heading', { name: 'Profile stub' })).toBeNull()
+  })
+
+  it('after the second step', async () => {
+    const load = stubPageLoads()
+    stubAuthApi({
+      'POST /auth/login': () => json({ mfa_required: true, mfa_token: TICKET, methods: ['totp', 'recovery_code'] }),
+      'POST /auth/login/mfa': () => json(tokens),
+    })
+    const actor = userEvent.setup()
+    renderAt('/login', undefined, SEARCH)
+    await typePassword(actor)
+    await screen.findByRole('heading', { name: 'Two-step verification' })
+    expect(load.replace).not.toHaveBeenCalled()
+
+    await actor.type(screen.getByLabelText('Authentication code'), '123456')
+    await actor.click(screen.getByRole('button', { name: 'Verify' }))
+
+    await waitFor(() => expect(load.replace).toHaveBeenCalledWith(NEXT))
+    expect(load.replace).toHaveBeenCalledTimes(1)
+    expect(location()).toEqual({ path: '/login', state: null })
+  })
+
+  it('after "Sign in with a passkey"', async () => {
+    const load = stubPageLoads()
+    withPasskeys(async () => credential)
+    stubAuthApi(passkeyApi)
+    const actor = userEvent.setup()
+    renderAt('/login', undefined, SEARCH)
+    await actor.click(screen.getByRole('button', { name: 'Passkey sign-in' }))
+
+    await waitFor(() => expect(load.replace).toHaveBeenCalledWith(NEXT))
+    expect(load.replace).toHaveBeenCalledTimes(1)
+    expect(location().path).toBe('/login')
+  })
+
+  it("after a passkey picked in the username field's autofill", async () => {
+    const load = stubPageLoads()
+    withPasskeys(async () => credential)
+    Object.assign(globalThis.PublicKeyCredential, { isConditionalMediationAvailable: async () => true })
+    stubAuthApi(passkeyApi)
+    renderAt('/login', undefined, SEARCH)
+
+    await waitFor(() => expect(load.replace).toHaveBeenCalledWith(NEXT))
+    expect(load.replace).toHaveBeenCalledTimes(1)
+    expect(location().path).toBe('/login')
+  })
+
+  it('at once for a user already signed in, and once the session is restored from the cookie', async () => {
+    const load = stubPageLoads()
+    const fetchMock = stubAuthApi({})
+    sessionStore.set({ status: 'signed-in', accessToken: 'access-1', user: alice, expiresAt: Date.now() + 600_000 })
+    const { unmount } = renderAt('/login', undefined, SEARCH)
+    await waitFor(() => expect(load.replace).toHaveBeenCalledWith(NEXT))
+    expect(screen.queryByLabelText('Password')).toBeNull()
+    expect(fetchMock.mock.calls.filter(([input]) => String(input).startsWith('/auth/login'))).toHaveLength(0)
+    unmount()
+
+    load.replace.mockClear()
+    sessionStore.set({ status: 'restoring' })
+    renderAt('/login', undefined, SEARCH)
+    expect(load.replace).not.toHaveBeenCalled()
+    act(() => sessionStore.set({ status: 'signed-in', accessToken: 'access-2', user: alice, expiresAt: Date.now() + 600_000 }))
+    await waitFor(() => expect(load.replace).toHaveBeenCalledWith(NEXT))
+    expect(load.replace).toHaveBeenCalledTimes(1)
+  })
+
+  it.each([
+    ['another site, protocol-relative', '//evil.com/hello'],
+    ['a backslash for the second slash', '/\\evil.com'],
+    ['an absolute URL', 'https://evil.com/hello'],
+    ['javascript:', 'javascript:alert(1)'],
+    ['an encoded second slash', '/%2F%2Fevil.com'],
+    ['a tab between the slashes', '/\t/evil.com'],
+  ])('ignores %s and goes to the dashboard', async (_name, next) => {
+    const load = stubPageLoads()
+    stubAuthApi({ 'POST /auth/login': () => json(tokens) })
+    const actor = userEvent.setup()
+    renderAt('/login', undefined, `?next=${encodeURIComponent(next)}`)
+    await typePassword(actor)
+
+    expect(await screen.findByRole('heading', { name: 'Dashboard' })).toBeTruthy()
+    expect(location().path).toBe('/dashboard')
+    expect(load.replace).not.toHaveBeenCalled()
+    expect(load.assign).not.toHaveBeenCalled()
+  })
+
+  it('ignores an unsafe next for a user already signed in too', async () => {
+    const load = stubPageLoads()
+    stubAuthApi({})
+    sessionStore.set({ status: 'signed-in', accessToken: 'access-1', user: alice, expiresAt: Date.now() + 600_000 })
+    renderAt('/login', undefined, '?next=%2F%2Fevil.com')
+
+    expect(await screen.findByRole('heading', { name: 'Dashboard' })).toBeTruthy()
+    expect(load.replace).not.toHaveBeenCalled()
   })
 })
 

@@ -10,6 +10,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { PasskeysSection } from '../src/features/profile/components/PasskeysSection.tsx'
 import { sessionStore } from '../src/lib/session/session-store.ts'
 
+/** What the browser has where WebAuthn is: a PublicKeyCredential constructor (the tests stub navigator.credentials). */
+class FakePublicKeyCredential {}
+
 const laptop: Passkey = { id: 'pk-1', name: 'Work laptop', created_at: '2026-11-01T10:00:00.000Z', last_used_at: null, synced: true }
 const bytes = (text: string) => new TextEncoder().encode(text).buffer
 const creationOptions = {
@@ -38,7 +41,7 @@ const created = {
 }
 
 function withPasskeys(create: () => Promise<unknown>) {
-  vi.stubGlobal('PublicKeyCredential', function PublicKeyCredential() {})
+  vi.stubGlobal('PublicKeyCredential', FakePublicKeyCredential)
   const credentials = { create: vi.fn(create), get: vi.fn() }
   Object.defineProperty(navigator, 'credentials', { value: credentials, configurable: true })
   return credentials.create

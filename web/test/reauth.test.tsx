@@ -18,6 +18,9 @@ import { cancelReauthentication, completeReauthentication, reauthPrompt } from '
 import { sessionStore } from '../src/lib/session/session-store.ts'
 import { errorOf } from './described-by.ts'
 
+/** What the browser has where WebAuthn is: a PublicKeyCredential constructor (the tests stub navigator.credentials). */
+class FakePublicKeyCredential {}
+
 const alice: UserBody = {
   id: '0190a3c4-0000-7000-8000-000000000001',
   username: 'alice',
@@ -236,7 +239,7 @@ describe('the re-authentication prompt', () => {
 
   it('with passkeys: "Use a passkey" confirms with one alone, and the change goes through', async () => {
     const bytes = (text: string) => new TextEncoder().encode(text).buffer
-    vi.stubGlobal('PublicKeyCredential', function PublicKeyCredential() {})
+    vi.stubGlobal('PublicKeyCredential', FakePublicKeyCredential)
     const get = vi.fn(async () => ({
       id: 'Y3JlZC0x',
       rawId: bytes('cred-1'),

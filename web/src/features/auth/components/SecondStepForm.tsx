@@ -3,7 +3,6 @@
 // code keeps the ticket; an ended ticket sends the user back to the password step. Once the session begins, the login page
 // moves on as after a password alone.
 import { type FormEvent, useState } from 'react'
-import { Field } from '../../../components/Field.tsx'
 import { CodeField } from '../../../components/CodeField.tsx'
 import { FormError } from '../../../components/FormError.tsx'
 import { RecoveryCodeField } from '../../../components/RecoveryCodeField.tsx'
@@ -52,7 +51,7 @@ export function SecondStepForm({ challenge, onTicketEnded }: SecondStepFormProps
     else problems.showFailure(error)
   }
 
-  async function usePasskey() {
+  async function answerWithKey() {
     if (!passkeyOptions) return
     problems.clearAll()
     setPasskeyProblem(undefined)
@@ -79,7 +78,7 @@ export function SecondStepForm({ challenge, onTicketEnded }: SecondStepFormProps
       <FormError message={problems.formError ?? passkeyProblem} />
       {passkeyOptions && (
         <p>
-          <button type="button" className={field === 'none' ? 'primary' : undefined} disabled={verify.isPending} onClick={() => void usePasskey()}>
+          <button type="button" className={field === 'none' ? 'primary' : undefined} disabled={verify.isPending} onClick={() => void answerWithKey()}>
             Use a passkey
           </button>
         </p>
