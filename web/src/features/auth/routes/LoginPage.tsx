@@ -1,4 +1,5 @@
-// Sign in; afterwards, back to the page the user came from. The username field has focus when the page opens, and offers
+// Sign in; afterwards, back to the page the user came from: an SPA route (the guards' `from`), or an app's page behind the
+// gateway (`?next=`, loaded anew). The username field has focus when the page opens, and offers
 // the device's passkeys as it is filled in (autofill), besides the "Sign in with a passkey" button. An account whose
 // address must be proven first is offered its link again; one with a second factor is asked for it on the same page.
 import { type FormEvent, useEffect, useRef, useState } from 'react'
@@ -8,6 +9,7 @@ import { FormError } from '../../../components/FormError.tsx'
 import { PageHeading } from '../../../components/PageHeading.tsx'
 import { useResendVerification } from '../../../lib/email-verification.ts'
 import { describeError, ProblemError } from '../../../lib/problem.ts'
+import { safeReturnPath } from '../../../lib/return-path.ts'
 import { type FieldErrors, fieldSentence, useFormErrors } from '../../../lib/use-form-errors.ts'
 import { useSession } from '../../../lib/session/use-session.ts'
 import type { MfaRequiredResponse } from '@portcullis/shared/api/mfa'
@@ -65,8 +67,20 @@ export function LoginPage() {
   const usernameInput = useRef<HTMLInputElement>(null)
   const passwordInput = useRef<HTMLInputElement>(null)
   const target = state.from && state.from !== '/login' ? state.from : '/dashboard'
+  // An app's page is no SPA route: the browser loads it anew. Only ever a path on this origin; anything else is ignored.
+  const next = safeReturnPath(new URLSearchParams(location.search).get('next'))
   // While the sign-in is on its way the page stays, so that it moves on once, to where the user came from.
   const signedIn = session.status === 'signed-in' && !signIn.isPending
+  const leaving = useRef(false)
+
+  // However the session began (the password, its second step, a passkey, the autofill, or restored from the cookie on
+  // arrival), the page leaves once. It replaces the login page in the history, as the SPA's own moves do: "back" from the
+  // app's page must not land here and be sent forward again.
+  useEffect(() => {
+    if (!signedIn || !next || leaving.current) return
+    leaving.current = true
+    window.location.replace(next)
+  }, [signedIn, next])
 
   // The device's passkeys offered in the username field's suggestions, for as long as the password form is on screen.
   useEffect(() => {
@@ -90,7 +104,18 @@ export function LoginPage() {
     first.current?.focus()
   }, [signedIn, ticket, signIn.isSuccess])
 
+  if (signedIn && next)
+    return (
+      <p className="loading" role="status">
+        Taking you back…
+      </p>
+    )
   if (signedIn) return <Navigate to={target} replace />
+
+  /** Where a sign-in that has just succeeded goes; with `next`, the signed-in session itself moves the page on (above). */
+  function moveOn() {
+    if (!next) navigate(target, { replace: true })
+  }
 
   function submit(event: FormEvent) {
     event.preventDefault()
@@ -104,7 +129,7 @@ export function LoginPage() {
       {
         onSuccess: (secondStep) => {
           if (secondStep) setTicket(secondStep)
-          else navigate(target, { replace: true })
+          else moveOn()
         },
         onError: problems.showFailure,
       },
@@ -131,7 +156,7 @@ export function LoginPage() {
 
   function signInWithPasskey() {
     problems.clearAll()
-    passkey.mutate({ autofill: false }, { onSuccess: () => navigate(target, { replace: true }) })
+    passkey.mutate({ autofill: false }, { onSuccess: moveOn })
   }
 
   // A prompt the user closed needs no alarm; anything else is said where the form says its errors.
