@@ -13,6 +13,7 @@ import { buildAdminApp } from '@portcullis/admin/app'
 import { loadAdminConfig } from '@portcullis/admin/config'
 import { buildAuthApp } from '@portcullis/auth/app'
 import { loadAuthConfig } from '@portcullis/auth/config'
+import { APP_PROBLEMS } from '@portcullis/gateway/routes/apps'
 import { PROXY_PROBLEMS } from '@portcullis/gateway/routes/proxy'
 import { connectDatabase } from '@portcullis/database/connect'
 import { migrateToLatest } from '@portcullis/shared/db/migrate'
@@ -29,6 +30,7 @@ export const CATALOGUE_END = '<!-- end of the problem codes -->'
 
 export const ANY_ROUTE = 'any route'
 export const THROUGH_THE_GATEWAY = 'every route through the gateway'
+export const YOUR_APPS = 'your apps behind the gateway (APPS_FILE)'
 export const READINESS = 'GET /readyz (management port)'
 
 /** One route's declared error answers: `POST /auth/login` → its codes. */
@@ -93,6 +95,7 @@ export interface CatalogueEntry extends ProblemDefinition {
 export function catalogue(routes: RouteProblems[]): CatalogueEntry[] {
   const anyRoute = new Set(ANY_ROUTE_PROBLEMS.map(({ problem }) => problem.code))
   const gateway = new Set(PROXY_PROBLEMS.map(({ problem }) => problem.code))
+  const apps = new Set(APP_PROBLEMS.map(({ problem }) => problem.code))
   const readiness = new Set(READINESS_PROBLEMS.map(({ problem }) => problem.code))
   const owners = ['shared', 'auth', 'user', 'admin', 'gateway']
   const ordered = declaredProblems().sort((a, b) => owners.indexOf(a.owner) - owners.indexOf(b.owner) || a.status - b.status || a.code.localeCompare(b.code))
@@ -100,6 +103,7 @@ export function catalogue(routes: RouteProblems[]): CatalogueEntry[] {
     const answeredBy: string[] = []
     if (anyRoute.has(problem.code)) answeredBy.push(ANY_ROUTE)
     if (gateway.has(problem.code)) answeredBy.push(THROUGH_THE_GATEWAY)
+    if (apps.has(problem.code) && !gateway.has(problem.code)) answeredBy.push(YOUR_APPS)
     if (readiness.has(problem.code)) answeredBy.push(READINESS)
     if (!anyRoute.has(problem.code)) answeredBy.push(...routes.filter((route) => route.codes.includes(problem.code)).map((route) => `\`${route.route}\``))
     return { ...problem, answeredBy }

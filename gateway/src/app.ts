@@ -4,12 +4,18 @@ import type { FastifyInstance } from 'fastify'
 import type { Redis } from 'ioredis'
 import { type AuthClient, createAuthClient } from '@portcullis/shared/internal/auth-client'
 import { createServiceApp } from '@portcullis/shared/service-app'
+import { ConfigError } from '@portcullis/shared/settings/load'
 import { createJwksKeySource, type JwksKeySource, keysLoaded } from '@portcullis/shared/tokens/jwks-keys'
+import { createAppRateLimiter } from './apps/app-rate-limit.ts'
+import { type AppRegistry, createAppRegistry } from './apps/app-registry.ts'
+import { AppsFileError } from './apps/apps-file.ts'
+import { createIdentitySource } from './apps/identity-headers.ts'
 import { type GatewayConfig, serviceCredentials } from './config.ts'
 import { registerAppPlugins } from './plugins/app/index.ts'
 import { registerExternalPlugins } from './plugins/external/index.ts'
 import { refuseAmbiguousPaths } from './policy/request-path.ts'
 import { createRevocationList } from './revocation/revocation-list.ts'
+import { appRoutes } from './routes/apps.ts'
 import { docsRoute } from './routes/docs.ts'
 import { proxyRoutes } from './routes/proxy.ts'
 import { webAppRoutes } from './routes/web-app.ts'
@@ -35,6 +41,7 @@ export async function buildGatewayApp(options: GatewayAppOptions): Promise<Fasti
     user: createUpstreamPool('user', config.userUpstreams),
     admin: createUpstreamPool('admin', config.adminUpstreams),
   }
+  const apps = await loadApps(config.appsFile)
   const app = await createServiceApp({
     config,
     service: 'gateway',
@@ -51,13 +58,23 @@ export async function buildGatewayApp(options: GatewayAppOptions): Promise<Fasti
     onError: (error) => app.log.warn({ err: error }, 'revocation feed unreachable'),
   })
 
+  // SIGHUP reads APPS_FILE again; a file that does not check out is logged and the running apps stay.
+  const reloadApps = () => {
+    apps.reload().then(
+      (now) => app.log.info({ apps: now.map((one) => one.definition.name) }, 'APPS_FILE reloaded'),
+      (error: unknown) => app.log.error({ err: error }, 'APPS_FILE not reloaded; the apps already running stay'),
+    )
+  }
   app.addHook('onReady', async () => {
-    await Promise.all([pools.auth.probe(), pools.user.probe(), pools.admin.probe()])
+    if (config.appsFile) process.on('SIGHUP', reloadApps)
+    await Promise.all([pools.auth.probe(), pools.user.probe(), pools.admin.probe(), ...apps.apps().map((one) => one.pool.probe())])
     await keys.refresh().catch(() => app.log.warn('JWKS not reachable yet'))
     await revocations.sync().catch(() => app.log.warn('revocation feed not reachable yet'))
     revocations.start()
   })
   app.addHook('onClose', async () => {
+    process.off('SIGHUP', reloadApps)
+    apps.stop()
     revocations.stop()
     keys.stop()
     for (const pool of Object.values(pools)) pool.stop()
@@ -75,10 +92,27 @@ export async function buildGatewayApp(options: GatewayAppOptions): Promise<Fasti
       isRevoked: (principal) => revocations.isRevoked(principal),
     },
   })
-  await registerAppPlugins(app, { config, upstreams: pools })
+  await registerAppPlugins(app, {
+    config,
+    upstreams: pools,
+    apps,
+    appRateLimiter: createAppRateLimiter(),
+    identities: createIdentitySource(authClient),
+  })
 
   await app.register(docsRoute)
-  if (config.webDir) await app.register(webAppRoutes, { root: config.webDir })
+  if (config.webDir) await app.register(webAppRoutes, { root: config.webDir, isAppPath: (path) => apps.match(path) !== undefined })
   await app.register(proxyRoutes)
+  await app.register(appRoutes)
   return app
+}
+
+/** The apps of APPS_FILE; a file that does not check out stops the start with its message. */
+async function loadApps(file: string | undefined): Promise<AppRegistry> {
+  try {
+    return await createAppRegistry(file)
+  } catch (error) {
+    if (error instanceof AppsFileError) throw new ConfigError(error.message)
+    throw error
+  }
 }

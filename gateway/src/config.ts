@@ -47,6 +47,9 @@ export const GatewayOwnSettings = Type.Object({
     Type.String({ description: "the gateway's client id for auth's internal API (the revocation feed): pnpm create-client gateway" }),
   ),
   SERVICE_CLIENT_SECRET: Type.Optional(Type.String({ secret: true, description: "that client's secret" })),
+  APPS_FILE: Type.Optional(
+    Type.String({ description: 'your own apps behind the gateway, a YAML or JSON file (docs/apps.md); read at start and on SIGHUP; unset: none' }),
+  ),
 })
 
 export const GatewaySettings = Type.Object({
@@ -70,6 +73,8 @@ export interface GatewayConfig extends CommonConfig, TokenConfig, AuthLocationCo
   proxySourceAddress: string | undefined
   serviceClientId: string | undefined
   serviceClientSecret: string | undefined
+  /** APPS_FILE, resolved; undefined: no apps. */
+  appsFile: string | undefined
 }
 
 /** The management URL of an instance at `publicUrl`: the same host, its port plus MANAGEMENT_PORT_OFFSET. */
@@ -123,6 +128,7 @@ export function gatewayConfig(values: Static<typeof GatewaySettings>): GatewayCo
     proxySourceAddress: values.PROXY_SOURCE_ADDRESS,
     serviceClientId: values.SERVICE_CLIENT_ID,
     serviceClientSecret: values.SERVICE_CLIENT_SECRET,
+    appsFile: values.APPS_FILE === undefined || values.APPS_FILE === '' ? undefined : path.resolve(values.APPS_FILE),
   }
 }
 

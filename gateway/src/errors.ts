@@ -16,3 +16,9 @@ export const UpstreamTimeout = define(
   'The %s service took too long to answer',
   'The service behind the route did not answer within UPSTREAM_TIMEOUT_MS; the request may or may not have taken effect.',
 )
+export const CrossSiteRequest = define(
+  'cross_site_request',
+  403,
+  'This change must come from a page of this site',
+  'A POST, PUT, PATCH or DELETE to an app authenticated by the portcullis_access cookie alone came without Sec-Fetch-Site: same-origin (or an Origin matching the host): another site may have sent it. Pages of the app send it with their own requests; API clients use Authorization: Bearer.',
+)

@@ -10,6 +10,8 @@ import fp from 'fastify-plugin'
 
 export interface WebAppOptions {
   root: string
+  /** Paths of the teams' apps (APPS_FILE): their pages are theirs, never the SPA's. */
+  isAppPath?: (path: string) => boolean
 }
 
 const NEVER_THE_SPA = /^\/(docs|healthz|readyz|metrics|auth\/\.well-known)(\/|$)/
@@ -44,7 +46,7 @@ async function webApp(app: FastifyInstance, options: WebAppOptions): Promise<voi
   })
   app.get('/', async (_request, reply) => sendPage(reply))
   app.addHook('onRequest', async (request, reply) => {
-    if (isPageNavigation(request)) return sendPage(reply)
+    if (isPageNavigation(request) && !options.isAppPath?.(request.url.split('?', 1)[0] ?? '/')) return sendPage(reply)
   })
 }
 

@@ -1,5 +1,5 @@
-// The instances of one service: round-robin over the healthy ones, with active /readyz probes (on each instance's management
-// port) and passive marking on failure.
+// The instances of one service or app: round-robin over the healthy ones, with active probes (our services' /readyz on each
+// instance's management port; an app's health path, when it has one) and passive marking on failure.
 import type { Upstream } from '../config.ts'
 export interface UpstreamPool {
   name: string
@@ -13,22 +13,32 @@ export interface UpstreamPool {
 }
 
 export interface PoolOptions {
-  healthPath?: string
+  /** Probed on each instance's management URL; null: not probed, and an instance marked down is tried again after downForMs. */
+  healthPath?: string | null
   probeIntervalMs?: number
   probeTimeoutMs?: number
+  /** Which answers of a probe mean "up" (default: 2xx). */
+  upWhen?: (status: number) => boolean
+  /** Unprobed pools only: how long a failed instance is left out. */
+  downForMs?: number
 }
 
 export function createUpstreamPool(name: string, upstreams: readonly Upstream[], options: PoolOptions = {}): UpstreamPool {
-  const healthPath = options.healthPath ?? '/readyz'
+  const healthPath = options.healthPath === undefined ? '/readyz' : options.healthPath
+  const upWhen = options.upWhen ?? ((status: number) => status >= 200 && status < 300)
+  const downForMs = options.downForMs ?? 5000
   const urls = upstreams.map((upstream) => upstream.url)
   const up = new Map<string, boolean>(urls.map((url) => [url, true]))
+  /** Unprobed pools: when each instance marked down may be tried again. */
+  const downUntil = new Map<string, number>()
   let next = 0
 
   async function probeOne(upstream: Upstream): Promise<void> {
+    if (healthPath === null) return
     try {
       const res = await fetch(`${upstream.managementUrl}${healthPath}`, { signal: AbortSignal.timeout(options.probeTimeoutMs ?? 1000) })
       await res.body?.cancel()
-      up.set(upstream.url, res.ok)
+      up.set(upstream.url, upWhen(res.status))
     } catch {
       up.set(upstream.url, false)
     }
@@ -38,21 +48,27 @@ export function createUpstreamPool(name: string, upstreams: readonly Upstream[],
     await Promise.all(upstreams.map(probeOne))
   }
 
-  const timer = setInterval(() => void probe(), options.probeIntervalMs ?? 1000)
-  timer.unref()
+  function isUp(url: string): boolean {
+    if (healthPath !== null) return up.get(url) === true
+    return (downUntil.get(url) ?? 0) <= Date.now()
+  }
+
+  const timer = healthPath === null ? undefined : setInterval(() => void probe(), options.probeIntervalMs ?? 1000)
+  timer?.unref()
 
   return {
     name,
     pick(tried) {
       const candidates = urls.filter((url) => !tried?.has(url))
       if (candidates.length === 0) return undefined
-      const healthy = candidates.filter((url) => up.get(url))
+      const healthy = candidates.filter(isUp)
       const pool = healthy.length > 0 ? healthy : candidates
       next = (next + 1) % 1_000_000
       return pool[next % pool.length]
     },
     markDown(url) {
       up.set(url, false)
+      downUntil.set(url, Date.now() + downForMs)
     },
     all: () => urls,
     probe,
