@@ -4,7 +4,7 @@ import { InvalidToken, TokenExpired, Unauthenticated } from '@portcullis/shared/
 import { problemResponses } from '@portcullis/shared/problems/responses'
 import { requestOrigin } from '@portcullis/shared/request-origin'
 import { signedInPrincipal } from '../plugins/app/tokens.ts'
-import { clearRefreshCookie } from '../sessions/refresh-cookie.ts'
+import { clearSessionCookies } from '../sessions/session-cookies.ts'
 import { signOutEverywhere } from '../sessions/sign-out.ts'
 
 export async function logoutAllRoute(app: FastifyInstance): Promise<void> {
@@ -21,7 +21,7 @@ export async function logoutAllRoute(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       await signOutEverywhere(app, signedInPrincipal(request).userId, requestOrigin(request))
-      clearRefreshCookie(reply, app.authConfig.cookieSecure)
+      clearSessionCookies(reply, app.authConfig)
       return reply.code(204).send(null)
     },
   )

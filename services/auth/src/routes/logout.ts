@@ -1,4 +1,4 @@
-// POST /auth/logout: ends the session named by a refresh token or by an access token, and clears the cookie.
+// POST /auth/logout: ends the session named by a refresh token or by an access token, and clears the session's cookies.
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { RefreshRequest } from '@portcullis/shared/api/auth'
@@ -6,7 +6,8 @@ import { InvalidToken, TokenExpired, Unauthenticated } from '@portcullis/shared/
 import { problemResponses } from '@portcullis/shared/problems/responses'
 import { requestOrigin } from '@portcullis/shared/request-origin'
 import { CsrfRejected } from '../errors.ts'
-import { acceptEmptyBody, bearerAccessToken, clearRefreshCookie, presentedRefreshToken } from '../sessions/refresh-cookie.ts'
+import { acceptEmptyBody, bearerAccessToken, presentedRefreshToken } from '../sessions/refresh-cookie.ts'
+import { clearSessionCookies } from '../sessions/session-cookies.ts'
 import { type SessionOf, sessionOfRefreshToken, signOut } from '../sessions/sign-out.ts'
 
 export async function logoutRoute(app: FastifyInstance): Promise<void> {
@@ -32,7 +33,7 @@ export async function logoutRoute(app: FastifyInstance): Promise<void> {
         if (request.principal) session = { sessionId: request.principal.sessionId, userId: request.principal.userId }
       }
       if (session) await signOut(app, session, requestOrigin(request))
-      clearRefreshCookie(reply, app.authConfig.cookieSecure)
+      clearSessionCookies(reply, app.authConfig)
       return reply.code(204).send(null)
     },
   )

@@ -1,5 +1,5 @@
 // POST /auth/reauthenticate: the signed-in user proves themselves again (step-up) and gets a new access token of the same
-// session with a fresh auth_time; the refresh token or cookie stays as it is.
+// session with a fresh auth_time, in the access cookie too for a cookie session; the refresh token or cookie stays as it is.
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { ReauthenticateRequest, ReauthenticateResponse } from '@portcullis/shared/api/reauth'
@@ -10,6 +10,7 @@ import { toPublicUser } from '@portcullis/shared/users/public-user'
 import { InvalidCode, InvalidCredentials, PasskeyInvalid, PasskeyNotVerified, TooManyAttempts } from '../errors.ts'
 import { signedInPrincipal } from '../plugins/app/tokens.ts'
 import { reauthenticate } from '../sessions/reauthenticate.ts'
+import { setAccessCookie } from '../sessions/session-cookies.ts'
 
 export async function reauthenticateRoute(app: FastifyInstance): Promise<void> {
   app.withTypeProvider<TypeBoxTypeProvider>().post(
@@ -45,8 +46,10 @@ export async function reauthenticateRoute(app: FastifyInstance): Promise<void> {
       const done = await reauthenticate(app, principal, { password, code, recoveryCode: recovery_code, passkey }, requestOrigin(request))
       if (done.mailed) app.mailSender.nudge()
       reply.header('cache-control', 'no-store')
+      const accessToken = app.issueAccessToken(done.user, principal.sessionId, done.proof)
+      if (done.mode === 'cookie') setAccessCookie(reply, accessToken, app.authConfig)
       return {
-        access_token: app.issueAccessToken(done.user, principal.sessionId, done.proof),
+        access_token: accessToken,
         token_type: 'Bearer' as const,
         expires_in: app.authConfig.accessTokenTtl,
         user: toPublicUser(done.user),

@@ -7,7 +7,8 @@ import { problemResponses } from '@portcullis/shared/problems/responses'
 import { requestOrigin } from '@portcullis/shared/request-origin'
 import { CsrfRejected, InvalidRefreshToken, RefreshTokenReused, SessionExpired } from '../errors.ts'
 import { refreshSession } from '../sessions/refresh.ts'
-import { acceptEmptyBody, clearRefreshCookie, presentedRefreshToken } from '../sessions/refresh-cookie.ts'
+import { acceptEmptyBody, presentedRefreshToken } from '../sessions/refresh-cookie.ts'
+import { clearSessionCookies } from '../sessions/session-cookies.ts'
 import { tokenResponse } from '../sessions/token-response.ts'
 
 export async function refreshRoute(app: FastifyInstance): Promise<void> {
@@ -30,8 +31,8 @@ export async function refreshRoute(app: FastifyInstance): Promise<void> {
       if (!presented) throw new Unauthenticated()
       const refreshed = await refreshSession(app, presented.token, requestOrigin(request))
       if (!refreshed.ok) {
-        // A cookie that cannot refresh is of no more use to the browser.
-        if (presented.via === 'cookie') clearRefreshCookie(reply, app.authConfig.cookieSecure)
+        // A cookie that cannot refresh is of no more use to the browser, nor is the access cookie of its session.
+        if (presented.via === 'cookie') clearSessionCookies(reply, app.authConfig)
         throw refreshed.problem
       }
       const mode = presented.via === 'cookie' ? 'cookie' : 'token'

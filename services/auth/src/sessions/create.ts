@@ -58,6 +58,12 @@ export async function createSession(
   return { sessionId, refreshToken }
 }
 
+/** Whether a session's tokens go to a browser's cookies or to a client's JSON, as its sign-in asked. */
+export async function sessionMode(db: Kysely<Database>, sessionId: string): Promise<SessionMode | undefined> {
+  const row = await db.selectFrom('sessions').select('mode').where('id', '=', sessionId).executeTakeFirst()
+  return row?.mode
+}
+
 /** The proof a session was made with; sessions from before it was recorded: a password, at their creation. */
 export async function sessionProof(db: Kysely<Database>, sessionId: string): Promise<SessionProof> {
   const row = await db.selectFrom('sessions').select(['amr', 'auth_time', 'created_at']).where('id', '=', sessionId).executeTakeFirst()

@@ -3,7 +3,7 @@
 // or with one of their passkeys alone (user verification required, as to sign in with one). The session's auth_time and
 // amr then say now, so its next access tokens (refreshed ones too) pass recent-auth checks.
 import { recordAuditEvent } from '@portcullis/shared/audit/record'
-import type { User } from '@portcullis/shared/db/schema'
+import type { SessionMode, User } from '@portcullis/shared/db/schema'
 import { fieldProblem, ValidationFailed, validationFailed } from '@portcullis/shared/errors'
 import { AMR } from '@portcullis/shared/mfa/amr'
 import { hasSecondFactor } from '@portcullis/shared/mfa/status'
@@ -23,7 +23,7 @@ import {
 import { confirmCurrentPassword } from '../passwords/current-password.ts'
 import type { AuthContext } from '../plugins/app/context.ts'
 import { findUserById } from '../users/queries.ts'
-import type { SessionProof } from './create.ts'
+import { type SessionProof, sessionMode } from './create.ts'
 
 export interface ReauthenticationProof extends SecondFactorAnswer {
   password?: string | undefined
@@ -35,6 +35,8 @@ export interface Reauthenticated {
   proof: SessionProof
   /** A recovery code was used and its mail queued. */
   mailed: boolean
+  /** The session's mode: a cookie session's access cookie gets the new token too. */
+  mode: SessionMode
 }
 
 const AUDIT_DETAIL = { step: 'reauthenticate' }
@@ -65,7 +67,7 @@ export async function reauthenticate(
     now,
   )
   const mailed = method === 'recovery_code' && (await noteRecoveryCodeUsed(auth, user, origin))
-  return { user, proof, mailed }
+  return { user, proof, mailed, mode: (await sessionMode(auth.db, principal.sessionId)) ?? 'token' }
 }
 
 /** A passkey alone, as it signs in alone: amr hwk. The password is not asked for, so it is refused when sent along. */

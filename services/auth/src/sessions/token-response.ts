@@ -1,10 +1,11 @@
-// The answer of login and refresh: an access token, the user, and the refresh token in the body or the cookie.
+// The answer of login and refresh: an access token, the user, and the refresh token in the body, or, in cookie mode, both
+// tokens in the session's cookies (session-cookies.ts).
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { SessionMode, User } from '@portcullis/shared/db/schema'
 import type { TokenResponse } from '@portcullis/shared/api/auth'
 import { toPublicUser } from '@portcullis/shared/users/public-user'
 import { sessionProof } from './create.ts'
-import { setRefreshCookie } from './refresh-cookie.ts'
+import { setSessionCookies } from './session-cookies.ts'
 
 export async function tokenResponse(
   app: FastifyInstance,
@@ -21,7 +22,7 @@ export async function tokenResponse(
     user: toPublicUser(user),
   }
   if (mode === 'cookie') {
-    setRefreshCookie(reply, session.refreshToken, app.authConfig.refreshAbsoluteTtl, app.authConfig.cookieSecure)
+    setSessionCookies(reply, { accessToken: response.access_token, refreshToken: session.refreshToken }, app.authConfig)
   } else {
     response.refresh_token = session.refreshToken
   }

@@ -97,9 +97,13 @@ for (const kind of testDatabaseKinds()) {
       t.same(Object.keys(res.json()).sort(), ['access_token', 'expires_in', 'token_type', 'user'])
       t.equal(res.json().token_type, 'Bearer')
       t.equal(res.json().user.username, 'dana')
-      t.equal(res.headers['set-cookie'], undefined, 'the refresh cookie stays as it is')
       t.equal(res.headers['cache-control'], 'no-store')
       const fresh = res.json().access_token as string
+      t.same(
+        res.headers['set-cookie'],
+        `portcullis_access=${fresh}; Max-Age=600; Path=/; HttpOnly; Secure; SameSite=Lax`,
+        'the refresh cookie stays as it is; the access cookie gets the new token',
+      )
       t.equal(claims(fresh).sid, sid, 'the same session')
       t.equal(claims(fresh).auth_time, Math.floor(clock.now() / 1000))
       t.same(claims(fresh).amr, ['pwd'])
