@@ -10,6 +10,7 @@ import { createKeyRing } from './keys/ring.ts'
 import { argon2Parameters, createPasswordHasher, type PasswordHasher } from './passwords/hash.ts'
 import { registerAppPlugins } from './plugins/app/index.ts'
 import { registerExternalPlugins } from './plugins/external/index.ts'
+import { identityRoute } from './routes/internal/identity.ts'
 import { revocationFeedRoute } from './routes/internal/revocations.ts'
 import { internalRevokeRoutes } from './routes/internal/revoke.ts'
 import { serviceTokenRoute } from './routes/internal/token.ts'
@@ -83,6 +84,7 @@ export async function buildAuthApp(options: AuthAppOptions): Promise<FastifyInst
     await oauth.register(serviceTokenRoute)
   })
   await app.register(internalRevokeRoutes)
+  await app.register(identityRoute)
   await app.register(revocationFeedRoute)
   return app
 }

@@ -87,7 +87,7 @@ for (const kind of testDatabaseKinds()) {
       t.ok(secret.length >= 43)
       const row = await db.selectFrom('service_clients').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
       t.not(row.secret_hash, secret)
-      t.equal(row.scopes, 'sessions:revoke revocations:read')
+      t.equal(row.scopes, 'sessions:revoke revocations:read identity:issue')
       const again = run('create-client', ['--name', 'user-service'], env)
       t.equal(again.status, 2)
       t.match(again.stderr, /already exists/)

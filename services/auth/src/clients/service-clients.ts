@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely'
 import type { Database, ServiceClient } from '@portcullis/shared/db/schema'
 import { isUniqueViolation } from '@portcullis/shared/db/handle'
 
-export const INTERNAL_SCOPES = ['sessions:revoke', 'revocations:read'] as const
+export const INTERNAL_SCOPES = ['sessions:revoke', 'revocations:read', 'identity:issue'] as const
 
 function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex')
@@ -45,11 +45,12 @@ export async function authenticateServiceClient(db: Kysely<Database>, clientId: 
 }
 
 /**
- * What the stack's own processes ask auth for over its internal API: only the gateway, which reads the revocation feed. User
+ * What the stack's own processes ask auth for over its internal API: only the gateway, which reads the revocation feed and
+ * asks for the identity tokens of the apps behind it. Saved credentials without a scope named here are replaced (stillWorks). User
  * and admin write sessions and revocations through the shared session rules in their own transactions (docs/architecture.md).
  */
 const STACK_CLIENTS = {
-  gateway: { name: 'gateway', scopes: ['revocations:read'] },
+  gateway: { name: 'gateway', scopes: ['revocations:read', 'identity:issue'] },
 } as const
 
 export type StackClientRole = keyof typeof STACK_CLIENTS

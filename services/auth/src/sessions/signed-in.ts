@@ -4,6 +4,29 @@ import type { Kysely } from 'kysely'
 import type { Database, Role } from '@portcullis/shared/db/schema'
 import { isSessionLive, type SessionLifetime } from '@portcullis/shared/sessions/liveness'
 
+export interface SignedInUser {
+  role: Role
+  username: string
+}
+
+/** The user as they are now when `sessionId` is a live session of the active user `userId`, else undefined. */
+export async function liveSessionUser(
+  db: Kysely<Database>,
+  userId: string,
+  sessionId: string,
+  now: number,
+  lifetime: SessionLifetime,
+): Promise<SignedInUser | undefined> {
+  const live = await db
+    .selectFrom('sessions as s')
+    .innerJoin('users as u', 'u.id', 's.user_id')
+    .select(['u.role', 'u.username', 'u.status', 's.revoked_at', 's.expires_at', 's.last_used_at'])
+    .where('s.id', '=', sessionId)
+    .where('s.user_id', '=', userId)
+    .executeTakeFirst()
+  return live && live.status === 'active' && isSessionLive(live, now, lifetime) ? { role: live.role, username: live.username } : undefined
+}
+
 /** The user's current role when `sessionId` is a live session of the active user `userId`, else undefined. */
 export async function liveSessionRole(
   db: Kysely<Database>,
@@ -12,12 +35,5 @@ export async function liveSessionRole(
   now: number,
   lifetime: SessionLifetime,
 ): Promise<Role | undefined> {
-  const live = await db
-    .selectFrom('sessions as s')
-    .innerJoin('users as u', 'u.id', 's.user_id')
-    .select(['u.role', 'u.status', 's.revoked_at', 's.expires_at', 's.last_used_at'])
-    .where('s.id', '=', sessionId)
-    .where('s.user_id', '=', userId)
-    .executeTakeFirst()
-  return live && live.status === 'active' && isSessionLive(live, now, lifetime) ? live.role : undefined
+  return (await liveSessionUser(db, userId, sessionId, now, lifetime))?.role
 }

@@ -1,5 +1,6 @@
-// The two kinds of token auth signs, what each must carry, and how a verified token becomes a caller: a user's access
-// token (the claims every service checks) and a service token for the internal API (audience `<aud>:internal`, a scope).
+// The kinds of token auth signs, what each must carry, and how a verified token becomes a caller: a user's access token
+// (the claims every service checks), a service token for the internal API (audience `<aud>:internal`, a scope), and an
+// identity token for one app (audience the app's name, token_use "identity"), which no service takes as either.
 import { claimsAreOurs } from '@portcullis/shared/tokens/verify'
 
 export interface ServicePrincipal {
@@ -12,6 +13,17 @@ export const SERVICE_TOKEN_TTL = 300
 
 export function internalAudience(audience: string): string {
   return `${audience}:internal`
+}
+
+/** An identity token's lifetime, seconds: the gateway asks again for each app about once a minute per session. */
+export const IDENTITY_TOKEN_TTL = 60
+
+/** An app's name, which is the audience of its identity tokens (the gateway's APPS_FILE names apps the same way). */
+export const APP_AUDIENCE_PATTERN = '^[a-z][a-z0-9-]{0,62}$'
+
+/** An audience that an identity token may not have: one that would make it verify as an access or service token. */
+export function isReservedAudience(audience: string, tokenAudience: string): boolean {
+  return audience === tokenAudience || audience.endsWith(':internal')
 }
 
 /** The user and session of a verified access token, or undefined when it is not one of ours for users. */

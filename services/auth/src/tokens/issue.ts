@@ -1,11 +1,12 @@
-// Signing auth's tokens with the key ring's current key: an access token for a user's session, a service token for a client.
+// Signing auth's tokens with the key ring's current key: an access token for a user's session, a service token for a client,
+// an identity token of a user's session for one app.
 import type { JWT } from '@fastify/jwt'
 import type { User } from '@portcullis/shared/db/schema'
 import { newId } from '@portcullis/shared/ids'
 import type { AuthConfig } from '../config.ts'
 import type { KeyRing } from '../keys/ring.ts'
 import type { SessionProof } from '../sessions/create.ts'
-import { internalAudience, SERVICE_TOKEN_TTL } from './claims.ts'
+import { IDENTITY_TOKEN_TTL, internalAudience, SERVICE_TOKEN_TTL } from './claims.ts'
 
 export interface TokenSigner {
   jwt: JWT
@@ -46,4 +47,32 @@ export function signServiceToken({ jwt, keyRing, authConfig }: TokenSigner, clie
     { key: key.privatePem, kid: key.kid, algorithm: key.alg, expiresIn: SERVICE_TOKEN_TTL },
   )
   return { token, expiresIn: SERVICE_TOKEN_TTL }
+}
+
+export interface AppIdentityClaims {
+  userId: string
+  sessionId: string
+  role: User['role']
+  username: string
+  /** The app's name; never TOKEN_AUDIENCE (claims.ts isReservedAudience), so the token is no access token. */
+  audience: string
+}
+
+/** What an app behind the gateway is told of its caller, signed as an access token is (same key, kid and alg). */
+export function signIdentityToken({ jwt, keyRing, authConfig }: TokenSigner, identity: AppIdentityClaims): { token: string; expiresIn: number } {
+  const key = keyRing.signingKey()
+  const token = jwt.sign(
+    {
+      iss: authConfig.tokenIssuer,
+      aud: identity.audience,
+      sub: identity.userId,
+      sid: identity.sessionId,
+      role: identity.role,
+      preferred_username: identity.username,
+      token_use: 'identity',
+      jti: newId(),
+    },
+    { key: key.privatePem, kid: key.kid, algorithm: key.alg, expiresIn: IDENTITY_TOKEN_TTL },
+  )
+  return { token, expiresIn: IDENTITY_TOKEN_TTL }
 }

@@ -28,8 +28,26 @@ export interface RevocationPage {
   hasMore: boolean
 }
 
+/** Whose identity, for which app (its name: the token's audience). */
+export interface IdentityRequest {
+  userId: string
+  sessionId: string
+  audience: string
+}
+
+/** A signed identity of the user for one app (POST /internal/identity): `token` is a JWT with aud = the app, 60 s. */
+export interface AppIdentityAnswer {
+  token: string
+  username: string
+  role: 'user' | 'admin'
+  /** Seconds. */
+  expiresIn: number
+}
+
 export interface AuthClient {
   revocationsSince(cursor: FeedCursor, limit?: number): Promise<RevocationPage>
+  /** Rejects with SessionNotLive when the session is not a live one of that active user: the caller is not signed in. */
+  identityFor(request: IdentityRequest): Promise<AppIdentityAnswer>
 }
 
 export class AuthCallFailed extends Error {
@@ -38,6 +56,14 @@ export class AuthCallFailed extends Error {
   constructor(message: string, status: number) {
     super(message)
     this.status = status
+  }
+}
+
+/** Auth answered 404 to an identity request: the session is revoked or expired, not that user's, or the user is not active. */
+export class SessionNotLive extends AuthCallFailed {
+  override name = 'SessionNotLive'
+  constructor() {
+    super('the session is not live', 404)
   }
 }
 
@@ -71,13 +97,15 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     return pending
   }
 
-  async function call(method: string, path: string): Promise<Response> {
+  async function call(method: string, path: string, body?: object): Promise<Response> {
     for (let attempt = 0; attempt < 2; attempt++) {
       let res: Response
       try {
+        const token = await serviceToken()
         res = await fetch(`${base}${path}`, {
           method,
-          headers: { authorization: `Bearer ${await serviceToken()}` },
+          headers: body === undefined ? { authorization: `Bearer ${token}` } : { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
           signal: AbortSignal.timeout(timeout),
         })
       } catch (error) {
@@ -103,6 +131,18 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       const res = await call('GET', `/internal/revocations?${query}`)
       const body = (await res.json()) as { now: number; revocations: Revocation[]; has_more: boolean }
       return { now: body.now, revocations: body.revocations, hasMore: body.has_more }
+    },
+
+    async identityFor({ userId, sessionId, audience }) {
+      let res: Response
+      try {
+        res = await call('POST', '/internal/identity', { user_id: userId, session_id: sessionId, audience })
+      } catch (error) {
+        if (error instanceof AuthCallFailed && error.status === 404) throw new SessionNotLive()
+        throw error
+      }
+      const body = (await res.json()) as { token: string; username: string; role: 'user' | 'admin'; expires_in: number }
+      return { token: body.token, username: body.username, role: body.role, expiresIn: body.expires_in }
     },
   }
 }
