@@ -17,6 +17,7 @@ import { refuseAmbiguousPaths } from './policy/request-path.ts'
 import { createRevocationList } from './revocation/revocation-list.ts'
 import { appRoutes } from './routes/apps.ts'
 import { docsRoute } from './routes/docs.ts'
+import { forwardAuthRoute } from './routes/forward-auth.ts'
 import { proxyRoutes } from './routes/proxy.ts'
 import { webAppRoutes } from './routes/web-app.ts'
 import { createUpstreamPool } from './upstreams/pool.ts'
@@ -102,6 +103,7 @@ export async function buildGatewayApp(options: GatewayAppOptions): Promise<Fasti
 
   await app.register(docsRoute)
   if (config.webDir) await app.register(webAppRoutes, { root: config.webDir, isAppPath: (path) => apps.match(path) !== undefined })
+  await app.register(forwardAuthRoute)
   await app.register(proxyRoutes)
   await app.register(appRoutes)
   return app
