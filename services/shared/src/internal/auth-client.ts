@@ -1,4 +1,5 @@
 // How other services talk to auth's internal API: a cached service token from the client-credentials grant, then plain HTTP.
+import type { Role } from '../db/schema.ts'
 import { ServiceUnavailable } from '../errors.ts'
 
 export interface AuthClientOptions {
@@ -39,7 +40,7 @@ export interface IdentityRequest {
 export interface AppIdentityAnswer {
   token: string
   username: string
-  role: 'user' | 'admin'
+  role: Role
   /** Seconds. */
   expiresIn: number
 }
@@ -141,7 +142,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
         if (error instanceof AuthCallFailed && error.status === 404) throw new SessionNotLive()
         throw error
       }
-      const body = (await res.json()) as { token: string; username: string; role: 'user' | 'admin'; expires_in: number }
+      const body = (await res.json()) as { token: string; username: string; role: Role; expires_in: number }
       return { token: body.token, username: body.username, role: body.role, expiresIn: body.expires_in }
     },
   }
