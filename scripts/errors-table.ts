@@ -14,6 +14,7 @@ import { loadAdminConfig } from '@portcullis/admin/config'
 import { buildAuthApp } from '@portcullis/auth/app'
 import { loadAuthConfig } from '@portcullis/auth/config'
 import { APP_PROBLEMS } from '@portcullis/gateway/routes/apps'
+import { FORWARD_AUTH_PROBLEMS, FORWARD_AUTH_ROUTE } from '@portcullis/gateway/routes/forward-auth'
 import { PROXY_PROBLEMS } from '@portcullis/gateway/routes/proxy'
 import { connectDatabase } from '@portcullis/database/connect'
 import { migrateToLatest } from '@portcullis/shared/db/migrate'
@@ -96,6 +97,7 @@ export function catalogue(routes: RouteProblems[]): CatalogueEntry[] {
   const anyRoute = new Set(ANY_ROUTE_PROBLEMS.map(({ problem }) => problem.code))
   const gateway = new Set(PROXY_PROBLEMS.map(({ problem }) => problem.code))
   const apps = new Set(APP_PROBLEMS.map(({ problem }) => problem.code))
+  const forwardAuth = new Set(FORWARD_AUTH_PROBLEMS.map(({ problem }) => problem.code))
   const readiness = new Set(READINESS_PROBLEMS.map(({ problem }) => problem.code))
   const owners = ['shared', 'auth', 'user', 'admin', 'gateway']
   const ordered = declaredProblems().sort((a, b) => owners.indexOf(a.owner) - owners.indexOf(b.owner) || a.status - b.status || a.code.localeCompare(b.code))
@@ -104,6 +106,8 @@ export function catalogue(routes: RouteProblems[]): CatalogueEntry[] {
     if (anyRoute.has(problem.code)) answeredBy.push(ANY_ROUTE)
     if (gateway.has(problem.code)) answeredBy.push(THROUGH_THE_GATEWAY)
     if (apps.has(problem.code) && !gateway.has(problem.code)) answeredBy.push(YOUR_APPS)
+    // The gateway's own route: what it answers beyond every route's and every proxied route's problems.
+    if (forwardAuth.has(problem.code) && !gateway.has(problem.code) && !anyRoute.has(problem.code)) answeredBy.push(`\`${FORWARD_AUTH_ROUTE}\``)
     if (readiness.has(problem.code)) answeredBy.push(READINESS)
     if (!anyRoute.has(problem.code)) answeredBy.push(...routes.filter((route) => route.codes.includes(problem.code)).map((route) => `\`${route.route}\``))
     return { ...problem, answeredBy }
