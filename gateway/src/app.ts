@@ -10,6 +10,7 @@ import { createAppRateLimiter } from './apps/app-rate-limit.ts'
 import { type AppRegistry, createAppRegistry } from './apps/app-registry.ts'
 import { AppsFileError } from './apps/apps-file.ts'
 import { createIdentitySource } from './apps/identity-headers.ts'
+import { handleAppUpgrades } from './apps/websocket-upgrade.ts'
 import { type GatewayConfig, serviceCredentials } from './config.ts'
 import { registerAppPlugins } from './plugins/app/index.ts'
 import { registerExternalPlugins } from './plugins/external/index.ts'
@@ -106,6 +107,7 @@ export async function buildGatewayApp(options: GatewayAppOptions): Promise<Fasti
   await app.register(forwardAuthRoute)
   await app.register(proxyRoutes)
   await app.register(appRoutes)
+  handleAppUpgrades(app)
   return app
 }
 

@@ -1,15 +1,17 @@
 // Your own apps behind the gateway (APPS_FILE), with auth, user and admin as real processes and two real app instances:
 // public, user and admin rules; identity headers a client forged never reach the app, the verified ones do, and the signed
 // identity verifies against the JWKS for the app's audience; the browser's cookie with its CSRF check; a signed-out page
-// sent to the login page; revocation within seconds; failover across the instances; the prefix stripped; SIGHUP reloads
-// under load with no failed request, and a broken file changes nothing.
+// sent to the login page; a WebSocket through the gateway; revocation within seconds; failover across the instances; the
+// prefix stripped; SIGHUP reloads under load with no failed request, and a broken file changes nothing.
 import { writeFileSync } from 'node:fs'
 import { mkdtemp } from 'node:fs/promises'
 import http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { createRemoteJWKSet, jwtVerify } from 'jose'
 import t from 'tap'
+import { WebSocket, WebSocketServer } from 'ws'
 import { testDatabaseKinds } from '@portcullis/testkit/databases'
 import { startEchoUpstream } from '@portcullis/testkit/echo-upstream'
 import { startTestStack } from '@portcullis/testkit/stack'
@@ -23,8 +25,14 @@ interface Echoed {
   headers: Record<string, string>
 }
 
+let liveUpstream = ''
+
 function appsYaml(echo: string[], extra = ''): string {
   return `apps:
+  - name: live
+    prefix: /live
+    upstreams: [${liveUpstream}]
+    access: user
   - name: echo
     prefix: /echo
     upstreams: [${echo.join(', ')}]
@@ -46,6 +54,9 @@ for (const kind of testDatabaseKinds()) {
     const echoA = await startEchoUpstream('a')
     const echoB = await startEchoUpstream('b')
     t.teardown(() => Promise.all([echoA.close(), echoB.close()]))
+    const live = await startWebSocketUpstream()
+    t.teardown(() => live.close())
+    liveUpstream = live.url
     const dir = await mkdtemp(path.join(tmpdir(), 'portcullis-apps-'))
     const appsFile = path.join(dir, 'apps.yaml')
     writeFileSync(appsFile, appsYaml([echoA.url, echoB.url]))
@@ -144,6 +155,25 @@ for (const kind of testDatabaseKinds()) {
       t.equal((await call('POST', '/echo/private', bearer(user.access_token), {})).status, 200, 'a Bearer token needs no such check')
     })
 
+    t.test('WebSocket upgrades: the same access check, the identity, and no cross-site upgrade on the cookie', async (t) => {
+      const wsUrl = `${stack.url.replace('http:', 'ws:')}/live/socket`
+      t.equal(await refusedUpgrade(wsUrl, {}), 401, 'signed out: refused before the app is asked')
+      const socket = await openSocket(wsUrl, bearer(user.access_token))
+      const hello = JSON.parse(await nextMessage(socket)) as { url: string; headers: Record<string, string> }
+      t.equal(hello.url, '/live/socket')
+      t.equal(hello.headers['x-portcullis-username'], 'uta', 'the app gets the identity on the upgrade')
+      t.notOk(hello.headers.authorization, 'and not the token')
+      socket.send('ping')
+      t.equal(await nextMessage(socket), 'echo: ping', 'messages pass both ways')
+      socket.close()
+      const cookie = { cookie: `portcullis_access=${user.access_token}` }
+      t.equal(await refusedUpgrade(wsUrl, { ...cookie, origin: 'https://evil.example' }), 403, "another site's page cannot open one with the cookie")
+      const fromHere = await openSocket(wsUrl, { ...cookie, origin: stack.url })
+      t.equal((JSON.parse(await nextMessage(fromHere)) as { headers: Record<string, string> }).headers['x-portcullis-username'], 'uta')
+      fromHere.close()
+      t.equal(await refusedUpgrade(`${stack.url.replace('http:', 'ws:')}/nowhere`, bearer(user.access_token)), 404)
+    })
+
     t.test('the prefix stripped', async (t) => {
       const stripped = (await call('GET', '/plain/x/y?z=1')).json<Echoed>()
       t.equal(stripped.url, '/x/y?z=1')
@@ -209,6 +239,75 @@ for (const kind of testDatabaseKinds()) {
       t.ok(sent > 50, `${sent} requests sent during the reloads`)
       t.same(failures, [], 'none failed')
       t.equal((await call('GET', '/round2/x')).status, 200, 'after a broken file, the last good apps still run')
+    })
+  })
+}
+
+/** An app instance that speaks WebSocket: it says what it was sent, then echoes. */
+async function startWebSocketUpstream(): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = http.createServer((_request, response) => response.end('plain'))
+  const wss = new WebSocketServer({ server })
+  wss.on('connection', (socket, request) => {
+    socket.send(JSON.stringify({ url: request.url, headers: request.headers }))
+    socket.on('message', (data) => socket.send(`echo: ${String(data)}`))
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise((resolve) => {
+        for (const client of wss.clients) client.terminate()
+        wss.close()
+        server.close(() => resolve())
+      }),
+  }
+}
+
+/** Messages are queued from the start: the app's first one may come in the same packet as the upgrade's answer. */
+const inbox = new WeakMap<WebSocket, { queued: string[]; waiting: Array<(message: string) => void> }>()
+
+function openSocket(url: string, headers: Record<string, string>): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url, { headers })
+    const box = { queued: [] as string[], waiting: [] as Array<(message: string) => void> }
+    inbox.set(socket, box)
+    socket.on('message', (data) => {
+      const waiter = box.waiting.shift()
+      if (waiter) waiter(String(data))
+      else box.queued.push(String(data))
+    })
+    socket.once('open', () => resolve(socket))
+    socket.once('unexpected-response', (_request, response) => reject(new Error(`upgrade refused: ${response.statusCode}`)))
+    socket.once('error', reject)
+  })
+}
+
+function refusedUpgrade(url: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url, { headers })
+    socket.once('open', () => {
+      socket.close()
+      reject(new Error('the upgrade was let through'))
+    })
+    socket.once('unexpected-response', (_request, response) => {
+      response.resume()
+      resolve(response.statusCode ?? 0)
+    })
+    socket.once('error', () => undefined)
+  })
+}
+
+function nextMessage(socket: WebSocket): Promise<string> {
+  const box = inbox.get(socket)
+  if (!box) throw new Error('not a socket of openSocket')
+  const queued = box.queued.shift()
+  if (queued !== undefined) return Promise.resolve(queued)
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no message within 5 s')), 5000)
+    box.waiting.push((message) => {
+      clearTimeout(timer)
+      resolve(message)
     })
   })
 }

@@ -54,3 +54,8 @@ function fromThisOrigin(request: FastifyRequest): boolean {
 export function refuseCrossSite(request: FastifyRequest, session: CallerSession): void {
   if (session.via === 'cookie' && !SAFE_METHODS.has(request.method) && !fromThisOrigin(request)) throw new CrossSiteRequest()
 }
+
+/** Cross-site WebSocket hijacking: an upgrade authenticated by the cookie must come from a page of this origin. */
+export function refuseCrossSiteUpgrade(request: FastifyRequest, session: CallerSession): void {
+  if (session.via === 'cookie' && !fromThisOrigin(request)) throw new CrossSiteRequest()
+}

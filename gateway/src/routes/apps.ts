@@ -1,6 +1,7 @@
 // The teams' own apps (APPS_FILE) behind the gateway: every path under an app's prefix goes to one of its instances after
 // its access rules let it through, with the caller's verified identity added and anything a client claimed about it
-// removed. A signed-out browser opening a protected page is sent to the login page, which brings it back.
+// removed. A signed-out browser opening a protected page is sent to the login page, which brings it back. A WebSocket
+// upgrade is decided here too (apps/websocket-upgrade.ts asks).
 import replyFrom from '@fastify/reply-from'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
@@ -12,8 +13,9 @@ import { hasRole } from '@portcullis/shared/tokens/principal'
 import { invalidToken } from '@portcullis/shared/tokens/refusals'
 import { appAccess } from '../apps/app-access.ts'
 import type { RoutedApp } from '../apps/app-registry.ts'
-import { type CallerSession, callerSession, refuseCrossSite } from '../apps/caller-session.ts'
+import { type CallerSession, callerSession, refuseCrossSite, refuseCrossSiteUpgrade } from '../apps/caller-session.ts'
 import { identityHeaders } from '../apps/identity-headers.ts'
+import { UPGRADE_CHECK_HEADER, UPGRADE_DESTINATION_HEADER, UPGRADE_UPSTREAM_HEADER, upgradeSecret } from '../apps/websocket-upgrade.ts'
 import { CrossSiteRequest, UpstreamUnavailable } from '../errors.ts'
 import { PROXY_PROBLEMS } from './proxy.ts'
 import { routedPath } from '../policy/request-path.ts'
@@ -112,19 +114,31 @@ async function apps(app: FastifyInstance): Promise<void> {
           }
         }
       }
+      const outgoing = (headers: Record<string, string | string[] | undefined>) => {
+        const out = forwardedHeaders(request, headers)
+        // Our token (header or cookie) is ours: the app gets the identity instead, never a token it could replay to us.
+        if (session) delete out.authorization
+        const cookie = withoutOwnCookies(out.cookie)
+        if (cookie === undefined) delete out.cookie
+        else out.cookie = cookie
+        if (definition.stripPrefix) out['x-forwarded-prefix'] = definition.prefix
+        return { ...out, ...identity }
+      }
+      if (request.headers[UPGRADE_CHECK_HEADER] === upgradeSecret) {
+        // A WebSocket upgrade let through (apps/websocket-upgrade.ts joins the sockets): what to send, and where.
+        if (session) refuseCrossSiteUpgrade(request, session)
+        const upstream = routed.pool.pick()
+        if (!upstream) return sendProblem(request, reply, new UpstreamUnavailable(`app ${definition.name}`))
+        const { [UPGRADE_CHECK_HEADER]: _check, ...sent } = request.headers
+        return reply
+          .code(204)
+          .headers({ ...outgoing(sent), [UPGRADE_DESTINATION_HEADER]: destination(routed, request), [UPGRADE_UPSTREAM_HEADER]: upstream })
+          .send()
+      }
       await boundChunkedBody(request, reply, config.bodyLimit)
       const forward = forwardWithFailover(routed.pool, config.upstreamTimeoutMs)
       return forward(request, reply, destination(routed, request), {
-        rewriteRequestHeaders: (_request, headers) => {
-          const out = forwardedHeaders(request, headers)
-          // Our token (header or cookie) is ours: the app gets the identity instead, never a token it could replay to us.
-          if (session) delete out.authorization
-          const cookie = withoutOwnCookies(out.cookie)
-          if (cookie === undefined) delete out.cookie
-          else out.cookie = cookie
-          if (definition.stripPrefix) out['x-forwarded-prefix'] = definition.prefix
-          return { ...out, ...identity } as typeof headers
-        },
+        rewriteRequestHeaders: (_request, headers) => outgoing(headers) as typeof headers,
       })
     })
   })
