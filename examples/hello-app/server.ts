@@ -3,6 +3,7 @@
 // Run it with `node server.ts` (Node 24 runs TypeScript as it is). See README.md.
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http'
 import { createRemoteJWKSet, errors, jwtVerify } from 'jose'
+import { loadSettings } from './settings.ts'
 
 interface Identity {
   user_id: string
@@ -16,22 +17,7 @@ interface Identity {
 /** No identity came (a guest), one came and was refused, or it could not be checked right now (the JWKS out of reach). */
 type Reading = { identity: Identity } | { guest: true } | { refused: string } | { unavailable: string }
 
-function settings(env: NodeJS.ProcessEnv) {
-  const port = Number(env.PORT ?? 3000)
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) fail('PORT', 'must be a port number')
-  const trust = env.TRUST ?? 'token'
-  if (trust !== 'token' && trust !== 'headers') fail('TRUST', 'must be token or headers')
-  const jwksUrl = env.JWKS_URL ?? 'http://127.0.0.1:8081/auth/.well-known/jwks.json'
-  if (!URL.canParse(jwksUrl)) fail('JWKS_URL', 'must be a URL')
-  return { port, trust, jwksUrl: new URL(jwksUrl), appName: env.APP_NAME ?? 'hello', issuer: env.TOKEN_ISSUER ?? 'portcullis' }
-}
-
-function fail(variable: string, problem: string): never {
-  console.error(`${variable} ${problem}`)
-  process.exit(2)
-}
-
-const config = settings(process.env)
+const config = loadSettings()
 // Keys are fetched once and again only for a kid not seen yet (at most every 30 s), so Portcullis can rotate its keys.
 const jwks = createRemoteJWKSet(config.jwksUrl)
 

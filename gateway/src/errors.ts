@@ -20,5 +20,5 @@ export const CrossSiteRequest = define(
   'cross_site_request',
   403,
   'This change must come from a page of this site',
-  'A POST, PUT, PATCH or DELETE to an app authenticated by the portcullis_access cookie alone came without Sec-Fetch-Site: same-origin (or an Origin matching the host): another site may have sent it. Pages of the app send it with their own requests; API clients use Authorization: Bearer.',
+  'A POST, PUT, PATCH or DELETE (or a WebSocket upgrade) to an app, or one asked about at GET /auth/forward-auth, authenticated by the portcullis_access cookie alone came without Sec-Fetch-Site: same-origin (or an Origin matching the host): another site may have sent it. Pages of the app send it with their own requests; API clients use Authorization: Bearer.',
 )

@@ -46,6 +46,7 @@ function appsYaml(echo: string[], extra = ''): string {
     upstreams: [${echo[0]}]
     access: public
     strip_prefix: true
+    body_limit: 40000
 ${extra}`
 }
 
@@ -179,6 +180,15 @@ for (const kind of testDatabaseKinds()) {
       t.equal(stripped.url, '/x/y?z=1')
       t.equal(stripped.headers['x-forwarded-prefix'], '/plain')
       t.equal((await call('GET', '/plain')).json<Echoed>().url, '/')
+    })
+
+    t.test("an app's own body limit, beyond the gateway's", async (t) => {
+      const big = { text: 'x'.repeat(20_000) }
+      t.equal((await call('POST', '/plain/upload', {}, big)).status, 200, 'over BODY_LIMIT (16 KiB) but under the app’s 40000')
+      const tooBig = await call('POST', '/plain/upload', {}, { text: 'x'.repeat(50_000) })
+      t.equal(tooBig.status, 413)
+      t.equal(tooBig.json().code, 'payload_too_large')
+      t.equal((await call('POST', '/echo/public', {}, big)).status, 413, 'an app without one: BODY_LIMIT')
     })
 
     t.test('revocation: signing out ends the access within seconds', async (t) => {

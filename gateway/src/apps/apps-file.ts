@@ -26,6 +26,8 @@ export interface AppDefinition {
   healthPath: string | undefined
   /** Requests per minute per client network to this app; 0: no limit of its own. */
   rateLimitPerIp: number
+  /** The largest request body, bytes; undefined: the gateway's BODY_LIMIT. */
+  bodyLimit: number | undefined
 }
 
 /** Paths that are Portcullis' own: no app may be at them or under them, nor above them. */
@@ -50,7 +52,7 @@ const NAME = /^[a-z][a-z0-9-]{0,62}$/
 const PREFIX = /^(\/[A-Za-z0-9._~-]+)+$/
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])
 const ACCESS = new Set<AppAccess>(['public', 'user', 'admin'])
-const KNOWN_FIELDS = new Set(['name', 'prefix', 'upstreams', 'access', 'rules', 'strip_prefix', 'health_path', 'rate_limit_per_ip'])
+const KNOWN_FIELDS = new Set(['name', 'prefix', 'upstreams', 'access', 'rules', 'strip_prefix', 'health_path', 'rate_limit_per_ip', 'body_limit'])
 
 export class AppsFileError extends Error {
   override name = 'AppsFileError'
@@ -125,6 +127,10 @@ function app(raw: unknown, index: number, file: string): AppDefinition {
   if (limit !== undefined && (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 0 || limit > 10_000_000)) {
     throw fail('rate_limit_per_ip', 'must be a whole number of requests per minute, 0 for none')
   }
+  const bodyLimit = raw.body_limit
+  if (bodyLimit !== undefined && (typeof bodyLimit !== 'number' || !Number.isInteger(bodyLimit) || bodyLimit < 1024 || bodyLimit > 1_073_741_824)) {
+    throw fail('body_limit', 'must be a whole number of bytes from 1024 to 1073741824 (1 GiB)')
+  }
   return {
     name: raw.name,
     prefix,
@@ -134,6 +140,7 @@ function app(raw: unknown, index: number, file: string): AppDefinition {
     stripPrefix: raw.strip_prefix === true,
     healthPath: raw.health_path as string | undefined,
     rateLimitPerIp: (limit as number | undefined) ?? 0,
+    bodyLimit: bodyLimit as number | undefined,
   }
 }
 

@@ -5,7 +5,7 @@
 import replyFrom from '@fastify/reply-from'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { Forbidden, NotFound, type ProblemFactory, Unauthenticated } from '@portcullis/shared/errors'
+import { Forbidden, NotFound, PayloadTooLarge, type ProblemFactory, Unauthenticated } from '@portcullis/shared/errors'
 import { SessionNotLive } from '@portcullis/shared/internal/auth-client'
 import { sendProblem } from '@portcullis/shared/problem'
 import { ACCESS_COOKIE_NAME } from '@portcullis/shared/sessions/access-cookie'
@@ -75,6 +75,8 @@ async function apps(app: FastifyInstance): Promise<void> {
       const routed = registry.match(path)
       if (!routed) throw new NotFound()
       const { definition } = routed
+      const bodyLimit = definition.bodyLimit ?? config.bodyLimit
+      if (Number(request.headers['content-length'] ?? 0) > bodyLimit) throw new PayloadTooLarge()
       app.appRateLimiter.count(definition.name, definition.rateLimitPerIp, request.ip)
       const access = appAccess(definition, request.method, path)
 
@@ -135,7 +137,7 @@ async function apps(app: FastifyInstance): Promise<void> {
           .headers({ ...outgoing(sent), [UPGRADE_DESTINATION_HEADER]: destination(routed, request), [UPGRADE_UPSTREAM_HEADER]: upstream })
           .send()
       }
-      await boundChunkedBody(request, reply, config.bodyLimit)
+      await boundChunkedBody(request, reply, bodyLimit)
       const forward = forwardWithFailover(routed.pool, config.upstreamTimeoutMs)
       return forward(request, reply, destination(routed, request), {
         rewriteRequestHeaders: (_request, headers) => outgoing(headers) as typeof headers,

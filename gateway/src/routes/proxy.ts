@@ -59,7 +59,8 @@ async function proxy(app: FastifyInstance): Promise<void> {
   // reads as a broken instance (502, marked down). Refuse it here, by its declared length, with the same 413 (a chunked body is
   // counted as it arrives, in boundChunkedBody).
   app.addHook('onRequest', async (request) => {
-    if (Number(request.headers['content-length'] ?? 0) > config.bodyLimit) throw new PayloadTooLarge()
+    // An app's route checks its own body_limit (routes/apps.ts).
+    if (Number(request.headers['content-length'] ?? 0) > config.bodyLimit && !app.apps.match(routedPath(request))) throw new PayloadTooLarge()
   })
   for (const { prefix, pool } of routes) {
     const forward = forwardWithFailover(pool, config.upstreamTimeoutMs)
