@@ -43,7 +43,7 @@ export async function buildGatewayApp(options: GatewayAppOptions): Promise<Fasti
     user: createUpstreamPool('user', config.userUpstreams),
     admin: createUpstreamPool('admin', config.adminUpstreams),
   }
-  const apps = await loadApps(config.appsFile)
+  const apps = await loadApps(config.appsFile, [config.tokenAudience])
   const app = await createServiceApp({
     config,
     service: 'gateway',
@@ -112,9 +112,9 @@ export async function buildGatewayApp(options: GatewayAppOptions): Promise<Fasti
 }
 
 /** The apps of APPS_FILE; a file that does not check out stops the start with its message. */
-async function loadApps(file: string | undefined): Promise<AppRegistry> {
+async function loadApps(file: string | undefined, reservedNames: readonly string[]): Promise<AppRegistry> {
   try {
-    return await createAppRegistry(file)
+    return await createAppRegistry(file, reservedNames)
   } catch (error) {
     if (error instanceof AppsFileError) throw new ConfigError(error.message)
     throw error

@@ -57,6 +57,11 @@ t.test('each mistake names the file, the app and the field', async (t) => {
     /prefixes of "echo" \(\/echo\) and "inner" \(\/echo\/inner\) overlap/,
     'one inside another',
   )
+  t.throws(
+    () => parseApps(JSON.stringify({ apps: [{ ...good, name: 'portcullis' }] }), FILE, ['portcullis']),
+    /name "portcullis" is the access tokens' audience \(TOKEN_AUDIENCE\)/,
+    "the access tokens' audience",
+  )
   t.throws(() => parseApps('apps: [', FILE), /is not valid YAML or JSON/, 'not YAML')
   t.throws(() => parseApps('name: echo', FILE), /must hold "apps:"/, 'no list')
 })

@@ -28,4 +28,4 @@ provision() {
 
 dir=${CLIENTS_DIR:-/data}
 umask 077
-provision gateway gateway 'revocations:read'
+provision gateway gateway 'revocations:read identity:issue'

@@ -776,8 +776,8 @@ function serviceClientProblems(compose: Compose, script: string): string[] {
   if (!clients) problems.push('no clients job')
   else if (clients.command?.join(' ') !== 'sh /app/clients.sh') problems.push(`clients runs ${clients.command?.join(' ')}, not sh /app/clients.sh`)
   const provisioned = [...script.matchAll(/^provision (.*)$/gm)].map((match) => match[1])
-  if (provisioned.join('\n') !== "gateway gateway 'revocations:read'")
-    problems.push(`clients.sh provisions ${provisioned.join('; ') || 'nothing'}, not the gateway's client alone (revocations:read)`)
+  if (provisioned.join('\n') !== "gateway gateway 'revocations:read identity:issue'")
+    problems.push(`clients.sh provisions ${provisioned.join('; ') || 'nothing'}, not the gateway's client alone (revocations:read identity:issue)`)
   for (const [name, service] of portcullisServices(compose)) {
     if (name === 'clients') continue
     const sourced = /\. \/clients\/(\S+)\.env && set \+a && exec node /.exec(service.command?.join(' ') ?? '')?.[1]
@@ -830,7 +830,7 @@ t.test('compose.yaml', async (t) => {
       )
       t.match(
         serviceClientProblems(compose, `provision user user-service 'sessions:revoke'\n${clientsScript}`).join('\n'),
-        /clients\.sh provisions user user-service 'sessions:revoke'; gateway gateway 'revocations:read', not the gateway's client alone/,
+        /clients\.sh provisions user user-service 'sessions:revoke'; gateway gateway 'revocations:read identity:issue', not the gateway's client alone/,
       )
     })
   })
@@ -959,7 +959,7 @@ t.test("clients.sh creates the gateway's client, and only it, once", async (t) =
   t.same(envFiles(), ['gateway.env'], 'gateway.env alone: user and admin have no client')
   const text = readFileSync(path.join(dir, 'gateway.env'), 'utf8')
   t.match(text, /^SERVICE_CLIENT_ID=gateway\S*\nSERVICE_CLIENT_SECRET=\S+\n$/, "gateway.env holds the gateway client's id and secret")
-  t.match(first.stdout, /created the gateway client \(revocations:read\)/, 'with the scope of the revocation feed')
+  t.match(first.stdout, /created the gateway client \(revocations:read identity:issue\)/, 'with the scopes of the revocation feed and the identity tokens')
   t.notMatch(first.stdout, text.split('\n')[1]?.split('=')[1] as string, 'the secret is not logged')
   const second = await run('sh', [path.join(dockerDir, 'clients.sh')], { cwd: repoRoot, env })
   t.match(second.stdout, /keeping the gateway client/, 'a second run keeps what the first made')

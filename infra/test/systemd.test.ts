@@ -477,8 +477,8 @@ t.test('the service client', async (t) => {
   t.same(serviceClientProblems(units, envExamples), [], 'in gateway.env, read by the gateway only: user and admin have no client')
   t.same(
     [...readRepoFile('infra/systemd/README.md').matchAll(/create-client\.ts --name (\S+) --scopes "([^"]*)"/g)].map((match) => [match[1], match[2]]),
-    [['gateway', 'revocations:read']],
-    "the README creates the gateway's client alone, with the scope of the revocation feed",
+    [['gateway', 'revocations:read identity:issue']],
+    "the README creates the gateway's client alone, with the scopes of the revocation feed and the apps' identity tokens",
   )
 
   t.test('the check catches a client in the wrong place', async (t) => {

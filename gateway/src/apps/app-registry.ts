@@ -32,8 +32,9 @@ function routed(definition: AppDefinition): RoutedApp {
 /** How long a replaced set's probes keep running, for requests still on their way through it. */
 const RETIRE_AFTER_MS = 30_000
 
-export async function createAppRegistry(file: string | undefined): Promise<AppRegistry> {
-  let current: RoutedApp[] = file ? (await readAppsFile(file)).map(routed) : []
+/** `reservedNames`: names no app may have (the access tokens' audience). */
+export async function createAppRegistry(file: string | undefined, reservedNames: readonly string[] = []): Promise<AppRegistry> {
+  let current: RoutedApp[] = file ? (await readAppsFile(file, reservedNames)).map(routed) : []
   const retiring = new Set<ReturnType<typeof setTimeout>>()
   const stopAll = (apps: readonly RoutedApp[]) => {
     for (const app of apps) app.pool.stop()
@@ -45,7 +46,7 @@ export async function createAppRegistry(file: string | undefined): Promise<AppRe
     apps: () => current,
     async reload() {
       if (!file) return current
-      const next = (await readAppsFile(file)).map(routed)
+      const next = (await readAppsFile(file, reservedNames)).map(routed)
       const previous = current
       current = next
       const timer = setTimeout(() => {

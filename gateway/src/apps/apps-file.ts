@@ -97,12 +97,14 @@ function rule(raw: unknown, index: number, prefix: string, fail: Where): AppRule
   return { path: clean, methods, access: access(raw.access, fail, `${field}.access`) }
 }
 
-function app(raw: unknown, index: number, file: string): AppDefinition {
+function app(raw: unknown, index: number, file: string, reservedNames: readonly string[]): AppDefinition {
   const label = isRecord(raw) && typeof raw.name === 'string' ? `apps[${index}] "${raw.name}"` : `apps[${index}]`
   const fail: Where = (field, problem) => new AppsFileError(`APPS_FILE (${file}): ${label}: ${field} ${problem}`)
   if (!isRecord(raw)) throw fail('', 'must be an object with name, prefix, upstreams and access')
   for (const key of Object.keys(raw)) if (!KNOWN_FIELDS.has(key)) throw fail(key, `is not an app field (${[...KNOWN_FIELDS].join(', ')})`)
   if (typeof raw.name !== 'string' || !NAME.test(raw.name)) throw fail('name', 'must be 1 to 63 lower-case letters, digits or dashes, starting with a letter')
+  // The name is the identity token's audience: never the access tokens' own (TOKEN_AUDIENCE), which auth refuses to sign for.
+  if (reservedNames.includes(raw.name)) throw fail('name', `"${raw.name}" is the access tokens' audience (TOKEN_AUDIENCE): pick another`)
   if (typeof raw.prefix !== 'string' || !PREFIX.test(raw.prefix)) {
     throw fail('prefix', 'must be a path such as /echo: segments of letters, digits, dots, dashes, underscores or tildes, no trailing slash')
   }
@@ -145,7 +147,7 @@ function app(raw: unknown, index: number, file: string): AppDefinition {
 }
 
 /** The apps of a file's text (YAML, of which JSON is a part), checked; AppsFileError says what is wrong and where. */
-export function parseApps(text: string, file: string): AppDefinition[] {
+export function parseApps(text: string, file: string, reservedNames: readonly string[] = []): AppDefinition[] {
   let document: unknown
   try {
     document = parseYaml(text)
@@ -153,7 +155,7 @@ export function parseApps(text: string, file: string): AppDefinition[] {
     throw new AppsFileError(`APPS_FILE (${file}) is not valid YAML or JSON: ${(error as Error).message.split('\n')[0]}`)
   }
   if (!isRecord(document) || !Array.isArray(document.apps)) throw new AppsFileError(`APPS_FILE (${file}) must hold "apps:", a list of apps`)
-  const apps = document.apps.map((entry, index) => app(entry, index, file))
+  const apps = document.apps.map((entry, index) => app(entry, index, file, reservedNames))
   for (const [i, one] of apps.entries()) {
     for (const other of apps.slice(i + 1)) {
       if (other.name === one.name) throw new AppsFileError(`APPS_FILE (${file}): two apps are named "${one.name}"`)
@@ -165,12 +167,12 @@ export function parseApps(text: string, file: string): AppDefinition[] {
   return apps
 }
 
-export async function readAppsFile(file: string): Promise<AppDefinition[]> {
+export async function readAppsFile(file: string, reservedNames: readonly string[] = []): Promise<AppDefinition[]> {
   let text: string
   try {
     text = await readFile(file, 'utf8')
   } catch (error) {
     throw new AppsFileError(`APPS_FILE (${file}) cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)
   }
-  return parseApps(text, file)
+  return parseApps(text, file, reservedNames)
 }
