@@ -50,6 +50,17 @@ t.test(`an app behind the gateway in Chromium (${kind})`, async (t) => {
   reportTrouble(t, context)
   const page = await context.newPage()
 
+  /** Opens the app page again and again, for at most 8 s, until it is sent to the login page: how long that took, ms. */
+  async function msUntilRefused(): Promise<number | undefined> {
+    const from = Date.now()
+    while (Date.now() - from < 8000) {
+      await page.goto(`${base}/hello/`)
+      if (new URL(page.url()).pathname === '/login') return Date.now() - from
+      await page.waitForTimeout(250)
+    }
+    return undefined
+  }
+
   t.test('signed out, the app page sends to the login page, and signing in comes back to it', async (t) => {
     await page.goto(`${base}/hello/?tab=2`)
     await page.waitForURL((url) => url.pathname === '/login')
@@ -68,13 +79,7 @@ t.test(`an app behind the gateway in Chromium (${kind})`, async (t) => {
     await other.goto(`${base}/dashboard`)
     await other.getByRole('button', { name: 'Sign out', exact: true }).click()
     await other.waitForURL(`${base}/login`)
-    const signedOutAt = Date.now()
-    let refusedAfter: number | undefined
-    while (refusedAfter === undefined && Date.now() - signedOutAt < 8000) {
-      await page.goto(`${base}/hello/`)
-      if (new URL(page.url()).pathname === '/login') refusedAfter = Date.now() - signedOutAt
-      else await page.waitForTimeout(250)
-    }
+    const refusedAfter = await msUntilRefused()
     t.ok(refusedAfter !== undefined && refusedAfter < 5000, `the app page refused ${refusedAfter} ms after the sign-out`)
     await other.close()
   })
@@ -96,13 +101,7 @@ t.test(`an app behind the gateway in Chromium (${kind})`, async (t) => {
     const adminToken = ((await (await post('/auth/login', { username: 'appadmin', password: PASSWORD })).json()) as { access_token: string }).access_token
     const user = await stack.database.handle.db.selectFrom('users').select('id').where('username', '=', 'appuser').executeTakeFirstOrThrow()
     t.equal((await post(`/admin/users/${user.id}`, { status: 'disabled' }, adminToken)).status, 200)
-    const disabledAt = Date.now()
-    let refusedAfter: number | undefined
-    while (refusedAfter === undefined && Date.now() - disabledAt < 8000) {
-      await page.goto(`${base}/hello/`)
-      if (new URL(page.url()).pathname === '/login') refusedAfter = Date.now() - disabledAt
-      else await page.waitForTimeout(250)
-    }
+    const refusedAfter = await msUntilRefused()
     t.ok(refusedAfter !== undefined && refusedAfter < 5000, `refused ${refusedAfter} ms after the disable`)
   })
 })
