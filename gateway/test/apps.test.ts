@@ -47,6 +47,11 @@ function appsYaml(echo: string[], extra = ''): string {
     access: public
     strip_prefix: true
     body_limit: 40000
+  - name: limited
+    prefix: /limited
+    upstreams: [${echo[0]}]
+    access: public
+    rate_limit_per_ip: 3
 ${extra}`
 }
 
@@ -180,6 +185,16 @@ for (const kind of testDatabaseKinds()) {
       t.equal(stripped.url, '/x/y?z=1')
       t.equal(stripped.headers['x-forwarded-prefix'], '/plain')
       t.equal((await call('GET', '/plain')).json<Echoed>().url, '/')
+    })
+
+    t.test("an app's own rate limit", async (t) => {
+      const statuses: number[] = []
+      for (let i = 0; i < 5; i++) statuses.push((await call('GET', '/limited/x')).status)
+      t.same(statuses, [200, 200, 200, 429, 429], 'three a minute from this network, then 429')
+      const limited = await call('GET', '/limited/x')
+      t.equal(limited.json().code, 'rate_limited')
+      t.ok(Number(limited.headers.get('retry-after')) >= 1, 'with Retry-After')
+      t.equal((await call('GET', '/plain/x')).status, 200, 'another app is not limited by it')
     })
 
     t.test("an app's own body limit, beyond the gateway's", async (t) => {
