@@ -16,9 +16,10 @@ import {
   TokenSettings,
   tokenConfig,
 } from '@portcullis/shared/settings/tokens'
+import { type SigningAlgorithm, type SigningKeyConfig, SigningKeySettings, signingKeyConfig } from '@portcullis/shared/settings/signing-keys'
 import { checkedUrl } from '@portcullis/shared/settings/url'
 
-export type SigningAlgorithm = 'EdDSA' | 'ES256'
+export type { SigningAlgorithm }
 
 /** libuv's own thread-pool size, which auth raises to one thread per core (argon2 hashes on that pool). */
 const LIBUV_DEFAULT_THREADS = 4
@@ -46,10 +47,6 @@ export const AuthOwnSettings = Type.Object({
     default: 10,
     description: 'how long a rotated refresh token still gets the same successor (two tabs refreshing at once), seconds',
   }),
-  SIGNING_ALG: Type.Union([Type.Literal('EdDSA'), Type.Literal('ES256')], {
-    default: 'EdDSA',
-    description: 'access-token signature: EdDSA (Ed25519) or ES256 (P-256)',
-  }),
   ARGON2_MEMORY_KIB: Type.Integer({ minimum: 1024, maximum: 4_194_304, default: 19_456, description: 'argon2id memory per hash, KiB (OWASP: 19 MiB)' }),
   ARGON2_TIME_COST: Type.Integer({ minimum: 1, maximum: 20, default: 2, description: 'argon2id passes' }),
   ARGON2_PARALLELISM: Type.Integer({ minimum: 1, maximum: 16, default: 1, description: 'argon2id lanes' }),
@@ -63,16 +60,6 @@ export const AuthOwnSettings = Type.Object({
   LOGIN_IP_FREE_FAILURES: Type.Integer({ minimum: 1, maximum: 100_000, default: 50, description: 'failed logins per IP before the waits start doubling' }),
   LOGIN_MAX_BACKOFF: Type.Integer({ minimum: 1, maximum: 86_400, default: 900, description: 'the longest login back-off, seconds' }),
   COOKIE_SECURE: Type.Boolean({ default: true, description: 'mark the refresh cookie Secure (browsers accept it on http://localhost too)' }),
-  KEY_ENCRYPTION_KEY: Type.Optional(
-    Type.String({
-      secret: true,
-      description:
-        "wraps the signing keys' private halves in the database: 32 random bytes as 64 hex digits or base64 (openssl rand -base64 32); unset: plain PEM",
-    }),
-  ),
-  KEY_ENCRYPTION_KEY_PREVIOUS: Type.Optional(
-    Type.String({ secret: true, description: 'older key-encryption keys, comma-separated, only read (during a rotation)' }),
-  ),
   ADMIN_USERNAME: Type.Optional(Type.String({ description: 'the first admin, created at start-up if no admin exists; unset: admin' })),
   ADMIN_PASSWORD: Type.Optional(Type.String({ secret: true, description: "the first admin's password; unset: one is generated and printed once" })),
   SMTP_URL: Type.Optional(
@@ -96,14 +83,14 @@ export const AuthSettings = Type.Object({
   ...SessionIdleSettings.properties,
   ...LinkSettings.properties,
   ...StepUpSettings.properties,
+  ...SigningKeySettings.properties,
   ...AuthOwnSettings.properties,
 })
 
-export interface AuthConfig extends CommonConfig, DatabaseConfig, TokenConfig, LinkConfig, StepUpConfig {
+export interface AuthConfig extends CommonConfig, DatabaseConfig, TokenConfig, LinkConfig, StepUpConfig, SigningKeyConfig {
   refreshIdleTtl: number
   refreshAbsoluteTtl: number
   refreshReuseGrace: number
-  signingAlgorithm: SigningAlgorithm
   argon2MemoryKib: number
   argon2TimeCost: number
   argon2Parallelism: number
@@ -114,33 +101,10 @@ export interface AuthConfig extends CommonConfig, DatabaseConfig, TokenConfig, L
   cookieSecure: boolean
   adminUsername: string | undefined
   adminPassword: string | undefined
-  /** The key-encryption key that wraps the signing keys' private halves at rest (32 bytes), and older ones still read. */
-  keyEncryptionKey: Buffer | undefined
-  previousKeyEncryptionKeys: Buffer[]
   /** undefined: mail is written to DATA_DIR/mail instead of sent. */
   smtpUrl: string | undefined
   mailFrom: string
   smtpCaFile: string | undefined
-}
-
-const HEX_KEY = /^[0-9a-fA-F]{64}$/
-const BASE64_KEY = /^[A-Za-z0-9+/_-]{43}=?$/
-
-/** A 32-byte key, written as 64 hex digits or as base64 / base64url. */
-function encryptionKey(name: string, raw: string): Buffer {
-  const key = HEX_KEY.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64url')
-  if (key.length !== 32 || (!HEX_KEY.test(raw) && !BASE64_KEY.test(raw))) {
-    throw new ConfigError(`${name} must be 32 random bytes as 64 hex digits or 44 base64 characters (openssl rand -base64 32)`)
-  }
-  return key
-}
-
-function encryptionKeys(name: string, raw: string | undefined): Buffer[] {
-  return (raw ?? '')
-    .split(',')
-    .map((item) => item.trim())
-    .filter(Boolean)
-    .map((item) => encryptionKey(name, item))
 }
 
 export function authConfig(values: Static<typeof AuthSettings>): AuthConfig {
@@ -150,10 +114,6 @@ export function authConfig(values: Static<typeof AuthSettings>): AuthConfig {
   if (values.ADMIN_PASSWORD !== undefined && values.ADMIN_PASSWORD.length < values.PASSWORD_MIN_LENGTH) {
     throw new ConfigError(`ADMIN_PASSWORD must be at least ${values.PASSWORD_MIN_LENGTH} characters long`)
   }
-  const previousKeyEncryptionKeys = encryptionKeys('KEY_ENCRYPTION_KEY_PREVIOUS', values.KEY_ENCRYPTION_KEY_PREVIOUS)
-  if (values.KEY_ENCRYPTION_KEY === undefined && previousKeyEncryptionKeys.length > 0) {
-    throw new ConfigError('KEY_ENCRYPTION_KEY_PREVIOUS needs KEY_ENCRYPTION_KEY: the previous keys are only read, the current one wraps')
-  }
   const common = commonConfig(values)
   return {
     ...common,
@@ -161,10 +121,10 @@ export function authConfig(values: Static<typeof AuthSettings>): AuthConfig {
     ...tokenConfig(values),
     ...linkConfig(values, common.port),
     ...stepUpConfig(values),
+    ...signingKeyConfig(values),
     refreshIdleTtl: values.REFRESH_IDLE_TTL,
     refreshAbsoluteTtl: values.REFRESH_ABSOLUTE_TTL,
     refreshReuseGrace: values.REFRESH_REUSE_GRACE,
-    signingAlgorithm: values.SIGNING_ALG as SigningAlgorithm,
     argon2MemoryKib: values.ARGON2_MEMORY_KIB,
     argon2TimeCost: values.ARGON2_TIME_COST,
     argon2Parallelism: values.ARGON2_PARALLELISM,
@@ -175,8 +135,6 @@ export function authConfig(values: Static<typeof AuthSettings>): AuthConfig {
     cookieSecure: values.COOKIE_SECURE,
     adminUsername: values.ADMIN_USERNAME,
     adminPassword: values.ADMIN_PASSWORD,
-    keyEncryptionKey: values.KEY_ENCRYPTION_KEY === undefined ? undefined : encryptionKey('KEY_ENCRYPTION_KEY', values.KEY_ENCRYPTION_KEY),
-    previousKeyEncryptionKeys,
     smtpUrl: values.SMTP_URL === undefined ? undefined : checkedUrl('SMTP_URL', values.SMTP_URL, ['smtp:', 'smtps:']),
     mailFrom: values.MAIL_FROM,
     smtpCaFile: values.SMTP_CA_FILE,

@@ -6,7 +6,7 @@ import t from 'tap'
 import { loadAuthConfig } from '../src/config.ts'
 import { createTestDatabase, testDatabaseKinds } from '@portcullis/testkit/databases'
 import { buildAuthApp } from '../src/app.ts'
-import { kekId } from '../src/keys/private-key-wrapping.ts'
+import { kekId } from '@portcullis/shared/keys/private-key-wrapping'
 import { signupAndLogin, TEST_ENV } from '@portcullis/testkit/auth-app'
 
 const kek = () => randomBytes(32)

@@ -5,7 +5,7 @@ import t from 'tap'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { testDatabaseKinds } from '@portcullis/testkit/databases'
 import { buildAuthApp } from '../src/app.ts'
-import { rotateSigningKeys } from '../src/keys/store.ts'
+import { rotateSigningKeys } from '@portcullis/shared/keys/store'
 import { bearer, signupAndLogin, startTestAuth } from '@portcullis/testkit/auth-app'
 
 interface Jwk {

@@ -2,8 +2,8 @@
 import { COMMAND_LINE_ACTOR } from '@portcullis/shared/audit/parties'
 import { migrateToLatest } from '@portcullis/shared/db/migrate'
 import { recordAuditEvent } from '@portcullis/shared/audit/record'
-import { keyWrapping } from '../keys/private-key-wrapping.ts'
-import { rotateSigningKeys } from '../keys/store.ts'
+import { keyWrapping } from '@portcullis/shared/keys/private-key-wrapping'
+import { rotateSigningKeys } from '@portcullis/shared/keys/store'
 import { runCommand } from './run-command.ts'
 
 await runCommand('rotate-keys', 'usage: pnpm rotate-keys', {}, async (_args, { config, database }) => {

@@ -2,7 +2,7 @@
 // are, the user id as associated data), set up first and in force once a first code confirms it.
 import type { Kysely } from 'kysely'
 import type { Database } from '@portcullis/shared/db/schema'
-import { type KeyWrapping, unwrapPrivateKey, wrapPrivateKey } from '../keys/private-key-wrapping.ts'
+import { type KeyWrapping, unwrapPrivateKey, wrapPrivateKey } from '@portcullis/shared/keys/private-key-wrapping'
 
 export interface TotpFactor {
   secret: string

@@ -4,7 +4,7 @@ import type { JWT } from '@fastify/jwt'
 import type { User } from '@portcullis/shared/db/schema'
 import { newId } from '@portcullis/shared/ids'
 import type { AuthConfig } from '../config.ts'
-import type { KeyRing } from '../keys/ring.ts'
+import type { KeyRing } from '@portcullis/shared/keys/ring'
 import type { SessionProof } from '../sessions/create.ts'
 import { IDENTITY_TOKEN_TTL, internalAudience, SERVICE_TOKEN_TTL } from './claims.ts'
 

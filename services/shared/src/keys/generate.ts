@@ -1,6 +1,6 @@
 // Makes a new asymmetric signing key (Ed25519 or P-256) with its public JWK and a fresh kid.
 import { generateKeyPairSync, randomBytes } from 'node:crypto'
-import type { SigningAlgorithm } from '../config.ts'
+import type { SigningAlgorithm } from '../settings/signing-keys.ts'
 
 export interface GeneratedKey {
   kid: string

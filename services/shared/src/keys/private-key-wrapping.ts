@@ -2,7 +2,7 @@
 // KEY_ENCRYPTION_KEY when one is set, so that a copy of the database alone signs nothing. Older keys-encryption keys
 // (KEY_ENCRYPTION_KEY_PREVIOUS) are only read, while a rotation is under way; auth rewraps every row with the current one.
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto'
-import type { AuthConfig } from '../config.ts'
+import type { SigningKeyConfig } from '../settings/signing-keys.ts'
 
 export interface KeyWrapping {
   /** Wraps new keys, and every key at start; undefined keeps them as plain PEM. */
@@ -19,7 +19,7 @@ export class SigningKeyUnreadable extends Error {
   override name = 'SigningKeyUnreadable'
 }
 
-export function keyWrapping(config: Pick<AuthConfig, 'keyEncryptionKey' | 'previousKeyEncryptionKeys'>): KeyWrapping {
+export function keyWrapping(config: Pick<SigningKeyConfig, 'keyEncryptionKey' | 'previousKeyEncryptionKeys'>): KeyWrapping {
   return { current: config.keyEncryptionKey, previous: config.previousKeyEncryptionKeys }
 }
 

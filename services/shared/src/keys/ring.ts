@@ -1,8 +1,9 @@
-// The key set one auth instance signs with and publishes, reloaded from the database so rotation needs no restart.
+// The key set one auth (or OpenID Connect provider) instance signs with and publishes, reloaded from the database so rotation
+// needs no restart.
 import { createPublicKey } from 'node:crypto'
 import type { Kysely } from 'kysely'
-import type { SigningAlgorithm } from '../config.ts'
-import type { Database, SigningKeyRow } from '@portcullis/shared/db/schema'
+import type { SigningAlgorithm } from '../settings/signing-keys.ts'
+import type { Database, SigningKeyRow } from '../db/schema.ts'
 import { type KeyWrapping, unwrapPrivateKey } from './private-key-wrapping.ts'
 import { ensureActiveKey, loadPublishedKeys } from './store.ts'
 
@@ -28,6 +29,8 @@ export interface KeyRing {
   stop(): void
   reload(): Promise<void>
   signingKey(): SigningKey
+  /** Every published key with its private half, the one signing first (what an OpenID Connect provider's keystore takes). */
+  privateKeys(): SigningKey[]
   /** The PEM public key for a kid, reloading once when the kid is unknown (another instance may have rotated). */
   publicKeyPem(kid: string): Promise<string | undefined>
   jwks(): { keys: PublicJwk[] }
@@ -98,6 +101,17 @@ export function createKeyRing(db: Kysely<Database>, options: KeyRingOptions): Ke
       const privatePem = privatePems.get(active.kid)
       if (!privatePem) throw new Error(`signing key ${active.kid} is not unwrapped`)
       return { kid: active.kid, alg: active.alg as SigningAlgorithm, privatePem }
+    },
+    privateKeys() {
+      const active = this.signingKey()
+      const others = rows.filter((row) => row.kid !== active.kid)
+      return [
+        active,
+        ...others.flatMap((row) => {
+          const privatePem = privatePems.get(row.kid)
+          return privatePem ? [{ kid: row.kid, alg: row.alg as SigningAlgorithm, privatePem }] : []
+        }),
+      ]
     },
     async publicKeyPem(kid) {
       const known = publicPems.get(kid)

@@ -1,7 +1,7 @@
 // Signing keys in the shared database, so that every auth instance signs with the same set.
 import type { Kysely } from 'kysely'
-import type { SigningAlgorithm } from '../config.ts'
-import type { Database, SigningKeyRow } from '@portcullis/shared/db/schema'
+import type { SigningAlgorithm } from '../settings/signing-keys.ts'
+import type { Database, SigningKeyRow } from '../db/schema.ts'
 import { generateSigningKey } from './generate.ts'
 import { isWrappedWithCurrent, type KeyWrapping, unwrapPrivateKey, wrapPrivateKey } from './private-key-wrapping.ts'
 

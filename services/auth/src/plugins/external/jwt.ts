@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { invalidToken } from '@portcullis/shared/tokens/refusals'
 import type { AuthConfig } from '../../config.ts'
-import type { KeyRing } from '../../keys/ring.ts'
+import type { KeyRing } from '@portcullis/shared/keys/ring'
 import { internalAudience } from '../../tokens/claims.ts'
 
 export interface KeyRingJwtOptions {
