@@ -8,6 +8,7 @@ import * as revocationFeedOrder from './migrations/0004_revocation_feed_order.ts
 import * as email from './migrations/0005_email.ts'
 import * as secondFactor from './migrations/0006_second_factor.ts'
 import * as passkeys from './migrations/0007_passkeys.ts'
+import * as oidc from './migrations/0008_oidc.ts'
 import type { Database } from './schema.ts'
 
 const migrations: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '0005_email': email,
   '0006_second_factor': secondFactor,
   '0007_passkeys': passkeys,
+  '0008_oidc': oidc,
 }
 
 export class MigrationFailed extends Error {

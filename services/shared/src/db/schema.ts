@@ -192,6 +192,33 @@ export interface MailOutboxTable {
   last_error: string | null
 }
 
+/** oidc-provider's state: one row per model (Session, AccessToken, Grant, ...) and id; the payload is its JSON. */
+export interface OidcPayloadsTable {
+  model: string
+  id: string
+  payload: string
+  grant_id: string | null
+  user_code: string | null
+  uid: string | null
+  /** Epoch milliseconds; null for what does not expire. Rows past it are never found. */
+  expires_at: number | null
+  consumed_at: number | null
+}
+
+/** The relying parties registered with our OpenID Connect provider. */
+export interface OidcClientsTable {
+  id: string
+  name: string
+  /** SHA-256 of the secret (hex); null for a public client. */
+  secret_hash: string | null
+  /** A JSON array of absolute http(s) URIs. */
+  redirect_uris: string
+  public: number
+  first_party: number
+  created_at: number
+  disabled_at: number | null
+}
+
 export interface Database {
   users: UsersTable
   sessions: SessionsTable
@@ -208,6 +235,8 @@ export interface Database {
   mfa_challenges: MfaChallengesTable
   passkeys: PasskeysTable
   passkey_challenges: PasskeyChallengesTable
+  oidc_payloads: OidcPayloadsTable
+  oidc_clients: OidcClientsTable
 }
 
 export type User = Selectable<UsersTable>
@@ -215,4 +244,5 @@ export type NewUser = Insertable<UsersTable>
 export type Session = Selectable<SessionsTable>
 export type SigningKeyRow = Selectable<SigningKeysTable>
 export type ServiceClient = Selectable<ServiceClientsTable>
+export type OidcClient = Selectable<OidcClientsTable>
 export type AuditEvent = Selectable<AuditEventsTable>
