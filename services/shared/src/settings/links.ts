@@ -7,7 +7,9 @@ export type EmailVerification = 'off' | 'optional' | 'required'
 
 export const LinkSettings = Type.Object({
   PUBLIC_URL: Type.Optional(
-    Type.String({ description: 'the origin the links in mails point to: the web app as its users reach it; unset: http://localhost:$PORT' }),
+    Type.String({
+      description: 'the origin the links in mails point to and the OpenID Connect issuer: the web app as its users reach it; unset: http://localhost:$PORT',
+    }),
   ),
   EMAIL_VERIFICATION: Type.Union([Type.Literal('off'), Type.Literal('optional'), Type.Literal('required')], {
     default: 'optional',
@@ -29,10 +31,14 @@ export interface LinkConfig {
   verifyTokenTtl: number
 }
 
+/** PUBLIC_URL checked, without a trailing slash; unset, this process's own address on localhost. */
+export function publicUrlConfig(value: string | undefined, port: number): string {
+  return withoutTrailingSlash(value === undefined ? `http://localhost:${port}` : checkedUrl('PUBLIC_URL', value, ['http:', 'https:']))
+}
+
 export function linkConfig(values: Static<typeof LinkSettings>, port: number): LinkConfig {
-  const publicUrl = values.PUBLIC_URL === undefined ? `http://localhost:${port}` : checkedUrl('PUBLIC_URL', values.PUBLIC_URL, ['http:', 'https:'])
   return {
-    publicUrl: withoutTrailingSlash(publicUrl),
+    publicUrl: publicUrlConfig(values.PUBLIC_URL, port),
     emailVerification: values.EMAIL_VERIFICATION as EmailVerification,
     resetTokenTtl: values.RESET_TOKEN_TTL,
     verifyTokenTtl: values.VERIFY_TOKEN_TTL,

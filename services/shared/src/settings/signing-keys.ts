@@ -8,7 +8,7 @@ export type SigningAlgorithm = 'EdDSA' | 'ES256'
 export const SigningKeySettings = Type.Object({
   SIGNING_ALG: Type.Union([Type.Literal('EdDSA'), Type.Literal('ES256')], {
     default: 'EdDSA',
-    description: 'access-token signature: EdDSA (Ed25519) or ES256 (P-256)',
+    description: 'the signing keys (access tokens, OpenID Connect ID tokens): EdDSA (Ed25519) or ES256 (P-256)',
   }),
   KEY_ENCRYPTION_KEY: Type.Optional(
     Type.String({

@@ -1,0 +1,181 @@
+// Relying parties registered with pnpm create-oidc-client (run as its own process, as an operator would) and used through
+// openid-client against the listening provider: the secret printed once and stored hashed, a confidential client
+// authenticating with it and refused with another, a public client's authorization request needing PKCE, a disabled client
+// unknown, and the command's refusals, on both databases.
+import { spawnSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import t from 'tap'
+import * as oidc from 'openid-client'
+import { freePort } from '@portcullis/shared/net/free-port'
+import { createTestDatabase, testDatabaseKinds } from '@portcullis/testkit/databases'
+import { inheritedPath } from '@portcullis/testkit/settings'
+import { hashClientSecret } from '../src/clients/client-secret.ts'
+import { buildOidcApp } from '../src/app.ts'
+import { loadOidcConfig } from '../src/config.ts'
+
+const command = fileURLToPath(new URL('../src/commands/create-oidc-client.ts', import.meta.url))
+
+function createOidcClient(args: string[], env: Record<string, string>) {
+  const result = spawnSync(process.execPath, [command, ...args], {
+    env: { ...inheritedPath(), LOG_LEVEL: 'silent', ...env },
+    encoding: 'utf8',
+    timeout: 30_000,
+  })
+  const printed = (name: string) => result.stdout.match(new RegExp(`^${name}=(.+)$`, 'm'))?.[1]
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr, clientId: printed('CLIENT_ID'), clientSecret: printed('CLIENT_SECRET') }
+}
+
+/** The OAuth error a refused call got: in the body (error) or, on a 401, in its WWW-Authenticate challenge. */
+async function refusal(call: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await call
+    return undefined
+  } catch (error) {
+    const failed = error as { error?: string; status?: number; cause?: Array<{ parameters?: { error?: string } }> }
+    return failed.error ?? (Array.isArray(failed.cause) ? failed.cause[0]?.parameters?.error : undefined) ?? String(error)
+  }
+}
+
+for (const kind of testDatabaseKinds()) {
+  t.test(`OpenID Connect clients on ${kind}`, async (t) => {
+    const database = await createTestDatabase(kind)
+    t.teardown(() => database.drop())
+    const db = database.handle.db
+    const port = await freePort()
+    const issuer = `http://127.0.0.1:${port}`
+    const env = { ...database.env, PUBLIC_URL: issuer }
+    const app = await buildOidcApp({ config: loadOidcConfig({ LOG_LEVEL: 'silent', ...env }), database: database.handle })
+    t.teardown(() => app.close())
+    await app.listen({ port, host: '127.0.0.1' })
+    const insecure = { execute: [oidc.allowInsecureRequests] }
+
+    const confidential = createOidcClient(
+      ['--name', 'Wiki', '--redirect-uri', 'https://wiki.example/callback', '--redirect-uri', 'http://localhost:3000/cb'],
+      env,
+    )
+    t.equal(confidential.status, 0, confidential.stderr)
+    t.ok(confidential.clientId)
+    t.match(confidential.clientSecret, /^[A-Za-z0-9_-]{43}$/, 'a 256-bit secret, printed once')
+    const stored = await db
+      .selectFrom('oidc_clients')
+      .selectAll()
+      .where('id', '=', confidential.clientId as string)
+      .executeTakeFirstOrThrow()
+    t.equal(stored.secret_hash, hashClientSecret(confidential.clientSecret as string), 'stored as its SHA-256')
+    t.notOk(JSON.stringify(stored).includes(confidential.clientSecret as string), 'the secret itself is not stored')
+    t.same(JSON.parse(stored.redirect_uris), ['https://wiki.example/callback', 'http://localhost:3000/cb'])
+    t.equal(stored.public, 0)
+    t.equal(stored.first_party, 0)
+
+    t.test('a confidential client authenticates with its secret (introspection), and not with another', async (t) => {
+      const rp = await oidc.discovery(
+        new URL(issuer),
+        confidential.clientId as string,
+        undefined,
+        oidc.ClientSecretBasic(confidential.clientSecret as string),
+        insecure,
+      )
+      const answer = await oidc.tokenIntrospection(rp, 'not-a-token')
+      t.equal(answer.active, false, 'authenticated: the unknown token is said inactive')
+      const wrong = await oidc.discovery(new URL(issuer), confidential.clientId as string, undefined, oidc.ClientSecretBasic('x'.repeat(43)), insecure)
+      t.equal(await refusal(oidc.tokenIntrospection(wrong, 'not-a-token')), 'invalid_client', 'another secret is refused')
+      const hashAsSecret = await oidc.discovery(
+        new URL(issuer),
+        confidential.clientId as string,
+        undefined,
+        oidc.ClientSecretBasic(stored.secret_hash as string),
+        insecure,
+      )
+      t.equal(await refusal(oidc.tokenIntrospection(hashAsSecret, 'not-a-token')), 'invalid_client', 'the stored hash is no secret')
+    })
+
+    const publicClient = createOidcClient(['--name', 'SPA', '--redirect-uri', 'http://localhost:5173/cb', '--public', '--first-party'], env)
+    t.equal(publicClient.status, 0, publicClient.stderr)
+    t.ok(publicClient.clientId)
+    t.equal(publicClient.clientSecret, undefined, 'a public client has no secret')
+    t.notOk(publicClient.stdout.includes('CLIENT_SECRET'))
+
+    t.test("a public client's authorization request: on to the login interaction with S256 PKCE, refused without", async (t) => {
+      const row = await db
+        .selectFrom('oidc_clients')
+        .selectAll()
+        .where('id', '=', publicClient.clientId as string)
+        .executeTakeFirstOrThrow()
+      t.equal(row.secret_hash, null)
+      t.equal(row.public, 1)
+      t.equal(row.first_party, 1)
+      const rp = await oidc.discovery(new URL(issuer), publicClient.clientId as string, undefined, oidc.None(), insecure)
+      const verifier = oidc.randomPKCECodeVerifier()
+      const withPkce = oidc.buildAuthorizationUrl(rp, {
+        redirect_uri: 'http://localhost:5173/cb',
+        scope: 'openid',
+        code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+        code_challenge_method: 'S256',
+      })
+      const started = await fetch(withPkce, { redirect: 'manual' })
+      t.equal(started.status, 303)
+      t.match(started.headers.get('location'), /\/interaction\//, 'sent to sign in')
+      const withoutPkce = oidc.buildAuthorizationUrl(rp, { redirect_uri: 'http://localhost:5173/cb', scope: 'openid' })
+      const refused = await fetch(withoutPkce, { redirect: 'manual' })
+      const back = new URL(refused.headers.get('location') ?? '')
+      t.equal(`${back.origin}${back.pathname}`, 'http://localhost:5173/cb')
+      t.equal(back.searchParams.get('error'), 'invalid_request')
+      t.match(back.searchParams.get('error_description'), /PKCE/)
+      const plain = oidc.buildAuthorizationUrl(rp, {
+        redirect_uri: 'http://localhost:5173/cb',
+        scope: 'openid',
+        code_challenge: verifier,
+        code_challenge_method: 'plain',
+      })
+      const plainRefused = new URL((await fetch(plain, { redirect: 'manual' })).headers.get('location') ?? '')
+      t.equal(plainRefused.searchParams.get('error'), 'invalid_request', 'the plain method is refused: S256 only')
+      const otherRedirect = oidc.buildAuthorizationUrl(rp, {
+        redirect_uri: 'http://evil.example/cb',
+        scope: 'openid',
+        code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+        code_challenge_method: 'S256',
+      })
+      const unregistered = await fetch(otherRedirect, { redirect: 'manual' })
+      t.equal(unregistered.status, 400, 'an unregistered redirect_uri is never redirected to')
+    })
+
+    t.test('a disabled client is unknown to the provider', async (t) => {
+      await db
+        .updateTable('oidc_clients')
+        .set({ disabled_at: Date.now() })
+        .where('id', '=', confidential.clientId as string)
+        .execute()
+      const rp = await oidc.discovery(
+        new URL(issuer),
+        confidential.clientId as string,
+        undefined,
+        oidc.ClientSecretBasic(confidential.clientSecret as string),
+        insecure,
+      )
+      t.equal(await refusal(oidc.tokenIntrospection(rp, 'not-a-token')), 'invalid_client')
+    })
+
+    t.test("the command's refusals", async (t) => {
+      const refusals: Array<[string[], RegExp]> = [
+        [['--name', 'NoUri'], /at least one --redirect-uri/],
+        [['--name', 'Relative', '--redirect-uri', '/callback'], /not an absolute URI/],
+        [['--name', 'Ftp', '--redirect-uri', 'ftp://files.example/cb'], /not http\(s\)/],
+        [['--name', 'Fragment', '--redirect-uri', 'https://app.example/cb#x'], /fragment/],
+        [['--redirect-uri', 'https://app.example/cb'], /--name is needed/],
+        [['--name', 'Wiki', '--redirect-uri', 'https://other.example/cb'], /named "Wiki" already exists/],
+        [['--name', 'Typo', '--redirect-url', 'https://app.example/cb'], /redirect-url/],
+      ]
+      for (const [args, message] of refusals) {
+        const result = createOidcClient(args, env)
+        t.equal(result.status, 2, `${args.join(' ')}: exit 2`)
+        t.match(result.stderr, message, args.join(' '))
+        t.notOk(result.stdout.includes('CLIENT_ID='), 'nothing created')
+      }
+      const count = await db
+        .selectFrom('oidc_clients')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+      t.equal(Number(count.n), 2, 'only the two clients made above')
+    })
+  })
+}
