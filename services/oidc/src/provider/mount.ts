@@ -1,19 +1,28 @@
 // Hands the provider's paths (/oidc/* and discovery) to oidc-provider's own Node handler, inside the Fastify app: Fastify
-// neither parses their bodies (oidc-provider reads the request itself) nor answers them.
-import type { FastifyInstance } from 'fastify'
+// neither parses their bodies (oidc-provider reads the request itself) nor answers them. The provider is asked for on every
+// request, so that one rebuilt with new keys (provider/current-provider.ts) takes the next request.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type Provider from 'oidc-provider'
 import { DISCOVERY_PATH, OIDC_PREFIX } from './routes.ts'
 
-export async function mountProvider(app: FastifyInstance, provider: Provider): Promise<void> {
-  const handle = provider.callback()
+export async function mountProvider(app: FastifyInstance, current: () => Provider): Promise<void> {
+  const handlers = new WeakMap<Provider, ReturnType<Provider['callback']>>()
+  const handlerOf = (provider: Provider) => {
+    let handler = handlers.get(provider)
+    if (!handler) {
+      handler = provider.callback()
+      handlers.set(provider, handler)
+    }
+    return handler
+  }
   await app.register(async (scope) => {
     // Every body is left unread in the request stream for oidc-provider (form posts to /oidc/token, JSON, anything).
     scope.removeAllContentTypeParsers()
     scope.addContentTypeParser('*', (_request, _payload, done) => done(null))
-    const handler = (request: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply) => {
+    const handler = (request: FastifyRequest, reply: FastifyReply) => {
       reply.hijack()
       reply.raw.setHeader('x-request-id', String(request.id))
-      handle(request.raw, reply.raw)
+      handlerOf(current())(request.raw, reply.raw)
     }
     scope.all(DISCOVERY_PATH, handler)
     scope.all(OIDC_PREFIX, handler)

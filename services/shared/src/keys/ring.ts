@@ -44,6 +44,8 @@ export interface KeyRingOptions {
   wrapping: KeyWrapping
   now: () => number
   reloadIntervalMs?: number
+  /** Told after every reload that read the keys (a holder of its own keystore, oidc-provider's, rebuilds it on a change). */
+  onReload?: () => void
 }
 
 const UNKNOWN_KID_RELOAD_MS = 2000
@@ -75,6 +77,7 @@ export function createKeyRing(db: Kysely<Database>, options: KeyRingOptions): Ke
         )
         jwks = loaded.map((row) => JSON.parse(row.public_jwk) as PublicJwk)
         lastReload = Date.now()
+        options.onReload?.()
       } finally {
         reloading = undefined
       }
