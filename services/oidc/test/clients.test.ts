@@ -66,6 +66,11 @@ for (const kind of testDatabaseKinds()) {
     t.same(JSON.parse(stored.redirect_uris), ['https://wiki.example/callback', 'http://localhost:3000/cb'])
     t.equal(stored.public, 0)
     t.equal(stored.first_party, 0)
+    const events = await db.selectFrom('audit_events').selectAll().where('type', '=', 'oidc_client_created').execute()
+    t.equal(events.length, 1, 'an audit event for the new client')
+    t.equal(events[0]?.actor_id, 'cli')
+    t.match(JSON.parse(events[0]?.detail ?? '{}'), { client_id: confidential.clientId, name: 'Wiki', public: false, first_party: false })
+    t.notOk(events[0]?.detail?.includes(confidential.clientSecret as string), 'never the secret')
 
     t.test('a confidential client authenticates with its secret (introspection), and not with another', async (t) => {
       const rp = await oidc.discovery(
@@ -176,6 +181,8 @@ for (const kind of testDatabaseKinds()) {
         .select((eb) => eb.fn.countAll<number>().as('n'))
         .executeTakeFirstOrThrow()
       t.equal(Number(count.n), 2, 'only the two clients made above')
+      const events = await db.selectFrom('audit_events').select('id').where('type', '=', 'oidc_client_created').execute()
+      t.equal(events.length, 2, 'and no audit event for a refusal')
     })
   })
 }

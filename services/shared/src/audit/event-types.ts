@@ -32,6 +32,7 @@ export const AUDIT_EVENT_TYPES = [
   'admin_promoted',
   'signing_key_rotated',
   'service_client_created',
+  'oidc_client_created',
   'profile_updated',
   'role_changed',
   'user_disabled',
