@@ -2,35 +2,23 @@
 // DELETE /auth/mfa/totp, POST /auth/mfa/recovery-codes. Setting an app up and new recovery codes need a recent sign-in
 // (step-up); confirming takes a code of the app just set up, and turning it off a code or the password.
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import { MfaStatusResponse, RecoveryCodesResponse, TotpConfirmRequest, TotpRemoveRequest, TotpSetupResponse } from '@portcullis/shared/api/mfa'
 import { RECENT_AUTH_NOTE } from '@portcullis/shared/api/reauth'
-import type { User } from '@portcullis/shared/db/schema'
 import { InvalidToken, ReauthenticationRequired, TokenExpired, Unauthenticated, ValidationFailed } from '@portcullis/shared/errors'
 import { problemResponses } from '@portcullis/shared/problems/responses'
 import { requestOrigin } from '@portcullis/shared/request-origin'
-import { requireRecentAuth } from '@portcullis/shared/tokens/recent-auth'
 import { InvalidCode, TooManyAttempts, TotpEnrolled, TotpNotEnrolled, TotpNotSetUp } from '../errors.ts'
 import { secondFactorStatus } from '@portcullis/shared/mfa/status'
 import { confirmTotp, regenerateRecoveryCodes, removeTotp, setUpTotp } from '../mfa/manage-totp.ts'
 import { signedInPrincipal } from '../plugins/app/tokens.ts'
-import { findUserById } from '../users/queries.ts'
+import { signedInUser } from '../users/signed-in-user.ts'
 
 const SIGNED_IN = [Unauthenticated, InvalidToken, TokenExpired] as const
 
 export async function mfaRoutes(app: FastifyInstance): Promise<void> {
   const routes = app.withTypeProvider<TypeBoxTypeProvider>()
   const base = { tags: ['auth'], security: [{ bearer: [] }] }
-  async function signedInUser(request: FastifyRequest): Promise<User> {
-    const user = await findUserById(app.db, signedInPrincipal(request).userId)
-    if (!user) throw new Error('the principal has no user row')
-    return user
-  }
-  /** The signed-in user, who must have proven themselves within STEP_UP_MAX_AGE. */
-  async function recentlySignedInUser(request: FastifyRequest): Promise<User> {
-    requireRecentAuth(signedInPrincipal(request), app.authConfig.stepUpMaxAge, app.now())
-    return signedInUser(request)
-  }
 
   routes.get(
     '/auth/mfa',
@@ -43,7 +31,7 @@ export async function mfaRoutes(app: FastifyInstance): Promise<void> {
   routes.post(
     '/auth/mfa/totp/setup',
     {
-      preHandler: app.requireUser,
+      preHandler: app.requireRecentUser,
       schema: {
         ...base,
         summary: 'Set up an authenticator app',
@@ -53,7 +41,7 @@ export async function mfaRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       reply.header('cache-control', 'no-store')
-      return setUpTotp(app, await recentlySignedInUser(request))
+      return setUpTotp(app, await signedInUser(app, request))
     },
   )
   routes.post(
@@ -69,7 +57,7 @@ export async function mfaRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       reply.header('cache-control', 'no-store')
-      return { recovery_codes: await confirmTotp(app, await signedInUser(request), request.body.code, requestOrigin(request)) }
+      return { recovery_codes: await confirmTotp(app, await signedInUser(app, request), request.body.code, requestOrigin(request)) }
     },
   )
   routes.delete(
@@ -84,14 +72,14 @@ export async function mfaRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply) => {
-      await removeTotp(app, await signedInUser(request), request.body, requestOrigin(request))
+      await removeTotp(app, await signedInUser(app, request), request.body, requestOrigin(request))
       return reply.code(204).send(null)
     },
   )
   routes.post(
     '/auth/mfa/recovery-codes',
     {
-      preHandler: app.requireUser,
+      preHandler: app.requireRecentUser,
       schema: {
         ...base,
         summary: 'A new set of recovery codes; the old set stops working',
@@ -101,7 +89,7 @@ export async function mfaRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       reply.header('cache-control', 'no-store')
-      return { recovery_codes: await regenerateRecoveryCodes(app, await recentlySignedInUser(request), requestOrigin(request)) }
+      return { recovery_codes: await regenerateRecoveryCodes(app, await signedInUser(app, request), requestOrigin(request)) }
     },
   )
 }

@@ -2,7 +2,7 @@
 // /auth/passkeys/:id, and POST /auth/passkeys/reauthenticate/options (a passkey to confirm it is you, see
 // POST /auth/reauthenticate). Adding and removing one needs a recent sign-in (STEP_UP_MAX_AGE).
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import { IdParams } from '@portcullis/shared/api/auth'
 import {
   PasskeyCreationOptions,
@@ -16,7 +16,6 @@ import {
 import { InvalidToken, NotFound, ReauthenticationRequired, TokenExpired, Unauthenticated, ValidationFailed } from '@portcullis/shared/errors'
 import { problemResponses } from '@portcullis/shared/problems/responses'
 import { requestOrigin } from '@portcullis/shared/request-origin'
-import { requireRecentAuth } from '@portcullis/shared/tokens/recent-auth'
 import { PasskeyInvalid, PasskeyRegistered } from '../errors.ts'
 import { assertionOptions } from '../passkeys/assertion.ts'
 import { removeOwnPasskey, renameOwnPasskey } from '../passkeys/manage.ts'
@@ -30,10 +29,6 @@ const SIGNED_IN = [Unauthenticated, InvalidToken, TokenExpired] as const
 export async function passkeyRoutes(app: FastifyInstance): Promise<void> {
   const routes = app.withTypeProvider<TypeBoxTypeProvider>()
   const base = { tags: ['auth'], security: [{ bearer: [] }] }
-  const recentSignIn = async (request: FastifyRequest, reply: FastifyReply) => {
-    await app.requireUser.call(app, request, reply)
-    requireRecentAuth(signedInPrincipal(request), app.authConfig.stepUpMaxAge, app.now())
-  }
 
   routes.get(
     '/auth/passkeys',
@@ -43,7 +38,7 @@ export async function passkeyRoutes(app: FastifyInstance): Promise<void> {
   routes.post(
     '/auth/passkeys/register/options',
     {
-      preHandler: recentSignIn,
+      preHandler: app.requireRecentUser,
       schema: {
         ...base,
         summary: 'Options to create a passkey in the browser (navigator.credentials.create)',
@@ -95,7 +90,7 @@ export async function passkeyRoutes(app: FastifyInstance): Promise<void> {
   routes.delete(
     '/auth/passkeys/:id',
     {
-      preHandler: recentSignIn,
+      preHandler: app.requireRecentUser,
       schema: {
         ...base,
         summary: 'Remove a passkey; with no second factor left, the recovery codes go too',

@@ -6,17 +6,16 @@ import { RECENT_AUTH_NOTE } from '@portcullis/shared/api/reauth'
 import { InvalidToken, ReauthenticationRequired, TokenExpired, Unauthenticated, ValidationFailed } from '@portcullis/shared/errors'
 import { problemResponses } from '@portcullis/shared/problems/responses'
 import { requestOrigin } from '@portcullis/shared/request-origin'
-import { requireRecentAuth } from '@portcullis/shared/tokens/recent-auth'
 import { TooManyAttempts } from '../errors.ts'
 import { changePassword } from '../passwords/change-password.ts'
 import { signedInPrincipal } from '../plugins/app/tokens.ts'
-import { findUserById } from '../users/queries.ts'
+import { signedInUser } from '../users/signed-in-user.ts'
 
 export async function passwordRoute(app: FastifyInstance): Promise<void> {
   app.withTypeProvider<TypeBoxTypeProvider>().post(
     '/auth/password',
     {
-      preHandler: app.requireUser,
+      preHandler: app.requireRecentUser,
       schema: {
         tags: ['auth'],
         summary: 'Change the password',
@@ -31,9 +30,7 @@ export async function passwordRoute(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const principal = signedInPrincipal(request)
-      requireRecentAuth(principal, app.authConfig.stepUpMaxAge, app.now())
-      const user = await findUserById(app.db, principal.userId)
-      if (!user) throw new Error('the principal has no user row')
+      const user = await signedInUser(app, request)
       const { current_password, new_password } = request.body
       await changePassword(app, user, { current: current_password, next: new_password, sessionId: principal.sessionId }, requestOrigin(request))
       return reply.code(204).send(null)

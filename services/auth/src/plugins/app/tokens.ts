@@ -1,9 +1,10 @@
 // The token decorators of auth's routes: issuing access and service tokens, and the guards of routes that take one.
-import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
 import type { User } from '@portcullis/shared/db/schema'
 import { Forbidden } from '@portcullis/shared/errors'
 import { amrOf, authTimeMs, issuedAtMs, type Principal } from '@portcullis/shared/tokens/principal'
+import { requireRecentAuth } from '@portcullis/shared/tokens/recent-auth'
 import { invalidToken, tokenRefusal } from '@portcullis/shared/tokens/refusals'
 import type { SessionProof } from '../../sessions/create.ts'
 import { liveSessionRole } from '../../sessions/signed-in.ts'
@@ -16,6 +17,8 @@ declare module 'fastify' {
     issueServiceToken(clientId: string, scopes: string[]): { token: string; expiresIn: number }
     /** preHandler: a valid access token of a live session of an active user. */
     requireUser: preHandlerAsyncHookHandler
+    /** preHandler: as requireUser, and a sign-in within STEP_UP_MAX_AGE (else 401 reauthentication_required). */
+    requireRecentUser: preHandlerAsyncHookHandler
     /** preHandler factory: a valid service token carrying the scope. */
     requireService(scope: string): preHandlerAsyncHookHandler
   }
@@ -55,6 +58,11 @@ async function tokens(app: FastifyInstance): Promise<void> {
     const role = await liveSessionRole(app.db, subject.userId, subject.sessionId, app.now(), app.sessionPolicy)
     if (!role) throw invalidToken()
     request.principal = { ...subject, role, issuedAt: issuedAtMs(claims), authTime: authTimeMs(claims), amr: amrOf(claims) }
+  })
+
+  app.decorate('requireRecentUser', async function requireRecentUser(this: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
+    await app.requireUser.call(this, request, reply)
+    requireRecentAuth(signedInPrincipal(request), config.stepUpMaxAge, app.now())
   })
 
   app.decorate('requireService', (scope: string) => {
