@@ -9,6 +9,7 @@ import * as email from './migrations/0005_email.ts'
 import * as secondFactor from './migrations/0006_second_factor.ts'
 import * as passkeys from './migrations/0007_passkeys.ts'
 import * as oidc from './migrations/0008_oidc.ts'
+import * as oidcSignIns from './migrations/0009_oidc_sign_ins.ts'
 import type { Database } from './schema.ts'
 
 const migrations: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '0006_second_factor': secondFactor,
   '0007_passkeys': passkeys,
   '0008_oidc': oidc,
+  '0009_oidc_sign_ins': oidcSignIns,
 }
 
 export class MigrationFailed extends Error {

@@ -219,6 +219,32 @@ export interface OidcClientsTable {
   disabled_at: number | null
 }
 
+/** Which Portcullis session an OpenID Connect grant (a user's sign-in to one client) was made or last renewed in. */
+export interface OidcSignInsTable {
+  grant_id: string
+  user_id: string
+  client_id: string
+  session_id: string
+  created_at: number
+  last_used_at: number
+}
+
+/** What a user consented to give a client: asked again only for scopes beyond these. */
+export interface OidcConsentsTable {
+  user_id: string
+  client_id: string
+  /** Space-separated scopes. */
+  scopes: string
+  granted_at: number
+}
+
+/** The provider's own secrets (its cookie keys), made once and shared by every instance. */
+export interface OidcSecretsTable {
+  name: string
+  value: string
+  created_at: number
+}
+
 export interface Database {
   users: UsersTable
   sessions: SessionsTable
@@ -237,6 +263,9 @@ export interface Database {
   passkey_challenges: PasskeyChallengesTable
   oidc_payloads: OidcPayloadsTable
   oidc_clients: OidcClientsTable
+  oidc_sign_ins: OidcSignInsTable
+  oidc_consents: OidcConsentsTable
+  oidc_secrets: OidcSecretsTable
 }
 
 export type User = Selectable<UsersTable>

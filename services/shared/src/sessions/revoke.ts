@@ -1,6 +1,8 @@
-// Ending sessions: one, all of a user's, or all but one; each also enters the revocation feed.
+// Ending sessions: one, all of a user's, or all but one; each also enters the revocation feed, and the apps signed in with
+// Portcullis in those sessions (OpenID Connect grants, oidc/sign-ins.ts) end with them.
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.ts'
+import { endSignIns } from '../oidc/sign-ins.ts'
 import { publishRevocations } from '../revocations/feed.ts'
 
 export type RevokeReason = 'logout' | 'logout_all' | 'password_changed' | 'reuse' | 'idle' | 'admin' | 'user' | 'disabled'
@@ -13,11 +15,17 @@ export async function revokeSession(db: Kysely<Database>, sessionId: string, rea
     .where('revoked_at', 'is', null)
     .executeTakeFirst()
   const revoked = Number(result.numUpdatedRows) > 0
-  if (revoked) await publishRevocations(db, [{ kind: 'session', subject: sessionId, at: now }], accessTokenTtl)
+  if (revoked) {
+    await publishRevocations(db, [{ kind: 'session', subject: sessionId, at: now }], accessTokenTtl)
+    await endSignIns(db, { sessionIds: [sessionId] })
+  }
   return revoked
 }
 
-/** Revokes every live session of a user except `keepSessionId`; returns how many were revoked. */
+/**
+ * Revokes every live session of a user except `keepSessionId`; returns how many were revoked. The user's apps signed in with
+ * Portcullis end too, but those signed in within the kept session, even when they were made in sessions already over.
+ */
 export async function revokeUserSessions(
   db: Kysely<Database>,
   userId: string,
@@ -29,6 +37,7 @@ export async function revokeUserSessions(
   let query = db.selectFrom('sessions').select('id').where('user_id', '=', userId).where('revoked_at', 'is', null)
   if (keepSessionId) query = query.where('id', '!=', keepSessionId)
   const live = await query.execute()
+  await endSignIns(db, { userId, ...(keepSessionId === undefined ? {} : { exceptSessionId: keepSessionId }) })
   if (live.length === 0) return 0
   const ids = live.map((row) => row.id)
   await db.updateTable('sessions').set({ revoked_at: now, revoked_reason: reason }).where('id', 'in', ids).where('revoked_at', 'is', null).execute()
