@@ -7,6 +7,7 @@ import { createServiceApp } from '@portcullis/shared/service-app'
 import { createJwksKeySource, type JwksKeySource, keysLoaded } from '@portcullis/shared/tokens/jwks-keys'
 import { registerAppPlugins } from './plugins/app/index.ts'
 import { registerExternalPlugins } from './plugins/external/index.ts'
+import { appsRoutes } from './routes/apps.ts'
 import { dashboardRoute } from './routes/dashboard.ts'
 import { profileRoutes } from './routes/profile.ts'
 import { sessionsRoutes } from './routes/sessions.ts'
@@ -43,6 +44,7 @@ export async function buildUserApp(options: UserAppOptions): Promise<FastifyInst
 
   await app.register(profileRoutes)
   await app.register(sessionsRoutes)
+  await app.register(appsRoutes)
   await app.register(dashboardRoute)
   return app
 }

@@ -33,6 +33,7 @@ export const AUDIT_EVENT_TYPES = [
   'signing_key_rotated',
   'service_client_created',
   'oidc_client_created',
+  'oidc_consent_withdrawn',
   'profile_updated',
   'role_changed',
   'user_disabled',

@@ -30,11 +30,15 @@ export async function recordConsent(db: Kysely<Database>, userId: string, client
   })
 }
 
-/** Withdraws the user's consent to the client and signs them out of it; false when there was neither. */
+/**
+ * Withdraws the user's consent to the client and signs them out of it; false when there was neither. Given a transaction
+ * (to write an audit event with it), it runs in that one.
+ */
 export async function withdrawConsent(db: Kysely<Database>, userId: string, clientId: string): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
+  const withdraw = async (trx: Kysely<Database>) => {
     const removed = await trx.deleteFrom('oidc_consents').where('user_id', '=', userId).where('client_id', '=', clientId).executeTakeFirst()
     const ended = await endSignIns(trx, { userId, clientId })
     return Number(removed.numDeletedRows) > 0 || ended > 0
-  })
+  }
+  return db.isTransaction ? withdraw(db) : db.transaction().execute(withdraw)
 }
