@@ -1,7 +1,8 @@
 // Relying parties registered with pnpm create-oidc-client (run as its own process, as an operator would) and used through
 // openid-client against the listening provider: the secret printed once and stored hashed, a confidential client
-// authenticating with it and refused with another, a public client's authorization request needing PKCE, a disabled client
-// unknown, and the command's refusals, on both databases.
+// authenticating with it and refused with another, a public client's authorization request needing PKCE, a client disabled
+// (as the admin console does) unknown to the provider with its sign-ins ended and known again once enabled, a new secret
+// working at once and the old one refused, and the command's refusals, on both databases.
 import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
@@ -9,8 +10,11 @@ import * as oidc from 'openid-client'
 import { freePort } from '@portcullis/shared/net/free-port'
 import { createTestDatabase, testDatabaseKinds } from '@portcullis/testkit/databases'
 import { inheritedPath } from '@portcullis/testkit/settings'
-import { hashClientSecret } from '../src/clients/client-secret.ts'
+import { hashClientSecret } from '@portcullis/shared/oidc/client-secret'
+import { newOidcClientSecret, updateOidcClient } from '@portcullis/shared/oidc/clients'
+import { newId } from '@portcullis/shared/ids'
 import { buildOidcApp } from '../src/app.ts'
+import { ClientAdapter } from '../src/clients/client-adapter.ts'
 import { loadOidcConfig } from '../src/config.ts'
 
 const command = fileURLToPath(new URL('../src/commands/create-oidc-client.ts', import.meta.url))
@@ -144,20 +148,74 @@ for (const kind of testDatabaseKinds()) {
       t.equal(unregistered.status, 400, 'an unregistered redirect_uri is never redirected to')
     })
 
-    t.test('a disabled client is unknown to the provider', async (t) => {
+    /** A token request with a code the provider never issued: a known client is told invalid_grant, an unknown one invalid_client. */
+    async function tokenRequest(clientId: string, clientSecret: string): Promise<string | undefined> {
+      const discovered = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as { token_endpoint: string }
+      const answer = await fetch(discovered.token_endpoint, {
+        method: 'POST',
+        headers: { authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}` },
+        body: new URLSearchParams({
+          grant_type: 'authorization_code',
+          code: 'never-issued',
+          redirect_uri: 'https://wiki.example/callback',
+          code_verifier: oidc.randomPKCECodeVerifier(),
+        }),
+      })
+      return ((await answer.json()) as { error?: string }).error
+    }
+
+    const admin = { actorId: 'u-admin', ip: '127.0.0.1', userAgent: 'test' }
+
+    t.test('a disabled client is unknown to the provider, its sign-ins end, and it is known again once enabled', async (t) => {
+      const clientId = confidential.clientId as string
+      const secret = confidential.clientSecret as string
+      t.equal(await tokenRequest(clientId, secret), 'invalid_grant', 'while enabled, only the made-up code is refused')
+      const userId = newId()
       await db
-        .updateTable('oidc_clients')
-        .set({ disabled_at: Date.now() })
-        .where('id', '=', confidential.clientId as string)
+        .insertInto('users')
+        .values({
+          id: userId,
+          username: 'rp-user',
+          email: null,
+          display_name: null,
+          password_hash: 'not-a-hash',
+          role: 'user',
+          status: 'active',
+          created_at: Date.now(),
+          updated_at: Date.now(),
+          last_login_at: null,
+          password_changed_at: Date.now(),
+        })
         .execute()
-      const rp = await oidc.discovery(
-        new URL(issuer),
-        confidential.clientId as string,
-        undefined,
-        oidc.ClientSecretBasic(confidential.clientSecret as string),
-        insecure,
-      )
-      t.equal(await refusal(oidc.tokenIntrospection(rp, 'not-a-token')), 'invalid_client')
+      const grant = { model: 'Grant', id: 'grant-1', payload: '{}', grant_id: null, user_code: null, uid: null, expires_at: null, consumed_at: null }
+      const token = { ...grant, model: 'RefreshToken', id: 'refresh-1', grant_id: 'grant-1' }
+      await db.insertInto('oidc_payloads').values([grant, token]).execute()
+      await db
+        .insertInto('oidc_sign_ins')
+        .values({ grant_id: 'grant-1', user_id: userId, client_id: clientId, session_id: newId(), created_at: Date.now(), last_used_at: Date.now() })
+        .execute()
+
+      const disabled = await updateOidcClient(db, clientId, { disabled: true }, admin, Date.now())
+      t.ok(disabled?.disabled_at, 'disabled')
+      t.equal(await new ClientAdapter(db).find(clientId), undefined, 'the provider no longer finds it')
+      t.equal(await tokenRequest(clientId, secret), 'invalid_client', 'its token requests are refused')
+      const rp = await oidc.discovery(new URL(issuer), clientId, undefined, oidc.ClientSecretBasic(secret), insecure)
+      t.equal(await refusal(oidc.tokenIntrospection(rp, 'not-a-token')), 'invalid_client', 'and its introspection')
+      t.same(await db.selectFrom('oidc_sign_ins').select('grant_id').where('client_id', '=', clientId).execute(), [], 'its sign-ins ended')
+      t.same(await db.selectFrom('oidc_payloads').select('id').where('id', 'in', ['grant-1', 'refresh-1']).execute(), [], 'with their grant and tokens')
+
+      await updateOidcClient(db, clientId, { disabled: false }, admin, Date.now())
+      t.ok(await new ClientAdapter(db).find(clientId), 'enabled: found again')
+      t.equal(await tokenRequest(clientId, secret), 'invalid_grant', 'and authenticated again')
+    })
+
+    t.test('a new secret works at once, and the old one is refused', async (t) => {
+      const clientId = confidential.clientId as string
+      const renewed = await newOidcClientSecret(db, clientId, admin, Date.now())
+      t.match(renewed?.clientSecret, /^[A-Za-z0-9_-]{43}$/)
+      t.not(renewed?.clientSecret, confidential.clientSecret)
+      t.equal(await tokenRequest(clientId, confidential.clientSecret as string), 'invalid_client', 'the old secret is refused')
+      t.equal(await tokenRequest(clientId, renewed?.clientSecret as string), 'invalid_grant', 'the new one authenticates')
     })
 
     t.test("the command's refusals", async (t) => {
@@ -166,6 +224,8 @@ for (const kind of testDatabaseKinds()) {
         [['--name', 'Relative', '--redirect-uri', '/callback'], /not an absolute URI/],
         [['--name', 'Ftp', '--redirect-uri', 'ftp://files.example/cb'], /not http\(s\)/],
         [['--name', 'Fragment', '--redirect-uri', 'https://app.example/cb#x'], /fragment/],
+        [['--name', 'Spaced', '--redirect-uri', 'https://app.example/c b'], /--redirect-uri "https:\/\/app.example\/c b" has spaces/],
+        [['--name', '.Dot', '--redirect-uri', 'https://app.example/cb'], /--name must be 1 to 64 letters/],
         [['--redirect-uri', 'https://app.example/cb'], /--name is needed/],
         [['--name', 'Wiki', '--redirect-uri', 'https://other.example/cb'], /named "Wiki" already exists/],
         [['--name', 'Typo', '--redirect-url', 'https://app.example/cb'], /redirect-url/],

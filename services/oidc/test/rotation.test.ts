@@ -7,9 +7,10 @@ import * as oidc from 'openid-client'
 import { keyWrapping } from '@portcullis/shared/keys/private-key-wrapping'
 import { rotateSigningKeys } from '@portcullis/shared/keys/store'
 import { freePort } from '@portcullis/shared/net/free-port'
+import { COMMAND_LINE_ACTOR } from '@portcullis/shared/audit/parties'
+import { registerOidcClient } from '@portcullis/shared/oidc/clients'
 import { createTestDatabase, testDatabaseKinds } from '@portcullis/testkit/databases'
 import { buildOidcApp } from '../src/app.ts'
-import { registerOidcClient } from '../src/clients/register.ts'
 import { loadOidcConfig } from '../src/config.ts'
 
 async function publishedKids(jwksUri: string): Promise<string[]> {
@@ -46,7 +47,12 @@ for (const kind of testDatabaseKinds()) {
     t.ok(first)
     t.same(others, [])
 
-    const client = await registerOidcClient(db, { name: 'Wiki', redirectUris: ['https://wiki.example/cb'], public: false, firstParty: false }, clock)
+    const client = await registerOidcClient(
+      db,
+      { name: 'Wiki', redirectUris: ['https://wiki.example/cb'], public: false, firstParty: false },
+      { actorId: COMMAND_LINE_ACTOR },
+      clock,
+    )
     const { kid: second } = await rotateSigningKeys(db, config.signingAlgorithm, clock, keyWrapping(config))
     await eventually(t, 'the new kid is published, the retired one still', async () => {
       const kids = await publishedKids(jwksUri)

@@ -1,4 +1,5 @@
-// A confidential client's secret: 256 random bits, shown once, stored as its SHA-256 and compared in constant time.
+// A confidential OpenID Connect client's secret: 256 random bits, shown once, stored as its SHA-256 and compared in constant
+// time. Made by clients.ts (registration and a new secret); compared by the provider (services/oidc).
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 
 export function newClientSecret(): string {
