@@ -8,6 +8,7 @@ import { type DatabaseConfig, DatabaseSettings, databaseConfig } from '@portcull
 import { ConfigError, type Env, readSettings } from '@portcullis/shared/settings/load'
 import { type LinkConfig, LinkSettings, linkConfig } from '@portcullis/shared/settings/links'
 import {
+  SessionAbsoluteSettings,
   SessionIdleSettings,
   type StepUpConfig,
   StepUpSettings,
@@ -35,12 +36,7 @@ const ThreadPoolSettings = Type.Object({
 })
 
 export const AuthOwnSettings = Type.Object({
-  REFRESH_ABSOLUTE_TTL: Type.Integer({
-    minimum: 60,
-    maximum: 31_536_000,
-    default: 2_592_000,
-    description: 'a session ends this long after sign-in whatever happens, seconds',
-  }),
+  ...SessionAbsoluteSettings.properties,
   REFRESH_REUSE_GRACE: Type.Integer({
     minimum: 0,
     maximum: 300,

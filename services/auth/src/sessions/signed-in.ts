@@ -1,31 +1,11 @@
-// Who may use an auth route with an access token: the token's session must be live (sessions/liveness.ts, the rule every
-// service asks) and its user active; the role is the user's now, not the one the token was issued with.
+// Who may use an auth route with an access token: a live session of an active user (the shared rule,
+// sessions/signed-in-user.ts), with the user's role as it is now.
 import type { Kysely } from 'kysely'
 import type { Database, Role } from '@portcullis/shared/db/schema'
-import { isSessionLive, type SessionLifetime } from '@portcullis/shared/sessions/liveness'
+import type { SessionLifetime } from '@portcullis/shared/sessions/liveness'
+import { liveSessionUser } from '@portcullis/shared/sessions/signed-in-user'
 
-export interface SignedInUser {
-  role: Role
-  username: string
-}
-
-/** The user as they are now when `sessionId` is a live session of the active user `userId`, else undefined. */
-export async function liveSessionUser(
-  db: Kysely<Database>,
-  userId: string,
-  sessionId: string,
-  now: number,
-  lifetime: SessionLifetime,
-): Promise<SignedInUser | undefined> {
-  const live = await db
-    .selectFrom('sessions as s')
-    .innerJoin('users as u', 'u.id', 's.user_id')
-    .select(['u.role', 'u.username', 'u.status', 's.revoked_at', 's.expires_at', 's.last_used_at'])
-    .where('s.id', '=', sessionId)
-    .where('s.user_id', '=', userId)
-    .executeTakeFirst()
-  return live && live.status === 'active' && isSessionLive(live, now, lifetime) ? { role: live.role, username: live.username } : undefined
-}
+export { liveSessionUser, type SignedInUser } from '@portcullis/shared/sessions/signed-in-user'
 
 /** The user's current role when `sessionId` is a live session of the active user `userId`, else undefined. */
 export async function liveSessionRole(

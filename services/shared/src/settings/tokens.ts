@@ -40,6 +40,16 @@ export const SessionIdleSettings = Type.Object({
   REFRESH_IDLE_TTL: Type.Integer({ minimum: 60, maximum: 31_536_000, default: 604_800, description: 'a session not refreshed for this long ends, seconds' }),
 })
 
+/** REFRESH_ABSOLUTE_TTL: the longest a session lasts; auth ends it, and a sign-in to another app through Portcullis lasts no longer. */
+export const SessionAbsoluteSettings = Type.Object({
+  REFRESH_ABSOLUTE_TTL: Type.Integer({
+    minimum: 60,
+    maximum: 31_536_000,
+    default: 2_592_000,
+    description: 'a session ends this long after sign-in whatever happens, seconds',
+  }),
+})
+
 /** STEP_UP_MAX_AGE: how recent a sign-in must be to change the password, the email or the second factors (tokens/recent-auth.ts). */
 export const StepUpSettings = Type.Object({
   STEP_UP_MAX_AGE: Type.Integer({

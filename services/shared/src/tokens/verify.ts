@@ -48,6 +48,22 @@ export function claimsAreOurs(claims: Record<string, unknown>, audience: string,
   return iat <= nowSeconds + CLOCK_SKEW_SECONDS && exp - iat <= lifetimeSeconds + CLOCK_SKEW_SECONDS
 }
 
+/**
+ * Who a verified access token's claims say is calling, or undefined when they are not an access token of ours (a claim
+ * missing or of the wrong type, claimsAreOurs refusing them): the rule after the signature, for every verifier.
+ */
+export function accessTokenPrincipal(
+  claims: Record<string, unknown>,
+  audience: string,
+  lifetimeSeconds: number,
+  nowSeconds = Date.now() / 1000,
+): Principal | undefined {
+  const { sub, sid, role, jti } = claims
+  if (typeof sub !== 'string' || typeof sid !== 'string' || typeof jti !== 'string' || (role !== 'user' && role !== 'admin')) return undefined
+  if (!claimsAreOurs(claims, audience, lifetimeSeconds, nowSeconds)) return undefined
+  return { userId: sub, sessionId: sid, role, issuedAt: issuedAtMs(claims), authTime: authTimeMs(claims), amr: amrOf(claims) }
+}
+
 async function accessTokens(app: FastifyInstance, options: AccessTokenOptions): Promise<void> {
   await app.register(jwt, {
     secret: {
@@ -84,11 +100,8 @@ async function accessTokens(app: FastifyInstance, options: AccessTokenOptions): 
     } catch (error) {
       throw tokenRefusal(error)
     }
-    const { sub, sid, role, jti } = claims
-    if (typeof sub !== 'string' || typeof sid !== 'string' || typeof jti !== 'string' || (role !== 'user' && role !== 'admin')) throw invalidToken()
-    if (!claimsAreOurs(claims, options.audience, options.accessTokenTtl)) throw invalidToken()
-    const principal: Principal = { userId: sub, sessionId: sid, role, issuedAt: issuedAtMs(claims), authTime: authTimeMs(claims), amr: amrOf(claims) }
-    if (options.isRevoked?.(principal)) throw invalidToken()
+    const principal = accessTokenPrincipal(claims, options.audience, options.accessTokenTtl)
+    if (!principal || options.isRevoked?.(principal)) throw invalidToken()
     request.principal = principal
     return principal
   }
