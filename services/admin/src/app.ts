@@ -1,5 +1,6 @@
-// Builds the admin service: user management for admins (the users table, roles, status, sessions, the audit log). The same
-// skeleton as every service: the base app (services/shared/src/service-app.ts), then plugins/external, plugins/app, routes.
+// Builds the admin service: user management for admins (the users table, roles, status, sessions, the audit log) and the
+// OpenID Connect clients. The same skeleton as every service: the base app (services/shared/src/service-app.ts), then
+// plugins/external, plugins/app, routes.
 import type { FastifyInstance } from 'fastify'
 import type { AdminConfig } from './config.ts'
 import type { DatabaseHandle } from '@portcullis/shared/db/handle'
@@ -12,6 +13,7 @@ import { dashboardRoute } from './routes/dashboard.ts'
 import { getAllUsersRoute } from './routes/get-all-users.ts'
 import { inviteUserRoute } from './routes/invite-user.ts'
 import { mailFailuresRoute } from './routes/mail-failures.ts'
+import { oidcClientRoutes } from './routes/oidc-clients.ts'
 import { patchUserRoute } from './routes/patch-user.ts'
 import { revokeSessionsRoute } from './routes/revoke-sessions.ts'
 import { secondFactorRoutes } from './routes/second-factor.ts'
@@ -55,5 +57,6 @@ export async function buildAdminApp(options: AdminAppOptions): Promise<FastifyIn
   await app.register(inviteUserRoute)
   await app.register(mailFailuresRoute)
   await app.register(secondFactorRoutes)
+  await app.register(oidcClientRoutes)
   return app
 }

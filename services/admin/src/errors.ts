@@ -27,3 +27,15 @@ export const NoSecondFactor = define(
   'This user has no two-step verification to reset',
   'The user has not set up an authenticator app (or only began to): there is nothing to remove.',
 )
+export const OidcClientNameTaken = define(
+  'oidc_client_name_taken',
+  409,
+  'Another app already has that name: choose another',
+  'OpenID Connect client names are unique, as users see them on the consent page and in their apps.',
+)
+export const OidcClientPublic = define(
+  'oidc_client_public',
+  409,
+  'A public app has no secret: it signs in with PKCE instead',
+  'Only a confidential OpenID Connect client has a secret to replace; a public one (a single-page or native app) never has one.',
+)
