@@ -9,7 +9,7 @@ import { MemoryRouter, Route, Routes } from 'react-router'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { sessionStore } from '../src/lib/session/session-store.ts'
 import { DashboardPage } from '../src/features/dashboard/routes/index.ts'
-import { json, noContent, problem, stubFetch } from '@portcullis/testkit/fetch-stub'
+import { json, noContent, problem, type Route as Answer, stubFetch } from '@portcullis/testkit/fetch-stub'
 
 const alice: UserBody = {
   id: '0190a3c4-0000-7000-8000-000000000001',
@@ -72,6 +72,16 @@ const dashboard: DashboardResponse = {
   ],
 }
 
+/** The dashboard's API: its overview, and the apps signed in with Portcullis (none here; test/user-apps.test.tsx has them). */
+function stubDashboardApi(routes: Record<string, Answer>) {
+  return stubFetch({ 'GET /user/apps': () => json({ apps: [] }), ...routes })
+}
+
+/** The requests but the apps list's, which loads beside the overview and again after a session ends. */
+function withoutApps(calls: string[]): string[] {
+  return calls.filter((call) => call !== 'GET /user/apps')
+}
+
 function renderDashboard() {
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } })
   return render(
@@ -103,7 +113,7 @@ afterEach(() => {
 
 describe('DashboardPage', () => {
   it('shows the profile, the sessions with this device marked, and the recent activity', async () => {
-    const { fetchMock } = stubFetch({ 'GET /user/dashboard': () => json(dashboard) })
+    const { fetchMock, calls } = stubDashboardApi({ 'GET /user/dashboard': () => json(dashboard) })
     renderDashboard()
 
     expect(document.activeElement).toBe(screen.getByRole('heading', { level: 1, name: 'Dashboard' }))
@@ -153,14 +163,14 @@ describe('DashboardPage', () => {
     expect(within(rowOf(activity, 'Signed in')).getByText('Firefox on Linux').getAttribute('title')).toBe(thisDevice.user_agent)
     expect(activity.textContent).not.toContain('Gecko/20100101')
 
-    expect(fetchMock).toHaveBeenCalledTimes(1)
+    expect(withoutApps(calls)).toEqual(['GET /user/dashboard'])
     const sent = fetchMock.mock.calls[0]?.[1]?.headers as Record<string, string> | undefined
     expect(sent?.authorization).toBe('Bearer token-of-alice')
   })
 
   it('signs out another session with DELETE, then shows the list as the server now has it', async () => {
     let revoked = false
-    const { calls } = stubFetch({
+    const { calls } = stubDashboardApi({
       'GET /user/dashboard': () => json(revoked ? { ...dashboard, sessions: [thisDevice] } : dashboard),
       'DELETE /user/sessions/session-there': () => {
         revoked = true
@@ -174,7 +184,7 @@ describe('DashboardPage', () => {
     await actor.click(button)
 
     await waitFor(() => expect(screen.queryByText('203.0.113.9')).toBeNull())
-    expect(calls).toEqual(['GET /user/dashboard', 'DELETE /user/sessions/session-there', 'GET /user/dashboard'])
+    expect(withoutApps(calls)).toEqual(['GET /user/dashboard', 'DELETE /user/sessions/session-there', 'GET /user/dashboard'])
     const sessions = screen.getByRole('table', { name: 'Active sessions' })
     expect(within(sessions).getAllByRole('row')).toHaveLength(2) // the header row and this device
     expect(within(sessions).getByText('This device')).toBeTruthy()
@@ -185,7 +195,7 @@ describe('DashboardPage', () => {
   })
 
   it('says so when the session to sign out cannot be ended, and refreshes the list anyway', async () => {
-    const { calls } = stubFetch({
+    const { calls } = stubDashboardApi({
       'GET /user/dashboard': () => json(dashboard),
       'DELETE /user/sessions/session-there': () => problem(404, 'not_found', 'That session does not exist'),
     })
@@ -195,12 +205,12 @@ describe('DashboardPage', () => {
     await actor.click(await screen.findByRole('button', { name: /^Sign out this session/ }))
 
     expect((await screen.findByRole('alert')).textContent).toBe('That session does not exist')
-    await waitFor(() => expect(calls).toEqual(['GET /user/dashboard', 'DELETE /user/sessions/session-there', 'GET /user/dashboard']))
+    await waitFor(() => expect(withoutApps(calls)).toEqual(['GET /user/dashboard', 'DELETE /user/sessions/session-there', 'GET /user/dashboard']))
   })
 
   it('announces an error when the dashboard cannot be loaded, and tries again on request', async () => {
     let failing = true
-    stubFetch({ 'GET /user/dashboard': () => (failing ? problem(503, 'service_unavailable', 'The service cannot answer right now') : json(dashboard)) })
+    stubDashboardApi({ 'GET /user/dashboard': () => (failing ? problem(503, 'service_unavailable', 'The service cannot answer right now') : json(dashboard)) })
     const actor = userEvent.setup()
     renderDashboard()
 

@@ -13,6 +13,9 @@ const DashboardPage = lazy(() => import('../features/dashboard/routes/index.ts')
 const ProfilePage = lazy(() => import('../features/profile/routes/index.ts').then((m) => ({ default: m.ProfilePage })))
 const AdminPage = lazy(() => import('../features/admin/routes/index.ts').then((m) => ({ default: m.AdminPage })))
 const AuditPage = lazy(() => import('../features/admin/routes/index.ts').then((m) => ({ default: m.AuditPage })))
+// An app's sign-in request (Sign in with Portcullis): public, as the provider sends the browser here; the page itself sends a
+// visitor who is not signed in to the login page and back.
+const ConsentPage = lazy(() => import('../features/consent/routes/index.ts').then((m) => ({ default: m.ConsentPage })))
 
 export function AppRoutes() {
   return (
@@ -23,6 +26,7 @@ export function AppRoutes() {
         <Route path="/forgot-password" element={<ForgotPasswordPage />} />
         <Route path="/reset-password" element={<ResetPasswordPage />} />
         <Route path="/verify-email" element={<VerifyEmailPage />} />
+        <Route path="/consent/:uid" element={<ConsentPage />} />
         <Route element={<RequireSignedIn />}>
           <Route index element={<Navigate to="/dashboard" replace />} />
           <Route path="/dashboard" element={<DashboardPage />} />

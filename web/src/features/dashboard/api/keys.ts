@@ -2,4 +2,5 @@
 export const dashboardKeys = {
   all: ['dashboard'] as const,
   overview: () => [...dashboardKeys.all, 'overview'] as const,
+  apps: () => [...dashboardKeys.all, 'apps'] as const,
 }

@@ -27,6 +27,7 @@ const EVENT_NAMES: Record<string, string> = {
   sessions_revoked: 'All sessions ended',
   session_revoked: 'A session was signed out',
   access_tokens_revoked: 'Access revoked on every device',
+  oidc_consent_withdrawn: 'Access removed from an app',
   admin_created: 'Administrator account created',
   admin_promoted: 'Made an administrator',
   profile_updated: 'Profile updated',

@@ -1,9 +1,10 @@
-// The signed-in user's home: their profile, live sessions and recent security events.
+// The signed-in user's home: their profile, live sessions, the apps signed in with Portcullis and recent security events.
 import { useQuery } from '@tanstack/react-query'
 import { FormError } from '../../../components/FormError.tsx'
 import { PageHeading } from '../../../components/PageHeading.tsx'
 import { describeError } from '../../../lib/problem.ts'
 import { dashboardQuery } from '../api/queries.ts'
+import { AppsSection } from '../components/AppsSection.tsx'
 import { ProfileSummary } from '../components/ProfileSummary.tsx'
 import { RecentActivity } from '../components/RecentActivity.tsx'
 import { SessionsTable } from '../components/SessionsTable.tsx'
@@ -28,6 +29,7 @@ export function DashboardPage() {
           )}
           <ProfileSummary profile={data.profile} />
           <SessionsTable sessions={data.sessions} />
+          <AppsSection />
           <RecentActivity events={data.recent_events} selfId={data.profile.id} />
         </>
       ) : isError ? (
