@@ -27,7 +27,11 @@ const EVENT_NAMES: Record<string, string> = {
   sessions_revoked: 'All sessions ended',
   session_revoked: 'A session was signed out',
   access_tokens_revoked: 'Access revoked on every device',
+  oidc_signed_in: 'Signed in to an app with Portcullis',
+  oidc_consent_given: 'Allowed an app to use your account',
+  oidc_consent_denied: 'Refused an app the use of your account',
   oidc_consent_withdrawn: 'Access removed from an app',
+  oidc_refresh_reused: 'Signed out of an app: its sign-in token was used twice',
   admin_created: 'Administrator account created',
   admin_promoted: 'Made an administrator',
   profile_updated: 'Profile updated',
@@ -37,7 +41,16 @@ const EVENT_NAMES: Record<string, string> = {
 }
 
 /** Events the owner should look at twice. */
-const WARNINGS = new Set(['login_failed', 'login_throttled', 'refresh_reuse_detected', 'user_disabled', 'recovery_code_used', 'mfa_reset', 'passkey_removed'])
+const WARNINGS = new Set([
+  'login_failed',
+  'login_throttled',
+  'refresh_reuse_detected',
+  'oidc_refresh_reused',
+  'user_disabled',
+  'recovery_code_used',
+  'mfa_reset',
+  'passkey_removed',
+])
 
 export function eventName(type: string): string {
   const known = EVENT_NAMES[type]
