@@ -79,7 +79,10 @@ export async function buildOidcApp(options: OidcAppOptions): Promise<FastifyInst
         const signIn = await readSignIn({ authorization: undefined, cookie: ctx.get('cookie') || undefined })
         if (!signIn || signIn.userId !== ctx.oidc.session?.accountId) return false
         const grantId = ctx.oidc.client ? ctx.oidc.session.grantIdFor(ctx.oidc.client.clientId) : undefined
-        return grantId === undefined || (await signInSession(db, grantId)) === signIn.sessionId
+        if (grantId === undefined) return true
+        // A grant made in another Portcullis session is signed in again (and follows this one); one that ended is asked anew.
+        const madeIn = await signInSession(db, grantId)
+        return madeIn === undefined || madeIn === signIn.sessionId
       },
     })
     recordProviderEvents(provider, { db, now, log: app.log })

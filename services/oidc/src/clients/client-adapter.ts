@@ -6,11 +6,21 @@ import type { Kysely } from 'kysely'
 import type { Adapter, AdapterPayload, ClientMetadata } from 'oidc-provider'
 import type { Database, OidcClient } from '@portcullis/shared/db/schema'
 
+/**
+ * Where an app may send the browser after RP-initiated logout: its redirect URIs and the root of each one's origin (as
+ * Keycloak's "+"), so an app needs no second list to sign out to its own front page.
+ */
+export function postLogoutRedirectUris(redirectUris: readonly string[]): string[] {
+  return [...new Set([...redirectUris, ...redirectUris.map((uri) => `${new URL(uri).origin}/`)])]
+}
+
 export function clientMetadata(row: OidcClient): ClientMetadata {
+  const redirectUris = JSON.parse(row.redirect_uris) as string[]
   const common: ClientMetadata = {
     client_id: row.id,
     client_name: row.name,
-    redirect_uris: JSON.parse(row.redirect_uris) as string[],
+    redirect_uris: redirectUris,
+    post_logout_redirect_uris: postLogoutRedirectUris(redirectUris),
     grant_types: ['authorization_code', 'refresh_token'],
     response_types: ['code'] as const,
   }

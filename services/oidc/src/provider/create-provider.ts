@@ -1,7 +1,9 @@
 // The oidc-provider instance (OpenID Certified; the protocol is its, not ours): issuer PUBLIC_URL, endpoints under /oidc/,
 // its state in our database through the adapter, signing with the key ring's keys. Code flow only, PKCE (S256) required for
 // public clients and accepted from all, refresh tokens for every client, rotated at each use (a rotated one used again ends
-// the grant), ID tokens carrying the claims of the scopes granted, introspection, revocation, RP-initiated logout.
+// the grant), ID tokens carrying the claims of the scopes granted, introspection, revocation, RP-initiated logout (which ends
+// the app's tokens, but those of offline_access, as oidc-provider does by default). Whatever it issued also ends with the
+// Portcullis session it was signed in with (shared oidc/sign-ins.ts).
 import Provider, { type Adapter, type Configuration, type FindAccount, type JWKS } from 'oidc-provider'
 import type { SigningAlgorithm } from '@portcullis/shared/settings/signing-keys'
 import { SCOPE_CLAIMS } from '../account/find-account.ts'
@@ -59,8 +61,6 @@ export function createProvider(options: ProviderOptions): Provider {
     responseTypes: ['code'],
     cookies: { keys: options.cookieKeys },
     interactions: { url: (_ctx, interaction) => options.interactionUrl(interaction.uid), policy: portcullisLoginPolicy(options.stillSignedIn) },
-    // Tokens end with the Portcullis session they were signed in with (shared oidc/sign-ins.ts), not with the provider's.
-    expiresWithSession: async () => false,
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     rotateRefreshToken: true,
     ttl: {

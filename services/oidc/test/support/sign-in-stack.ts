@@ -164,3 +164,25 @@ export async function authorizationRequest(
   })
   return { url, verifier, state }
 }
+
+/** The whole sign-in as a browser signed in to Portcullis makes it: the request, consent when asked, the code exchanged. */
+export async function signInToApp(
+  browser: Browser,
+  rp: oidc.Configuration,
+  client: TestClient,
+  extra: Record<string, string> = {},
+): Promise<oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers> {
+  const request = await authorizationRequest(rp, client, extra)
+  let landed = await browser.follow(request.url.href)
+  if (landed.pathname.startsWith('/consent/')) {
+    const allowed = await browser.answer(`/oidc/interaction/${landed.pathname.split('/').at(-1)}/consent`, { decision: 'allow' })
+    if (allowed.status !== 200) throw new Error(`consent answered ${allowed.status}: ${allowed.body}`)
+    landed = await browser.follow(JSON.parse(allowed.body).redirect_to)
+  }
+  return oidc.authorizationCodeGrant(rp, landed, { pkceCodeVerifier: request.verifier, expectedState: request.state })
+}
+
+/** What t.rejects matches an OAuth error response by (openid-client's ResponseBodyError carries `error`). */
+export function oauthError(error: string): Error {
+  return { error } as unknown as Error
+}
