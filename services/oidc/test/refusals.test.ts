@@ -41,7 +41,8 @@ for (const kind of testDatabaseKinds()) {
         const answer = await browser.request(request.url.href)
         t.equal(answer.status, 400, `${redirect}: refused`)
         t.equal(answer.location, undefined, `${redirect}: the browser is not sent there`)
-        t.match(answer.body, /redirect_uri/, 'the page says why')
+        t.match(answer.body, /<h1>This sign-in cannot go on<\/h1>/, 'a page of ours')
+        t.match(answer.body, /redirect_uri/, 'saying why')
       }
     })
 

@@ -57,6 +57,8 @@ for (const kind of testDatabaseKinds()) {
     t.equal(endUrl.pathname, '/oidc/session/end')
     const confirm = await browser.request(endUrl.href)
     t.equal(confirm.status, 200, 'a confirmation page')
+    t.match(confirm.body, /<h1>Sign out of Test app 1\?<\/h1>/, 'naming the app')
+    t.notMatch(confirm.body, /<(link|script|img)\b|@import/, 'loading nothing from elsewhere')
     const xsrf = /name="xsrf" value="([^"]+)"/.exec(confirm.body)?.[1]
     t.ok(xsrf, 'with its form')
     const confirmed = await fetch(new URL('/oidc/session/end/confirm', stack.issuer), {

@@ -9,6 +9,7 @@ import type { SigningAlgorithm } from '@portcullis/shared/settings/signing-keys'
 import { SCOPE_CLAIMS } from '../account/find-account.ts'
 import { type PortcullisSessionCheck, portcullisLoginPolicy } from '../interaction/login-policy.ts'
 import { compareClientSecretsHashed } from './hashed-client-secrets.ts'
+import { logoutConfirmation, renderProviderError, signedOutPage } from './pages.ts'
 import { OIDC_ROUTES } from './routes.ts'
 
 export interface ProviderOptions {
@@ -59,6 +60,7 @@ export function createProvider(options: ProviderOptions): Provider {
       id_token_signed_response_alg: options.signingAlgorithm,
     },
     responseTypes: ['code'],
+    renderError: renderProviderError,
     cookies: { keys: options.cookieKeys },
     interactions: { url: (_ctx, interaction) => options.interactionUrl(interaction.uid), policy: portcullisLoginPolicy(options.stillSignedIn) },
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
@@ -81,7 +83,7 @@ export function createProvider(options: ProviderOptions): Provider {
       devInteractions: { enabled: false },
       introspection: { enabled: true },
       revocation: { enabled: true },
-      rpInitiatedLogout: { enabled: true },
+      rpInitiatedLogout: { enabled: true, logoutSource: logoutConfirmation, postLogoutSuccessSource: signedOutPage },
     },
   }
   const provider = new Provider(options.issuer, configuration)
