@@ -1,5 +1,5 @@
-// Builds the gateway: the one door in front of auth, user and admin. The same skeleton as every service: the base app
-// (services/shared/src/service-app.ts), then plugins/external, plugins/app, and the routes.
+// Builds the gateway: the one door in front of auth, user, admin and the OpenID Connect provider (oidc). The same skeleton
+// as every service: the base app (services/shared/src/service-app.ts), then plugins/external, plugins/app, and the routes.
 import type { FastifyInstance } from 'fastify'
 import type { Redis } from 'ioredis'
 import { type AuthClient, createAuthClient } from '@portcullis/shared/internal/auth-client'
@@ -42,6 +42,7 @@ export async function buildGatewayApp(options: GatewayAppOptions): Promise<Fasti
     auth: createUpstreamPool('auth', config.authUpstreams),
     user: createUpstreamPool('user', config.userUpstreams),
     admin: createUpstreamPool('admin', config.adminUpstreams),
+    oidc: createUpstreamPool('oidc', config.oidcUpstreams),
   }
   const apps = await loadApps(config.appsFile, [config.tokenAudience])
   const app = await createServiceApp({
@@ -69,7 +70,7 @@ export async function buildGatewayApp(options: GatewayAppOptions): Promise<Fasti
   }
   app.addHook('onReady', async () => {
     if (config.appsFile) process.on('SIGHUP', reloadApps)
-    await Promise.all([pools.auth.probe(), pools.user.probe(), pools.admin.probe(), ...apps.apps().map((one) => one.pool.probe())])
+    await Promise.all([...Object.values(pools).map((pool) => pool.probe()), ...apps.apps().map((one) => one.pool.probe())])
     await keys.refresh().catch(() => app.log.warn('JWKS not reachable yet'))
     await revocations.sync().catch(() => app.log.warn('revocation feed not reachable yet'))
     revocations.start()

@@ -1,5 +1,5 @@
 // The settings of the gateway, declared once: what every process reads, the tokens it verifies, where auth and the services'
-// instances are, its rate limits, Redis, the revocation feed and the web app it serves. The README's settings table lists
+// instances are (the OpenID Connect provider's too), its rate limits, Redis, the revocation feed and the web app it serves. The README's settings table lists
 // them (docs/operations.md#configuration); a test checks it and .env.example against these declarations.
 import path from 'node:path'
 import { type Static, Type } from 'typebox'
@@ -37,6 +37,10 @@ export const GatewayOwnSettings = Type.Object({
   AUTH_UPSTREAMS: Type.Optional(Type.String({ description: `the auth instances: ${UPSTREAMS_SYNTAX}; unset: AUTH_URL` })),
   USER_UPSTREAMS: Type.String({ default: 'http://127.0.0.1:8082', description: `the user instances: ${UPSTREAMS_SYNTAX}` }),
   ADMIN_UPSTREAMS: Type.String({ default: 'http://127.0.0.1:8083', description: `the admin instances: ${UPSTREAMS_SYNTAX}` }),
+  OIDC_UPSTREAMS: Type.String({
+    default: 'http://127.0.0.1:8084',
+    description: `the OpenID Connect provider's instances (/.well-known/openid-configuration, /oidc): ${UPSTREAMS_SYNTAX}`,
+  }),
   REVOCATION_POLL_MS: Type.Integer({ minimum: 100, maximum: 5000, default: 1000, description: 'how often the revocation feed is polled, ms' }),
   UPSTREAM_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120_000, default: 10_000, description: 'how long a service may take to answer, ms' }),
   WEB_DIR: Type.Optional(Type.String({ description: 'the built web app to serve at / (pnpm start sets it); unset: the API only' })),
@@ -66,6 +70,7 @@ export interface GatewayConfig extends CommonConfig, TokenConfig, AuthLocationCo
   authUpstreams: Upstream[]
   userUpstreams: Upstream[]
   adminUpstreams: Upstream[]
+  oidcUpstreams: Upstream[]
   revocationPollMs: number
   upstreamTimeoutMs: number
   webDir: string | undefined
@@ -122,6 +127,7 @@ export function gatewayConfig(values: Static<typeof GatewaySettings>): GatewayCo
     authUpstreams: upstreamList('AUTH_UPSTREAMS', values.AUTH_UPSTREAMS ?? location.authUrl),
     userUpstreams: upstreamList('USER_UPSTREAMS', values.USER_UPSTREAMS),
     adminUpstreams: upstreamList('ADMIN_UPSTREAMS', values.ADMIN_UPSTREAMS),
+    oidcUpstreams: upstreamList('OIDC_UPSTREAMS', values.OIDC_UPSTREAMS),
     revocationPollMs: values.REVOCATION_POLL_MS,
     upstreamTimeoutMs: values.UPSTREAM_TIMEOUT_MS,
     webDir: values.WEB_DIR === undefined ? undefined : path.resolve(values.WEB_DIR),

@@ -1,4 +1,5 @@
-// The whole back end as real processes on free ports: N instances each of auth, user, admin and the gateway, on one test database.
+// The whole back end as real processes on free ports: N instances each of auth, user, admin, the OpenID Connect provider
+// (oidc) and the gateway, on one test database.
 import { fileURLToPath } from 'node:url'
 import type { DatabaseKind } from '@portcullis/shared/db/handle'
 import { createTestDatabase, type TestDatabase } from './databases.ts'
@@ -14,6 +15,8 @@ const server = (specifier: string) => fileURLToPath(import.meta.resolve(specifie
 
 export interface TestStack {
   url: string
+  /** PUBLIC_URL of every process: the gateway's port on localhost; the OpenID Connect provider's issuer. */
+  publicUrl: string
   database: TestDatabase
   /** The first auth instance, the one at AUTH_URL (JWKS, internal API); `auths` lists every instance the gateway balances over. */
   auth: RunningProcess
@@ -21,6 +24,8 @@ export interface TestStack {
   users: RunningProcess[]
   admin: RunningProcess
   admins: RunningProcess[]
+  /** The OpenID Connect provider's instances, which the gateway balances over (OIDC_UPSTREAMS); none when oidcInstances is 0. */
+  oidcs: RunningProcess[]
   /** The gateway at `url`; `gateways` lists every gateway instance, all alike. */
   gateway: RunningProcess
   gateways: RunningProcess[]
@@ -32,6 +37,8 @@ export interface TestStackOptions {
   authInstances?: number
   userInstances?: number
   adminInstances?: number
+  /** The OpenID Connect provider's instances, 1 unless set; 0: none (the gateway's /oidc then answers 502 upstream_unavailable). */
+  oidcInstances?: number
   gatewayInstances?: number
   /** A MySQL/MariaDB server other than the shared test one, for kind 'mysql'. */
   mysqlServerUrl?: string
@@ -85,6 +92,13 @@ export async function startTestStack(t: Teardown, kind: DatabaseKind, options: T
   for (let i = 0; i < (options.adminInstances ?? 1); i++) {
     admins.push(await start('@portcullis/admin/server', base))
   }
+  // After auth, whose start makes the key ring's first key: the provider signs with the same ring.
+  const oidcs: RunningProcess[] = []
+  for (let i = 0; i < (options.oidcInstances ?? 1); i++) {
+    oidcs.push(await start('@portcullis/oidc/server', base))
+  }
+  // No instance: a port nothing listens on, as an OIDC_UPSTREAMS whose every instance is down.
+  const oidcUpstreams = oidcs.length > 0 ? oidcs.map((o) => o.upstream).join(',') : `http://127.0.0.1:${await freePort()}`
   const gatewayEnv = {
     ...base,
     TRUST_PROXY: '',
@@ -92,6 +106,7 @@ export async function startTestStack(t: Teardown, kind: DatabaseKind, options: T
     AUTH_UPSTREAMS: auths.map((a) => a.upstream).join(','),
     USER_UPSTREAMS: users.map((u) => u.upstream).join(','),
     ADMIN_UPSTREAMS: admins.map((a) => a.upstream).join(','),
+    OIDC_UPSTREAMS: oidcUpstreams,
     SERVICE_CLIENT_ID: clients.gateway.clientId,
     SERVICE_CLIENT_SECRET: clients.gateway.clientSecret,
     REVOCATION_POLL_MS: '500',
@@ -104,5 +119,5 @@ export async function startTestStack(t: Teardown, kind: DatabaseKind, options: T
   for (let i = 0; i < (options.gatewayInstances ?? 1); i++) gateways.push(await startGateway(i === 0 ? { PORT: String(gatewayPort) } : {}))
   const [auth, admin, gateway] = [auths[0], admins[0], gateways[0]]
   if (!auth || !admin || !gateway) throw new Error('a stack needs at least one auth, admin and gateway instance')
-  return { url: gateway.url, database, auth, auths, users, admin, admins, gateway, gateways, startGateway }
+  return { url: gateway.url, publicUrl: base.PUBLIC_URL, database, auth, auths, users, admin, admins, oidcs, gateway, gateways, startGateway }
 }

@@ -35,6 +35,8 @@ const RESERVED_PREFIXES = [
   '/auth',
   '/user',
   '/admin',
+  '/oidc',
+  '/.well-known/openid-configuration',
   '/docs',
   '/assets',
   '/healthz',

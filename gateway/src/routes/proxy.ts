@@ -1,5 +1,6 @@
-// The gateway's routes: /auth, /user and /admin to their services by prefix, after the access policy has let the request
-// through (the services' body limit is enforced here first, and a dead instance is skipped).
+// The gateway's routes: /auth, /user and /admin to their services by prefix, /.well-known/openid-configuration and /oidc to
+// the OpenID Connect provider, after the access policy has let the request through (the services' body limit is enforced
+// here first, and a dead instance is skipped).
 import httpProxy from '@fastify/http-proxy'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
@@ -14,7 +15,7 @@ import {
   Unauthenticated,
 } from '@portcullis/shared/errors'
 import { hasRole } from '@portcullis/shared/tokens/principal'
-import { type RoutedPrefix, requiredAccess } from '../policy/access-policy.ts'
+import { OIDC_DISCOVERY_PATH, OIDC_PREFIX, type RoutedPrefix, requiredAccess } from '../policy/access-policy.ts'
 import { routedPath } from '../policy/request-path.ts'
 import { boundChunkedBody } from '../upstreams/bounded-body.ts'
 import { forwardWithFailover } from '../upstreams/failover.ts'
@@ -48,12 +49,31 @@ async function enforceAccess(app: FastifyInstance, request: FastifyRequest, pref
   if (!hasRole(principal, access)) throw new Forbidden()
 }
 
+interface ProxiedRoute {
+  prefix: RoutedPrefix
+  pool: UpstreamPool
+  /** The paths under the prefix (@fastify/http-proxy's `routes`); unset: the prefix and everything below it. */
+  below?: string[]
+  /** Route options: the provider's pages (form_post, the logout form) are its own, with no Content-Security-Policy of ours. */
+  config?: Record<string, unknown>
+}
+
+/**
+ * The gateway's Content-Security-Policy is the web app's (script-src 'self', form-action 'self'); the provider's HTML answers
+ * submit a form to the client's redirect_uri by an inline script (response_mode=form_post) and redirect to the client after
+ * the logout form, which it would block. Its other security headers stay.
+ */
+const PROVIDER_PAGES = { helmet: { contentSecurityPolicy: false } }
+
 async function proxy(app: FastifyInstance): Promise<void> {
   const config = app.gatewayConfig
-  const routes: Array<{ prefix: RoutedPrefix; pool: UpstreamPool }> = [
+  const routes: ProxiedRoute[] = [
     { prefix: '/auth', pool: app.upstreams.auth },
     { prefix: '/user', pool: app.upstreams.user },
     { prefix: '/admin', pool: app.upstreams.admin },
+    // Discovery is the one path, nothing below it.
+    { prefix: OIDC_DISCOVERY_PATH, pool: app.upstreams.oidc, below: ['/'], config: PROVIDER_PAGES },
+    { prefix: OIDC_PREFIX, pool: app.upstreams.oidc, config: PROVIDER_PAGES },
   ]
   // A service refuses an oversized body with 413 before reading it and closes the connection mid-upload: through the proxy that
   // reads as a broken instance (502, marked down). Refuse it here, by its declared length, with the same 413 (a chunked body is
@@ -62,12 +82,14 @@ async function proxy(app: FastifyInstance): Promise<void> {
     // An app's route checks its own body_limit (routes/apps.ts).
     if (Number(request.headers['content-length'] ?? 0) > config.bodyLimit && !app.apps.match(routedPath(request))) throw new PayloadTooLarge()
   })
-  for (const { prefix, pool } of routes) {
+  for (const { prefix, pool, below, config: routeConfig } of routes) {
     const forward = forwardWithFailover(pool, config.upstreamTimeoutMs)
     await app.register(httpProxy, {
       upstream: '',
       prefix,
       rewritePrefix: prefix,
+      ...(below ? { routes: below } : {}),
+      ...(routeConfig ? { config: routeConfig } : {}),
       undici: { connections: 128, pipelining: 1, keepAliveTimeout: 30_000, ...(config.proxySourceAddress ? { localAddress: config.proxySourceAddress } : {}) },
       // The request's own log line says how it went; reply-from's two more per request cost throughput (BENCHMARKS.md).
       disableRequestLogging: true,

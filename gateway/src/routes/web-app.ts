@@ -1,6 +1,7 @@
 // Serves the built SPA: hashed assets with a long cache, index.html (never cached) for every browser navigation.
 // /admin and /user are both API prefixes and SPA pages, so a navigation (Sec-Fetch-Mode: navigate, or a request that
-// prefers HTML) gets the page, and everything else goes on to the API.
+// prefers HTML) gets the page, and everything else goes on to the API. The OpenID Connect provider's paths are never the
+// SPA's: a relying party sends the browser to /oidc/auth, and the provider answers it.
 import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
@@ -14,7 +15,7 @@ export interface WebAppOptions {
   isAppPath?: (path: string) => boolean
 }
 
-const NEVER_THE_SPA = /^\/(docs|healthz|readyz|metrics|auth\/\.well-known)(\/|$)/
+const NEVER_THE_SPA = /^\/(docs|healthz|readyz|metrics|auth\/\.well-known|\.well-known|oidc)(\/|$)/
 
 export function isPageNavigation(request: FastifyRequest): boolean {
   if (request.method !== 'GET' && request.method !== 'HEAD') return false

@@ -12,6 +12,8 @@ export interface UpstreamPools {
   auth: UpstreamPool
   user: UpstreamPool
   admin: UpstreamPool
+  /** The OpenID Connect provider: /.well-known/openid-configuration and /oidc. */
+  oidc: UpstreamPool
 }
 
 declare module 'fastify' {
