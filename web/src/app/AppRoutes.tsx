@@ -13,6 +13,7 @@ const DashboardPage = lazy(() => import('../features/dashboard/routes/index.ts')
 const ProfilePage = lazy(() => import('../features/profile/routes/index.ts').then((m) => ({ default: m.ProfilePage })))
 const AdminPage = lazy(() => import('../features/admin/routes/index.ts').then((m) => ({ default: m.AdminPage })))
 const AuditPage = lazy(() => import('../features/admin/routes/index.ts').then((m) => ({ default: m.AuditPage })))
+const AppsPage = lazy(() => import('../features/admin/routes/index.ts').then((m) => ({ default: m.AppsPage })))
 // An app's sign-in request (Sign in with Portcullis): public, as the provider sends the browser here; the page itself sends a
 // visitor who is not signed in to the login page and back.
 const ConsentPage = lazy(() => import('../features/consent/routes/index.ts').then((m) => ({ default: m.ConsentPage })))
@@ -34,6 +35,7 @@ export function AppRoutes() {
           <Route element={<RequireAdmin />}>
             <Route path="/admin" element={<AdminPage />} />
             <Route path="/admin/audit" element={<AuditPage />} />
+            <Route path="/admin/apps" element={<AppsPage />} />
           </Route>
         </Route>
         <Route path="/forbidden" element={<ForbiddenPage />} />

@@ -10,4 +10,5 @@ export const adminKeys = {
   audit: () => [...adminKeys.all, 'audit'] as const,
   auditEvents: (query: AuditEventsQuery) => [...adminKeys.audit(), query] as const,
   mailFailures: () => [...adminKeys.all, 'mail-failures'] as const,
+  oidcClients: () => [...adminKeys.all, 'oidc-clients'] as const,
 }

@@ -19,7 +19,10 @@ export function AdminPage() {
     <div className="admin-page">
       <div className="page-head">
         <PageHeading title={['Users', 'Admin']}>Administration</PageHeading>
-        <Link to="/admin/audit">Audit log</Link>
+        <nav aria-label="Administration" className="admin-nav">
+          <Link to="/admin/apps">Apps</Link>
+          <Link to="/admin/audit">Audit log</Link>
+        </nav>
       </div>
       <CountsSection />
       <UsersSection />
