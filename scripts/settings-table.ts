@@ -5,7 +5,6 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { TObject } from 'typebox'
-import { OidcSettings } from '@portcullis/oidc/config'
 import { PROCESS_SETTINGS, TlsSettings } from './stack/settings.ts'
 
 export const README = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../README.md')
@@ -14,7 +13,7 @@ export const TABLE_END = '<!-- end of the settings table -->'
 
 export interface DeclaredSetting {
   name: string
-  /** The processes that read it: auth, user, admin, gateway, oidc, or pnpm start:tls. */
+  /** The processes that read it: auth, user, admin, oidc, gateway, or pnpm start:tls. */
   readBy: string[]
   default: unknown
   description: string
@@ -29,8 +28,7 @@ interface SettingSchema {
 
 /** Every setting of every process, in the order they are declared (auth's first, then what the others add). */
 export function declaredSettings(): DeclaredSetting[] {
-  // oidc (issue 16) is not yet one of the processes pnpm start runs, but its settings are the operator's all the same.
-  const sources: Array<[string, TObject]> = [...Object.entries(PROCESS_SETTINGS), ['oidc', OidcSettings], ['pnpm start:tls', TlsSettings]]
+  const sources: Array<[string, TObject]> = [...Object.entries(PROCESS_SETTINGS), ['pnpm start:tls', TlsSettings]]
   const settings = new Map<string, DeclaredSetting>()
   for (const [reader, schema] of sources) {
     for (const [name, property] of Object.entries(schema.properties as Record<string, SettingSchema>)) {

@@ -1,4 +1,5 @@
-// pnpm start: prepares the embedded (or MySQL) database, then runs auth, user, admin and the gateway, each as its own process.
+// pnpm start: prepares the embedded (or MySQL) database, then runs auth, user, admin, the OpenID Connect provider (oidc) and
+// the gateway, each as its own process.
 import { announceReady } from './stack/ready-banner.ts'
 import { loadStackConfig } from './stack/settings.ts'
 import { runStackCommand } from './stack/stack-command.ts'

@@ -3,7 +3,9 @@
 import type { RunningStack } from './start-stack.ts'
 
 export function announceReady(publicUrl: string, stack: RunningStack): void {
-  console.log(`portcullis: ready at ${publicUrl} (API docs at /docs; health and metrics at ${stack.gatewayManagementUrl})`)
+  console.log(
+    `portcullis: ready at ${publicUrl} (API docs at /docs; OpenID Connect at /.well-known/openid-configuration; health and metrics at ${stack.gatewayManagementUrl})`,
+  )
   if (stack.inboxUrl) console.log(`portcullis: mail (local inbox): ${stack.inboxUrl} (no SMTP_URL, so mail is kept in DATA_DIR/mail)`)
   if (stack.generatedAdmin) {
     console.log(`portcullis: created admin "${stack.generatedAdmin.username}" with password: ${stack.generatedAdmin.password}`)

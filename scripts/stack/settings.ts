@@ -6,17 +6,19 @@ import { type AuthConfig, AuthSettings, loadAuthConfig } from '@portcullis/auth/
 import { AdminSettings, loadAdminConfig } from '@portcullis/admin/config'
 import { type GatewayConfig, GatewaySettings, loadGatewayConfig } from '@portcullis/gateway/config'
 import { CommonSettings } from '@portcullis/shared/settings/common'
+import { loadOidcConfig, OidcSettings } from '@portcullis/oidc/config'
 import { LinkSettings } from '@portcullis/shared/settings/links'
 import { ConfigError, type Env, readSettings } from '@portcullis/shared/settings/load'
 import { loadUserConfig, UserSettings } from '@portcullis/user/config'
 
-export type StackProcess = 'auth' | 'user' | 'admin' | 'gateway'
+export type StackProcess = 'auth' | 'user' | 'admin' | 'oidc' | 'gateway'
 
 /** The settings each process of the stack reads: its own declaration, nothing copied. */
 export const PROCESS_SETTINGS: Record<StackProcess, TObject> = {
   auth: AuthSettings,
   user: UserSettings,
   admin: AdminSettings,
+  oidc: OidcSettings,
   gateway: GatewaySettings,
 }
 
@@ -65,6 +67,7 @@ export function loadStackConfig(env: Env = process.env): StackConfig {
   const auth = loadAuthConfig(env)
   loadUserConfig(env)
   loadAdminConfig(env)
+  loadOidcConfig(env)
   const gateway = loadGatewayConfig(env)
   const given = readSettings(GivenSettings, env)
   const names = settingNames()
@@ -78,6 +81,7 @@ export function loadStackConfig(env: Env = process.env): StackConfig {
       auth: inheritedBy(AuthSettings, env, names),
       user: inheritedBy(UserSettings, env, names),
       admin: inheritedBy(AdminSettings, env, names),
+      oidc: inheritedBy(OidcSettings, env, names),
       gateway: inheritedBy(GatewaySettings, env, names),
     },
   }

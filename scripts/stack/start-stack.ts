@@ -1,5 +1,6 @@
 // The whole stack as separate processes: refuses at once when its port or data folder is taken, prepares the embedded (or
-// MySQL) database, then runs auth, user, admin and the gateway, each with its own management port.
+// MySQL) database, then runs auth, user, admin, the OpenID Connect provider (oidc) and the gateway, each with its own
+// management port.
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { mailDropDir } from '@portcullis/auth/mail/mail-drop-files'
@@ -85,10 +86,12 @@ export async function startStack(stack: StackConfig, options: StackOptions): Pro
   const proxy = await chooseProxySource()
   if (proxy.notice) console.log(`portcullis: ${proxy.notice}`)
   const ports = await freePorts(
-    7,
+    9,
     claims.map((claim) => claim.port),
   )
-  const [authPort, authManagement, userPort, userManagement, adminPort, adminManagement, freeGatewayManagement] = ports as [
+  const [authPort, authManagement, userPort, userManagement, adminPort, adminManagement, oidcPort, oidcManagement, freeGatewayManagement] = ports as [
+    number,
+    number,
     number,
     number,
     number,
@@ -105,6 +108,8 @@ export async function startStack(stack: StackConfig, options: StackOptions): Pro
     auth: { DATA_DIR: config.dataDir, PUBLIC_URL },
     user: { DATA_DIR: config.dataDir, AUTH_URL: url(authPort), PUBLIC_URL },
     admin: { DATA_DIR: config.dataDir, AUTH_URL: url(authPort), PUBLIC_URL },
+    // PUBLIC_URL is its issuer: the gateway's origin, where relying parties find /.well-known/openid-configuration.
+    oidc: { DATA_DIR: config.dataDir, PUBLIC_URL },
     gateway: { AUTH_URL: url(authPort) },
   }
   const service = (name: Exclude<StackProcess, 'gateway'>, relative: string, port: number, management: number) => ({
@@ -125,9 +130,11 @@ export async function startStack(stack: StackConfig, options: StackOptions): Pro
   })
 
   await supervisor.start(service('auth', 'services/auth/src/server.ts', authPort, authManagement))
+  // After auth, whose start makes the key ring's first key, which the provider signs with too.
   await Promise.all([
     supervisor.start(service('user', 'services/user/src/server.ts', userPort, userManagement)),
     supervisor.start(service('admin', 'services/admin/src/server.ts', adminPort, adminManagement)),
+    supervisor.start(service('oidc', 'services/oidc/src/server.ts', oidcPort, oidcManagement)),
   ])
   const gatewayManagementUrl = `http://${reachable(gateway.managementHost)}:${gatewayManagementPort}`
   await supervisor.start({
@@ -146,6 +153,7 @@ export async function startStack(stack: StackConfig, options: StackOptions): Pro
       AUTH_UPSTREAMS: `${url(authPort)}|${authManagement}`,
       USER_UPSTREAMS: `${url(userPort)}|${userManagement}`,
       ADMIN_UPSTREAMS: `${url(adminPort)}|${adminManagement}`,
+      OIDC_UPSTREAMS: `${url(oidcPort)}|${oidcManagement}`,
       SERVICE_CLIENT_ID: clients.gateway.clientId,
       SERVICE_CLIENT_SECRET: clients.gateway.clientSecret,
       WEB_DIR: webDir,

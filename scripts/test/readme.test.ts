@@ -134,6 +134,9 @@ t.test('a fresh clone starts with the README command and serves every route', { 
   const login = await check('POST', '/auth/login', 200, { body: { username: 'reader', password } })
   const refreshed = await check('POST', '/auth/refresh', 200, { body: { refresh_token: login.refresh_token } })
   await check('GET', '/auth/.well-known/jwks.json', 200)
+  // The OpenID Connect provider runs in the stack too: discovery at the public port, PUBLIC_URL (localhost:PORT) the issuer.
+  const discovery = await check('GET', '/.well-known/openid-configuration', 200)
+  t.equal(discovery.issuer, `http://localhost:${port}`, 'the OpenID Connect issuer is the stack URL')
   const token = refreshed.access_token
   await check('GET', '/user/profile', 200, { token })
   await check('PATCH', '/user/profile', 200, { token, body: { display_name: 'Reader' } })

@@ -78,11 +78,14 @@ t.test('pnpm start hands each process its own settings, and whatever is no Portc
   t.match(stack.inherited.gateway, { PATH: '/bin', RATE_LIMIT_PER_IP: '7' })
   for (const name of ['ARGON2_TIME_COST', 'DATABASE_URL', 'HTTPS_PORT']) t.notOk(name in stack.inherited.gateway, `the gateway does not get ${name}`)
   t.notOk('ARGON2_TIME_COST' in stack.inherited.user, 'nor does user get the argon2 parameters')
+  t.match(stack.inherited.oidc, { PATH: '/bin', DATABASE_URL: 'mysql://u:p@db/pc' }, 'the OpenID Connect provider gets the database')
+  for (const name of ['ARGON2_TIME_COST', 'RATE_LIMIT_PER_IP', 'HTTPS_PORT']) t.notOk(name in stack.inherited.oidc, `the provider does not get ${name}`)
 })
 
 t.test("pnpm start refuses any process's bad setting before it starts anything", async (t) => {
   t.throws(() => loadStackConfig({ ARGON2_TIME_COST: 'lots' }), { message: /^ARGON2_TIME_COST must be a whole number/ })
   t.throws(() => loadStackConfig({ USER_UPSTREAMS: 'ftp://x' }), { message: /^USER_UPSTREAMS must start with http:\/\// })
+  t.throws(() => loadStackConfig({ OIDC_UPSTREAMS: 'ftp://x' }), { message: /^OIDC_UPSTREAMS must start with http:\/\// })
 })
 
 /** `process.env` in code, not in a string: a quoted mention (a Dockerfile line in a test) is not a read. */

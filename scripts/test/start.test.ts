@@ -38,7 +38,7 @@ t.test('with ADMIN_USERNAME/ADMIN_PASSWORD, token TTLs and MANAGEMENT_PORT', asy
   await stack.waitForOutput(/ready at/, 10_000)
   t.match(
     stack.output(),
-    `ready at http://localhost:${new URL(stack.url).port} (API docs at /docs; health and metrics at http://127.0.0.1:${managementPort})`,
+    `ready at http://localhost:${new URL(stack.url).port} (API docs at /docs; OpenID Connect at /.well-known/openid-configuration; health and metrics at http://127.0.0.1:${managementPort})`,
     'the URL is printed once every part is ready, with the management port given',
   )
   await stack.waitForOutput(/local inbox\): \S+ /, 10_000)
@@ -61,7 +61,7 @@ t.test('every process serves /healthz, /readyz and /metrics on its own managemen
   const printed = /health and metrics at (http:\/\/127\.0\.0\.1:(\d+))\)/.exec(output)
   t.ok(printed, 'without MANAGEMENT_PORT the gateway gets a free management port, printed with the ready line')
   const processes = printedProcesses(output)
-  t.same(Object.keys(processes).sort(), ['admin', 'auth', 'gateway', 'user'])
+  t.same(Object.keys(processes).sort(), ['admin', 'auth', 'gateway', 'oidc', 'user'])
   t.equal(processes.gateway?.managementUrl, printed?.[1], 'the one printed is the gateway’s')
   for (const [name, child] of Object.entries(processes)) {
     const health = await fetch(`${child.managementUrl}/healthz`)
