@@ -78,7 +78,7 @@ export function OidcClientForm({ client, labelledBy, submitLabel, pendingLabel, 
         error={problems.errors.redirect_uris}
       />
       {client ? (
-        <p className="field-hint">
+        <p className="field-hint fixed-client-type">
           {client.public ? 'A public app: no secret, it signs in with PKCE.' : 'A confidential app: it signs in with its secret.'} This cannot change.
         </p>
       ) : (
