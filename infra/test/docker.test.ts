@@ -60,7 +60,7 @@ const nginxConfig = (() => {
 })()
 
 /** The images, and the port each one's process listens on (undefined: a job that listens on nothing). */
-const TARGETS: Record<string, number | undefined> = { auth: 8081, user: 8082, admin: 8083, gateway: 8080, migrate: undefined }
+const TARGETS: Record<string, number | undefined> = { auth: 8081, user: 8082, admin: 8083, oidc: 8084, gateway: 8080, migrate: undefined }
 
 /** /app/services/auth/src/server.ts → services/auth/src/server.ts, for a path inside the image's /app. */
 function inRepo(imagePath: string): string {
@@ -276,7 +276,7 @@ t.test('the Dockerfile', async (t) => {
       build.runs.some((command) => /pnpm --filter @portcullis\/web build/.test(command)),
       'builds the web app',
     )
-    for (const service of ['auth', 'user', 'admin', 'gateway']) {
+    for (const service of ['auth', 'user', 'admin', 'oidc', 'gateway']) {
       t.ok(
         imageConfig(dockerfile, `${service}-deps`).runs.some((command) =>
           new RegExp(`pnpm install --frozen-lockfile --prod --filter-prod @portcullis/${service}\\.\\.\\.`).test(command),
@@ -309,12 +309,14 @@ t.test('the Dockerfile', async (t) => {
     only('@fastify/cookie', ['auth', 'migrate'])
     only('ioredis', ['gateway'])
     only('@fastify/http-proxy', ['gateway'])
+    // The OpenID Connect provider's library is its image's alone; it hashes no password.
+    only('oidc-provider', ['oidc'])
     for (const tool of ['tap', 'typescript', '@biomejs/biome', 'vite', 'react', 'kubernetes-models'])
       for (const target of Object.keys(TARGETS)) t.notOk(held[target]?.has(tool), `${target} has no ${tool} (a dev or another package's dependency)`)
     // The database drivers are @portcullis/database's, which only the processes on the database depend on; kysely (pure
     // JavaScript, the query builder services/shared's session and audit modules run) is the one database package shared keeps.
-    only('better-sqlite3', ['auth', 'migrate', 'user', 'admin'])
-    only('mysql2', ['auth', 'migrate', 'user', 'admin'])
+    only('better-sqlite3', ['auth', 'migrate', 'user', 'admin', 'oidc'])
+    only('mysql2', ['auth', 'migrate', 'user', 'admin', 'oidc'])
   })
 
   t.test('the nginx image serves the web app where infra/nginx/portcullis.conf looks for it', async (t) => {
@@ -562,7 +564,7 @@ function composeProblems(compose: Compose): string[] {
   const problems: string[] = []
   const names = Object.keys(compose.services)
   const targets = dockerfile.stages.map((stage) => stage.name)
-  for (const expected of ['mysql', 'migrate', 'auth', 'user', 'admin', 'gateway', 'nginx']) {
+  for (const expected of ['mysql', 'migrate', 'auth', 'user', 'admin', 'oidc', 'gateway', 'nginx']) {
     if (!names.includes(expected)) problems.push(`no ${expected} service`)
   }
   for (const [name, service] of Object.entries(compose.services)) {
@@ -615,13 +617,14 @@ function composeProblems(compose: Compose): string[] {
     if (compose.services[name]?.depends_on?.migrate?.condition !== 'service_completed_successfully') problems.push(`${name} does not wait for the migrations`)
   }
 
-  // The gateway's upstreams: the auth containers by name (project-service-replica), user and admin by service name.
+  // The gateway's upstreams: the auth containers by name (project-service-replica), user, admin and oidc by service name.
   const gateway = serviceEnvironment(compose.services.gateway ?? {})
   const authReplicas = compose.services.auth?.deploy?.replicas ?? 1
   const expected = {
     AUTH_UPSTREAMS: Array.from({ length: authReplicas }, (_, index) => `http://${compose.name}-auth-${index + 1}:${TARGETS.auth}`).join(','),
     USER_UPSTREAMS: `http://user:${TARGETS.user}`,
     ADMIN_UPSTREAMS: `http://admin:${TARGETS.admin}`,
+    OIDC_UPSTREAMS: `http://oidc:${TARGETS.oidc}`,
   }
   for (const [variable, value] of Object.entries(expected)) {
     if (gateway.get(variable) !== value) problems.push(`gateway: ${variable} is ${gateway.get(variable)}, not ${value}`)
@@ -705,7 +708,8 @@ function inSubnet(address: string, cidr: string | undefined): boolean {
 }
 
 /** The gateway has a fixed address of the project network, its connections' source, and the only one whose
- * X-Forwarded-For auth, user and admin believe; the gateway itself believes Nginx, on its loopback. */
+ * X-Forwarded-For (and, for oidc, X-Forwarded-Proto and -Host) auth, user, admin and oidc believe; the gateway itself
+ * believes Nginx, on its loopback. */
 function trustProblems(compose: Compose): string[] {
   const problems: string[] = []
   const gateway = compose.services.gateway ?? {}
@@ -724,7 +728,7 @@ function trustProblems(compose: Compose): string[] {
   if (env.get('PROXY_SOURCE_ADDRESS') !== address)
     problems.push(`gateway: PROXY_SOURCE_ADDRESS is ${env.get('PROXY_SOURCE_ADDRESS')}, not its address ${address}`)
   if (env.get('TRUST_PROXY') !== '127.0.0.1') problems.push(`gateway: TRUST_PROXY is ${env.get('TRUST_PROXY')}, not Nginx's 127.0.0.1`)
-  for (const name of ['auth', 'user', 'admin']) {
+  for (const name of ['auth', 'user', 'admin', 'oidc']) {
     const trust = serviceEnvironment(compose.services[name] ?? {}).get('TRUST_PROXY')
     if (trust !== address) problems.push(`${name}: TRUST_PROXY is ${trust}, not the gateway's address ${address}`)
   }
@@ -752,16 +756,17 @@ function publishedPortProblems(compose: Compose): string[] {
   return problems
 }
 
-/** KEY_ENCRYPTION_KEY(_PREVIOUS) reach auth and the auth commands (the migrate image), and no other container. */
+/** KEY_ENCRYPTION_KEY(_PREVIOUS) reach auth and the auth commands (the migrate image) and the OpenID Connect provider,
+ * which signs with the same key ring, and no other container. */
 function keyEncryptionProblems(compose: Compose): string[] {
   const problems: string[] = []
   for (const [name, service] of portcullisServices(compose)) {
     const env = serviceEnvironment(service)
-    const needs = service.build?.target === 'auth' || service.build?.target === 'migrate'
+    const needs = ['auth', 'migrate', 'oidc'].includes(service.build?.target ?? '')
     for (const variable of ['KEY_ENCRYPTION_KEY', 'KEY_ENCRYPTION_KEY_PREVIOUS']) {
       if (needs && !env.get(variable)?.includes(`\${${variable}`))
         problems.push(`${name}: ${variable} is not \${${variable}} of infra/docker/.env or the shell`)
-      if (!needs && env.has(variable)) problems.push(`${name}: gets ${variable}, which only auth needs`)
+      if (!needs && env.has(variable)) problems.push(`${name}: gets ${variable}, which only auth and oidc need`)
     }
   }
   return problems
@@ -872,15 +877,24 @@ t.test('compose.yaml', async (t) => {
       /publishes 8083:8083, which is not Nginx's/,
     )
     t.match(
-      broken(/( {6})<<: \[\*common-settings, \*database-settings, \*auth-settings\]\n( {6}TRUST_PROXY)/, '$1<<: [*common-settings, *database-settings]\n$2'),
+      broken(
+        /( {6})<<: \[\*common-settings, \*database-settings, \*signing-settings, \*auth-settings\]\n( {6}TRUST_PROXY)/,
+        '$1<<: [*common-settings, *database-settings, *auth-settings]\n$2',
+      ),
       /auth: KEY_ENCRYPTION_KEY is not \$\{KEY_ENCRYPTION_KEY\}/,
       'auth without the key',
     )
     t.match(
-      broken(gatewayGroups, '<<: [*common-settings, *auth-url-settings, *gateway-settings, *auth-settings]'),
-      /gateway gets ARGON2_TIME_COST, which the gateway does not read[\s\S]*gateway: gets KEY_ENCRYPTION_KEY, which only auth needs/,
+      broken(/( {6})<<: \[\*common-settings, \*database-settings, \*signing-settings\]\n/, '$1<<: [*common-settings, *database-settings]\n'),
+      /oidc: KEY_ENCRYPTION_KEY is not \$\{KEY_ENCRYPTION_KEY\}/,
+      'the OpenID Connect provider without the key of the ring it signs with',
+    )
+    t.match(
+      broken(gatewayGroups, '<<: [*common-settings, *auth-url-settings, *gateway-settings, *signing-settings, *auth-settings]'),
+      /gateway gets ARGON2_TIME_COST, which the gateway does not read[\s\S]*gateway: gets KEY_ENCRYPTION_KEY, which only auth and oidc need/,
       "auth's settings given to the gateway",
     )
+    t.match(broken('      OIDC_UPSTREAMS: http://oidc:8084\n', ''), /gateway: OIDC_UPSTREAMS is undefined, not http:\/\/oidc:8084/)
   })
 
   t.test("each container gets only its own process's settings, each from one group", async (t) => {
@@ -890,7 +904,13 @@ t.test('compose.yaml', async (t) => {
     }
     const env = (name: string) => serviceEnvironment(compose.services[name] ?? {})
     for (const name of ['auth', 'migrate', 'clients']) t.ok(env(name).has('ARGON2_TIME_COST'), `${name} gets auth's settings`)
-    for (const name of ['user', 'admin', 'gateway']) t.notOk(env(name).has('ARGON2_TIME_COST'), `${name} does not`)
+    for (const name of ['user', 'admin', 'oidc', 'gateway']) t.notOk(env(name).has('ARGON2_TIME_COST'), `${name} does not`)
+    for (const name of ['auth', 'migrate', 'oidc']) t.ok(env(name).has('KEY_ENCRYPTION_KEY'), `${name} gets the key ring's key-encryption key`)
+    t.same(
+      ['auth', 'user', 'admin', 'oidc'].map((name) => env(name).get('PUBLIC_URL')),
+      Array(4).fill(`\${${'PUBLIC_URL'}:-https://localhost}`),
+      "the issuer and the links in mails: Nginx's origin unless set, from one group",
+    )
     t.notOk(env('gateway').has('DATABASE_URL'), 'the gateway gets no database')
     t.notOk(env('auth').has('AUTH_URL'), 'auth gets no AUTH_URL')
     const common = compose.groups['x-common-settings'] ?? []
@@ -909,8 +929,8 @@ t.test('compose.yaml', async (t) => {
     )
     t.match(
       broken(
-        /( {6})<<: \[\*common-settings, \*database-settings, \*auth-settings\]\n( {6}TRUST_PROXY)/,
-        '$1<<: [*common-settings, *database-settings, *auth-settings, *auth-url-settings]\n$2',
+        /( {6})<<: \[\*common-settings, \*database-settings, \*signing-settings, \*auth-settings\]\n( {6}TRUST_PROXY)/,
+        '$1<<: [*common-settings, *database-settings, *signing-settings, *auth-settings, *auth-url-settings]\n$2',
       ),
       /auth gets AUTH_URL, which auth does not read/,
       'AUTH_URL given to auth',
@@ -935,7 +955,7 @@ t.test('compose.yaml', async (t) => {
     )
     t.match(
       broken(/( {4}image: portcullis\/user\n {4}environment:\n {6}<<: .*\n)/, "$1      REFRESH_IDLE_TTL: '3600'\n"),
-      /user: sets REFRESH_IDLE_TTL in its environment, over x-database-settings[\s\S]*REFRESH_IDLE_TTL, which auth, user and admin must agree on, does not come from one group: .*user: the environment of user/,
+      /user: sets REFRESH_IDLE_TTL in its environment, over x-database-settings[\s\S]*REFRESH_IDLE_TTL, which auth, user, admin and oidc must agree on, does not come from one group: .*user: the environment of user/,
       "user's own REFRESH_IDLE_TTL",
     )
     t.match(
@@ -943,7 +963,7 @@ t.test('compose.yaml', async (t) => {
         /( {4}image: portcullis\/admin\n {4}environment:\n {6})<<: \[\*common-settings, \*database-settings, \*auth-url-settings\]/,
         '$1<<: [*common-settings, *auth-url-settings]',
       ),
-      /DATABASE_URL, which auth, user and admin must agree on, does not come from one group: .*admin: nothing \(its default\)/,
+      /DATABASE_URL, which auth, user, admin and oidc must agree on, does not come from one group: .*admin: nothing \(its default\)/,
       'admin without the database group, on an embedded database of its own',
     )
   })

@@ -40,7 +40,7 @@ import {
 const k8sDir = repoPath('infra/k8s')
 const dockerfile = parseDockerfile(readRepoFile('infra/docker/Dockerfile'))
 const NAMESPACE = 'portcullis'
-const SERVICES = ['auth', 'user', 'admin', 'gateway'] as const
+const SERVICES = ['auth', 'user', 'admin', 'oidc', 'gateway'] as const
 /** Manifests kustomization.yaml leaves out on purpose: placeholders, and a Job run by hand before each rollout. */
 const NOT_KUSTOMIZED = ['secret.example.yaml', 'migrate-job.yaml']
 
@@ -445,10 +445,13 @@ function upstreamProblems(m: Manifests): string[] {
   for (const { source, body } of deployments(m)) {
     for (const container of body.spec?.template.spec?.containers ?? []) {
       const env = environment(m, container)
-      if (body.metadata?.name !== 'portcullis-auth') pointsAt(`${source}: AUTH_URL`, env.get('AUTH_URL'), 'auth', 'public')
+      // Every process that calls auth (oidc does not: it reads the key ring from the database).
+      const process = processOfContainer(container)
+      if (process !== undefined && process !== 'auth' && settingsOf(process).has('AUTH_URL'))
+        pointsAt(`${source}: AUTH_URL`, env.get('AUTH_URL'), 'auth', 'public')
       if (body.metadata?.name !== 'portcullis-gateway') continue
       const upstreams = listensOn(m, container)
-      for (const service of ['auth', 'user', 'admin'] as const) {
+      for (const service of ['auth', 'user', 'admin', 'oidc'] as const) {
         const variable = `${service.toUpperCase()}_UPSTREAMS`
         const instances = upstreams[`${service}Upstreams`]
         if (instances.length !== 1) problems.push(`${source}: ${variable} lists ${instances.length} URLs, not the one Service`)
@@ -526,6 +529,24 @@ function ingressProblems(m: Manifests): string[] {
   for (const prefix of ['/auth', '/user', '/admin', '/']) {
     if (routes.get(`Prefix ${prefix}`) !== 'portcullis-gateway') problems.push(`no Ingress sends ${prefix} to the gateway`)
   }
+  // The OpenID Connect provider's paths, through the gateway: by the longest Prefix that matches them (or an Exact path).
+  for (const path of ['/.well-known/openid-configuration', '/oidc/token', '/oidc/auth']) {
+    const exact = routes.get(`Exact ${path}`)
+    const prefixes = [...routes.keys()]
+      .filter((key) => key.startsWith('Prefix '))
+      .map((key) => key.slice('Prefix '.length))
+      .filter((prefix) => prefix === '/' || path === prefix || path.startsWith(`${prefix.replace(/\/$/, '')}/`))
+      .sort((a, b) => b.length - a.length)
+    const backend = exact ?? (prefixes[0] === undefined ? undefined : routes.get(`Prefix ${prefixes[0]}`))
+    if (backend !== 'portcullis-gateway') problems.push(`no Ingress sends ${path} to the gateway`)
+  }
+  // The OpenID Connect issuer (PUBLIC_URL) is where relying parties reach it: a host the Ingress serves over TLS.
+  const publicUrl = configMaps(m)
+    .map(({ body }) => body.data?.PUBLIC_URL)
+    .find((value) => value !== undefined)
+  const host = URL.canParse(publicUrl ?? '') ? new URL(publicUrl as string) : undefined
+  const served = ingresses(m).some(({ body }) => body.spec?.tls?.some((tls) => tls.hosts?.includes(host?.hostname ?? '')))
+  if (host?.protocol !== 'https:' || !served) problems.push(`PUBLIC_URL ${publicUrl} is not an https:// host the Ingress serves over TLS`)
   for (const { source, body } of ingresses(m)) {
     if (body.spec?.defaultBackend) problems.push(`${source}: a defaultBackend, which these checks do not follow`)
   }
@@ -545,6 +566,7 @@ const MAY_CONNECT: Record<string, Record<string, string[]>> = {
   'portcullis-auth': { http: ['portcullis-gateway', 'portcullis-user', 'portcullis-admin'], management: ['portcullis-gateway', 'Prometheus'] },
   'portcullis-user': { http: ['portcullis-gateway'], management: ['portcullis-gateway', 'Prometheus'] },
   'portcullis-admin': { http: ['portcullis-gateway'], management: ['portcullis-gateway', 'Prometheus'] },
+  'portcullis-oidc': { http: ['portcullis-gateway'], management: ['portcullis-gateway', 'Prometheus'] },
 }
 
 function podIn(namespace: string, labels: Record<string, string>, ports: Pod['ports'] = []): Pod {
@@ -621,10 +643,11 @@ function onlyTheseGet(m: Manifests, holders: string[], keys: Record<string, stri
   return problems
 }
 
-/** KEY_ENCRYPTION_KEY(_PREVIOUS): for auth and the migration Job (auth's code). */
+/** KEY_ENCRYPTION_KEY(_PREVIOUS): for auth, the migration Job (auth's code) and the OpenID Connect provider, which signs
+ * with the same key ring. */
 function keyEncryptionProblems(m: Manifests): string[] {
   const keys = { KEY_ENCRYPTION_KEY: 'key-encryption-key', KEY_ENCRYPTION_KEY_PREVIOUS: 'key-encryption-key-previous' }
-  return onlyTheseGet(m, ['portcullis-auth', 'portcullis-migrate'], keys, 'auth')
+  return onlyTheseGet(m, ['portcullis-auth', 'portcullis-migrate', 'portcullis-oidc'], keys, 'auth and oidc')
 }
 
 /** SERVICE_CLIENT_ID and SERVICE_CLIENT_SECRET: the gateway's client of auth's internal API, for the revocation feed. user
@@ -705,10 +728,11 @@ const CHECKS: Record<string, (m: Manifests) => string[]> = {
   'every variable has one owner: one ConfigMap, one place per container, one source for the settings the processes share': ownerProblems,
   "AUTH_URL and the gateway's *_UPSTREAMS point at the Services, its /readyz probes at their management ports": upstreamProblems,
   'an autoscaler (autoscaling/v2, CPU) and a disruption budget per Deployment': autoscalerProblems,
-  "the Ingress sends /auth, /user, /admin and / to the gateway's public port, over TLS, and never to a management port": ingressProblems,
-  'the network policies let only the Ingress controller reach the gateway, only the gateway reach user and admin, only gateway, user and admin reach auth':
+  "the Ingress sends /auth, /user, /admin, the OpenID Connect paths and / to the gateway's public port, over TLS, never to a management port; PUBLIC_URL is its host":
+    ingressProblems,
+  'the network policies let only the Ingress controller reach the gateway, only the gateway reach user, admin and oidc, only gateway, user and admin reach auth':
     networkPolicyProblems,
-  'the key-encryption keys reach auth and the migration Job only, from the Secret': keyEncryptionProblems,
+  'the key-encryption keys reach auth, oidc and the migration Job only, from the Secret': keyEncryptionProblems,
   'SERVICE_CLIENT_ID and SERVICE_CLIENT_SECRET reach the gateway only, from the Secret: user and admin have no client': serviceClientProblems,
   'every key of portcullis-secrets is read by some pod': unreadSecretKeyProblems,
   'the migration Job runs the migrate image with the database from a Secret': migrationProblems,
@@ -754,7 +778,7 @@ t.test('config.ts is read right', async (t) => {
 })
 
 t.test('each process declares the settings it reads', async (t) => {
-  t.same([...PROCESSES].sort(), ['admin', 'auth', 'gateway', 'user'])
+  t.same([...PROCESSES].sort(), ['admin', 'auth', 'gateway', 'oidc', 'user'])
   const reads = (process: StackProcess, names: string[]) => {
     for (const name of names) t.ok(settingsOf(process).has(name), `${processName(process)} reads ${name}`)
   }
@@ -767,10 +791,13 @@ t.test('each process declares the settings it reads', async (t) => {
     reads(service, ['DATABASE_URL', 'DB_POOL_SIZE', 'REFRESH_IDLE_TTL', 'AUTH_URL', 'TOKEN_AUDIENCE'])
     ignores(service, ['ARGON2_TIME_COST', 'KEY_ENCRYPTION_KEY', 'SERVICE_CLIENT_SECRET', 'COOKIE_SECURE'])
   }
-  reads('gateway', ['AUTH_URL', 'AUTH_UPSTREAMS', 'SERVICE_CLIENT_SECRET', 'TRUST_PROXY', 'ACCESS_TOKEN_TTL'])
+  reads('oidc', ['DATABASE_URL', 'DB_POOL_SIZE', 'PUBLIC_URL', 'SIGNING_ALG', 'KEY_ENCRYPTION_KEY', 'ACCESS_TOKEN_TTL', 'TRUST_PROXY'])
+  ignores('oidc', ['AUTH_URL', 'ARGON2_TIME_COST', 'SERVICE_CLIENT_SECRET', 'EMAIL_VERIFICATION', 'COOKIE_SECURE'])
+  reads('gateway', ['AUTH_URL', 'AUTH_UPSTREAMS', 'OIDC_UPSTREAMS', 'SERVICE_CLIENT_SECRET', 'TRUST_PROXY', 'ACCESS_TOKEN_TTL'])
   ignores('gateway', ['ARGON2_TIME_COST', 'DATABASE_URL', 'DB_POOL_SIZE', 'DATA_DIR', 'REFRESH_IDLE_TTL', 'SIGNING_ALG'])
   t.equal(processOf('services/auth/src/commands/migrate.ts'), 'auth', "the migrations are auth's")
   t.equal(processOf('gateway/src/server.ts'), 'gateway')
+  t.equal(processOf('services/oidc/src/server.ts'), 'oidc')
   t.throws(() => processOf('scripts/start.ts'), /none of the processes/, 'a script of no process')
 })
 
@@ -844,6 +871,19 @@ t.test('the checks catch broken manifests', async (t) => {
     'a route around the gateway',
   )
   t.match(
+    problemsAfter<IIngress>('networking.k8s.io/v1/Ingress', (body) => {
+      const paths = body.spec?.rules?.[0]?.http?.paths
+      paths?.push({ path: '/oidc', pathType: 'Prefix', backend: { service: { name: 'portcullis-oidc', port: { name: 'http' } } } })
+    }),
+    /\/oidc goes to portcullis-oidc, not the gateway[\s\S]*no Ingress sends \/oidc\/token to the gateway/,
+    'the OpenID Connect provider reached around the gateway',
+  )
+  t.match(
+    problemsAfter<IConfigMap>('v1/ConfigMap', (body) => Object.assign(body.data ?? {}, { PUBLIC_URL: 'https://elsewhere.example.com' }), 'portcullis-database'),
+    /PUBLIC_URL https:\/\/elsewhere\.example\.com is not an https:\/\/ host the Ingress serves over TLS/,
+    'an OpenID Connect issuer the Ingress does not serve',
+  )
+  t.match(
     problemsAfter<IConfigMap>('v1/ConfigMap', (body) => Object.assign(body.data ?? {}, { AUTH_URL: 'http://portcullis-auth:9999' }), 'portcullis-auth-url'),
     /AUTH_URL is http:\/\/portcullis-auth:9999, a port the Service does not have/,
     'AUTH_URL on a port the Service lacks',
@@ -859,8 +899,18 @@ t.test('the checks catch broken manifests', async (t) => {
     )
     t.match(
       deployment('gateway', (gateway) => gateway.envFrom?.push({ configMapRef: { name: 'portcullis-auth' } })),
-      /gateway gets SIGNING_ALG, which the gateway does not read[\s\S]*gateway gets ARGON2_TIME_COST, which the gateway does not read/,
+      /gateway gets REFRESH_REUSE_GRACE, which the gateway does not read[\s\S]*gateway gets ARGON2_TIME_COST, which the gateway does not read/,
       "auth's ConfigMap loaded by the gateway",
+    )
+    t.match(
+      deployment('user', (user) => user.envFrom?.push({ configMapRef: { name: 'portcullis-signing' } })),
+      /user\.yaml#0: user gets SIGNING_ALG, which user does not read[\s\S]*user gets REFRESH_ABSOLUTE_TTL, which user does not read/,
+      "the key ring's ConfigMap loaded by user",
+    )
+    t.match(
+      deployment('oidc', (oidc) => oidc.envFrom?.push({ configMapRef: { name: 'portcullis-accounts' } })),
+      /oidc\.yaml#0: oidc gets EMAIL_VERIFICATION, which oidc does not read/,
+      "the accounts' ConfigMap loaded by the OpenID Connect provider",
     )
     t.match(
       deployment('gateway', (gateway) =>
@@ -891,7 +941,7 @@ t.test('the checks catch broken manifests', async (t) => {
     )
     t.match(
       problemsAfter<IConfigMap>('v1/ConfigMap', (body) => Object.assign(body.data ?? {}, { COOKIE_SECURE: 'true' }), 'portcullis-config'),
-      /gateway\.yaml#0: gateway gets COOKIE_SECURE, which the gateway does not read\nuser\.yaml#0: user gets COOKIE_SECURE, which user does not read[\s\S]*COOKIE_SECURE is in more than one ConfigMap: portcullis-config, portcullis-auth/,
+      /gateway\.yaml#0: gateway gets COOKIE_SECURE, which the gateway does not read\noidc\.yaml#0: oidc gets COOKIE_SECURE, which oidc does not read\nuser\.yaml#0: user gets COOKIE_SECURE, which user does not read[\s\S]*COOKIE_SECURE is in more than one ConfigMap: portcullis-config, portcullis-auth/,
       'an auth setting in the ConfigMap every pod loads',
     )
   })
@@ -899,7 +949,7 @@ t.test('the checks catch broken manifests', async (t) => {
   t.test('one owner per setting', async (t) => {
     t.match(
       problemsAfter<IConfigMap>('v1/ConfigMap', (body) => Object.assign(body.data ?? {}, { REFRESH_IDLE_TTL: '3600' }), 'portcullis-auth'),
-      /REFRESH_IDLE_TTL is in more than one ConfigMap: portcullis-database, portcullis-auth[\s\S]*auth\.yaml#0: auth gets REFRESH_IDLE_TTL from more than one place: the ConfigMap portcullis-database, the ConfigMap portcullis-auth[\s\S]*REFRESH_IDLE_TTL, which auth, user and admin must agree on, does not come from one place: portcullis-admin: the ConfigMap portcullis-database; portcullis-auth: the ConfigMap portcullis-auth/,
+      /REFRESH_IDLE_TTL is in more than one ConfigMap: portcullis-database, portcullis-auth[\s\S]*auth\.yaml#0: auth gets REFRESH_IDLE_TTL from more than one place: the ConfigMap portcullis-database, the ConfigMap portcullis-auth[\s\S]*REFRESH_IDLE_TTL, which auth, user, admin and oidc must agree on, does not come from one place: portcullis-admin: the ConfigMap portcullis-database; portcullis-auth: the ConfigMap portcullis-auth/,
       "REFRESH_IDLE_TTL also in auth's ConfigMap, with another value",
     )
     t.match(
@@ -914,12 +964,12 @@ t.test('the checks catch broken manifests', async (t) => {
         },
         'portcullis-user',
       ),
-      /REFRESH_IDLE_TTL, which auth, user and admin must agree on, does not come from one place: .*portcullis-user: nothing \(its default\)/,
+      /REFRESH_IDLE_TTL, which auth, user, admin and oidc must agree on, does not come from one place: .*portcullis-user: nothing \(its default\)/,
       "user without the database's ConfigMap, on its own default idle limit",
     )
     t.match(
       problemsAfter<IDeployment>('apps/v1/Deployment', (body) => container(body).env?.push({ name: 'ACCESS_TOKEN_TTL', value: '600' }), 'portcullis-gateway'),
-      /gateway\.yaml#0: gateway gets ACCESS_TOKEN_TTL from more than one place: the ConfigMap portcullis-config, the env of portcullis-gateway[\s\S]*ACCESS_TOKEN_TTL, which auth, user, admin and the gateway must agree on, does not come from one place: .*portcullis-gateway: the env of portcullis-gateway/,
+      /gateway\.yaml#0: gateway gets ACCESS_TOKEN_TTL from more than one place: the ConfigMap portcullis-config, the env of portcullis-gateway[\s\S]*ACCESS_TOKEN_TTL, which auth, user, admin, oidc and the gateway must agree on, does not come from one place: .*portcullis-gateway: the env of portcullis-gateway/,
       "the gateway's own ACCESS_TOKEN_TTL over the shared one, even an equal one",
     )
   })
@@ -1029,6 +1079,14 @@ t.test('the checks catch broken manifests', async (t) => {
       /portcullis-migrate port undeclared \(22\) admits another pod of the namespace[\s\S]*another pod of the namespace port undeclared \(22\) admits something outside the cluster/,
       'no default deny for the rest of the namespace',
     )
+    t.match(
+      policy('portcullis-oidc', (spec) => {
+        const rule = spec.ingress?.[0]
+        if (rule) rule.from = [{ podSelector: {} }]
+      }),
+      /portcullis-oidc port http \(8084\) admits portcullis-auth[\s\S]*portcullis-oidc port http \(8084\) admits another pod of the namespace/,
+      'the OpenID Connect provider admitting pods other than the gateway',
+    )
     const withoutPolicies = structuredClone(manifests)
     withoutPolicies.all = withoutPolicies.all.filter(({ kind }) => kind !== 'networking.k8s.io/v1/NetworkPolicy')
     t.match(allProblems(withoutPolicies).join('\n'), /portcullis-user port http \(8082\) admits something outside the cluster/, 'no policies at all')
@@ -1053,8 +1111,38 @@ t.test('the checks catch broken manifests', async (t) => {
           valueFrom: { secretKeyRef: { name: 'portcullis-secrets', key: 'key-encryption-key' } },
         }),
       ),
-      /admin\.yaml#0: admin gets KEY_ENCRYPTION_KEY, which only auth needs/,
+      /admin\.yaml#0: admin gets KEY_ENCRYPTION_KEY, which only auth and oidc needs/,
       'the key given to a service that has no use for it',
+    )
+    t.match(
+      problemsAfter<IDeployment>(
+        'apps/v1/Deployment',
+        (body) => {
+          const env = container(body).env
+          env?.splice(
+            env.findIndex((variable) => variable.name === 'KEY_ENCRYPTION_KEY'),
+            1,
+          )
+        },
+        'portcullis-oidc',
+      ),
+      /oidc\.yaml#0: oidc does not get KEY_ENCRYPTION_KEY from key-encryption-key of portcullis-secrets/,
+      'the OpenID Connect provider without the key of the ring it signs with',
+    )
+    t.match(
+      problemsAfter<IDeployment>(
+        'apps/v1/Deployment',
+        (body) => {
+          const envFrom = container(body).envFrom
+          envFrom?.splice(
+            envFrom.findIndex((from) => from.configMapRef?.name === 'portcullis-signing'),
+            1,
+          )
+        },
+        'portcullis-oidc',
+      ),
+      /SIGNING_ALG, which auth and oidc must agree on, does not come from one place: .*portcullis-oidc: nothing \(its default\)/,
+      'the OpenID Connect provider on an algorithm of its own',
     )
     t.match(
       problemsAfter<ISecret>('v1/Secret', (body) =>

@@ -23,7 +23,7 @@ export function configVariables(): Set<string> {
 
 export type { StackProcess }
 
-/** The four processes; the auth commands (migrate, create-admin, create-client, rotate-keys) are auth's. */
+/** The five processes; the auth commands (migrate, create-admin, create-client, rotate-keys) are auth's. */
 export const PROCESSES = Object.keys(PROCESS_SETTINGS) as StackProcess[]
 
 /** The variables one process reads, as its config.ts declares them. */
@@ -56,9 +56,18 @@ export function processOf(script: string): StackProcess {
 }
 
 /** Settings the processes that read them must agree on, so that each is given once, by one owner, to all of them: the
- * database auth, user and admin share, the tokens auth signs and the others check (issuer, audience, lifetime), and
- * when an idle session ends (auth refuses its refresh, user stops listing it, auth, user and admin refuse its token). */
-export const AGREED_SETTINGS = ['DATABASE_URL', 'TOKEN_ISSUER', 'TOKEN_AUDIENCE', 'ACCESS_TOKEN_TTL', 'REFRESH_IDLE_TTL'] as const
+ * database auth, user, admin and oidc share, the tokens auth signs and the others check (issuer, audience, lifetime),
+ * when an idle session ends (auth refuses its refresh, user stops listing it, auth, user and admin refuse its token), and
+ * what auth and the OpenID Connect provider share: the key ring's algorithm, and how long a session lasts at most. */
+export const AGREED_SETTINGS = [
+  'DATABASE_URL',
+  'TOKEN_ISSUER',
+  'TOKEN_AUDIENCE',
+  'ACCESS_TOKEN_TTL',
+  'REFRESH_IDLE_TTL',
+  'SIGNING_ALG',
+  'REFRESH_ABSOLUTE_TTL',
+] as const
 
 /** KEY=value lines of an env file (systemd EnvironmentFile=, docker env_file): comments and blank lines skipped. */
 export function readEnvFile(file: string): Map<string, string> {
@@ -71,9 +80,22 @@ export function readEnvFile(file: string): Map<string, string> {
 }
 
 /** The settings a process's addresses follow from; the rest (secrets, placeholders) are left out of `listening`. */
-const ADDRESS_SETTINGS = ['PORT', 'HOST', 'MANAGEMENT_PORT', 'MANAGEMENT_HOST', 'AUTH_URL', 'AUTH_UPSTREAMS', 'USER_UPSTREAMS', 'ADMIN_UPSTREAMS']
+const ADDRESS_SETTINGS = [
+  'PORT',
+  'HOST',
+  'MANAGEMENT_PORT',
+  'MANAGEMENT_HOST',
+  'AUTH_URL',
+  'AUTH_UPSTREAMS',
+  'USER_UPSTREAMS',
+  'ADMIN_UPSTREAMS',
+  'OIDC_UPSTREAMS',
+]
 
-export type Listening = Pick<GatewayConfig, 'port' | 'host' | 'managementPort' | 'managementHost' | 'authUpstreams' | 'userUpstreams' | 'adminUpstreams'>
+export type Listening = Pick<
+  GatewayConfig,
+  'port' | 'host' | 'managementPort' | 'managementHost' | 'authUpstreams' | 'userUpstreams' | 'adminUpstreams' | 'oidcUpstreams'
+>
 
 /** Where a process with this environment listens, and where the gateway would probe its upstreams, as config.ts itself
  * works it out (MANAGEMENT_PORT defaulting to PORT + 1000, `URL|MANAGEMENT` upstreams): one rule, not a copy of it. */

@@ -31,6 +31,7 @@ const TEMPLATES = {
   auth: { script: 'services/auth/src/server.ts', port: 8081 },
   user: { script: 'services/user/src/server.ts', port: 8082 },
   admin: { script: 'services/admin/src/server.ts', port: 8083 },
+  oidc: { script: 'services/oidc/src/server.ts', port: 8084 },
   gateway: { script: 'gateway/src/server.ts', port: 8080 },
 } as const
 
@@ -244,7 +245,7 @@ function trustProblems(units: Map<string, Unit>, files: Map<string, Map<string, 
     problems.push(`portcullis-gateway@.service: PROXY_SOURCE_ADDRESS is ${source}, not a loopback address of its own (not 127.0.0.1)`)
   if (gateway.get('TRUST_PROXY') !== NGINX_ADDRESS)
     problems.push(`portcullis-gateway@.service: TRUST_PROXY is ${gateway.get('TRUST_PROXY')}, not Nginx's address ${NGINX_ADDRESS}`)
-  for (const service of ['auth', 'user', 'admin']) {
+  for (const service of ['auth', 'user', 'admin', 'oidc']) {
     const trust = processEnvironment(units.get(`portcullis-${service}@.service`), files).get('TRUST_PROXY')
     if (trust !== source) problems.push(`portcullis-${service}@.service: TRUST_PROXY is ${trust}, not the gateway's PROXY_SOURCE_ADDRESS ${source}`)
   }
@@ -270,11 +271,17 @@ function onlyTheseGet(
   return problems
 }
 
-/** KEY_ENCRYPTION_KEY(_PREVIOUS) reach auth and the migrations (auth's code), and no other process. */
+/** KEY_ENCRYPTION_KEY(_PREVIOUS) reach auth, the migrations (auth's code) and the OpenID Connect provider, which signs
+ * with the same key ring, and no other process. */
 function keyEncryptionProblems(units: Map<string, Unit>, files: Map<string, Map<string, string>>): string[] {
-  const holders = ['portcullis-auth@.service', 'portcullis-migrate.service']
+  const holders = ['portcullis-auth@.service', 'portcullis-migrate.service', 'portcullis-oidc@.service']
   // The previous keys are set only during a rotation.
-  return onlyTheseGet(units, files, { holders, names: ['KEY_ENCRYPTION_KEY', 'KEY_ENCRYPTION_KEY_PREVIOUS'], required: ['KEY_ENCRYPTION_KEY'], owner: 'auth' })
+  return onlyTheseGet(units, files, {
+    holders,
+    names: ['KEY_ENCRYPTION_KEY', 'KEY_ENCRYPTION_KEY_PREVIOUS'],
+    required: ['KEY_ENCRYPTION_KEY'],
+    owner: 'auth and oidc',
+  })
 }
 
 /** SERVICE_CLIENT_ID and SERVICE_CLIENT_SECRET reach the gateway (its client of auth's internal API, for the revocation
@@ -315,9 +322,18 @@ t.test('each process gets only its own settings, each from one file', async (t) 
   t.same(envFileProblems(units, envExamples), [], 'every env file holds only what each process loading it reads')
   const loaders = (file: string) =>
     [...units].filter(([, unit]) => values(unit, 'Service', 'EnvironmentFile').includes(`/etc/portcullis/${file}`)).map(([name]) => name)
-  t.same(loaders('database.env'), ['portcullis-admin@.service', 'portcullis-auth@.service', 'portcullis-migrate.service', 'portcullis-user@.service'])
+  t.same(loaders('database.env'), [
+    'portcullis-admin@.service',
+    'portcullis-auth@.service',
+    'portcullis-migrate.service',
+    'portcullis-oidc@.service',
+    'portcullis-user@.service',
+  ])
+  t.same(loaders('accounts.env'), ['portcullis-admin@.service', 'portcullis-auth@.service', 'portcullis-migrate.service', 'portcullis-user@.service'])
+  t.same(loaders('signing.env'), ['portcullis-auth@.service', 'portcullis-migrate.service', 'portcullis-oidc@.service'])
   t.same(loaders('auth-url.env'), ['portcullis-admin@.service', 'portcullis-gateway@.service', 'portcullis-user@.service'])
   t.same(loaders('auth.env'), ['portcullis-auth@.service', 'portcullis-migrate.service'])
+  t.same(loaders('oidc.env'), ['portcullis-oidc@.service'])
   t.notOk(environment(units.get('portcullis-gateway@.service')).has('DATA_DIR'), 'the gateway has no data directory')
 
   t.test('the checks catch a setting where it does not belong', async (t) => {
@@ -405,7 +421,7 @@ t.test('each process gets only its own settings, each from one file', async (t) 
           return files
         })(),
       ).join('\n'),
-      /portcullis-user@\.service: gets REFRESH_IDLE_TTL from more than one place: \/etc\/portcullis\/database\.env, \/etc\/portcullis\/user\.env[\s\S]*REFRESH_IDLE_TTL, which auth, user and admin must agree on, does not come from one file: .*portcullis-user@\.service: \/etc\/portcullis\/user\.env/,
+      /portcullis-user@\.service: gets REFRESH_IDLE_TTL from more than one place: \/etc\/portcullis\/database\.env, \/etc\/portcullis\/user\.env[\s\S]*REFRESH_IDLE_TTL, which auth, user, admin and oidc must agree on, does not come from one file: .*portcullis-user@\.service: \/etc\/portcullis\/user\.env/,
       "user's own REFRESH_IDLE_TTL over the shared one",
     )
     const withoutDatabase = new Map(units)
@@ -413,7 +429,7 @@ t.test('each process gets only its own settings, each from one file', async (t) 
     withoutDatabase.set('portcullis-admin@.service', parseUnit(admin))
     t.match(
       environmentProblems(withoutDatabase, envExamples).join('\n'),
-      /DATABASE_URL, which auth, user and admin must agree on, does not come from one file: portcullis-admin@\.service: nothing \(its default\)/,
+      /DATABASE_URL, which auth, user, admin and oidc must agree on, does not come from one file: portcullis-admin@\.service: nothing \(its default\)/,
       'admin without the database file, on the embedded database of its own',
     )
   })
@@ -430,7 +446,7 @@ t.test('the env file examples', async (t) => {
 })
 
 t.test('who believes whose X-Forwarded-For', async (t) => {
-  t.same(trustProblems(units, envExamples), [], "the gateway believes Nginx; auth, user and admin only the gateway's PROXY_SOURCE_ADDRESS")
+  t.same(trustProblems(units, envExamples), [], "the gateway believes Nginx; auth, user, admin and oidc only the gateway's PROXY_SOURCE_ADDRESS")
   t.notMatch(readRepoFile('infra/nginx/portcullis.conf'), /proxy_bind/, 'Nginx connects to the gateway from 127.0.0.1')
 
   t.test('the check catches a service that believes any local caller', async (t) => {
@@ -447,6 +463,7 @@ t.test('who believes whose X-Forwarded-For', async (t) => {
     )
     t.match(changed('/etc/portcullis/admin.env', 'TRUST_PROXY', '127.0.0.0/8'), /portcullis-admin@\.service: TRUST_PROXY is 127\.0\.0\.0\/8/)
     t.match(changed('/etc/portcullis/auth.env', 'TRUST_PROXY', undefined), /portcullis-auth@\.service: TRUST_PROXY is undefined/)
+    t.match(changed('/etc/portcullis/oidc.env', 'TRUST_PROXY', '127.0.0.1'), /portcullis-oidc@\.service: TRUST_PROXY is 127\.0\.0\.1/)
     t.match(changed('/etc/portcullis/gateway.env', 'PROXY_SOURCE_ADDRESS', undefined), /PROXY_SOURCE_ADDRESS is undefined, not a loopback address of its own/)
     t.match(changed('/etc/portcullis/gateway.env', 'PROXY_SOURCE_ADDRESS', '127.0.0.1'), /PROXY_SOURCE_ADDRESS is 127\.0\.0\.1, not a loopback address/)
     // A shared setting is overridden by the service's own file, and would otherwise reach every process.
@@ -458,18 +475,30 @@ t.test('who believes whose X-Forwarded-For', async (t) => {
 })
 
 t.test('the key-encryption keys', async (t) => {
-  t.same(keyEncryptionProblems(units, envExamples), [], 'in auth.env, read by auth and the migrations only')
-  const auth = envExamples.get('/etc/portcullis/auth.env')
-  t.equal(auth?.get('KEY_ENCRYPTION_KEY'), 'CHANGE-ME', 'a placeholder in the example')
+  t.same(keyEncryptionProblems(units, envExamples), [], 'in signing.env, read by auth, the migrations and the OpenID Connect provider only')
+  const signing = envExamples.get('/etc/portcullis/signing.env')
+  t.equal(signing?.get('KEY_ENCRYPTION_KEY'), 'CHANGE-ME', 'a placeholder in the example')
 
   t.test('the check catches the key in the wrong place', async (t) => {
     const withoutAuthEnv = new Map(units)
-    const migrate = parseUnit(readFileSync(path.join(unitDir, 'portcullis-migrate.service'), 'utf8').replace('EnvironmentFile=/etc/portcullis/auth.env\n', ''))
+    const migrate = parseUnit(
+      readFileSync(path.join(unitDir, 'portcullis-migrate.service'), 'utf8').replace('EnvironmentFile=/etc/portcullis/signing.env\n', ''),
+    )
     withoutAuthEnv.set('portcullis-migrate.service', migrate)
-    t.match(keyEncryptionProblems(withoutAuthEnv, envExamples).join('\n'), /portcullis-migrate\.service: gets no KEY_ENCRYPTION_KEY/)
+    const oidc = parseUnit(readFileSync(path.join(unitDir, 'portcullis-oidc@.service'), 'utf8').replace('EnvironmentFile=/etc/portcullis/signing.env\n', ''))
+    withoutAuthEnv.set('portcullis-oidc@.service', oidc)
+    t.match(
+      keyEncryptionProblems(withoutAuthEnv, envExamples).join('\n'),
+      /portcullis-migrate\.service: gets no KEY_ENCRYPTION_KEY[\s\S]*portcullis-oidc@\.service: gets no KEY_ENCRYPTION_KEY/,
+    )
+    t.match(
+      environmentProblems(withoutAuthEnv, envExamples).join('\n'),
+      /SIGNING_ALG, which auth and oidc must agree on, does not come from one file: .*portcullis-oidc@\.service: nothing \(its default\)/,
+      'the provider without the key ring of auth',
+    )
     const shared = structuredClone(envExamples)
     shared.get('/etc/portcullis/portcullis.env')?.set('KEY_ENCRYPTION_KEY', 'CHANGE-ME')
-    t.match(keyEncryptionProblems(units, shared).join('\n'), /portcullis-gateway@\.service: gets KEY_ENCRYPTION_KEY, which only auth needs/)
+    t.match(keyEncryptionProblems(units, shared).join('\n'), /portcullis-gateway@\.service: gets KEY_ENCRYPTION_KEY, which only auth and oidc needs/)
   })
 })
 
@@ -524,7 +553,7 @@ t.test('the README runs what the units and the gateway expect', async (t) => {
     'the commands run with the settings the migrations read, the key-encryption key among them',
   )
   const gateway = readEnvFile(path.join(unitDir, 'env/gateway.env.example'))
-  for (const service of ['auth', 'user', 'admin']) {
+  for (const service of ['auth', 'user', 'admin', 'oidc']) {
     const enabled = [...readme.matchAll(/^sudo systemctl enable --now .*$/gm)]
       .flatMap((match) => [...match[0].matchAll(new RegExp(`portcullis-${service}@(\\d+)`, 'g'))].map((instance) => Number(instance[1])))
       .sort()

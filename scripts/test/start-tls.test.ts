@@ -27,9 +27,13 @@ function post(url: string, ca: string, body: unknown): Promise<{ status: number;
   })
 }
 
-function get(url: string, ca: string): Promise<{ status: number; type: string | undefined; csp: string | undefined; body: string }> {
+function get(
+  url: string,
+  ca: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; type: string | undefined; csp: string | undefined; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = https.get(url, { ca, servername: 'localhost', timeout: 10_000 }, (res) => {
+    const req = https.get(url, { ca, servername: 'localhost', headers, timeout: 10_000 }, (res) => {
       let body = ''
       res.on('data', (chunk: Buffer) => (body += chunk.toString()))
       res.on('end', () =>
@@ -95,6 +99,18 @@ t.test('the stack behind Nginx on https://localhost, stopped together', async (t
   t.match(css.type, /text\/css/)
   const app = await get(`https://127.0.0.1:${httpsPort}/`, ca)
   t.notMatch(app.csp, /unsafe-inline/, 'the web app keeps the strict policy')
+
+  // The OpenID Connect provider through Nginx and the gateway: the issuer is PUBLIC_URL, its endpoints on the origin the
+  // browser used, port and all (Nginx forwards the host as sent, the gateway believes Nginx, the provider the gateway).
+  const discovery = await get(`https://127.0.0.1:${httpsPort}/.well-known/openid-configuration`, ca, { host: `localhost:${httpsPort}` })
+  t.equal(discovery.status, 200, 'OpenID Connect discovery through Nginx')
+  const document = JSON.parse(discovery.body) as { issuer?: string; token_endpoint?: string; jwks_uri?: string }
+  t.equal(document.issuer, `https://localhost:${httpsPort}`, 'the issuer is the HTTPS address')
+  t.equal(document.token_endpoint, `https://localhost:${httpsPort}/oidc/token`, 'its endpoints under it, on https and this port')
+  t.equal(discovery.csp, '', "none of the site's Content-Security-Policy on the provider's answers")
+  const jwks = await get(`https://127.0.0.1:${httpsPort}/oidc/jwks`, ca, { host: `localhost:${httpsPort}` })
+  t.equal(jwks.status, 200, '/oidc/jwks through Nginx, not the web app')
+  t.match(JSON.parse(jwks.body), { keys: [{ kid: /./ }] })
 
   // The gateway believes X-Forwarded-For from Nginx's own address (127.0.0.3) only.
   const recorded = async (token: string) => {
