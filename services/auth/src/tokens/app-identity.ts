@@ -1,6 +1,5 @@
 // An app's signed identity of a signed-in user (POST /internal/identity): given only for a live session of the active user
 // it names (the rule requireUser asks, sessions/signed-in.ts), for an audience that no access or service token has.
-import type { JWT } from '@fastify/jwt'
 import { fieldProblem, validationFailed } from '@portcullis/shared/errors'
 import type { AuthContext } from '../plugins/app/context.ts'
 import { liveSessionUser, type SignedInUser } from '../sessions/signed-in.ts'
@@ -20,7 +19,7 @@ export interface AppIdentity extends SignedInUser {
 }
 
 /** The identity, or undefined when the session is not a live one of that active user; a reserved audience is a 422. */
-export async function appIdentity(auth: AuthContext & { jwt: JWT }, asked: AppIdentityRequest): Promise<AppIdentity | undefined> {
+export async function appIdentity(auth: AuthContext, asked: AppIdentityRequest): Promise<AppIdentity | undefined> {
   if (isReservedAudience(asked.audience, auth.authConfig.tokenAudience)) {
     throw validationFailed([fieldProblem('audience', 'is kept for access and service tokens: name an app', 'reserved', 'The audience')])
   }

@@ -1,15 +1,14 @@
 // Signing auth's tokens with the key ring's current key: an access token for a user's session, a service token for a client,
 // an identity token of a user's session for one app.
-import type { JWT } from '@fastify/jwt'
 import type { User } from '@portcullis/shared/db/schema'
 import { newId } from '@portcullis/shared/ids'
 import type { AuthConfig } from '../config.ts'
 import type { KeyRing } from '@portcullis/shared/keys/ring'
 import type { SessionProof } from '../sessions/create.ts'
 import { IDENTITY_TOKEN_TTL, internalAudience, SERVICE_TOKEN_TTL } from './claims.ts'
+import { signJwt } from './signer.ts'
 
 export interface TokenSigner {
-  jwt: JWT
   keyRing: KeyRing
   authConfig: Pick<AuthConfig, 'tokenIssuer' | 'tokenAudience' | 'accessTokenTtl'>
 }
@@ -19,23 +18,23 @@ export interface TokenSigner {
  * `email_verified` rides along when the user has an email.
  */
 export function signAccessToken(
-  { jwt, keyRing, authConfig }: TokenSigner,
+  { keyRing, authConfig }: TokenSigner,
   user: Pick<User, 'id' | 'role' | 'email' | 'email_verified_at'>,
   sessionId: string,
   proof: SessionProof,
 ): string {
-  const key = keyRing.signingKey()
   const email = user.email === null ? {} : { email_verified: user.email_verified_at !== null }
   const how = { amr: proof.amr, auth_time: Math.floor(proof.authTime / 1000) }
-  return jwt.sign(
+  return signJwt(
+    keyRing.signingKey(),
     { iss: authConfig.tokenIssuer, aud: authConfig.tokenAudience, sub: user.id, role: user.role, sid: sessionId, jti: newId(), ...how, ...email },
-    { key: key.privatePem, kid: key.kid, algorithm: key.alg, expiresIn: authConfig.accessTokenTtl },
+    authConfig.accessTokenTtl,
   )
 }
 
-export function signServiceToken({ jwt, keyRing, authConfig }: TokenSigner, clientId: string, scopes: string[]): { token: string; expiresIn: number } {
-  const key = keyRing.signingKey()
-  const token = jwt.sign(
+export function signServiceToken({ keyRing, authConfig }: TokenSigner, clientId: string, scopes: string[]): { token: string; expiresIn: number } {
+  const token = signJwt(
+    keyRing.signingKey(),
     {
       iss: authConfig.tokenIssuer,
       aud: internalAudience(authConfig.tokenAudience),
@@ -44,7 +43,7 @@ export function signServiceToken({ jwt, keyRing, authConfig }: TokenSigner, clie
       token_use: 'service',
       jti: newId(),
     },
-    { key: key.privatePem, kid: key.kid, algorithm: key.alg, expiresIn: SERVICE_TOKEN_TTL },
+    SERVICE_TOKEN_TTL,
   )
   return { token, expiresIn: SERVICE_TOKEN_TTL }
 }
@@ -59,9 +58,9 @@ export interface AppIdentityClaims {
 }
 
 /** What an app behind the gateway is told of its caller, signed as an access token is (same key, kid and alg). */
-export function signIdentityToken({ jwt, keyRing, authConfig }: TokenSigner, identity: AppIdentityClaims): { token: string; expiresIn: number } {
-  const key = keyRing.signingKey()
-  const token = jwt.sign(
+export function signIdentityToken({ keyRing, authConfig }: TokenSigner, identity: AppIdentityClaims): { token: string; expiresIn: number } {
+  const token = signJwt(
+    keyRing.signingKey(),
     {
       iss: authConfig.tokenIssuer,
       aud: identity.audience,
@@ -72,7 +71,7 @@ export function signIdentityToken({ jwt, keyRing, authConfig }: TokenSigner, ide
       token_use: 'identity',
       jti: newId(),
     },
-    { key: key.privatePem, kid: key.kid, algorithm: key.alg, expiresIn: IDENTITY_TOKEN_TTL },
+    IDENTITY_TOKEN_TTL,
   )
   return { token, expiresIn: IDENTITY_TOKEN_TTL }
 }

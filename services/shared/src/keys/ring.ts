@@ -7,6 +7,7 @@ import type { Database, SigningKeyRow } from '../db/schema.ts'
 import { type KeyWrapping, unwrapPrivateKey } from './private-key-wrapping.ts'
 import { ensureActiveKey, loadPublishedKeys } from './store.ts'
 
+/** One object per key for as long as the ring holds it (a reload keeps it), so a signer built for it is built once. */
 export interface SigningKey {
   kid: string
   alg: SigningAlgorithm
@@ -52,21 +53,27 @@ const UNKNOWN_KID_RELOAD_MS = 2000
 
 export function createKeyRing(db: Kysely<Database>, options: KeyRingOptions): KeyRing {
   let rows: SigningKeyRow[] = []
-  let privatePems = new Map<string, string>()
+  let privateKeys = new Map<string, SigningKey>()
   let publicPems = new Map<string, string>()
   let jwks: PublicJwk[] = []
   let timer: NodeJS.Timeout | undefined
   let lastReload = 0
   let reloading: Promise<void> | undefined
 
+  function keptOrNew(row: SigningKeyRow, privatePem: string): SigningKey {
+    const held = privateKeys.get(row.kid)
+    if (held && held.alg === row.alg && held.privatePem === privatePem) return held
+    return { kid: row.kid, alg: row.alg as SigningAlgorithm, privatePem }
+  }
+
   async function reload(): Promise<void> {
     reloading ??= (async () => {
       try {
         const loaded = await loadPublishedKeys(db, options.now(), options.accessTokenTtl)
         // Unwrapped before anything is replaced: a key this process cannot open leaves the set it had.
-        const unwrapped = new Map(loaded.map((row) => [row.kid, unwrapPrivateKey(row.private_pem, row.kid, options.wrapping)]))
+        const unwrapped = new Map(loaded.map((row) => [row.kid, keptOrNew(row, unwrapPrivateKey(row.private_pem, row.kid, options.wrapping))]))
         rows = loaded
-        privatePems = unwrapped
+        privateKeys = unwrapped
         publicPems = new Map(
           loaded.map((row) => [
             row.kid,
@@ -101,9 +108,9 @@ export function createKeyRing(db: Kysely<Database>, options: KeyRingOptions): Ke
     signingKey() {
       const active = rows.find((row) => row.retired_at === null) ?? rows[0]
       if (!active) throw new Error('no signing key is loaded')
-      const privatePem = privatePems.get(active.kid)
-      if (!privatePem) throw new Error(`signing key ${active.kid} is not unwrapped`)
-      return { kid: active.kid, alg: active.alg as SigningAlgorithm, privatePem }
+      const key = privateKeys.get(active.kid)
+      if (!key) throw new Error(`signing key ${active.kid} is not unwrapped`)
+      return key
     },
     privateKeys() {
       const active = this.signingKey()
@@ -111,8 +118,8 @@ export function createKeyRing(db: Kysely<Database>, options: KeyRingOptions): Ke
       return [
         active,
         ...others.flatMap((row) => {
-          const privatePem = privatePems.get(row.kid)
-          return privatePem ? [{ kid: row.kid, alg: row.alg as SigningAlgorithm, privatePem }] : []
+          const key = privateKeys.get(row.kid)
+          return key ? [key] : []
         }),
       ]
     },
