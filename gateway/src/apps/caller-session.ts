@@ -3,6 +3,7 @@
 // (signature, claims, revocation within seconds). The cookie is sent by the browser whatever page asks, so a request that
 // changes something and is authenticated by it alone must come from a page of this origin.
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { isFromThisOrigin } from '@portcullis/shared/same-origin'
 import { accessTokenFromCookieHeader } from '@portcullis/shared/sessions/access-cookie'
 import type { Principal } from '@portcullis/shared/tokens/principal'
 import { CrossSiteRequest } from '../errors.ts'
@@ -37,17 +38,9 @@ export async function callerSession(app: FastifyInstance, request: FastifyReques
   return { principal, via: presented.via }
 }
 
-/** Whether the browser says the request comes from a page of this origin (Sec-Fetch-Site, else Origin against Host). */
+/** Whether the browser says the request comes from a page of this origin (the shared rule: same-origin.ts). */
 function fromThisOrigin(request: FastifyRequest): boolean {
-  const site = request.headers['sec-fetch-site']
-  if (site !== undefined) return site === 'same-origin'
-  const origin = request.headers.origin
-  if (!origin || !request.host) return false
-  try {
-    return new URL(origin).host === request.host
-  } catch {
-    return false
-  }
+  return isFromThisOrigin(request.headers, request.host)
 }
 
 /** Cross-site request forgery: an unsafe method authenticated by the cookie alone must come from this origin. */

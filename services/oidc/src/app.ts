@@ -90,7 +90,7 @@ export async function buildOidcApp(options: OidcAppOptions): Promise<FastifyInst
   })
   const provider = current
   await interactionRoutes(app, { provider: () => provider.get(), readSignIn, db, now })
-  await mountProvider(app, () => provider.get())
+  await mountProvider(app, () => provider.get(), config.publicUrl)
 
   const sweepEvery = options.sweepIntervalMs ?? SWEEP_INTERVAL_MS
   if (sweepEvery > 0) {

@@ -40,6 +40,14 @@ for (const { kind, env } of cases) {
     t.ok(metadata.code_challenge_methods_supported?.includes('S256'))
     t.ok(metadata.id_token_signing_alg_values_supported?.includes(env.SIGNING_ALG as string))
 
+    // The endpoints are the issuer's whatever host the request names.
+    const spoofed = await app.inject({
+      method: 'GET',
+      url: '/.well-known/openid-configuration',
+      headers: { host: 'evil.example', 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https' },
+    })
+    t.equal(spoofed.json<{ token_endpoint: string }>().token_endpoint, `${issuer}/oidc/token`, 'a Host or X-Forwarded-Host of another origin changes nothing')
+
     const rows = await database.handle.db.selectFrom('signing_keys').selectAll().execute()
     t.ok(rows.length > 0, 'the ring made its first key')
     const answer = await fetch(metadata.jwks_uri as string)

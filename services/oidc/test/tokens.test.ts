@@ -34,14 +34,8 @@ for (const kind of testDatabaseKinds()) {
     t.equal((await oidc.tokenIntrospection(rp, refreshed.access_token)).active, false, 'the access token is no longer active')
     const reuse = await db.selectFrom('audit_events').select('detail').where('type', '=', 'oidc_refresh_reused').where('user_id', '=', login.user.id).execute()
     t.equal(reuse.length, 1, 'the reuse is audited')
-    await t.resolves(async () => {
-      for (let wait = 0; wait < 50; wait++) {
-        const links = await db.selectFrom('oidc_sign_ins').select('grant_id').where('user_id', '=', login.user.id).execute()
-        if (links.length === 0) return
-        await new Promise((resolve) => setTimeout(resolve, 20))
-      }
-      throw new Error('the sign-in is still listed')
-    }, 'the sign-in is no longer listed')
+    const links = await db.selectFrom('oidc_sign_ins').select('grant_id').where('user_id', '=', login.user.id).execute()
+    t.equal(links.length, 0, 'the sign-in is no longer listed')
 
     // Revocation: the app gives back its refresh token; it no longer refreshes.
     const second = await signInToApp(browser, rp, client)
