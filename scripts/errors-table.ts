@@ -13,6 +13,8 @@ import { buildAdminApp } from '@portcullis/admin/app'
 import { loadAdminConfig } from '@portcullis/admin/config'
 import { buildAuthApp } from '@portcullis/auth/app'
 import { loadAuthConfig } from '@portcullis/auth/config'
+import { buildOidcApp } from '@portcullis/oidc/app'
+import { loadOidcConfig } from '@portcullis/oidc/config'
 import { APP_PROBLEMS } from '@portcullis/gateway/routes/apps'
 import { FORWARD_AUTH_PROBLEMS, FORWARD_AUTH_ROUTE } from '@portcullis/gateway/routes/forward-auth'
 import { PROXY_PROBLEMS } from '@portcullis/gateway/routes/proxy'
@@ -68,7 +70,7 @@ export function routeProblems(app: FastifyInstance): RouteProblems[] {
 /** A key source with no keys: the catalogue reads the apps' route schemas and sends them nothing. */
 const NO_KEYS: JwksKeySource = { publicKeyPem: async () => undefined, refresh: async () => {}, isLoaded: () => false, stop: () => {} }
 
-/** auth, user and admin built for real on a throw-away SQLite database, and the problems each of their routes declares. */
+/** auth, user, admin and oidc built for real on a throw-away SQLite database, and the problems each of their routes declares. */
 export async function serviceRouteProblems(): Promise<RouteProblems[]> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'portcullis-errors-'))
   const env = { DATA_DIR: dataDir, LOG_LEVEL: 'silent', ARGON2_MEMORY_KIB: '1024', ARGON2_TIME_COST: '1' }
@@ -79,6 +81,7 @@ export async function serviceRouteProblems(): Promise<RouteProblems[]> {
     apps.push(await buildAuthApp({ config: loadAuthConfig(env), database }))
     apps.push(await buildUserApp({ config: loadUserConfig(env), database, keys: NO_KEYS }))
     apps.push(await buildAdminApp({ config: loadAdminConfig(env), database, keys: NO_KEYS }))
+    apps.push(await buildOidcApp({ config: loadOidcConfig(env), database, sweepIntervalMs: 0 }))
     await Promise.all(apps.map((app) => app.ready()))
     return apps.flatMap(routeProblems)
   } finally {
@@ -99,7 +102,7 @@ export function catalogue(routes: RouteProblems[]): CatalogueEntry[] {
   const apps = new Set(APP_PROBLEMS.map(({ problem }) => problem.code))
   const forwardAuth = new Set(FORWARD_AUTH_PROBLEMS.map(({ problem }) => problem.code))
   const readiness = new Set(READINESS_PROBLEMS.map(({ problem }) => problem.code))
-  const owners = ['shared', 'auth', 'user', 'admin', 'gateway']
+  const owners = ['shared', 'auth', 'user', 'admin', 'oidc', 'gateway']
   const ordered = declaredProblems().sort((a, b) => owners.indexOf(a.owner) - owners.indexOf(b.owner) || a.status - b.status || a.code.localeCompare(b.code))
   return ordered.map((problem) => {
     const answeredBy: string[] = []

@@ -7,6 +7,7 @@ import type { DatabaseHandle } from '@portcullis/shared/db/handle'
 import { keyWrapping } from '@portcullis/shared/keys/private-key-wrapping'
 import { createKeyRing } from '@portcullis/shared/keys/ring'
 import { signInSession } from '@portcullis/shared/oidc/sign-ins'
+import { swaggerPlugin } from '@portcullis/shared/plugins/external/swagger'
 import { createServiceApp } from '@portcullis/shared/service-app'
 import { sessionLifetime } from '@portcullis/shared/sessions/liveness'
 import { findAccountIn } from './account/find-account.ts'
@@ -39,6 +40,8 @@ export async function buildOidcApp(options: OidcAppOptions): Promise<FastifyInst
   const db = database.db
   const now = options.now ?? Date.now
   const app = await createServiceApp({ config, service: 'oidc', readiness: { database: () => database.ping() } })
+  // The interaction's routes in an OpenAPI document of their own (the protocol's endpoints are oidc-provider's, in discovery).
+  await app.register(swaggerPlugin, { service: 'oidc' })
   let current: CurrentProvider | undefined
   const ring = createKeyRing(db, {
     algorithm: config.signingAlgorithm,
