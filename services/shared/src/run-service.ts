@@ -39,10 +39,17 @@ export function runService<C extends CommonConfig>(name: string, load: () => C, 
     loaded = config
     const { app, close } = await start(config)
     let closing = false
+    let repeatLogged = false
     // Draining: first tell balancers (readiness red) while still serving everything, each answer closing its connection; once
     // they have stopped sending (the gateway probes every second), stop listening and let what is in flight finish.
     const stop = async (signal: string) => {
-      if (closing) return
+      if (closing) {
+        // A SIGTERM to the process group reaches this process twice: from the group, and again from `pnpm start`'s
+        // supervisor stopping its children. Kept handled, it cannot kill the drain (the default action would exit at once).
+        if (!repeatLogged) app.log.info({ signal }, 'already draining; the signal is ignored')
+        repeatLogged = true
+        return
+      }
       closing = true
       app.log.info({ signal, drainDelayMs: config.drainDelayMs }, 'draining')
       app.startDraining()
@@ -55,8 +62,9 @@ export function runService<C extends CommonConfig>(name: string, load: () => C, 
       await close?.()
       process.exit(0)
     }
-    process.once('SIGTERM', () => void stop('SIGTERM'))
-    process.once('SIGINT', () => void stop('SIGINT'))
+    // process.on, not once: a signal arriving while draining must find a handler, or it ends the process mid-drain.
+    process.on('SIGTERM', () => void stop('SIGTERM'))
+    process.on('SIGINT', () => void stop('SIGINT'))
     // Started by `pnpm start` with an IPC channel: when that supervisor dies, even by SIGKILL, stop too.
     process.once('disconnect', () => void stop('supervisor gone'))
     await listenOn(app, config.port, config.host, 'PORT')
