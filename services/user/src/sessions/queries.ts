@@ -1,19 +1,21 @@
 // Reads of the sessions table (owned by auth) for the signed-in user: only live sessions count, by the one liveness rule.
 import type { Kysely } from 'kysely'
+import { precompiledQuery } from '@portcullis/shared/db/precompiled'
 import type { Database, Session } from '@portcullis/shared/db/schema'
-import { type SessionLifetime, sessionIsLive } from '@portcullis/shared/sessions/liveness'
+import { type LiveBounds, liveBounds, type SessionLifetime, sessionWithinBounds } from '@portcullis/shared/sessions/liveness'
 
-function liveSessionsOf(db: Kysely<Database>, userId: string, now: number, lifetime: SessionLifetime) {
-  return db
-    .selectFrom('sessions')
-    .selectAll()
-    .where('user_id', '=', userId)
-    .where(sessionIsLive('sessions', now, lifetime))
+function liveSessionsOf(db: Kysely<Database>, userId: string, bounds: LiveBounds) {
+  return db.selectFrom('sessions').selectAll().where('user_id', '=', userId).where(sessionWithinBounds('sessions', bounds))
 }
+
+/** The sessions page and the dashboard: built once per database. */
+const liveSessionsNewestFirst = precompiledQuery((db, p: { userId: string } & LiveBounds) =>
+  liveSessionsOf(db, p.userId, p).orderBy('created_at', 'desc').orderBy('id', 'desc'),
+)
 
 /** The user's live sessions, newest first. */
 export async function listLiveSessions(db: Kysely<Database>, userId: string, now: number, lifetime: SessionLifetime): Promise<Session[]> {
-  return liveSessionsOf(db, userId, now, lifetime).orderBy('created_at', 'desc').orderBy('id', 'desc').execute()
+  return liveSessionsNewestFirst.execute(db, { userId, ...liveBounds(now, lifetime) })
 }
 
 export async function findLiveSession(
@@ -23,5 +25,5 @@ export async function findLiveSession(
   now: number,
   lifetime: SessionLifetime,
 ): Promise<Session | undefined> {
-  return liveSessionsOf(db, userId, now, lifetime).where('id', '=', sessionId).executeTakeFirst()
+  return liveSessionsOf(db, userId, liveBounds(now, lifetime)).where('id', '=', sessionId).executeTakeFirst()
 }

@@ -4,7 +4,7 @@ import fp from 'fastify-plugin'
 import type { User } from '@portcullis/shared/db/schema'
 import { AccountDisabled, Forbidden, InvalidToken, type ProblemFactory, SessionRevoked, TokenExpired, Unauthenticated } from '@portcullis/shared/errors'
 import type { Principal } from '@portcullis/shared/tokens/principal'
-import { findAccount } from '../../profile/queries.ts'
+import { findUserAndSession } from '@portcullis/shared/sessions/signed-in-user'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -36,7 +36,7 @@ async function account(app: FastifyInstance): Promise<void> {
   app.decorate('requireAccount', async function requireAccount(request: FastifyRequest) {
     const principal = request.principal
     if (!principal) throw new Error('requireAccount must run after requireRole')
-    const found = await findAccount(app.db, principal.userId, principal.sessionId, app.now(), app.sessionLifetime)
+    const found = await findUserAndSession(app.db, principal.userId, principal.sessionId, app.now(), app.sessionLifetime)
     if (found?.user.status !== 'active') throw new AccountDisabled()
     // The gateway refuses such tokens within seconds; this closes the gap for calls that reach us first.
     if (!found.sessionLive) throw Object.assign(new SessionRevoked(), { wwwAuthenticate: 'Bearer error="invalid_token"' })
