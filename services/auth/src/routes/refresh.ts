@@ -36,7 +36,7 @@ export async function refreshRoute(app: FastifyInstance): Promise<void> {
         throw refreshed.problem
       }
       const mode = presented.via === 'cookie' ? 'cookie' : 'token'
-      return tokenResponse(app, reply, refreshed.user, { sessionId: refreshed.sessionId, refreshToken: refreshed.refreshToken }, mode)
+      return tokenResponse(app, reply, refreshed.user, refreshed.session, mode)
     },
   )
 }

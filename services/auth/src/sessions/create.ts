@@ -10,15 +10,17 @@ export interface SessionOrigin {
   userAgent: string | null
 }
 
-export interface CreatedSession {
-  sessionId: string
-  refreshToken: string
-}
-
 /** How the user proved themselves for a session (OpenID's amr values: pwd, otp, hwk …) and when, ms. */
 export interface SessionProof {
   amr: string[]
   authTime: number
+}
+
+/** A session's refresh token and the proof it was made with: what its token answer signs. */
+export interface CreatedSession {
+  sessionId: string
+  refreshToken: string
+  proof: SessionProof
 }
 
 export async function createSession(
@@ -55,7 +57,7 @@ export async function createSession(
       .values({ id: newId(), session_id: sessionId, token_hash: hashRefreshToken(refreshToken), created_at: now, rotated_at: null, successor: null })
       .execute()
   })
-  return { sessionId, refreshToken }
+  return { sessionId, refreshToken, proof }
 }
 
 /** Whether a session's tokens go to a browser's cookies or to a client's JSON, as its sign-in asked. */
@@ -64,9 +66,7 @@ export async function sessionMode(db: Kysely<Database>, sessionId: string): Prom
   return row?.mode
 }
 
-/** The proof a session was made with; sessions from before it was recorded: a password, at their creation. */
-export async function sessionProof(db: Kysely<Database>, sessionId: string): Promise<SessionProof> {
-  const row = await db.selectFrom('sessions').select(['amr', 'auth_time', 'created_at']).where('id', '=', sessionId).executeTakeFirst()
-  if (!row) return { amr: ['pwd'], authTime: Date.now() }
+/** The proof a session row records; sessions from before it was recorded: a password, at their creation. */
+export function proofOf(row: { amr: string | null | undefined; auth_time: number | null | undefined; created_at: number }): SessionProof {
   return { amr: row.amr ? row.amr.split(',') : ['pwd'], authTime: Number(row.auth_time ?? row.created_at) }
 }

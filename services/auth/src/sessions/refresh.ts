@@ -1,5 +1,6 @@
 // Refreshing a session: the presented refresh token is rotated (sessions/rotate.ts) and the session's user must still be
-// active; every other outcome is the problem the client is told, and a reuse is audited.
+// active; every other outcome is the problem the client is told, and a reuse is audited. The rotation's one read brings the
+// user and the session's proof along, so a refresh reads once and writes once (one transaction).
 import type { User } from '@portcullis/shared/db/schema'
 import { recordAuditEvent } from '@portcullis/shared/audit/record'
 import { AccountDisabled, type ProblemError, SessionRevoked } from '@portcullis/shared/errors'
@@ -7,19 +8,18 @@ import type { RequestOrigin } from '@portcullis/shared/request-origin'
 import { revokeSession } from '@portcullis/shared/sessions/revoke'
 import { InvalidRefreshToken, RefreshTokenReused, SessionExpired } from '../errors.ts'
 import type { AuthContext } from '../plugins/app/context.ts'
-import { findUserById } from '../users/queries.ts'
 import { looksLikeRefreshToken } from './refresh-token.ts'
+import type { CreatedSession } from './create.ts'
 import { rotateRefreshToken } from './rotate.ts'
 
-export type Refreshed = { ok: true; user: User; sessionId: string; refreshToken: string } | { ok: false; problem: ProblemError }
+export type Refreshed = { ok: true; user: User; session: CreatedSession } | { ok: false; problem: ProblemError }
 
 export async function refreshSession(auth: AuthContext, token: string, origin: RequestOrigin): Promise<Refreshed> {
   if (!looksLikeRefreshToken(token)) return { ok: false, problem: new InvalidRefreshToken() }
   const now = auth.now()
   const result = await rotateRefreshToken(auth.db, token, auth.sessionPolicy, now)
   // A disabled account is told so, whatever became of the session (disabling it revoked every session first).
-  const user = result.kind === 'unknown' ? undefined : await findUserById(auth.db, result.userId)
-  if (result.kind !== 'unknown' && user?.status !== 'active') {
+  if (result.kind !== 'unknown' && result.user.status !== 'active') {
     if (result.kind === 'rotated') await revokeSession(auth.db, result.sessionId, 'disabled', now, auth.authConfig.accessTokenTtl)
     return { ok: false, problem: new AccountDisabled() }
   }
@@ -38,7 +38,6 @@ export async function refreshSession(auth: AuthContext, token: string, origin: R
       )
       return { ok: false, problem: new RefreshTokenReused() }
     case 'rotated':
-      if (!user) return { ok: false, problem: new InvalidRefreshToken() }
-      return { ok: true, user, sessionId: result.sessionId, refreshToken: result.refreshToken }
+      return { ok: true, user: result.user, session: { sessionId: result.sessionId, refreshToken: result.refreshToken, proof: result.proof } }
   }
 }

@@ -1,20 +1,28 @@
 // Refresh-token rotation: every use replaces the token; a replaced token used again within the grace window gets the same
 // successor back (two tabs refreshing at once share one chain); used again after it, it is theft and ends the session.
 import type { Kysely } from 'kysely'
-import type { Database } from '@portcullis/shared/db/schema'
+import type { Database, User } from '@portcullis/shared/db/schema'
 import { newId } from '@portcullis/shared/ids'
 import { sessionState } from '@portcullis/shared/sessions/liveness'
+import { proofOf, type SessionProof } from './create.ts'
 import type { SessionPolicy } from './policy.ts'
 import { generateRefreshToken, hashRefreshToken } from './refresh-token.ts'
 import { revokeSession } from '@portcullis/shared/sessions/revoke'
 import { openSuccessor, sealSuccessor } from './successor-seal.ts'
 
+/** The session a token belongs to, and its user as the same read found them (what the refresh then checks and signs). */
+interface TokenSession {
+  sessionId: string
+  userId: string
+  user: User
+}
+
 export type RotationResult =
-  | { kind: 'rotated'; sessionId: string; userId: string; refreshToken: string }
+  | ({ kind: 'rotated'; refreshToken: string; proof: SessionProof } & TokenSession)
   | { kind: 'unknown' }
-  | { kind: 'revoked'; sessionId: string; userId: string }
-  | { kind: 'expired'; sessionId: string; userId: string }
-  | { kind: 'reused'; sessionId: string; userId: string }
+  | ({ kind: 'revoked' } & TokenSession)
+  | ({ kind: 'expired' } & TokenSession)
+  | ({ kind: 'reused' } & TokenSession)
 
 /** A chain longer than this within one grace window is not tabs racing; it is treated as reuse. */
 const LONGEST_GRACE_CHAIN = 32
@@ -25,13 +33,32 @@ interface TokenRow {
   successor: string | null
 }
 
-function findToken(db: Kysely<Database>, token: string) {
+/** The presented token with its session and the session's user, in one read: all a refresh needs before it writes. */
+function findPresented(db: Kysely<Database>, token: string) {
   return db
     .selectFrom('refresh_tokens as t')
     .innerJoin('sessions as s', 's.id', 't.session_id')
-    .select(['t.id as token_id', 't.rotated_at', 't.successor', 's.id as session_id', 's.user_id', 's.revoked_at', 's.expires_at', 's.last_used_at'])
+    .innerJoin('users as u', 'u.id', 's.user_id')
+    .selectAll('u')
+    .select([
+      't.id as token_id',
+      't.rotated_at',
+      't.successor',
+      's.id as session_id',
+      's.revoked_at',
+      's.expires_at',
+      's.last_used_at',
+      's.amr',
+      's.auth_time',
+      's.created_at as session_created_at',
+    ])
     .where('t.token_hash', '=', hashRefreshToken(token))
     .executeTakeFirst()
+}
+
+/** A token of the chain, by the token itself: the steps after the presented one. */
+function findToken(db: Kysely<Database>, token: string): Promise<TokenRow | undefined> {
+  return db.selectFrom('refresh_tokens').select(['id', 'rotated_at', 'successor']).where('token_hash', '=', hashRefreshToken(token)).executeTakeFirst()
 }
 
 function tokenRow(db: Kysely<Database>, id: string): Promise<TokenRow | undefined> {
@@ -73,42 +100,44 @@ async function liveSuccessorOf(db: Kysely<Database>, spent: TokenRow, presented:
     const nextRow = await findToken(db, next)
     if (!nextRow) return undefined
     if (nextRow.rotated_at === null) return next
-    row = { id: nextRow.token_id, rotated_at: nextRow.rotated_at, successor: nextRow.successor }
+    row = nextRow
     token = next
   }
   return undefined
 }
 
 export async function rotateRefreshToken(db: Kysely<Database>, presented: string, policy: SessionPolicy, now: number): Promise<RotationResult> {
-  const row = await findToken(db, presented)
-  if (!row) return { kind: 'unknown' }
-  const session = { sessionId: row.session_id, userId: row.user_id }
-  const state = sessionState(row, now, policy)
+  const found = await findPresented(db, presented)
+  if (!found) return { kind: 'unknown' }
+  const { token_id, rotated_at, successor, session_id, revoked_at, expires_at, last_used_at, amr, auth_time, session_created_at, ...user } = found
+  const session: TokenSession = { sessionId: session_id, userId: user.id, user }
+  const state = sessionState({ revoked_at, expires_at, last_used_at }, now, policy)
   if (state === 'revoked') return { kind: 'revoked', ...session }
   if (state === 'expired') {
-    await revokeSession(db, row.session_id, 'idle', now, policy.accessTokenTtl)
+    await revokeSession(db, session_id, 'idle', now, policy.accessTokenTtl)
     return { kind: 'expired', ...session }
   }
 
-  let spent: TokenRow = { id: row.token_id, rotated_at: row.rotated_at, successor: row.successor }
+  const proof = proofOf({ amr, auth_time, created_at: session_created_at })
+  let spent: TokenRow = { id: token_id, rotated_at, successor }
   if (spent.rotated_at === null) {
-    const successor = await spend(db, spent.id, presented, row.session_id, now)
-    if (successor !== undefined) return { kind: 'rotated', ...session, refreshToken: successor }
+    const next = await spend(db, spent.id, presented, session_id, now)
+    if (next !== undefined) return { kind: 'rotated', ...session, refreshToken: next, proof }
     // Another request spent it between our read and our write: from here on it is a spent token like any other.
     spent = (await tokenRow(db, spent.id)) ?? spent
   }
   const rotatedAt = spent.rotated_at ?? now
   if (now - rotatedAt > policy.reuseGraceMs) {
-    await revokeSession(db, row.session_id, 'reuse', now, policy.accessTokenTtl)
+    await revokeSession(db, session_id, 'reuse', now, policy.accessTokenTtl)
     return { kind: 'reused', ...session }
   }
   const live = await liveSuccessorOf(db, spent, presented)
   // Within the window the holder gets the session's one live token; a chain that cannot be followed is not ours to extend.
   if (live === undefined) {
-    await revokeSession(db, row.session_id, 'reuse', now, policy.accessTokenTtl)
+    await revokeSession(db, session_id, 'reuse', now, policy.accessTokenTtl)
     return { kind: 'reused', ...session }
   }
-  return { kind: 'rotated', ...session, refreshToken: live }
+  return { kind: 'rotated', ...session, refreshToken: live, proof }
 }
 
 /** Forgets the sealed successors of tokens spent longer ago than the grace window: past it they can only mean reuse. */

@@ -4,19 +4,12 @@ import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { SessionMode, User } from '@portcullis/shared/db/schema'
 import type { TokenResponse } from '@portcullis/shared/api/auth'
 import { toPublicUser } from '@portcullis/shared/users/public-user'
-import { sessionProof } from './create.ts'
+import type { CreatedSession } from './create.ts'
 import { setSessionCookies } from './session-cookies.ts'
 
-export async function tokenResponse(
-  app: FastifyInstance,
-  reply: FastifyReply,
-  user: User,
-  session: { sessionId: string; refreshToken: string },
-  mode: SessionMode,
-): Promise<TokenResponse> {
-  const proof = await sessionProof(app.db, session.sessionId)
+export function tokenResponse(app: FastifyInstance, reply: FastifyReply, user: User, session: CreatedSession, mode: SessionMode): TokenResponse {
   const response: TokenResponse = {
-    access_token: app.issueAccessToken(user, session.sessionId, proof),
+    access_token: app.issueAccessToken(user, session.sessionId, session.proof),
     token_type: 'Bearer',
     expires_in: app.authConfig.accessTokenTtl,
     user: toPublicUser(user),
