@@ -10,6 +10,7 @@ import * as secondFactor from './migrations/0006_second_factor.ts'
 import * as passkeys from './migrations/0007_passkeys.ts'
 import * as oidc from './migrations/0008_oidc.ts'
 import * as oidcSignIns from './migrations/0009_oidc_sign_ins.ts'
+import * as sessionsUserLive from './migrations/0010_sessions_user_live.ts'
 import type { Database } from './schema.ts'
 
 const migrations: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '0007_passkeys': passkeys,
   '0008_oidc': oidc,
   '0009_oidc_sign_ins': oidcSignIns,
+  '0010_sessions_user_live': sessionsUserLive,
 }
 
 export class MigrationFailed extends Error {
