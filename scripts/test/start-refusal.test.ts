@@ -13,6 +13,10 @@ import { printedProcess } from '@portcullis/testkit/stack-output'
 import { LIGHT_SETTINGS, runStack, type StackRun } from '@portcullis/testkit/stack-run'
 import { ADMIN_MFA_OFF } from '@portcullis/testkit/admin-mfa'
 
+// Each case starts whole stacks (five processes each) one after another: more than the suite's 300 s per file on a busy
+// two-core machine.
+t.setTimeout(900_000)
+
 const start = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../start.ts')
 // The admin here only proves the first stack still works: its second-factor policy is readme.test.ts's to show.
 const light = { ...LIGHT_SETTINGS, DRAIN_DELAY_MS: '0', ADMIN_PASSWORD: 'the boss passphrase', ...ADMIN_MFA_OFF }

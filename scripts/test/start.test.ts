@@ -8,6 +8,10 @@ import { freePort, startService } from '@portcullis/testkit/processes'
 import { printedProcess, printedProcesses } from '@portcullis/testkit/stack-output'
 import { LIGHT_SETTINGS, runStack } from '@portcullis/testkit/stack-run'
 
+// Each case starts whole stacks (five processes each) one after another: more than the suite's 300 s per file on a busy
+// two-core machine.
+t.setTimeout(900_000)
+
 const start = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../start.ts')
 const light = { ...LIGHT_SETTINGS, DRAIN_DELAY_MS: '0' }
 
