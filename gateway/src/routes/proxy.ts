@@ -14,6 +14,7 @@ import {
   TokenExpired,
   Unauthenticated,
 } from '@portcullis/shared/errors'
+import type { SecurityHeadersRouteConfig } from '@portcullis/shared/plugins/external/helmet'
 import { hasRole } from '@portcullis/shared/tokens/principal'
 import { OIDC_DISCOVERY_PATH, OIDC_PREFIX, type RoutedPrefix, requiredAccess } from '../policy/access-policy.ts'
 import { routedPath } from '../policy/request-path.ts'
@@ -55,7 +56,7 @@ interface ProxiedRoute {
   /** The paths under the prefix (@fastify/http-proxy's `routes`); unset: the prefix and everything below it. */
   below?: string[]
   /** Route options: the provider's pages (form_post, the logout form) are its own, with no Content-Security-Policy of ours. */
-  config?: Record<string, unknown>
+  config?: SecurityHeadersRouteConfig
 }
 
 /**
@@ -63,7 +64,7 @@ interface ProxiedRoute {
  * submit a form to the client's redirect_uri by an inline script (response_mode=form_post) and redirect to the client after
  * the logout form, which it would block. Its other security headers stay.
  */
-const PROVIDER_PAGES = { helmet: { contentSecurityPolicy: false } }
+const PROVIDER_PAGES: SecurityHeadersRouteConfig = { securityHeaders: 'without-csp' }
 
 async function proxy(app: FastifyInstance): Promise<void> {
   const config = app.gatewayConfig
