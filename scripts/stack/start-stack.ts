@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { mailDropDir } from '@portcullis/auth/mail/mail-drop-files'
 import { lockDataDir } from './data-dir-lock.ts'
 import type { LocalInbox } from './local-inbox.ts'
-import { prepareDatabase } from './prepare-database.ts'
+import { prepareDatabaseApart } from './prepare-database-apart.ts'
 import { assertPortsFree, freePorts, type PortClaim } from './ports.ts'
 import { chooseProxySource } from '@portcullis/shared/net/proxy-address'
 import type { StackConfig, StackProcess } from './settings.ts'
@@ -62,7 +62,8 @@ export async function startStack(stack: StackConfig, options: StackOptions): Pro
   claims.push(...(options.ports ?? []))
   await assertPortsFree(claims)
 
-  const database = await prepareDatabase(config)
+  // In a process of its own: what it imports would otherwise stay in this one, the supervisor, for the stack's whole life.
+  const database = await prepareDatabaseApart()
   const { bootstrap, clients } = database
   if (bootstrap.migrations.length > 0) console.log(`portcullis: migrated ${database.kind} database (${bootstrap.migrations.join(', ')})`)
   if (bootstrap.admin.outcome === 'created' || bootstrap.admin.outcome === 'promoted') {
