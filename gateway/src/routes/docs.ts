@@ -1,6 +1,6 @@
-// One OpenAPI page for the whole API at /docs, merged from the documents each service builds from its route schemas.
-import swaggerUi from '@fastify/swagger-ui'
-import type { FastifyInstance } from 'fastify'
+// One OpenAPI page for the whole API at /docs, merged from the documents each service builds from its route schemas. The
+// page itself (@fastify/swagger-ui, its static files) is loaded the first time /docs is asked, not in every gateway at start.
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { UpstreamPool } from '../upstreams/pool.ts'
 import type {} from '../plugins/app/context.ts'
@@ -59,17 +59,46 @@ async function docs(app: FastifyInstance, options: DocsOptions): Promise<void> {
   })
   app.addHook('onClose', async () => clearInterval(timer))
 
-  // @fastify/swagger is registered by plugins/external; the UI serves the merged document in its place.
-  await app.register(swaggerUi, {
-    routePrefix: '/docs',
-    transformSpecification: () => current,
-    transformSpecificationClone: false,
-    uiHooks: {
-      onRequest: async (request) => {
-        if (request.url.startsWith('/docs/json') && Object.keys(current.paths ?? {}).length === 0) await refresh()
-      },
-    },
+  // The UI serves the merged document (transformSpecification), never a document of the gateway's own routes; it lives in an
+  // instance of its own, made on the first request, because a Fastify instance takes no routes once it has started.
+  let page: Promise<FastifyInstance> | undefined
+  const buildPage = async (): Promise<FastifyInstance> => {
+    const { default: swaggerUi } = await import('@fastify/swagger-ui')
+    const ui = Fastify()
+    // What @fastify/swagger-ui asks of @fastify/swagger: a swagger() decorator, under that plugin's name.
+    await ui.register(
+      fp(
+        async (instance) => {
+          instance.decorate('swagger', () => current)
+        },
+        { name: '@fastify/swagger', fastify: '5.x' },
+      ),
+    )
+    await ui.register(swaggerUi, {
+      routePrefix: '/docs',
+      transformSpecification: () => current,
+      transformSpecificationClone: false,
+    })
+    await ui.ready()
+    return ui
+  }
+  app.addHook('onClose', async () => {
+    await (await page?.catch(() => undefined))?.close()
   })
+  const serve = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (request.url.startsWith('/docs/json') && Object.keys(current.paths ?? {}).length === 0) await refresh()
+    page ??= buildPage().catch((error: unknown) => {
+      page = undefined
+      throw error
+    })
+    const answer = await (await page).inject({ method: request.method as 'GET', url: request.url, headers: { accept: request.headers.accept ?? '*/*' } })
+    for (const [name, value] of Object.entries(answer.headers)) {
+      if (value !== undefined && !['connection', 'content-length', 'transfer-encoding', 'keep-alive', 'date'].includes(name)) reply.header(name, value)
+    }
+    return reply.code(answer.statusCode).send(answer.rawPayload)
+  }
+  app.get('/docs', serve)
+  app.get('/docs/*', serve)
 }
 
 export const docsRoute = fp(docs, { name: 'gateway-docs', fastify: '5.x', dependencies: ['gateway-context'] })
