@@ -139,11 +139,13 @@ export function loadCompareSettings(env: Env = process.env): CompareSettings {
 export interface PeerSettings {
   port: number
   host: string
-  /** bare-proxy: the user instance it proxies to. */
+  /** bare-proxy, undici-proxy: the user instance they proxy to. */
   upstream: string | undefined
-  /** better-auth-server: its SQLite folder and secret. */
+  /** better-auth-server: its SQLite folder and secret; reference-profile: the bench stack's DATA_DIR. */
   dataDir: string | undefined
   secret: string | undefined
+  /** reference-profile: the user whose row it reads. */
+  userId: string | undefined
 }
 
 export function loadPeerSettings(env: Env = process.env): PeerSettings {
@@ -153,5 +155,6 @@ export function loadPeerSettings(env: Env = process.env): PeerSettings {
     upstream: env.UPSTREAM?.trim() || undefined,
     dataDir: env.PEER_DATA_DIR?.trim() || undefined,
     secret: env.BETTER_AUTH_SECRET?.trim() || undefined,
+    userId: env.PROFILE_USER_ID?.trim() || undefined,
   }
 }

@@ -1,5 +1,8 @@
 // Portcullis as real processes on free ports over one fresh database, as gateway/test/helpers/stack.ts starts it, at the shipped settings
-// (argon2, log level, pool size) unless BENCH_SERVICE_ENV says otherwise, with user instances and gateways that can be added.
+// (argon2, log level, pool size) unless BENCH_SERVICE_ENV says otherwise, with user instances and gateways that can be added; the
+// OpenID Connect provider and the built web app (when web/dist has one) as pnpm start runs them.
+import { existsSync } from 'node:fs'
+import path from 'node:path'
 import { provisionStackClients } from '@portcullis/auth/clients/service-clients'
 import type { DatabaseKind } from '@portcullis/shared/db/handle'
 import { createTestDatabase, type TestDatabase } from '@portcullis/testkit/databases'
@@ -14,12 +17,14 @@ export interface BenchStack {
   auth: BenchProcess
   users: BenchProcess[]
   admin: BenchProcess
+  /** The OpenID Connect provider, behind the gateway's /oidc and discovery path as in pnpm start. */
+  oidc: BenchProcess
   gateway: BenchProcess
   /** Another instance of the user service on the same database. */
   startUserInstance(): Promise<BenchProcess>
   /** Another gateway, in front of these user instances. */
   startGateway(name: string, users: BenchProcess[], env?: Record<string, string>): Promise<BenchProcess>
-  /** Whether auth, admin, the first gateway and every user instance still run. */
+  /** Whether auth, admin, oidc, the first gateway and every user instance still run. */
   alive(): boolean
   stop(): Promise<void>
 }
@@ -51,8 +56,10 @@ export async function startBenchStack(kind: DatabaseKind, options: StackOptions)
     const clients = await provisionStackClients(db, Date.now())
     const authPort = await freePort()
     const authUrl = `http://127.0.0.1:${authPort}`
+    // The first gateway's port is known up front: PUBLIC_URL (the provider's issuer, the links in mails) is its origin.
+    const gatewayPort = await freePort()
     // Only the load generator's own address would be throttled: the gateway limits are off, as in the stack test.
-    const base = { ...database.env, AUTH_URL: authUrl, TRUST_PROXY: '127.0.0.1', ...options.env }
+    const base = { ...database.env, AUTH_URL: authUrl, TRUST_PROXY: '127.0.0.1', PUBLIC_URL: `http://localhost:${gatewayPort}`, ...options.env }
     const start = async (name: string, relative: string, env: Record<string, string>) => {
       // Relative to the tree: the command line reads `node services/auth/src/server.ts` (see processes.ts on why that matters here).
       const child = await startProcess({ name: `${options.name}${name}`, script: relative, cwd: root, env, logDir: options.logDir, portcullis: true })
@@ -72,6 +79,11 @@ export async function startBenchStack(kind: DatabaseKind, options: StackOptions)
     const admin = await start('admin', 'services/admin/src/server.ts', {
       ...base,
     })
+    // After auth, whose start makes the key ring's first key: the provider signs with the same ring (testkit/src/stack.ts).
+    const oidc = await start('oidc', 'services/oidc/src/server.ts', { ...base })
+    // The built web app beside the API, as pnpm start serves it (its hook runs on every request), when there is one.
+    const webDir = path.join(root, 'web', 'dist')
+    const webApp: Record<string, string> = existsSync(path.join(webDir, 'index.html')) ? { WEB_DIR: webDir } : {}
     const startGateway = (name: string, gatewayUsers: BenchProcess[], env: Record<string, string> = {}) =>
       start(name, 'gateway/src/server.ts', {
         ...base,
@@ -80,16 +92,18 @@ export async function startBenchStack(kind: DatabaseKind, options: StackOptions)
         AUTH_UPSTREAMS: auth.upstream,
         USER_UPSTREAMS: gatewayUsers.map((user) => user.upstream).join(','),
         ADMIN_UPSTREAMS: admin.upstream,
+        OIDC_UPSTREAMS: oidc.upstream,
         SERVICE_CLIENT_ID: clients.gateway.clientId,
         SERVICE_CLIENT_SECRET: clients.gateway.clientSecret,
         RATE_LIMIT_PER_IP: '0',
         LOGIN_LIMIT_PER_IP: '0',
+        ...webApp,
         ...options.env,
         ...env,
       })
-    const gateway = await startGateway('gateway', [...users])
-    const alive = () => [auth, admin, gateway, ...users].every((child) => child.alive())
-    return { kind, database, url: gateway.url, auth, users, admin, gateway, startUserInstance, startGateway, alive, stop }
+    const gateway = await startGateway('gateway', [...users], { PORT: String(gatewayPort) })
+    const alive = () => [auth, admin, oidc, gateway, ...users].every((child) => child.alive())
+    return { kind, database, url: gateway.url, auth, users, admin, oidc, gateway, startUserInstance, startGateway, alive, stop }
   } catch (error) {
     await stop()
     throw error

@@ -9,6 +9,7 @@ function requireFrom(workspacePackage: string): NodeRequire {
 
 export interface SqliteStatement {
   run(...parameters: unknown[]): unknown
+  get(...parameters: unknown[]): unknown
 }
 
 export interface SqliteFile {
@@ -49,4 +50,20 @@ export function loadFastifyProxy(): { fastify: (options: Record<string, unknown>
     fastify: fromGateway('fastify') as (options: Record<string, unknown>) => ProxyServer,
     httpProxy: fromGateway('@fastify/http-proxy'),
   }
+}
+
+export interface UndiciPool {
+  request(options: {
+    path: string
+    method: string
+    headers: Record<string, string | string[] | undefined>
+    body?: NodeJS.ReadableStream | null
+  }): Promise<{ statusCode: number; headers: Record<string, string | string[] | undefined>; body: NodeJS.ReadableStream }>
+  close(): Promise<void>
+}
+
+/** undici's Pool, the version the gateway's @fastify/reply-from proxies with. */
+export function loadUndiciPool(): new (origin: string, options: Record<string, unknown>) => UndiciPool {
+  const fromReplyFrom = createRequire(requireFrom('gateway').resolve('@fastify/reply-from'))
+  return (fromReplyFrom('undici') as { Pool: new (origin: string, options: Record<string, unknown>) => UndiciPool }).Pool
 }

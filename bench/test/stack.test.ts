@@ -1,5 +1,5 @@
 // The bench's stack runs on the management ports: each Portcullis process is ready once its own /readyz there answers, and the
-// gateways balance over instances named `url|management port`.
+// gateways balance over instances named `url|management port`; the OpenID Connect provider is there as in pnpm start.
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -12,12 +12,15 @@ t.test('the bench stack starts on management ports and serves through a second g
   t.teardown(() => rm(logDir, { recursive: true, force: true }))
   const stack = await startBenchStack('sqlite', { env: { LOG_LEVEL: 'warn', ARGON2_MEMORY_KIB: '4096', ARGON2_TIME_COST: '1' }, logDir, name: '' })
   t.teardown(() => stack.stop())
-  for (const child of [stack.auth, stack.admin, stack.gateway, ...stack.users]) {
+  for (const child of [stack.auth, stack.admin, stack.oidc, stack.gateway, ...stack.users]) {
     t.not(child.managementUrl, child.url, `${child.name}: its own management port`)
     t.equal(child.upstream, `${child.url}|${new URL(child.managementUrl).port}`)
     t.equal((await fetch(`${child.managementUrl}/readyz`)).status, 200, `${child.name}: ready there`)
     t.equal((await fetch(`${child.url}/readyz`)).status, 404, `${child.name}: not on its public port`)
   }
+  const discovery = await fetch(`${stack.url}/.well-known/openid-configuration`)
+  t.equal(discovery.status, 200, 'the OpenID Connect provider is behind the gateway')
+  t.equal(((await discovery.json()) as { issuer?: string }).issuer, stack.url.replace('127.0.0.1', 'localhost'), "the gateway's origin is its issuer")
   const second = await stack.startUserInstance()
   const gateway2 = await stack.startGateway('gateway-2', [...stack.users])
   const headers = bearer(await createAccount(stack, 'bench-check'))
