@@ -23,6 +23,7 @@ export interface CreatedSession {
   proof: SessionProof
 }
 
+/** The session's row and its first refresh token; `db` is the caller's transaction (sign-in.ts startSession). */
 export async function createSession(
   db: Kysely<Database>,
   userId: string,
@@ -34,29 +35,27 @@ export async function createSession(
 ): Promise<CreatedSession> {
   const sessionId = newId()
   const refreshToken = generateRefreshToken()
-  await db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('sessions')
-      .values({
-        id: sessionId,
-        user_id: userId,
-        mode,
-        created_at: now,
-        last_used_at: now,
-        expires_at: now + policy.absoluteMs,
-        revoked_at: null,
-        revoked_reason: null,
-        user_agent: origin.userAgent?.slice(0, 512) ?? null,
-        ip: origin.ip?.slice(0, 64) ?? null,
-        amr: proof.amr.join(','),
-        auth_time: proof.authTime,
-      })
-      .execute()
-    await trx
-      .insertInto('refresh_tokens')
-      .values({ id: newId(), session_id: sessionId, token_hash: hashRefreshToken(refreshToken), created_at: now, rotated_at: null, successor: null })
-      .execute()
-  })
+  await db
+    .insertInto('sessions')
+    .values({
+      id: sessionId,
+      user_id: userId,
+      mode,
+      created_at: now,
+      last_used_at: now,
+      expires_at: now + policy.absoluteMs,
+      revoked_at: null,
+      revoked_reason: null,
+      user_agent: origin.userAgent?.slice(0, 512) ?? null,
+      ip: origin.ip?.slice(0, 64) ?? null,
+      amr: proof.amr.join(','),
+      auth_time: proof.authTime,
+    })
+    .execute()
+  await db
+    .insertInto('refresh_tokens')
+    .values({ id: newId(), session_id: sessionId, token_hash: hashRefreshToken(refreshToken), created_at: now, rotated_at: null, successor: null })
+    .execute()
   return { sessionId, refreshToken, proof }
 }
 

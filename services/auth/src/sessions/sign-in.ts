@@ -55,7 +55,7 @@ export async function signIn(auth: AuthContext, login: string, password: string,
   return { kind: 'signed-in', ...(await startSession(auth, user, mode, origin, { amr: [AMR.password], authTime: now })) }
 }
 
-/** A proven user's new session, the login recorded and audited: the end of every way of signing in. */
+/** A proven user's new session, the login recorded and audited, in one transaction: the end of every way of signing in. */
 export async function startSession(
   auth: AuthContext,
   user: User,
@@ -65,20 +65,23 @@ export async function startSession(
   detail: Record<string, unknown> = {},
 ): Promise<{ user: User; session: CreatedSession }> {
   const now = auth.now()
-  const session = await createSession(auth.db, user.id, mode, origin, auth.sessionPolicy, now, proof)
-  await recordLogin(auth.db, user.id, now)
+  const session = await auth.db.transaction().execute(async (trx) => {
+    const created = await createSession(trx, user.id, mode, origin, auth.sessionPolicy, now, proof)
+    await recordLogin(trx, user.id, now)
+    await recordAuditEvent(
+      trx,
+      {
+        type: 'login_succeeded',
+        userId: user.id,
+        actorId: user.id,
+        ip: origin.ip,
+        userAgent: origin.userAgent,
+        detail: { session_id: created.sessionId, mode, ...detail },
+      },
+      now,
+    )
+    return created
+  })
   user.last_login_at = now
-  await recordAuditEvent(
-    auth.db,
-    {
-      type: 'login_succeeded',
-      userId: user.id,
-      actorId: user.id,
-      ip: origin.ip,
-      userAgent: origin.userAgent,
-      detail: { session_id: session.sessionId, mode, ...detail },
-    },
-    now,
-  )
   return { user, session }
 }

@@ -37,10 +37,14 @@ function accountKeyPrefix(account: { userId: string } | { login: string }): stri
 
 /** Seconds until another attempt is allowed, or 0 when one is allowed now. */
 export async function secondsUntilAllowed(db: Kysely<Database>, keys: ThrottleKeys | string[], now: number): Promise<number> {
-  const wanted = Array.isArray(keys) ? keys : [keys.accountAtIp, keys.ip]
-  const rows = await db.selectFrom('login_throttle').select('blocked_until').where('key', 'in', wanted).execute()
+  return (await throttleState(db, Array.isArray(keys) ? keys : [keys.accountAtIp, keys.ip], now)).waitSeconds
+}
+
+/** What the keys' rows say now: the wait before another attempt, and which keys have failures counted at all. */
+export async function throttleState(db: Kysely<Database>, keys: string[], now: number): Promise<{ waitSeconds: number; counted: Set<string> }> {
+  const rows = await db.selectFrom('login_throttle').select(['key', 'blocked_until']).where('key', 'in', keys).execute()
   const until = Math.max(0, ...rows.map((row) => Number(row.blocked_until)))
-  return until > now ? Math.ceil((until - now) / 1000) : 0
+  return { waitSeconds: until > now ? Math.ceil((until - now) / 1000) : 0, counted: new Set(rows.map((row) => row.key)) }
 }
 
 export async function recordLoginFailure(db: Kysely<Database>, keys: ThrottleKeys, rules: ThrottleRules, now: number): Promise<void> {
