@@ -224,6 +224,17 @@ export function cmdScript(dockerfile: Dockerfile, target: string): string | unde
   if (!dockerfile.stages.some((stage) => stage.name === target)) return undefined
   const image = imageConfig(dockerfile, target)
   const cmd = image.cmd?.exec
-  if (cmd?.[0] !== 'node' || cmd.length !== 2) return undefined
-  return path.posix.relative('/app', path.posix.resolve(image.workdir, cmd[1] as string))
+  if (!isNodeCmd(cmd)) return undefined
+  return path.posix.relative('/app', path.posix.resolve(image.workdir, cmd.at(-1) as string))
+}
+
+/** A CMD that runs a script with Node: ["node", "--flag", …, "<script>"] (the flags: the heap sizes). */
+export function isNodeCmd(cmd: string[] | undefined): cmd is string[] {
+  return cmd?.[0] === 'node' && cmd.length >= 2 && cmd.slice(1, -1).every((arg) => arg.startsWith('--')) && !(cmd.at(-1) as string).startsWith('-')
+}
+
+/** The Node flags of an image's CMD, in order. */
+export function cmdNodeFlags(dockerfile: Dockerfile, target: string): string[] {
+  const cmd = imageConfig(dockerfile, target).cmd?.exec
+  return isNodeCmd(cmd) ? cmd.slice(1, -1) : []
 }

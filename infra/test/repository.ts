@@ -6,6 +6,7 @@ import { parse } from 'yaml'
 import { type GatewayConfig, loadGatewayConfig } from '@portcullis/gateway/config'
 import { PROCESS_SETTINGS, type StackProcess, settingNames } from '@portcullis/scripts/stack/settings'
 
+import { MALLOC_ENV } from '@portcullis/scripts/stack/heap-sizes'
 export const repoRoot = path.resolve(import.meta.dirname, '../..')
 
 export function repoPath(...parts: string[]): string {
@@ -26,9 +27,9 @@ export type { StackProcess }
 /** The five processes; the auth commands (migrate, create-admin, create-client, rotate-keys) are auth's. */
 export const PROCESSES = Object.keys(PROCESS_SETTINGS) as StackProcess[]
 
-/** The variables one process reads, as its config.ts declares them. */
+/** The variables one process reads, as its config.ts declares them, and those its C library reads as heap-sizes.ts sets them. */
 export function settingsOf(process: StackProcess): Set<string> {
-  return new Set(Object.keys(PROCESS_SETTINGS[process].properties))
+  return new Set([...Object.keys(PROCESS_SETTINGS[process].properties), ...Object.keys(MALLOC_ENV)])
 }
 
 /** Whether a process's declaration marks a setting as a secret (never repeated in a message). */

@@ -84,10 +84,10 @@ function environment(unit: Unit | undefined): Map<string, string> {
   return new Map(values(unit, 'Service', 'Environment').flatMap((value) => value.split(/\s+/).map((pair) => pair.split('=', 2) as [string, string])))
 }
 
-/** The script a unit runs, relative to the repository (its one ExecStart=/usr/bin/node /opt/portcullis/<script>). */
+/** The script a unit runs, relative to the repository (its one ExecStart=/usr/bin/node [--flag…] /opt/portcullis/<script>). */
 function scriptOf(unit: Unit | undefined): string | undefined {
   const exec = values(unit, 'Service', 'ExecStart')
-  return exec.length === 1 ? new RegExp(`^${NODE} ${INSTALL_DIR}/(\\S+)$`).exec(exec[0] as string)?.[1] : undefined
+  return exec.length === 1 ? new RegExp(`^${NODE}(?: --\\S+)* ${INSTALL_DIR}/(\\S+)$`).exec(exec[0] as string)?.[1] : undefined
 }
 
 /** The process a unit runs: the one whose package holds its script (portcullis-migrate runs auth's migrate.ts: auth). */
@@ -101,7 +101,7 @@ function serviceProblems(file: string, unit: Unit | undefined, script: string): 
   const user = last(unit, 'Service', 'User')
   if (!user || user === 'root' || user === '0') problems.push(`${file}: runs as ${user ?? 'root'}`)
   const runs = scriptOf(unit)
-  if (runs === undefined) problems.push(`${file}: ExecStart is not one ${NODE} ${INSTALL_DIR}/<script>`)
+  if (runs === undefined) problems.push(`${file}: ExecStart is not one ${NODE} [--flag…] ${INSTALL_DIR}/<script>`)
   else if (!existsSync(repoPath(runs))) problems.push(`${file}: runs ${runs}, which is not in the repository`)
   else if (runs !== script) problems.push(`${file}: runs ${runs}, not ${script}`)
   if (last(unit, 'Service', 'WorkingDirectory') !== INSTALL_DIR) problems.push(`${file}: WorkingDirectory is not ${INSTALL_DIR}`)

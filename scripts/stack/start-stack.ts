@@ -12,6 +12,7 @@ import { chooseProxySource } from '@portcullis/shared/net/proxy-address'
 import type { StackConfig, StackProcess } from './settings.ts'
 import type { Supervisor } from './supervisor.ts'
 import { ensureWebBuild } from './web-build.ts'
+import { MALLOC_ENV, withHeapFlags } from './heap-sizes.ts'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const script = (relative: string) => path.join(root, relative)
@@ -125,6 +126,8 @@ export async function startStack(stack: StackConfig, options: StackOptions): Pro
       TRUST_PROXY: proxy.address,
       PORT: String(port),
       MANAGEMENT_PORT: String(management),
+      ...MALLOC_ENV,
+      NODE_OPTIONS: withHeapFlags(name, stack.inherited[name].NODE_OPTIONS),
     },
     url: url(port),
     managementUrl: url(management),
@@ -158,6 +161,8 @@ export async function startStack(stack: StackConfig, options: StackOptions): Pro
       SERVICE_CLIENT_ID: clients.gateway.clientId,
       SERVICE_CLIENT_SECRET: clients.gateway.clientSecret,
       WEB_DIR: webDir,
+      ...MALLOC_ENV,
+      NODE_OPTIONS: withHeapFlags('gateway', stack.inherited.gateway.NODE_OPTIONS),
       ...options.gatewayEnv,
     },
     url: `http://${reachable(gateway.host)}:${gateway.port}`,
