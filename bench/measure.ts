@@ -1,6 +1,6 @@
 // Measurements: autocannon against URLs on 127.0.0.1 for a bounded time, counted after a warm-up, with the peak RSS of the processes behind each.
 // Targets compared with each other are measured in alternating rounds, so a neighbour's load on a shared machine falls on both alike.
-import { existsSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import autocannon from 'autocannon'
 import { type WatchedProcess, watchProcesses } from './watch.ts'
@@ -190,4 +190,64 @@ export function cpuPerRequest(measurement: Measurement): number {
 export function ratio(a: number | undefined, b: number | undefined): number | undefined {
   if (a === undefined || b === undefined || b === 0) return undefined
   return Math.round((a / b) * 1000) / 1000
+}
+
+/** One process of a tree and its proportional set size (shared pages divided among their sharers), MiB. */
+export interface ProcessPss {
+  pid: number
+  /** The script's folder for a service (auth, user, admin, oidc, gateway), `supervisor` for the root. */
+  name: string
+  pssMiB: number
+}
+
+function parentPid(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+  } catch {
+    return undefined
+  }
+}
+
+/** Pss of one process from /proc/<pid>/smaps_rollup, MiB; undefined once it is gone. */
+export function pssMiB(pid: number): number | undefined {
+  try {
+    const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8')
+    const kib = /^Pss:\s+(\d+) kB/m.exec(rollup)?.[1]
+    return kib === undefined ? undefined : Number(kib) / 1024
+  } catch {
+    return undefined
+  }
+}
+
+/** The name a process of the stack goes by in the report: the folder of its script (services/auth/src/server.ts → auth). */
+function stackName(pid: number, root: number): string {
+  if (pid === root) return 'supervisor'
+  try {
+    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')
+    const script = args.find((arg) => arg.endsWith('.ts')) ?? args[0] ?? ''
+    const match = /(?:services\/)?([a-z-]+)\/src\/server\.ts$/.exec(script)
+    return match?.[1] ?? script.split('/').slice(-2).join('/')
+  } catch {
+    return String(pid)
+  }
+}
+
+/** The Pss of `root` and every process below it (Linux; empty where there is no /proc). */
+export function treePss(root: number): ProcessPss[] {
+  let pids: number[]
+  try {
+    pids = readdirSync('/proc')
+      .filter((entry) => /^\d+$/.test(entry))
+      .map(Number)
+  } catch {
+    return []
+  }
+  const parents = new Map(pids.map((pid) => [pid, parentPid(pid)]))
+  const tree = [root]
+  for (let i = 0; i < tree.length; i++) for (const [pid, parent] of parents) if (parent === tree[i]) tree.push(pid)
+  return tree.flatMap((pid) => {
+    const pss = pssMiB(pid)
+    return pss === undefined ? [] : [{ pid, name: stackName(pid, root), pssMiB: pss }]
+  })
 }

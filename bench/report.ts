@@ -2,7 +2,7 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { Machine } from './machine.ts'
-import { cpuPerRequest, type Measurement } from './measure.ts'
+import { cpuPerRequest, type Measurement, type ProcessPss } from './measure.ts'
 import type { ScenarioResult } from './scenario.ts'
 import type { BenchSettings } from './settings.ts'
 
@@ -86,4 +86,49 @@ export async function writeReport(run: BenchRun, dir: string): Promise<string[]>
     written.push(path.join(dir, `${name}.md`), path.join(dir, `${name}.json`))
   }
   return written
+}
+
+/** The stack's memory as `pnpm start` runs it (bench/scenarios/memory.ts): Pss per process, idle and after the mixed load. */
+export interface MemoryRun {
+  command: string
+  startedAt: string
+  serviceEnv: Record<string, string>
+  load: { start: [number, number, number]; end: [number, number, number] }
+  loadSeconds: number
+  workers: number
+  mix: Record<string, number>
+  requests: Record<string, { ok: number; failed: number }>
+  idle: ProcessPss[]
+  afterLoad: ProcessPss[]
+  /** The highest Pss each process reached, sampled every 500 ms through the load. */
+  peakMiB: Record<string, number>
+}
+
+const PROCESS_ORDER = ['supervisor', 'auth', 'user', 'admin', 'oidc', 'gateway']
+
+export function renderMemoryMarkdown(run: MemoryRun): string {
+  const names = [...new Set([...PROCESS_ORDER, ...run.idle.map((p) => p.name), ...run.afterLoad.map((p) => p.name)])].filter(
+    (name) => run.idle.some((p) => p.name === name) || run.afterLoad.some((p) => p.name === name),
+  )
+  const sum = (list: ProcessPss[], name?: string) => list.filter((p) => name === undefined || p.name === name).reduce((total, p) => total + p.pssMiB, 0)
+  const env = Object.entries(run.serviceEnv)
+    .map(([name, value]) => `${name}=${value}`)
+    .join(' ')
+  const requests = Object.entries(run.requests)
+    .map(([kind, { ok, failed }]) => `${kind} ${number(ok)} ok${failed ? ` / ${number(failed)} failed` : ''}`)
+    .join(', ')
+  const lines = [
+    '# Portcullis memory: the whole stack (pnpm start)',
+    '',
+    `- command: \`${run.command}\`${env ? ` (extra environment: ${env})` : ''}`,
+    `- started ${run.startedAt}; load averages ${run.load.start.join(' ')} at the start, ${run.load.end.join(' ')} at the end`,
+    `- Pss from /proc/<pid>/smaps_rollup, MiB; idle = 5 s after start-up and sign-ups; load = ${run.loadSeconds} s, ${run.workers} workers through the gateway, mix ${JSON.stringify(run.mix)}: ${requests}`,
+    '',
+    '| process | idle | after load | peak |',
+    '|---|---:|---:|---:|',
+  ]
+  for (const name of names)
+    lines.push(`| ${name} | ${number(sum(run.idle, name), 1)} | ${number(sum(run.afterLoad, name), 1)} | ${number(run.peakMiB[name] ?? 0, 1)} |`)
+  lines.push(`| **whole stack** | **${number(sum(run.idle), 1)}** | **${number(sum(run.afterLoad), 1)}** | |`)
+  return `${lines.join('\n')}\n`
 }
