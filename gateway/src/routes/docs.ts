@@ -92,6 +92,8 @@ async function docs(app: FastifyInstance, options: DocsOptions): Promise<void> {
       throw error
     })
     const answer = await (await page).inject({ method: request.method as 'GET', url: request.url, headers: { accept: request.headers.accept ?? '*/*' } })
+    // Not one of the page's files: the gateway's own 404, a problem like every other.
+    if (answer.statusCode === 404) return reply.callNotFound()
     for (const [name, value] of Object.entries(answer.headers)) {
       if (value !== undefined && !['connection', 'content-length', 'transfer-encoding', 'keep-alive', 'date'].includes(name)) reply.header(name, value)
     }
