@@ -79,9 +79,10 @@ async function proxy(app: FastifyInstance): Promise<void> {
   // A service refuses an oversized body with 413 before reading it and closes the connection mid-upload: through the proxy that
   // reads as a broken instance (502, marked down). Refuse it here, by its declared length, with the same 413 (a chunked body is
   // counted as it arrives, in boundChunkedBody).
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', (request, _reply, done) => {
     // An app's route checks its own body_limit (routes/apps.ts).
-    if (Number(request.headers['content-length'] ?? 0) > config.bodyLimit && !app.apps.match(routedPath(request))) throw new PayloadTooLarge()
+    const length = request.headers['content-length']
+    done(length !== undefined && Number(length) > config.bodyLimit && !app.apps.match(routedPath(request)) ? new PayloadTooLarge() : undefined)
   })
   for (const { prefix, pool, below, config: routeConfig } of routes) {
     const forward = forwardWithFailover(pool, config.upstreamTimeoutMs)

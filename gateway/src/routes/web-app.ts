@@ -18,12 +18,23 @@ export interface WebAppOptions {
 const NEVER_THE_SPA = /^\/(docs|healthz|readyz|metrics|auth\/\.well-known|\.well-known|oidc)(\/|$)/
 
 export function isPageNavigation(request: FastifyRequest): boolean {
-  if (request.method !== 'GET' && request.method !== 'HEAD') return false
+  const { method, headers } = request
+  if (method !== 'GET' && method !== 'HEAD') return false
+  // The headers first: an API call (no navigation, no preference for HTML) is told apart without touching its URL.
+  if (headers['sec-fetch-mode'] !== 'navigate' && !(headers.accept ?? '').startsWith('text/html')) return false
   const pathname = request.url.split('?', 1)[0] ?? '/'
-  if (NEVER_THE_SPA.test(pathname) || path.extname(pathname) !== '') return false
-  if (request.headers['sec-fetch-mode'] === 'navigate') return true
-  const accept = request.headers.accept ?? ''
-  return accept.startsWith('text/html')
+  return !NEVER_THE_SPA.test(pathname) && path.extname(pathname) === ''
+}
+
+/** onRequest: a browser navigation gets the page; every other request (every API call) goes on at the cost of two header reads. */
+function pageForNavigations(sendPage: (reply: FastifyReply) => FastifyReply, isAppPath: WebAppOptions['isAppPath']) {
+  return function serveNavigation(request: FastifyRequest, reply: FastifyReply, done: () => void): void {
+    if (isPageNavigation(request) && !isAppPath?.(request.url.split('?', 1)[0] ?? '/')) {
+      sendPage(reply)
+      return
+    }
+    done()
+  }
 }
 
 async function webApp(app: FastifyInstance, options: WebAppOptions): Promise<void> {
@@ -46,9 +57,7 @@ async function webApp(app: FastifyInstance, options: WebAppOptions): Promise<voi
     },
   })
   app.get('/', async (_request, reply) => sendPage(reply))
-  app.addHook('onRequest', async (request, reply) => {
-    if (isPageNavigation(request) && !options.isAppPath?.(request.url.split('?', 1)[0] ?? '/')) return sendPage(reply)
-  })
+  app.addHook('onRequest', pageForNavigations(sendPage, options.isAppPath))
 }
 
 export const webAppRoutes = fp(webApp, { name: 'gateway-web-app', fastify: '5.x' })
