@@ -8,10 +8,10 @@ type Answer = { prepared: PreparedDatabase } | { error: { name: string; message:
 
 const main = new URL('./prepare-database-main.ts', import.meta.url).pathname
 
-/** Prepares the database the environment names (the same settings the supervisor checked) in a child process. */
-export function prepareDatabaseApart(env: NodeJS.ProcessEnv = process.env): Promise<PreparedDatabase> {
+/** Prepares the database this process's environment names (the settings the supervisor checked) in a child, which inherits it. */
+export function prepareDatabaseApart(): Promise<PreparedDatabase> {
   return new Promise((resolve, reject) => {
-    const child = fork(main, [], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+    const child = fork(main, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
     let answer: Answer | undefined
     child.once('message', (message) => {
       answer = message as Answer

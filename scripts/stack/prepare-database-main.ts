@@ -7,7 +7,7 @@ import { prepareDatabase } from './prepare-database.ts'
 const send = (message: unknown) => new Promise<void>((resolve) => process.send?.(message, () => resolve()))
 
 try {
-  const prepared = await prepareDatabase(loadAuthConfig(process.env))
+  const prepared = await prepareDatabase(loadAuthConfig())
   await send({ prepared })
 } catch (error) {
   const { name, message } = error instanceof Error ? error : new Error(String(error))
