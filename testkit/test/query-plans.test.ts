@@ -316,7 +316,6 @@ for (const kind of testDatabaseKinds()) {
         for (const statement of explained) {
           const steps = await explain(kind, database.handle.db, statement)
           const plan = steps.map((step) => step.text).join('\n')
-          if (process.env.SHOW_PLANS) t.comment(`${statement.sql}\n${plan}`)
           const scans = steps.filter((step) => step.fullScan)
           t.same(
             scans.map((step) => step.table),
