@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { App } from '../src/app/App.tsx'
 import { type SessionState, sessionStore } from '../src/lib/session/session-store.ts'
 import { errorOf } from './described-by.ts'
+import { testUser } from './users.ts'
 
 vi.mock('../src/lib/session/refresh-before-expiry.ts', () => ({ refreshBeforeExpiry: () => () => {} }))
 
@@ -16,18 +17,7 @@ const TOKEN = 'Zm9yZ290LXBhc3N3b3JkLXRva2VuLW9mLWFsaWNlLTQz'
 const POLICY = { min_length: 12, max_length: 64, product_name: 'Acme', email_verification: 'optional' }
 const INVALID_LINK = 'This link has expired or was already used; ask for a new one'
 
-const alice: UserBody = {
-  id: '0190a3c4-0000-7000-8000-000000000001',
-  username: 'alice',
-  email: 'alice@example.com',
-  email_verified: false,
-  pending_email: null,
-  display_name: null,
-  role: 'user',
-  status: 'active',
-  created_at: '2025-01-01T00:00:00.000Z',
-  last_login_at: null,
-}
+const alice = testUser({ email_verified: false, display_name: null })
 
 function signedIn(user: UserBody): SessionState {
   return { status: 'signed-in', accessToken: 'token-of-alice', user, expiresAt: Date.now() + 600_000 }

@@ -2,7 +2,6 @@
 // password rules with the server's settings, the strength meter, focus and titles, success; the login's second step (a
 // code from the app, a recovery code or a passkey, the ticket kept in memory); signing in with a passkey alone; back to an
 // app's page (`?next=`) however the session began, and never anywhere but this origin.
-import type { UserBody } from '@portcullis/shared/api/common'
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { act, render, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
@@ -12,19 +11,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { LoginPage, SignupPage } from '../src/features/auth/routes/index.ts'
 import { sessionStore } from '../src/lib/session/session-store.ts'
 import { descriptionsOf, errorOf } from './described-by.ts'
+import { testUser } from './users.ts'
 
-const alice: UserBody = {
-  id: '0190a3c4-0000-7000-8000-000000000001',
-  username: 'alice.smith',
-  email: null,
-  email_verified: false,
-  pending_email: null,
-  display_name: null,
-  role: 'user',
-  status: 'active',
-  created_at: '2025-01-01T00:00:00.000Z',
-  last_login_at: null,
-}
+const alice = testUser({ username: 'alice.smith', email: null, email_verified: false, display_name: null })
 
 /** The settings a test server has: not the defaults, so a copy of them in the web would show. */
 const POLICY = { min_length: 12, max_length: 64, product_name: 'Acme', email_verification: 'optional' }

@@ -1,7 +1,6 @@
 // The consent page (/consent/:uid) an app's "Sign in with Portcullis" sends the browser to: who asks for what, Allow and
 // Deny, a fresh sign-in through the one re-authentication prompt when the app asked for one, and a request that is over.
 // fetch is stubbed, and so is the browser's navigation back to the app, which jsdom cannot do.
-import type { UserBody } from '@portcullis/shared/api/common'
 import type { InteractionDetails } from '@portcullis/shared/api/oidc'
 import { json, problem, sentBody, stubFetch } from '@portcullis/testkit/fetch-stub'
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
@@ -13,19 +12,9 @@ import { ReauthPrompt } from '../src/app/ReauthPrompt.tsx'
 import { ConsentPage } from '../src/features/consent/routes/index.ts'
 import { cancelReauthentication } from '../src/lib/reauth.ts'
 import { sessionStore } from '../src/lib/session/session-store.ts'
+import { testUser } from './users.ts'
 
-const alice: UserBody = {
-  id: '0190a3c4-0000-7000-8000-000000000001',
-  username: 'alice',
-  email: 'alice@example.com',
-  email_verified: true,
-  pending_email: null,
-  display_name: 'Alice',
-  role: 'user',
-  status: 'active',
-  created_at: '2025-01-01T00:00:00.000Z',
-  last_login_at: null,
-}
+const alice = testUser()
 
 const UID = 'uid-0123456789'
 const DETAILS_URL = `GET /oidc/interaction/${UID}/details`

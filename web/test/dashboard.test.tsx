@@ -1,6 +1,5 @@
 // The dashboard page: profile, sessions (this device marked, the others revocable) and recent activity (who did it, from
 // which device); the tab title and the focused heading.
-import type { UserBody } from '@portcullis/shared/api/common'
 import type { AccountSession, DashboardResponse } from '@portcullis/shared/api/user'
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { render, screen, waitFor, within } from '@testing-library/react'
@@ -10,19 +9,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { sessionStore } from '../src/lib/session/session-store.ts'
 import { DashboardPage } from '../src/features/dashboard/routes/index.ts'
 import { json, noContent, problem, type Route as Answer, stubFetch } from '@portcullis/testkit/fetch-stub'
+import { testUser } from './users.ts'
 
-const alice: UserBody = {
-  id: '0190a3c4-0000-7000-8000-000000000001',
-  username: 'alice',
-  email: 'alice@example.com',
-  email_verified: true,
-  pending_email: null,
-  display_name: 'Alice Liddell',
-  role: 'user',
-  status: 'active',
-  created_at: '2025-01-01T00:00:00.000Z',
-  last_login_at: '2025-06-01T09:30:00.000Z',
-}
+const alice = testUser({ display_name: 'Alice Liddell', last_login_at: '2025-06-01T09:30:00.000Z' })
 
 const thisDevice: AccountSession = {
   id: 'session-here',

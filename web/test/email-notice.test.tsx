@@ -9,19 +9,9 @@ import { MemoryRouter, Route, Routes } from 'react-router'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { Shell } from '../src/app/Shell.tsx'
 import { type SessionState, sessionStore } from '../src/lib/session/session-store.ts'
+import { testUser } from './users.ts'
 
-const alice: UserBody = {
-  id: '0190a3c4-0000-7000-8000-000000000001',
-  username: 'alice',
-  email: 'alice@example.com',
-  email_verified: false,
-  pending_email: null,
-  display_name: null,
-  role: 'user',
-  status: 'active',
-  created_at: '2025-01-01T00:00:00.000Z',
-  last_login_at: null,
-}
+const alice = testUser({ email_verified: false, display_name: null })
 
 function policy(emailVerification: 'off' | 'optional' | 'required') {
   return () => json({ min_length: 12, max_length: 64, product_name: 'Acme', email_verification: emailVerification })

@@ -2,7 +2,6 @@
 // (every problem at its field at once, the shared rules with the server's settings, a strength meter), sign out
 // everywhere, two-step verification (setting up an app, the recovery codes shown once, new ones, turning it off); the tab
 // title and the focused heading.
-import type { UserBody } from '@portcullis/shared/api/common'
 import type { MfaStatusResponse as MfaStatus } from '@portcullis/shared/api/mfa'
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { cleanup, render, screen, waitFor, within } from '@testing-library/react'
@@ -13,19 +12,9 @@ import { sessionStore } from '../src/lib/session/session-store.ts'
 import { ProfilePage } from '../src/features/profile/routes/index.ts'
 import { json, noContent, problem, type Route as Answer, sentBody, stubFetch } from '@portcullis/testkit/fetch-stub'
 import { descriptionsOf, errorOf } from './described-by.ts'
+import { testUser } from './users.ts'
 
-const alice: UserBody = {
-  id: '0190a3c4-0000-7000-8000-000000000001',
-  username: 'alice',
-  email: 'alice@example.com',
-  email_verified: true,
-  pending_email: null,
-  display_name: 'Alice',
-  role: 'user',
-  status: 'active',
-  created_at: '2025-01-01T00:00:00.000Z',
-  last_login_at: '2025-06-01T09:30:00.000Z',
-}
+const alice = testUser({ last_login_at: '2025-06-01T09:30:00.000Z' })
 
 /** The profile and the server's password settings, which every render of the page asks for, and the routes of one test. */
 function profileApi(routes: Record<string, Answer> = {}) {

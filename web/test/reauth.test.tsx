@@ -3,7 +3,6 @@
 // POST /auth/reauthenticate stores the new token and sends the refused request once more; cancelling hands the form its
 // own refusal. The prompt: the password, and a code from the app or a recovery code when the account has an app. fetch is
 // stubbed; nothing touches the network.
-import type { UserBody } from '@portcullis/shared/api/common'
 import type { MfaStatusResponse } from '@portcullis/shared/api/mfa'
 import { json, noContent, problem, type Route as Answer, sentBody, stubFetch } from '@portcullis/testkit/fetch-stub'
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
@@ -17,22 +16,12 @@ import { apiFetch } from '../src/lib/api-client.ts'
 import { cancelReauthentication, completeReauthentication, reauthPrompt } from '../src/lib/reauth.ts'
 import { sessionStore } from '../src/lib/session/session-store.ts'
 import { errorOf } from './described-by.ts'
+import { testUser } from './users.ts'
 
 /** What the browser has where WebAuthn is: a PublicKeyCredential constructor (the tests stub navigator.credentials). */
 class FakePublicKeyCredential {}
 
-const alice: UserBody = {
-  id: '0190a3c4-0000-7000-8000-000000000001',
-  username: 'alice',
-  email: 'alice@example.com',
-  email_verified: true,
-  pending_email: null,
-  display_name: 'Alice',
-  role: 'user',
-  status: 'active',
-  created_at: '2025-01-01T00:00:00.000Z',
-  last_login_at: null,
-}
+const alice = testUser()
 
 const STEP_UP_DETAIL = 'For your security, confirm it is you: sign in again to make this change'
 const stale = () =>

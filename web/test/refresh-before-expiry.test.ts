@@ -1,8 +1,8 @@
 // The access token is refreshed shortly before it expires, on one timer per tab that a token from another tab resets;
 // the retry after a 401 stays as the fallback. Timers and the clock are fake; fetch is stubbed.
-import type { UserBody } from '@portcullis/shared/api/common'
 import { json, noContent, problem, stubFetch } from '@portcullis/testkit/fetch-stub'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { testUser } from './users.ts'
 
 type Actions = typeof import('../src/lib/session/session-actions.ts')
 type Schedule = typeof import('../src/lib/session/refresh-before-expiry.ts')
@@ -12,18 +12,7 @@ type Client = typeof import('../src/lib/api-client.ts')
 const CHANNEL = 'portcullis-session'
 const START = new Date('2030-01-01T00:00:00Z')
 
-const alice: UserBody = {
-  id: '0190a3c4-0000-7000-8000-000000000001',
-  username: 'alice',
-  email: null,
-  email_verified: false,
-  pending_email: null,
-  display_name: null,
-  role: 'user',
-  status: 'active',
-  created_at: '2025-01-01T00:00:00.000Z',
-  last_login_at: null,
-}
+const alice = testUser({ email: null, email_verified: false, display_name: null })
 
 function tokens(accessToken: string, expiresIn = 600): Response {
   return json({ access_token: accessToken, token_type: 'Bearer', expires_in: expiresIn, user: alice })

@@ -1,8 +1,8 @@
 // Session logic of the SPA: one refresh at a time (in this tab and across tabs), cookie-mode sign-in, sign-out,
 // cross-tab sync, and the API client's retry-once-after-refresh. fetch is stubbed; nothing touches the network.
-import type { UserBody } from '@portcullis/shared/api/common'
 import { json, noContent, problem, stubFetch } from '@portcullis/testkit/fetch-stub'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { testUser } from './users.ts'
 
 type Actions = typeof import('../src/lib/session/session-actions.ts')
 type Store = typeof import('../src/lib/session/session-store.ts')['sessionStore']
@@ -12,18 +12,7 @@ type Problems = typeof import('../src/lib/problem.ts')
 const CHANNEL = 'portcullis-session'
 const LOCK = 'portcullis-refresh'
 
-const alice: UserBody = {
-  id: '0190a3c4-0000-7000-8000-000000000001',
-  username: 'alice',
-  email: 'alice@example.com',
-  email_verified: true,
-  pending_email: null,
-  display_name: null,
-  role: 'user',
-  status: 'active',
-  created_at: '2025-01-01T00:00:00.000Z',
-  last_login_at: null,
-}
+const alice = testUser({ display_name: null })
 
 function tokens(accessToken: string, extra: Record<string, unknown> = {}): Response {
   return json({ access_token: accessToken, token_type: 'Bearer', expires_in: 600, user: alice, ...extra })

@@ -1,6 +1,5 @@
 // The dashboard's "Apps signed in with Portcullis": each app with what it may see and when it was last used, the empty
 // state, and removing an app's access behind a confirmation, after which the list is asked again. fetch is stubbed.
-import type { UserBody } from '@portcullis/shared/api/common'
 import type { UserApp } from '@portcullis/shared/api/oidc'
 import type { DashboardResponse } from '@portcullis/shared/api/user'
 import { json, noContent, problem, type Route as Answer, stubFetch } from '@portcullis/testkit/fetch-stub'
@@ -11,19 +10,9 @@ import { MemoryRouter } from 'react-router'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { DashboardPage } from '../src/features/dashboard/routes/index.ts'
 import { sessionStore } from '../src/lib/session/session-store.ts'
+import { testUser } from './users.ts'
 
-const alice: UserBody = {
-  id: '0190a3c4-0000-7000-8000-000000000001',
-  username: 'alice',
-  email: 'alice@example.com',
-  email_verified: true,
-  pending_email: null,
-  display_name: 'Alice',
-  role: 'user',
-  status: 'active',
-  created_at: '2025-01-01T00:00:00.000Z',
-  last_login_at: null,
-}
+const alice = testUser()
 
 const dashboard: DashboardResponse = { profile: alice, sessions: [], recent_events: [] }
 
