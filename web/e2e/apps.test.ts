@@ -11,7 +11,7 @@ import { ensureWebBuild } from '@portcullis/scripts/stack/web-build'
 import { freePort, startProcess } from '@portcullis/testkit/processes'
 import { testSettings } from '@portcullis/testkit/settings'
 import { startTestStack } from '@portcullis/testkit/stack'
-import { launchChromium, reportTrouble, screenshot } from './browser.ts'
+import { openBrowserPage, screenshot, signUpThrough } from './browser.ts'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const web = path.resolve(here, '..')
@@ -36,19 +36,9 @@ t.test(`an app behind the gateway in Chromium (${kind})`, async (t) => {
   t.teardown(() => app.stop('SIGKILL'))
   // The cookies are Secure: browsers keep them over plain HTTP only for localhost.
   const base = stack.url.replace('127.0.0.1', 'localhost')
-  const signup = await fetch(`${stack.url}/auth/signup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'appuser', password: PASSWORD }),
-  })
-  t.equal(signup.status, 201)
+  t.equal(await signUpThrough(stack.url, 'appuser', PASSWORD), 201)
 
-  const browser = await launchChromium()
-  t.teardown(() => browser.close())
-  const context = await browser.newContext()
-  t.teardown(() => context.close())
-  reportTrouble(t, context)
-  const page = await context.newPage()
+  const { context, page } = await openBrowserPage(t)
 
   /** Opens the app page again and again, for at most 8 s, until it is sent to the login page: how long that took, ms. */
   async function msUntilRefused(): Promise<number | undefined> {

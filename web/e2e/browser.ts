@@ -50,3 +50,23 @@ export function reportTrouble(t: Reporter, context: BrowserContext): void {
     if (!t.passing() && seen.length > 0) t.comment(`what the browser saw go wrong:\n${seen.join('\n')}`)
   })
 }
+
+/** A fresh Chromium with one context and one page, closed with the test, its trouble reported if the test fails. */
+export async function openBrowserPage(t: Reporter): Promise<{ browser: Browser; context: BrowserContext; page: Page }> {
+  const browser = await launchChromium()
+  t.teardown(() => browser.close())
+  const context = await browser.newContext()
+  t.teardown(() => context.close())
+  reportTrouble(t, context)
+  return { browser, context, page: await context.newPage() }
+}
+
+/** Signs a user up through the stack's public API (as a person would on the sign-up page); the answer's status. */
+export async function signUpThrough(stackUrl: string, username: string, password: string): Promise<number> {
+  const answer = await fetch(`${stackUrl}/auth/signup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  })
+  return answer.status
+}

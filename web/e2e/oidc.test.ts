@@ -11,7 +11,7 @@ import { registerOidcClient } from '@portcullis/shared/oidc/clients'
 import { freePort, startProcess } from '@portcullis/testkit/processes'
 import { testSettings } from '@portcullis/testkit/settings'
 import { startTestStack } from '@portcullis/testkit/stack'
-import { launchChromium, reportTrouble, screenshot } from './browser.ts'
+import { openBrowserPage, screenshot, signUpThrough } from './browser.ts'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const web = path.resolve(here, '..')
@@ -38,19 +38,9 @@ t.test(`signing in to another app with Portcullis in Chromium (${kind})`, async 
     readyUrl: `http://127.0.0.1:${appPort}/healthz`,
   })
   t.teardown(() => app.stop('SIGKILL'))
-  const signup = await fetch(`${stack.url}/auth/signup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'oidcuser', password: PASSWORD }),
-  })
-  t.equal(signup.status, 201)
+  t.equal(await signUpThrough(stack.url, 'oidcuser', PASSWORD), 201)
 
-  const browser = await launchChromium()
-  t.teardown(() => browser.close())
-  const context = await browser.newContext()
-  t.teardown(() => context.close())
-  reportTrouble(t, context)
-  const page = await context.newPage()
+  const { context, page } = await openBrowserPage(t)
   const portcullis = new URL(stack.publicUrl).origin
 
   async function signInToPortcullis(): Promise<void> {
