@@ -116,6 +116,8 @@ for (const kind of testDatabaseKinds()) {
     t.test('a consent denied, a consent answer from another site', async (t) => {
       const other = await stack.client({ name: 'Other app' })
       const otherRp = await stack.relyingParty(other)
+      const silent = await browser.follow((await authorizationRequest(otherRp, other, { prompt: 'none' })).url.href)
+      t.equal(silent.searchParams.get('error'), 'consent_required', 'prompt=none signed in, never allowed: consent_required')
       const request = await authorizationRequest(otherRp, other)
       const consentPage = await browser.follow(request.url.href)
       const uid = uidOf(consentPage)
@@ -179,6 +181,8 @@ for (const kind of testDatabaseKinds()) {
     })
 
     t.test('prompt=login: the user confirms it is them', async (t) => {
+      // auth_time and the request's time are whole seconds: the sign-in must be a second older than the request.
+      await new Promise((resolve) => setTimeout(resolve, 1100))
       const request = await authorizationRequest(rp, client, { prompt: 'login' })
       const page = await browser.follow(request.url.href)
       t.match(page.pathname, /^\/consent\//)
