@@ -4,24 +4,21 @@
 // changes something and is authenticated by it alone must come from a page of this origin.
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { isFromThisOrigin } from '@portcullis/shared/same-origin'
-import { accessTokenFromCookieHeader } from '@portcullis/shared/sessions/access-cookie'
+import { type PresentedAccessToken, presentedAccessToken } from '@portcullis/shared/sessions/access-cookie'
 import type { Principal } from '@portcullis/shared/tokens/principal'
 import { CrossSiteRequest } from '../errors.ts'
 
 export interface CallerSession {
   principal: Principal
   /** Where the token came from: the cookie needs the same-origin check for unsafe methods. */
-  via: 'authorization' | 'cookie'
+  via: PresentedAccessToken['via']
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
 /** The token the request carries, and where it came from; undefined when it carries none. */
-export function presentedToken(request: FastifyRequest): { token: string; via: CallerSession['via'] } | undefined {
-  const header = request.headers.authorization
-  if (header?.startsWith('Bearer ')) return { token: header.slice(7), via: 'authorization' }
-  const cookie = accessTokenFromCookieHeader(request.headers.cookie)
-  return cookie ? { token: cookie, via: 'cookie' } : undefined
+export function presentedToken(request: FastifyRequest): PresentedAccessToken | undefined {
+  return presentedAccessToken(request.headers)
 }
 
 /**

@@ -7,11 +7,7 @@ import type { InteractionResults } from 'oidc-provider'
 import type { Database } from '@portcullis/shared/db/schema'
 import { recordSignIn } from '@portcullis/shared/oidc/sign-ins'
 import type { PortcullisSignIn } from '../sign-in/portcullis-sign-in.ts'
-import type { PendingInteraction } from './next-step.ts'
-
-function listOf(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []
-}
+import { listOf, type PendingInteraction } from './next-step.ts'
 
 export async function grantConsent(
   provider: Provider,

@@ -35,7 +35,8 @@ function wordsOf(value: unknown): string[] {
   return typeof value === 'string' ? value.split(' ').filter((word) => word !== '') : []
 }
 
-function listOf(value: unknown): string[] {
+/** The strings of a list in the provider's interaction details (anything else is none). */
+export function listOf(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []
 }
 

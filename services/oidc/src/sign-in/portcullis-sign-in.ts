@@ -7,7 +7,7 @@ import { errors as joseErrors, jwtVerify } from 'jose'
 import type { Kysely } from 'kysely'
 import type { Database, Role } from '@portcullis/shared/db/schema'
 import type { KeyRing } from '@portcullis/shared/keys/ring'
-import { accessTokenFromCookieHeader } from '@portcullis/shared/sessions/access-cookie'
+import { type PresentedAccessToken, presentedAccessToken } from '@portcullis/shared/sessions/access-cookie'
 import type { SessionLifetime } from '@portcullis/shared/sessions/liveness'
 import { liveSessionUser } from '@portcullis/shared/sessions/signed-in-user'
 import { ACCESS_TOKEN_CLAIMS, accessTokenPrincipal, CLOCK_SKEW_SECONDS } from '@portcullis/shared/tokens/verify'
@@ -22,7 +22,7 @@ export interface PortcullisSignIn {
   /** When they last did, epoch ms (0 when the token does not say). */
   authTime: number
   /** Where the token came from: a cookie alone must not be taken for an unsafe request from another site. */
-  via: 'authorization' | 'cookie'
+  via: PresentedAccessToken['via']
 }
 
 export interface SignInHeaders {
@@ -42,13 +42,6 @@ export interface SignInReaderOptions {
   now: () => number
 }
 
-function presentedToken(headers: SignInHeaders): { token: string; via: PortcullisSignIn['via'] } | undefined {
-  const header = headers.authorization
-  if (header?.startsWith('Bearer ')) return { token: header.slice(7), via: 'authorization' }
-  const cookie = accessTokenFromCookieHeader(headers.cookie)
-  return cookie ? { token: cookie, via: 'cookie' } : undefined
-}
-
 export function signInReader(options: SignInReaderOptions): SignInReader {
   const keys = new Map<string, KeyObject>()
   const keyFor = async (protectedHeader: { kid?: string }) => {
@@ -63,7 +56,7 @@ export function signInReader(options: SignInReaderOptions): SignInReader {
     return key
   }
   return async (headers) => {
-    const presented = presentedToken(headers)
+    const presented = presentedAccessToken(headers)
     if (!presented) return undefined
     let claims: Record<string, unknown>
     try {

@@ -36,3 +36,17 @@ export function accessTokenFromCookieHeader(cookieHeader: string | undefined): s
   if (!cookieHeader) return undefined
   return parseCookie(cookieHeader, { decode: jwtOrSkip })[ACCESS_COOKIE_NAME]
 }
+
+export interface PresentedAccessToken {
+  token: string
+  /** Where it came from: a cookie alone must not be taken for an unsafe request from another site. */
+  via: 'authorization' | 'cookie'
+}
+
+/** The access token a request carries: its Authorization header's Bearer token, else the portcullis_access cookie's. */
+export function presentedAccessToken(headers: { authorization?: string | undefined; cookie?: string | undefined }): PresentedAccessToken | undefined {
+  const header = headers.authorization
+  if (header?.startsWith('Bearer ')) return { token: header.slice(7), via: 'authorization' }
+  const cookie = accessTokenFromCookieHeader(headers.cookie)
+  return cookie ? { token: cookie, via: 'cookie' } : undefined
+}
